@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Splitline's one entry point.
+#   ./build.sh setup   install what building and testing need (apt packages)
+#   ./build.sh build   build the workspace
+#   ./build.sh check   rustfmt and clippy (-D warnings)
+#   ./build.sh test    setup, check, then every test (unit and end-to-end against real servers)
+#   ./build.sh demo    setup, then a local demo: Prosody + gateway with demo accounts
+set -euo pipefail
+cd "$(dirname "$0")"
+
+say() { printf '\n== %s\n' "$*" >&2; }
+
+APT_PACKAGES=(prosody lua-unbound)
+
+setup() {
+  local missing=()
+  for pkg in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing Debian packages: ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }; then
+      echo "build.sh: could not install ${missing[*]} with apt-get; install them by hand (they provide the real XMPP server the tests use)" >&2
+      exit 1
+    fi
+  fi
+  command -v prosody >/dev/null || { echo "build.sh: prosody is still missing after setup" >&2; exit 1; }
+  for component in rustfmt clippy; do
+    if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then
+      say "installing rustup component $component"
+      rustup component add "$component" || { echo "build.sh: could not install $component" >&2; exit 1; }
+    fi
+  done
+}
+
+build() { say "cargo build"; cargo build --workspace --all-targets --locked; }
+
+check() {
+  say "rustfmt"
+  cargo fmt --all -- --check
+  say "clippy"
+  cargo clippy --workspace --all-targets --locked -- -D warnings
+}
+
+run_tests() {
+  say "tests (unit and end-to-end)"
+  cargo test --workspace --locked
+}
+
+case "${1:-}" in
+  setup) setup ;;
+  build) build ;;
+  check) check ;;
+  test) setup; check; run_tests ;;
+  demo) setup; exec scripts/demo.sh ;;
+  *) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac

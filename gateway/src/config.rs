@@ -1,0 +1,359 @@
+//! Configuration: defaults, overridden by a TOML file, overridden by environment
+//! variables, overridden by flags. Validated once at start.
+
+use std::{
+    net::{IpAddr, SocketAddr},
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+use clap::{Parser, ValueEnum};
+use serde::Deserialize;
+
+/// How the gateway talks to the XMPP server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum XmppTransport {
+    /// STARTTLS, verified against the system's trust store (`SSL_CERT_FILE` applies).
+    Starttls,
+    /// Unencrypted TCP: allowed only to a loopback server.
+    Plaintext,
+}
+
+/// Settings that can come from the file, the environment or flags. Every field is
+/// optional here; [`Config`] holds the merged, validated result.
+#[derive(Debug, Default, Clone, Parser, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[command(
+    name = "splitline-gateway",
+    version,
+    about = "The Splitline gateway: XMPP sessions on users' behalf, served to phones over HTTPS."
+)]
+pub struct Settings {
+    /// TOML file with any of the settings below (flag names as keys).
+    #[arg(long, env = "SPLITLINE_CONFIG")]
+    #[serde(skip)]
+    pub config: Option<PathBuf>,
+    /// Address to serve the protocol on [default: 127.0.0.1:8480].
+    #[arg(long, env = "SPLITLINE_LISTEN")]
+    pub listen: Option<SocketAddr>,
+    /// PEM certificate chain for HTTPS. Without it the gateway serves plain HTTP,
+    /// which it allows only on a loopback address.
+    #[arg(long, env = "SPLITLINE_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key for HTTPS.
+    #[arg(long, env = "SPLITLINE_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Address of the Prometheus `/metrics` endpoint; keep it private [default: 127.0.0.1:9480].
+    #[arg(long, env = "SPLITLINE_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+    /// XMPP server as host:port; without it the gateway looks up the domain's SRV record.
+    #[arg(long, env = "SPLITLINE_XMPP_SERVER")]
+    pub xmpp_server: Option<String>,
+    /// Transport to the XMPP server [default: starttls].
+    #[arg(long, env = "SPLITLINE_XMPP_TRANSPORT")]
+    pub xmpp_transport: Option<XmppTransport>,
+    /// XMPP domains whose users may sign in, comma-separated [default: localhost].
+    #[arg(long, env = "SPLITLINE_DOMAINS", value_delimiter = ',')]
+    pub domains: Option<Vec<String>>,
+    /// Seconds without a request before a session ends [default: 600].
+    #[arg(long, env = "SPLITLINE_IDLE_TIMEOUT_SECS")]
+    pub idle_timeout_secs: Option<u64>,
+    /// Seconds the XMPP connection may stay down before the session ends [default: 120].
+    #[arg(long, env = "SPLITLINE_NETWORK_GRACE_SECS")]
+    pub network_grace_secs: Option<u64>,
+    /// Most sessions at once [default: 10000].
+    #[arg(long, env = "SPLITLINE_MAX_SESSIONS")]
+    pub max_sessions: Option<usize>,
+    /// Unacknowledged events kept per session before the oldest are dropped and
+    /// the client is told to resync [default: 10000].
+    #[arg(long, env = "SPLITLINE_EVENT_BUFFER")]
+    pub event_buffer: Option<usize>,
+    /// Largest request body in bytes [default: 65536].
+    #[arg(long, env = "SPLITLINE_MAX_BODY_BYTES")]
+    pub max_body_bytes: Option<usize>,
+    /// Seconds a sign-in may take to reach the XMPP server [default: 15].
+    #[arg(long, env = "SPLITLINE_SIGN_IN_TIMEOUT_SECS")]
+    pub sign_in_timeout_secs: Option<u64>,
+}
+
+/// HTTPS certificate and key files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    /// PEM certificate chain.
+    pub cert: PathBuf,
+    /// PEM private key.
+    pub key: PathBuf,
+}
+
+/// The gateway's validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Protocol listen address.
+    pub listen: SocketAddr,
+    /// HTTPS files; `None` means plain HTTP on loopback.
+    pub tls: Option<TlsFiles>,
+    /// Metrics listen address.
+    pub metrics_listen: Option<SocketAddr>,
+    /// XMPP server `host:port`, or `None` for an SRV lookup.
+    pub xmpp_server: Option<(String, u16)>,
+    /// Transport to the XMPP server.
+    pub xmpp_transport: XmppTransport,
+    /// Domains served.
+    pub domains: Vec<String>,
+    /// Idle timeout.
+    pub idle_timeout: Duration,
+    /// How long the XMPP connection may stay down.
+    pub network_grace: Duration,
+    /// Most sessions at once.
+    pub max_sessions: usize,
+    /// Events kept per session.
+    pub event_buffer: usize,
+    /// Largest request body.
+    pub max_body_bytes: usize,
+    /// Sign-in timeout.
+    pub sign_in_timeout: Duration,
+}
+
+/// A configuration that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML for these settings.
+    #[error("invalid config file {path}: {source}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: toml::de::Error,
+    },
+    /// A value is out of range or the combination is unsafe.
+    #[error("invalid setting {setting}: {reason}")]
+    Invalid {
+        /// The setting's name.
+        setting: &'static str,
+        /// What is wrong and what to do.
+        reason: String,
+    },
+}
+
+fn invalid(setting: &'static str, reason: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid {
+        setting,
+        reason: reason.into(),
+    }
+}
+
+impl Settings {
+    /// Reads the file named by `--config`, if any, and lays these settings over it.
+    pub fn resolve(self) -> Result<Config, ConfigError> {
+        let file = match &self.config {
+            Some(path) => Self::from_file(path)?,
+            None => Settings::default(),
+        };
+        self.over(file).validate()
+    }
+
+    fn from_file(path: &Path) -> Result<Settings, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        toml::from_str(&text).map_err(|source| ConfigError::Parse {
+            path: path.to_owned(),
+            source,
+        })
+    }
+
+    /// These settings where set, `base` elsewhere.
+    fn over(self, base: Settings) -> Settings {
+        Settings {
+            config: self.config.or(base.config),
+            listen: self.listen.or(base.listen),
+            tls_cert: self.tls_cert.or(base.tls_cert),
+            tls_key: self.tls_key.or(base.tls_key),
+            metrics_listen: self.metrics_listen.or(base.metrics_listen),
+            xmpp_server: self.xmpp_server.or(base.xmpp_server),
+            xmpp_transport: self.xmpp_transport.or(base.xmpp_transport),
+            domains: self.domains.or(base.domains),
+            idle_timeout_secs: self.idle_timeout_secs.or(base.idle_timeout_secs),
+            network_grace_secs: self.network_grace_secs.or(base.network_grace_secs),
+            max_sessions: self.max_sessions.or(base.max_sessions),
+            event_buffer: self.event_buffer.or(base.event_buffer),
+            max_body_bytes: self.max_body_bytes.or(base.max_body_bytes),
+            sign_in_timeout_secs: self.sign_in_timeout_secs.or(base.sign_in_timeout_secs),
+        }
+    }
+
+    /// Applies defaults and checks the result.
+    pub fn validate(self) -> Result<Config, ConfigError> {
+        let listen = self
+            .listen
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8480)));
+        let tls = match (self.tls_cert, self.tls_key) {
+            (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
+            (None, None) => None,
+            _ => {
+                return Err(invalid(
+                    "tls-cert",
+                    "set both tls-cert and tls-key, or neither",
+                ));
+            }
+        };
+        if tls.is_none() && !listen.ip().is_loopback() {
+            return Err(invalid(
+                "listen",
+                format!(
+                    "{listen} is not a loopback address: plain HTTP is only allowed on loopback; set tls-cert and tls-key"
+                ),
+            ));
+        }
+        let xmpp_transport = self.xmpp_transport.unwrap_or(XmppTransport::Starttls);
+        let xmpp_server = self
+            .xmpp_server
+            .as_deref()
+            .map(parse_host_port)
+            .transpose()?;
+        if xmpp_transport == XmppTransport::Plaintext
+            && !xmpp_server
+                .as_ref()
+                .is_some_and(|(host, _)| is_loopback_host(host))
+        {
+            return Err(invalid(
+                "xmpp-transport",
+                "plaintext is only allowed with an xmpp-server on loopback; use starttls",
+            ));
+        }
+        let domains: Vec<String> = self
+            .domains
+            .unwrap_or_else(|| vec!["localhost".to_owned()])
+            .into_iter()
+            .map(|d| d.trim().to_ascii_lowercase())
+            .filter(|d| !d.is_empty())
+            .collect();
+        if domains.is_empty() {
+            return Err(invalid("domains", "name at least one XMPP domain to serve"));
+        }
+        let idle = self.idle_timeout_secs.unwrap_or(600);
+        if idle == 0 {
+            return Err(invalid("idle-timeout-secs", "must be at least 1"));
+        }
+        let event_buffer = self.event_buffer.unwrap_or(10_000);
+        if event_buffer < 16 {
+            return Err(invalid("event-buffer", "must be at least 16"));
+        }
+        let max_body_bytes = self.max_body_bytes.unwrap_or(64 * 1024);
+        if max_body_bytes < 1024 {
+            return Err(invalid("max-body-bytes", "must be at least 1024"));
+        }
+        Ok(Config {
+            listen,
+            tls,
+            metrics_listen: Some(
+                self.metrics_listen
+                    .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 9480))),
+            ),
+            xmpp_server,
+            xmpp_transport,
+            domains,
+            idle_timeout: Duration::from_secs(idle),
+            network_grace: Duration::from_secs(self.network_grace_secs.unwrap_or(120)),
+            max_sessions: self.max_sessions.unwrap_or(10_000).max(1),
+            event_buffer,
+            max_body_bytes,
+            sign_in_timeout: Duration::from_secs(self.sign_in_timeout_secs.unwrap_or(15).max(1)),
+        })
+    }
+}
+
+fn parse_host_port(value: &str) -> Result<(String, u16), ConfigError> {
+    let (host, port) = value
+        .rsplit_once(':')
+        .ok_or_else(|| invalid("xmpp-server", format!("'{value}' is not host:port")))?;
+    let port = port
+        .parse()
+        .map_err(|_| invalid("xmpp-server", format!("'{port}' is not a port number")))?;
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if host.is_empty() {
+        return Err(invalid("xmpp-server", "the host is empty"));
+    }
+    Ok((host.to_owned(), port))
+}
+
+fn is_loopback_host(host: &str) -> bool {
+    host == "localhost" || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(args: &[&str]) -> Settings {
+        Settings::parse_from(std::iter::once("splitline-gateway").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn defaults_run_on_loopback() {
+        let config = Settings::default().validate().unwrap();
+        assert!(config.listen.ip().is_loopback());
+        assert!(config.tls.is_none());
+        assert_eq!(config.idle_timeout, Duration::from_secs(600));
+        assert_eq!(config.domains, vec!["localhost"]);
+    }
+
+    #[test]
+    fn flags_override_the_file() {
+        let file: Settings =
+            toml::from_str("idle-timeout-secs = 30\nmax-sessions = 5\ndomains = [\"example.org\"]")
+                .unwrap();
+        let config = settings(&["--idle-timeout-secs", "7"])
+            .over(file)
+            .validate()
+            .unwrap();
+        assert_eq!(config.idle_timeout, Duration::from_secs(7));
+        assert_eq!(config.max_sessions, 5);
+        assert_eq!(config.domains, vec!["example.org"]);
+    }
+
+    #[test]
+    fn plain_http_off_loopback_is_refused() {
+        let err = settings(&["--listen", "0.0.0.0:8480"])
+            .validate()
+            .unwrap_err();
+        assert!(err.to_string().contains("loopback"), "{err}");
+    }
+
+    #[test]
+    fn plaintext_xmpp_needs_a_loopback_server() {
+        let err = settings(&[
+            "--xmpp-transport",
+            "plaintext",
+            "--xmpp-server",
+            "xmpp.example.org:5222",
+        ])
+        .validate()
+        .unwrap_err();
+        assert!(err.to_string().contains("plaintext"), "{err}");
+        let ok = settings(&[
+            "--xmpp-transport",
+            "plaintext",
+            "--xmpp-server",
+            "127.0.0.1:5222",
+        ])
+        .validate()
+        .unwrap();
+        assert_eq!(ok.xmpp_server, Some(("127.0.0.1".to_owned(), 5222)));
+    }
+
+    #[test]
+    fn unknown_file_keys_are_refused() {
+        assert!(toml::from_str::<Settings>("listen-adress = \"127.0.0.1:1\"").is_err());
+    }
+}

@@ -1,0 +1,244 @@
+//! A session's ordered event stream, read by cursor.
+//!
+//! A cursor is `<epoch>-<seq>`: the session's random epoch and the last event
+//! the client has. Reading with a cursor acknowledges every event up to it, and
+//! the log forgets them. When the client falls so far behind that the buffer is
+//! full, the oldest events are dropped and recorded as lost, so a cursor from
+//! before them gets [`CursorError::Expired`] and the client resyncs: events are
+//! never dropped silently.
+
+use std::{collections::VecDeque, sync::Mutex, time::Duration};
+
+use splitline_protocol::{Event, EventEnvelope};
+use tokio::sync::Notify;
+
+/// Most events one read returns.
+pub const MAX_BATCH: usize = 500;
+
+/// A cursor that cannot be read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum CursorError {
+    /// Not a cursor of this session, or from the future.
+    #[error("the cursor does not belong to this session; resync from a snapshot")]
+    Unknown,
+    /// Events after the cursor were dropped unread.
+    #[error(
+        "events after this cursor were dropped because they were not collected in time; resync from a snapshot"
+    )]
+    Expired,
+}
+
+#[derive(Debug)]
+struct Inner {
+    events: VecDeque<EventEnvelope>,
+    /// Seq of the newest event (0 before the first).
+    last_seq: u64,
+    /// Events up to this seq were dropped unread.
+    lost_through: u64,
+}
+
+/// The event log of one session.
+#[derive(Debug)]
+pub struct EventLog {
+    epoch: String,
+    capacity: usize,
+    inner: Mutex<Inner>,
+    notify: Notify,
+}
+
+impl EventLog {
+    /// An empty log holding at most `capacity` unacknowledged events.
+    pub fn new(epoch: String, capacity: usize) -> Self {
+        Self {
+            epoch,
+            capacity: capacity.max(1),
+            inner: Mutex::new(Inner {
+                events: VecDeque::new(),
+                last_seq: 0,
+                lost_through: 0,
+            }),
+            notify: Notify::new(),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        // A poisoned lock only means another thread panicked mid-push; the
+        // queue itself is still consistent.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Appends an event and wakes waiting readers. Returns its seq.
+    pub fn push(&self, event: Event) -> u64 {
+        let seq = {
+            let mut inner = self.lock();
+            inner.last_seq += 1;
+            let seq = inner.last_seq;
+            if inner.events.len() == self.capacity
+                && let Some(dropped) = inner.events.pop_front()
+            {
+                inner.lost_through = dropped.seq;
+            }
+            inner.events.push_back(EventEnvelope { seq, event });
+            seq
+        };
+        self.notify.notify_waiters();
+        seq
+    }
+
+    /// The cursor that points after the newest event.
+    pub fn head_cursor(&self) -> String {
+        self.cursor(self.lock().last_seq)
+    }
+
+    fn cursor(&self, seq: u64) -> String {
+        format!("{}-{seq}", self.epoch)
+    }
+
+    fn parse(&self, cursor: &str) -> Result<u64, CursorError> {
+        let (epoch, seq) = cursor.rsplit_once('-').ok_or(CursorError::Unknown)?;
+        if epoch != self.epoch {
+            return Err(CursorError::Unknown);
+        }
+        seq.parse().map_err(|_| CursorError::Unknown)
+    }
+
+    /// The events after `cursor` (at most [`MAX_BATCH`]) and the next cursor;
+    /// forgets the events up to `cursor`.
+    pub fn read(&self, cursor: &str) -> Result<(Vec<EventEnvelope>, String), CursorError> {
+        let seq = self.parse(cursor)?;
+        let mut inner = self.lock();
+        if seq > inner.last_seq {
+            return Err(CursorError::Unknown);
+        }
+        if seq < inner.lost_through {
+            return Err(CursorError::Expired);
+        }
+        while inner.events.front().is_some_and(|e| e.seq <= seq) {
+            inner.events.pop_front();
+        }
+        let batch: Vec<EventEnvelope> = inner.events.iter().take(MAX_BATCH).cloned().collect();
+        let next = batch.last().map_or(seq, |e| e.seq);
+        drop(inner);
+        Ok((batch, self.cursor(next)))
+    }
+
+    /// Like [`Self::read`], but waits up to `wait` for an event when there is none.
+    pub async fn wait(
+        &self,
+        cursor: &str,
+        wait: Duration,
+    ) -> Result<(Vec<EventEnvelope>, String), CursorError> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let notified = self.notify.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            let (events, next) = self.read(cursor)?;
+            if !events.is_empty() {
+                return Ok((events, next));
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return Ok((events, next));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use splitline_protocol::SessionEndReason;
+
+    use super::*;
+
+    fn ended() -> Event {
+        Event::SessionEnded {
+            reason: SessionEndReason::SignedOff,
+        }
+    }
+
+    fn removed(n: u32) -> Event {
+        Event::ContactRemoved {
+            jid: format!("c{n}@localhost"),
+        }
+    }
+
+    #[test]
+    fn reads_in_order_and_forgets_acknowledged_events() {
+        let log = EventLog::new("e".into(), 100);
+        let start = log.head_cursor();
+        for n in 0..3 {
+            log.push(removed(n));
+        }
+        let (events, next) = log.read(&start).unwrap();
+        assert_eq!(
+            events.iter().map(|e| e.seq).collect::<Vec<_>>(),
+            vec![1, 2, 3]
+        );
+        assert_eq!(next, "e-3");
+        // Re-reading the same cursor returns the same events: nothing lost on a failed poll.
+        assert_eq!(log.read(&start).unwrap().0.len(), 3);
+        let (events, again) = log.read(&next).unwrap();
+        assert!(events.is_empty());
+        assert_eq!(again, "e-3");
+        // Once acknowledged, the old cursor is still valid but finds nothing new.
+        assert!(log.read("e-0").unwrap().0.is_empty());
+    }
+
+    #[test]
+    fn foreign_and_future_cursors_are_unknown() {
+        let log = EventLog::new("mine".into(), 10);
+        log.push(ended());
+        assert_eq!(log.read("theirs-0"), Err(CursorError::Unknown));
+        assert_eq!(log.read("mine-2"), Err(CursorError::Unknown));
+        assert_eq!(log.read("garbage"), Err(CursorError::Unknown));
+        assert_eq!(log.read("mine-x"), Err(CursorError::Unknown));
+    }
+
+    #[test]
+    fn overflow_expires_old_cursors_instead_of_dropping_silently() {
+        let log = EventLog::new("e".into(), 4);
+        for n in 0..6 {
+            log.push(removed(n));
+        }
+        assert_eq!(log.read("e-0"), Err(CursorError::Expired));
+        assert_eq!(log.read("e-1"), Err(CursorError::Expired));
+        let (events, _) = log.read("e-2").unwrap();
+        assert_eq!(
+            events.iter().map(|e| e.seq).collect::<Vec<_>>(),
+            vec![3, 4, 5, 6]
+        );
+    }
+
+    #[test]
+    fn batches_are_bounded() {
+        let log = EventLog::new("e".into(), 2 * MAX_BATCH);
+        for n in 0..(MAX_BATCH as u32 + 5) {
+            log.push(removed(n));
+        }
+        let (events, next) = log.read("e-0").unwrap();
+        assert_eq!(events.len(), MAX_BATCH);
+        assert_eq!(log.read(&next).unwrap().0.len(), 5);
+    }
+
+    #[tokio::test]
+    async fn a_waiting_reader_wakes_on_push() {
+        let log = std::sync::Arc::new(EventLog::new("e".into(), 10));
+        let reader = {
+            let log = log.clone();
+            tokio::spawn(async move { log.wait("e-0", Duration::from_secs(10)).await })
+        };
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        log.push(ended());
+        let (events, next) = reader.await.unwrap().unwrap();
+        assert_eq!(events.len(), 1);
+        assert_eq!(next, "e-1");
+    }
+
+    #[tokio::test]
+    async fn a_wait_with_no_event_returns_empty_at_the_deadline() {
+        let log = EventLog::new("e".into(), 10);
+        let (events, next) = log.wait("e-0", Duration::from_millis(20)).await.unwrap();
+        assert!(events.is_empty());
+        assert_eq!(next, "e-0");
+    }
+}

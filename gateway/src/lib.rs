@@ -1,0 +1,17 @@
+//! The Splitline gateway: runs an XMPP session on each signed-in user's behalf
+//! and serves the HTTP/JSON data channel (`splitline-protocol`) to phones.
+
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod event_log;
+pub mod json;
+pub mod metrics;
+pub mod server;
+pub mod sessions;
+pub mod validate;
+pub mod xmpp;
+
+pub use config::Config;
+pub use server::{Gateway, RunningGateway};

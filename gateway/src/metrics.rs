@@ -1,0 +1,106 @@
+//! Counters exported in the Prometheus text format.
+
+use std::{
+    fmt::Write,
+    sync::atomic::{AtomicI64, AtomicU64, Ordering},
+};
+
+/// The gateway's counters. Cheap to update from any task.
+#[derive(Debug, Default)]
+pub struct Metrics {
+    /// Sessions open now.
+    pub sessions_active: AtomicI64,
+    /// Sessions opened since start.
+    pub sessions_started: AtomicU64,
+    /// Sign-ins the network refused.
+    pub sign_in_failures: AtomicU64,
+    /// Protocol requests served.
+    pub requests: AtomicU64,
+    /// Requests answered with an error.
+    pub request_errors: AtomicU64,
+    /// Events put on sessions' streams.
+    pub events: AtomicU64,
+    /// Messages sent to the network.
+    pub messages_sent: AtomicU64,
+}
+
+impl Metrics {
+    /// Adds one to a counter.
+    pub fn inc(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The counters in the Prometheus text exposition format.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let gauge = [(
+            "splitline_sessions_active",
+            "Sessions open now.",
+            self.sessions_active.load(Ordering::Relaxed),
+        )];
+        for (name, help, value) in gauge {
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}"
+            );
+        }
+        let counters = [
+            (
+                "splitline_sessions_started_total",
+                "Sessions opened.",
+                &self.sessions_started,
+            ),
+            (
+                "splitline_sign_in_failures_total",
+                "Sign-ins refused by the network.",
+                &self.sign_in_failures,
+            ),
+            (
+                "splitline_requests_total",
+                "Protocol requests served.",
+                &self.requests,
+            ),
+            (
+                "splitline_request_errors_total",
+                "Requests answered with an error.",
+                &self.request_errors,
+            ),
+            (
+                "splitline_events_total",
+                "Events put on session streams.",
+                &self.events,
+            ),
+            (
+                "splitline_messages_sent_total",
+                "Messages sent to the network.",
+                &self.messages_sent,
+            ),
+        ];
+        for (name, help, value) in counters {
+            let value = value.load(Ordering::Relaxed);
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}"
+            );
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_every_counter_with_help_and_type() {
+        let metrics = Metrics::default();
+        Metrics::inc(&metrics.requests);
+        Metrics::inc(&metrics.requests);
+        let text = metrics.render();
+        assert!(
+            text.contains("# TYPE splitline_requests_total counter\nsplitline_requests_total 2\n")
+        );
+        assert!(text.contains("splitline_sessions_active 0\n"));
+        assert_eq!(text.matches("# HELP").count(), 7);
+    }
+}

@@ -1,0 +1,194 @@
+//! Starting and stopping the gateway: the protocol listener (HTTPS, or plain
+//! HTTP on loopback), the private metrics listener and the idle reaper.
+
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use axum::Router;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, pem::PemObject};
+use tokio::{sync::watch, task::JoinHandle};
+
+use crate::{
+    api,
+    config::{Config, TlsFiles},
+    metrics::Metrics,
+    sessions::Registry,
+};
+
+/// The gateway could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// A listen address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The certificate or key could not be used.
+    #[error("cannot use the TLS certificate or key: {0}")]
+    Tls(String),
+}
+
+/// Entry point of the gateway.
+#[derive(Debug)]
+pub struct Gateway;
+
+/// A started gateway.
+#[derive(Debug)]
+pub struct RunningGateway {
+    /// Where the protocol is served.
+    pub addr: SocketAddr,
+    /// Where `/metrics` is served.
+    pub metrics_addr: Option<SocketAddr>,
+    /// True when the protocol is served over TLS.
+    pub tls: bool,
+    registry: Arc<Registry>,
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Gateway {
+    /// Binds the listeners and starts serving (on the current tokio runtime).
+    pub fn start(config: Config) -> Result<RunningGateway, StartError> {
+        // Several crates may pull in rustls; this process uses ring. A second
+        // install (another gateway in the same process) is harmless.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let metrics = Arc::new(Metrics::default());
+        let registry = Registry::new(config.clone(), metrics.clone());
+        let (stop, stop_rx) = watch::channel(false);
+        let mut tasks = Vec::new();
+
+        let router = api::router(registry.clone(), config.max_body_bytes);
+        let listener = bind(config.listen)?;
+        let addr = local_addr(&listener, config.listen)?;
+        let tls = config.tls.is_some();
+        tasks.push(match &config.tls {
+            Some(files) => serve_tls(listener, router, tls_config(files)?, stop_rx.clone()),
+            None => serve_plain(listener, router, stop_rx.clone())?,
+        });
+
+        let metrics_addr = match config.metrics_listen {
+            Some(wanted) => {
+                let listener = bind(wanted)?;
+                let bound = local_addr(&listener, wanted)?;
+                tasks.push(serve_plain(
+                    listener,
+                    api::metrics_router(metrics),
+                    stop_rx,
+                )?);
+                Some(bound)
+            }
+            None => None,
+        };
+        tasks.push(tokio::spawn(registry.clone().reap_forever()));
+        tracing::info!(%addr, tls, metrics = ?metrics_addr, "gateway serving");
+        Ok(RunningGateway {
+            addr,
+            metrics_addr,
+            tls,
+            registry,
+            stop,
+            tasks,
+        })
+    }
+}
+
+impl RunningGateway {
+    /// Ends every session (the phones learn why), then stops serving.
+    pub async fn shutdown(self) {
+        self.registry.shutdown(Duration::from_secs(5)).await;
+        let _ = self.stop.send(true);
+        for task in self.tasks {
+            task.abort();
+            let _ = task.await;
+        }
+        tracing::info!("gateway stopped");
+    }
+}
+
+fn bind(addr: SocketAddr) -> Result<std::net::TcpListener, StartError> {
+    let listener =
+        std::net::TcpListener::bind(addr).map_err(|source| StartError::Bind { addr, source })?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|source| StartError::Bind { addr, source })?;
+    Ok(listener)
+}
+
+fn local_addr(
+    listener: &std::net::TcpListener,
+    wanted: SocketAddr,
+) -> Result<SocketAddr, StartError> {
+    listener.local_addr().map_err(|source| StartError::Bind {
+        addr: wanted,
+        source,
+    })
+}
+
+fn serve_plain(
+    listener: std::net::TcpListener,
+    router: Router,
+    mut stop: watch::Receiver<bool>,
+) -> Result<JoinHandle<()>, StartError> {
+    let addr = listener.local_addr().map_err(|source| StartError::Bind {
+        addr: ([0, 0, 0, 0], 0).into(),
+        source,
+    })?;
+    let listener = tokio::net::TcpListener::from_std(listener)
+        .map_err(|source| StartError::Bind { addr, source })?;
+    Ok(tokio::spawn(async move {
+        let served = axum::serve(listener, router)
+            .with_graceful_shutdown(async move {
+                let _ = stop.wait_for(|stopped| *stopped).await;
+            })
+            .await;
+        if let Err(error) = served {
+            tracing::error!(%error, "HTTP server failed");
+        }
+    }))
+}
+
+fn serve_tls(
+    listener: std::net::TcpListener,
+    router: Router,
+    config: rustls::ServerConfig,
+    mut stop: watch::Receiver<bool>,
+) -> JoinHandle<()> {
+    let handle = axum_server::Handle::new();
+    let stopper = handle.clone();
+    tokio::spawn(async move {
+        let _ = stop.wait_for(|stopped| *stopped).await;
+        stopper.graceful_shutdown(Some(Duration::from_secs(2)));
+    });
+    let rustls_config = axum_server::tls_rustls::RustlsConfig::from_config(Arc::new(config));
+    tokio::spawn(async move {
+        let served = axum_server::from_tcp_rustls(listener, rustls_config)
+            .handle(handle)
+            .serve(router.into_make_service())
+            .await;
+        if let Err(error) = served {
+            tracing::error!(%error, "HTTPS server failed");
+        }
+    })
+}
+
+fn tls_config(files: &TlsFiles) -> Result<rustls::ServerConfig, StartError> {
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(&files.cert)
+        .and_then(|iter| iter.collect::<Result<_, _>>())
+        .map_err(|e| StartError::Tls(format!("{}: {e}", files.cert.display())))?;
+    if certs.is_empty() {
+        return Err(StartError::Tls(format!(
+            "{}: no certificate found",
+            files.cert.display()
+        )));
+    }
+    let key = PrivateKeyDer::from_pem_file(&files.key)
+        .map_err(|e| StartError::Tls(format!("{}: {e}", files.key.display())))?;
+    let mut config = rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| StartError::Tls(e.to_string()))?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
+}

@@ -1,0 +1,7 @@
+//! The XMPP side: connecting, the per-user session worker, and the translation
+//! between stanzas and protocol events.
+
+pub mod connect;
+pub mod roster;
+pub mod stanzas;
+pub mod worker;

@@ -1,0 +1,409 @@
+//! Translation between stanzas and the protocol: what an incoming stanza means
+//! for the phone, and the stanzas the phone's requests become.
+
+use splitline_protocol::{Availability, ChatMessage, Event};
+use tokio_xmpp::{
+    Stanza,
+    jid::{BareJid, Jid},
+    minidom::Element,
+    parsers::{
+        carbons,
+        delay::Delay,
+        iq::Iq,
+        message::{Id, Lang, Message, MessageType},
+        presence::{self, Presence, Show},
+        roster::{self, Roster},
+        stanza_error::{DefinedCondition, ErrorType, StanzaError},
+        stanza_id::OriginId,
+    },
+};
+
+use super::roster::DevicePresence;
+
+/// What an incoming stanza means.
+#[derive(Debug, PartialEq)]
+pub enum Inbound {
+    /// The server changed the roster; acknowledge with an IQ result.
+    RosterPush {
+        /// The push's IQ id.
+        id: String,
+        /// The changed items.
+        items: Vec<roster::Item>,
+    },
+    /// An IQ request this gateway does not serve; answer with an error.
+    UnsupportedIq {
+        /// The request's IQ id.
+        id: String,
+        /// Who asked.
+        from: Option<Jid>,
+    },
+    /// Something to put on the phone's stream as it is.
+    Event(Event),
+    /// One device of a contact changed presence (`None`: went offline).
+    DevicePresence {
+        /// The contact.
+        jid: BareJid,
+        /// The device's resource.
+        device: String,
+        /// Its presence.
+        presence: Option<DevicePresence>,
+    },
+    /// Nothing for the phone.
+    Ignored,
+}
+
+/// Classifies an incoming stanza for the user `own`; `now_ms` stamps messages
+/// that carry no delay.
+pub fn classify(stanza: Stanza, own: &BareJid, now_ms: i64) -> Inbound {
+    match stanza {
+        Stanza::Iq(iq) => classify_iq(iq, own),
+        Stanza::Message(message) => classify_message(message, own, now_ms),
+        Stanza::Presence(presence) => classify_presence(presence, own),
+    }
+}
+
+fn from_own_account(from: Option<&Jid>, own: &BareJid) -> bool {
+    from.is_none_or(|f| f.to_bare() == *own)
+}
+
+fn classify_iq(iq: Iq, own: &BareJid) -> Inbound {
+    match iq {
+        Iq::Set {
+            from, id, payload, ..
+        } => {
+            if from_own_account(from.as_ref(), own)
+                && let Ok(roster) = Roster::try_from(payload)
+            {
+                return Inbound::RosterPush {
+                    id,
+                    items: roster.items,
+                };
+            }
+            Inbound::UnsupportedIq { id, from }
+        }
+        Iq::Get { from, id, .. } => Inbound::UnsupportedIq { id, from },
+        Iq::Result { .. } | Iq::Error { .. } => Inbound::Ignored,
+    }
+}
+
+fn classify_message(mut message: Message, own: &BareJid, now_ms: i64) -> Inbound {
+    // Carbons are trusted only from the user's own account: anyone else could forge them.
+    if from_own_account(message.from.as_ref(), own) {
+        if let Ok(Some(sent)) = message.extract_payload::<carbons::Sent>() {
+            return chat(
+                sent.forwarded.message,
+                sent.forwarded.delay.as_ref(),
+                now_ms,
+            )
+            .map_or(Inbound::Ignored, |m| {
+                Inbound::Event(Event::MessageSentElsewhere { message: m })
+            });
+        }
+        if let Ok(Some(received)) = message.extract_payload::<carbons::Received>() {
+            return chat(
+                received.forwarded.message,
+                received.forwarded.delay.as_ref(),
+                now_ms,
+            )
+            .map_or(Inbound::Ignored, |m| {
+                Inbound::Event(Event::MessageReceived { message: m })
+            });
+        }
+    }
+    chat(message, None, now_ms).map_or(Inbound::Ignored, |m| {
+        Inbound::Event(Event::MessageReceived { message: m })
+    })
+}
+
+/// A 1:1 message with a text, or `None` for anything else (errors, group
+/// chat, chat states without a body).
+fn chat(mut message: Message, outer_delay: Option<&Delay>, now_ms: i64) -> Option<ChatMessage> {
+    if !matches!(message.type_, MessageType::Chat | MessageType::Normal) {
+        return None;
+    }
+    let (_, body) = message.get_best_body_cloned(vec![])?;
+    let from = message.from.as_ref()?.to_bare().to_string();
+    let to = message.to.as_ref()?.to_bare().to_string();
+    let inner_delay = message.extract_payload::<Delay>().ok().flatten();
+    let timestamp_ms = outer_delay
+        .or(inner_delay.as_ref())
+        .map_or(now_ms, |d| d.stamp.0.timestamp_millis());
+    let origin = message.extract_payload::<OriginId>().ok().flatten();
+    let network_id = origin.map(|o| o.id).or(message.id.map(|id| id.0));
+    Some(ChatMessage {
+        network_id,
+        from,
+        to,
+        body,
+        timestamp_ms,
+    })
+}
+
+fn classify_presence(presence: Presence, own: &BareJid) -> Inbound {
+    let Some(from) = presence.from.clone() else {
+        return Inbound::Ignored;
+    };
+    let jid = from.to_bare();
+    if jid == *own {
+        return Inbound::Ignored;
+    }
+    let device = from
+        .resource()
+        .map(|r| r.as_str().to_owned())
+        .unwrap_or_default();
+    match presence.type_ {
+        presence::Type::None => Inbound::DevicePresence {
+            jid,
+            device,
+            presence: Some(DevicePresence {
+                availability: availability(presence.show.as_ref()),
+                status: presence
+                    .statuses
+                    .values()
+                    .next()
+                    .cloned()
+                    .filter(|s| !s.is_empty()),
+                priority: presence.priority.0,
+            }),
+        },
+        presence::Type::Unavailable => Inbound::DevicePresence {
+            jid,
+            device,
+            presence: None,
+        },
+        presence::Type::Subscribe => Inbound::Event(Event::SubscriptionRequested {
+            from: jid.to_string(),
+        }),
+        _ => Inbound::Ignored,
+    }
+}
+
+fn availability(show: Option<&Show>) -> Availability {
+    match show {
+        None => Availability::Available,
+        Some(Show::Chat) => Availability::Chat,
+        Some(Show::Away) => Availability::Away,
+        Some(Show::Xa) => Availability::ExtendedAway,
+        Some(Show::Dnd) => Availability::DoNotDisturb,
+    }
+}
+
+/// A chat message whose stanza id and origin id are the client's id.
+pub fn chat_message(to: BareJid, body: &str, id: &str) -> Message {
+    let mut message =
+        Message::chat(Some(Jid::from(to))).with_body(Lang::default(), body.to_owned());
+    message.id = Some(Id(id.to_owned()));
+    message.with_payload(OriginId { id: id.to_owned() })
+}
+
+/// One's own presence to broadcast.
+pub fn own_presence(availability: Availability, status: Option<&str>) -> Presence {
+    let mut presence = Presence::available();
+    presence.show = match availability {
+        Availability::Chat => Some(Show::Chat),
+        Availability::Away => Some(Show::Away),
+        Availability::ExtendedAway => Some(Show::Xa),
+        Availability::DoNotDisturb => Some(Show::Dnd),
+        Availability::Available | Availability::Offline => None,
+    };
+    if let Some(status) = status.filter(|s| !s.is_empty()) {
+        presence.set_status(Lang::default(), status.to_owned());
+    }
+    presence
+}
+
+/// A subscription presence (`subscribe`, `subscribed`, `unsubscribed`) to `to`.
+pub fn subscription(kind: presence::Type, to: &BareJid) -> Presence {
+    Presence::new(kind).with_to(Jid::from(to.clone()))
+}
+
+/// The payload of a roster fetch.
+pub fn roster_query() -> Element {
+    Roster {
+        ver: None,
+        items: vec![],
+    }
+    .into()
+}
+
+/// The payload of a roster change: add or rename `jid`, or remove it.
+pub fn roster_set(jid: &BareJid, name: Option<&str>, remove: bool) -> Element {
+    Roster {
+        ver: None,
+        items: vec![roster::Item {
+            jid: jid.clone(),
+            name: name.map(str::to_owned),
+            subscription: if remove {
+                roster::Subscription::Remove
+            } else {
+                roster::Subscription::None
+            },
+            ask: roster::Ask::None,
+            groups: vec![],
+            approved: None,
+        }],
+    }
+    .into()
+}
+
+/// The payload that turns message carbons on.
+pub fn enable_carbons() -> Element {
+    carbons::Enable.into()
+}
+
+/// The acknowledgement of an IQ request.
+pub fn iq_result(id: String, to: Option<Jid>) -> Iq {
+    Iq::Result {
+        from: None,
+        to,
+        id,
+        payload: None,
+    }
+}
+
+/// The refusal of an IQ request this gateway does not serve.
+pub fn iq_unsupported(id: String, to: Option<Jid>) -> Iq {
+    Iq::Error {
+        from: None,
+        to,
+        id,
+        error: StanzaError::new(
+            ErrorType::Cancel,
+            DefinedCondition::ServiceUnavailable,
+            "en",
+            "not supported",
+        ),
+        payload: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(xml: &str) -> Stanza {
+        let element: Element = xml.parse().unwrap();
+        Stanza::try_from(element).unwrap()
+    }
+
+    fn alice() -> BareJid {
+        BareJid::new("alice@localhost").unwrap()
+    }
+
+    #[test]
+    fn a_chat_message_becomes_message_received() {
+        let stanza = parse(
+            "<message xmlns='jabber:client' type='chat' from='bob@localhost/desk' to='alice@localhost/phone' id='m1'><body>hi</body></message>",
+        );
+        match classify(stanza, &alice(), 42) {
+            Inbound::Event(Event::MessageReceived { message }) => {
+                assert_eq!(message.from, "bob@localhost");
+                assert_eq!(message.to, "alice@localhost");
+                assert_eq!(message.body, "hi");
+                assert_eq!(message.network_id.as_deref(), Some("m1"));
+                assert_eq!(message.timestamp_ms, 42);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_sent_carbon_from_own_account_is_sent_elsewhere() {
+        let stanza = parse(
+            "<message xmlns='jabber:client' from='alice@localhost' to='alice@localhost/phone'>\
+             <sent xmlns='urn:xmpp:carbons:2'><forwarded xmlns='urn:xmpp:forward:0'>\
+             <message xmlns='jabber:client' type='chat' from='alice@localhost/desk' to='bob@localhost' id='d1'><body>from desk</body></message>\
+             </forwarded></sent></message>",
+        );
+        match classify(stanza, &alice(), 0) {
+            Inbound::Event(Event::MessageSentElsewhere { message }) => {
+                assert_eq!(message.to, "bob@localhost");
+                assert_eq!(message.body, "from desk");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_forged_carbon_from_a_stranger_is_not_trusted() {
+        let stanza = parse(
+            "<message xmlns='jabber:client' from='eve@localhost/x' to='alice@localhost/phone'>\
+             <sent xmlns='urn:xmpp:carbons:2'><forwarded xmlns='urn:xmpp:forward:0'>\
+             <message xmlns='jabber:client' type='chat' from='alice@localhost/desk' to='bob@localhost'><body>forged</body></message>\
+             </forwarded></sent></message>",
+        );
+        assert_eq!(classify(stanza, &alice(), 0), Inbound::Ignored);
+    }
+
+    #[test]
+    fn offline_delivery_keeps_the_original_time() {
+        let stanza = parse(
+            "<message xmlns='jabber:client' type='chat' from='bob@localhost/d' to='alice@localhost'><body>old</body>\
+             <delay xmlns='urn:xmpp:delay' stamp='2026-01-02T03:04:05Z'/></message>",
+        );
+        match classify(stanza, &alice(), 0) {
+            Inbound::Event(Event::MessageReceived { message }) => {
+                assert_eq!(message.timestamp_ms, 1_767_323_045_000)
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn bodiless_and_group_messages_are_ignored() {
+        let state = parse(
+            "<message xmlns='jabber:client' type='chat' from='bob@localhost/d' to='alice@localhost'><active xmlns='http://jabber.org/protocol/chatstates'/></message>",
+        );
+        assert_eq!(classify(state, &alice(), 0), Inbound::Ignored);
+        let group = parse(
+            "<message xmlns='jabber:client' type='groupchat' from='room@muc.localhost/bob' to='alice@localhost'><body>x</body></message>",
+        );
+        assert_eq!(classify(group, &alice(), 0), Inbound::Ignored);
+    }
+
+    #[test]
+    fn presences_map_to_devices_and_requests() {
+        let away = parse(
+            "<presence xmlns='jabber:client' from='bob@localhost/desk'><show>away</show><status>lunch</status><priority>3</priority></presence>",
+        );
+        assert_eq!(
+            classify(away, &alice(), 0),
+            Inbound::DevicePresence {
+                jid: BareJid::new("bob@localhost").unwrap(),
+                device: "desk".into(),
+                presence: Some(DevicePresence {
+                    availability: Availability::Away,
+                    status: Some("lunch".into()),
+                    priority: 3
+                }),
+            }
+        );
+        let ask =
+            parse("<presence xmlns='jabber:client' type='subscribe' from='carol@localhost'/>");
+        assert_eq!(
+            classify(ask, &alice(), 0),
+            Inbound::Event(Event::SubscriptionRequested {
+                from: "carol@localhost".into()
+            })
+        );
+        let mine = parse("<presence xmlns='jabber:client' from='alice@localhost/desk'/>");
+        assert_eq!(classify(mine, &alice(), 0), Inbound::Ignored);
+    }
+
+    #[test]
+    fn roster_pushes_only_from_own_account() {
+        let push = parse(
+            "<iq xmlns='jabber:client' type='set' id='p1'><query xmlns='jabber:iq:roster'><item jid='bob@localhost' subscription='both'/></query></iq>",
+        );
+        assert!(
+            matches!(classify(push, &alice(), 0), Inbound::RosterPush { ref id, ref items } if id == "p1" && items.len() == 1)
+        );
+        let forged = parse(
+            "<iq xmlns='jabber:client' type='set' id='p2' from='eve@localhost/x'><query xmlns='jabber:iq:roster'><item jid='eve@localhost' subscription='both'/></query></iq>",
+        );
+        assert!(matches!(
+            classify(forged, &alice(), 0),
+            Inbound::UnsupportedIq { .. }
+        ));
+    }
+}

@@ -1,0 +1,575 @@
+//! One task per signed-in user owns that user's XMPP client. It reads the
+//! client continuously (an unread client stalls), carries out the phone's
+//! commands, and turns what the network says into events on the session's log.
+
+use std::{
+    collections::{HashMap, VecDeque},
+    sync::Arc,
+    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
+};
+
+use futures::StreamExt;
+use splitline_protocol::{Availability, Event, SessionEndReason, Snapshot};
+use tokio::sync::{mpsc, oneshot};
+use tokio_xmpp::{
+    Stanza,
+    jid::{BareJid, Jid},
+    minidom::Element,
+    parsers::{iq::Iq, presence, roster::Roster},
+    stanzastream::{self, StanzaStage, StanzaState, StanzaStream, StanzaToken, StreamEvent},
+};
+
+use super::{
+    roster::RosterBook,
+    stanzas::{self, Inbound},
+};
+use crate::{event_log::EventLog, metrics::Metrics};
+
+/// How long a send may wait for room in the stream's queue. Past it nothing
+/// was queued, the send fails, and the worker goes back to reading, so a full
+/// inbound queue can never deadlock it.
+const SEND_WAIT: Duration = Duration::from_secs(2);
+/// How long a message's sender waits for the server to acknowledge it.
+const ACK_WAIT: Duration = Duration::from_secs(10);
+/// How many client ids the worker remembers for idempotent sends.
+const SENT_IDS_KEPT: usize = 10_000;
+
+/// A command failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CommandError {
+    /// The address is not in the contact list.
+    #[error("that address is not in the contact list")]
+    NotAContact,
+    /// The network refused or could not take the request.
+    #[error("the network did not accept the request: {0}")]
+    Network(String),
+    /// The session is over.
+    #[error("the session has ended")]
+    Ended,
+}
+
+/// The outcome of a send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendOutcome {
+    /// The message's id on the network.
+    pub network_id: String,
+    /// True when the client id was sent before and nothing new went out.
+    pub duplicate: bool,
+}
+
+type Reply<T> = oneshot::Sender<Result<T, CommandError>>;
+
+/// What the phone asks the worker to do.
+#[derive(Debug)]
+pub enum Command {
+    /// Send a 1:1 message once per client id.
+    Send {
+        /// The client's id, also the stanza id.
+        client_id: String,
+        /// Recipient.
+        to: BareJid,
+        /// Text.
+        body: String,
+        /// Outcome.
+        reply: Reply<SendOutcome>,
+    },
+    /// Add a contact and ask to see its presence.
+    AddContact {
+        /// The contact.
+        jid: BareJid,
+        /// Its name.
+        name: Option<String>,
+        /// Done.
+        reply: Reply<()>,
+    },
+    /// Remove a contact (and both subscriptions).
+    RemoveContact {
+        /// The contact.
+        jid: BareJid,
+        /// Done.
+        reply: Reply<()>,
+    },
+    /// Answer a subscription request.
+    Answer {
+        /// The asker.
+        jid: BareJid,
+        /// Accept (and ask back) or refuse.
+        accept: bool,
+        /// Done.
+        reply: Reply<()>,
+    },
+    /// Set one's own presence.
+    SetPresence {
+        /// Availability.
+        availability: Availability,
+        /// Status text.
+        status: Option<String>,
+        /// Done.
+        reply: Reply<()>,
+    },
+    /// The contact list and own presence with the matching cursor.
+    Snapshot {
+        /// The snapshot.
+        reply: Reply<Snapshot>,
+    },
+    /// Go offline and stop.
+    End,
+}
+
+/// The sending side of a worker.
+#[derive(Debug, Clone)]
+pub struct WorkerHandle(mpsc::Sender<Command>);
+
+impl WorkerHandle {
+    /// Sends a command built around a reply channel and waits for its answer.
+    pub async fn request<T>(
+        &self,
+        make: impl FnOnce(Reply<T>) -> Command,
+    ) -> Result<T, CommandError> {
+        let (tx, rx) = oneshot::channel();
+        self.0
+            .send(make(tx))
+            .await
+            .map_err(|_| CommandError::Ended)?;
+        rx.await.map_err(|_| CommandError::Ended)?
+    }
+
+    /// Asks the worker to go offline and stop.
+    pub async fn end(&self) {
+        // A worker that already stopped needs no telling.
+        let _ = self.0.send(Command::End).await;
+    }
+}
+
+enum IqPurpose {
+    RosterFetch,
+    Carbons,
+    RosterChange {
+        subscribe_to: Option<BareJid>,
+        reply: Reply<()>,
+    },
+}
+
+/// The task state of one user's session.
+pub struct Worker {
+    stream: StanzaStream,
+    own: BareJid,
+    log: Arc<EventLog>,
+    metrics: Arc<Metrics>,
+    roster: RosterBook,
+    availability: Availability,
+    status: Option<String>,
+    sent: HashMap<String, String>,
+    sent_order: VecDeque<String>,
+    pending_iqs: HashMap<String, IqPurpose>,
+    next_iq: u64,
+    offline_since: Option<Instant>,
+    network_grace: Duration,
+    online: Option<oneshot::Sender<Jid>>,
+}
+
+impl Worker {
+    /// A worker for `stream`, publishing to `log`. `online` hears the bound
+    /// address once the first connection is up.
+    pub fn spawn(
+        stream: StanzaStream,
+        own: BareJid,
+        log: Arc<EventLog>,
+        metrics: Arc<Metrics>,
+        network_grace: Duration,
+        online: oneshot::Sender<Jid>,
+    ) -> (WorkerHandle, tokio::task::JoinHandle<SessionEndReason>) {
+        let (tx, rx) = mpsc::channel(64);
+        let worker = Self {
+            stream,
+            own,
+            log,
+            metrics,
+            roster: RosterBook::default(),
+            availability: Availability::Available,
+            status: None,
+            sent: HashMap::new(),
+            sent_order: VecDeque::new(),
+            pending_iqs: HashMap::new(),
+            next_iq: 0,
+            offline_since: Some(Instant::now()),
+            network_grace,
+            online: Some(online),
+        };
+        (WorkerHandle(tx), tokio::spawn(worker.run(rx)))
+    }
+
+    async fn run(mut self, mut commands: mpsc::Receiver<Command>) -> SessionEndReason {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        let reason = loop {
+            tokio::select! {
+                event = self.stream.next() => match event {
+                    Some(event) => self.on_event(event).await,
+                    None => break SessionEndReason::NetworkLost,
+                },
+                command = commands.recv() => match command {
+                    Some(Command::End) | None => break SessionEndReason::SignedOff,
+                    Some(command) => self.on_command(command).await,
+                },
+                _ = tick.tick() => {
+                    if self.offline_since.is_some_and(|since| since.elapsed() > self.network_grace) {
+                        tracing::warn!(user = %self.own, "network connection down past the grace period");
+                        break SessionEndReason::NetworkLost;
+                    }
+                }
+            }
+        };
+        self.close().await;
+        reason
+    }
+
+    fn publish(&self, event: Event) {
+        self.log.push(event);
+        Metrics::inc(&self.metrics.events);
+    }
+
+    async fn on_event(&mut self, event: stanzastream::Event) {
+        match event {
+            stanzastream::Event::Stream(StreamEvent::Reset { bound_jid, .. }) => {
+                self.offline_since = None;
+                tracing::info!(user = %self.own, "network session online");
+                self.start_fresh_stream().await;
+                if let Some(online) = self.online.take() {
+                    let _ = online.send(bound_jid);
+                }
+            }
+            stanzastream::Event::Stream(StreamEvent::Resumed) => {
+                self.offline_since = None;
+                tracing::info!(user = %self.own, "network session resumed");
+            }
+            stanzastream::Event::Stream(StreamEvent::Suspended) => {
+                tracing::warn!(user = %self.own, "network session interrupted; reconnecting");
+                self.offline_since.get_or_insert_with(Instant::now);
+            }
+            stanzastream::Event::Stanza(stanza) => self.on_stanza(stanza).await,
+        }
+    }
+
+    /// A stream that did not resume knows nothing: presence starts over, the
+    /// roster is fetched again and carbons are turned on again.
+    async fn start_fresh_stream(&mut self) {
+        for event in self.roster.clear_presence() {
+            self.publish(event);
+        }
+        self.send_iq(IqKind::Set, stanzas::enable_carbons(), IqPurpose::Carbons)
+            .await;
+        self.send_iq(IqKind::Get, stanzas::roster_query(), IqPurpose::RosterFetch)
+            .await;
+    }
+
+    async fn on_stanza(&mut self, stanza: Stanza) {
+        let stanza = match stanza {
+            Stanza::Iq(iq) => match self.take_response(iq) {
+                Ok((purpose, outcome)) => return self.on_iq_result(purpose, outcome).await,
+                Err(iq) => Stanza::Iq(iq),
+            },
+            other => other,
+        };
+        match stanzas::classify(stanza, &self.own, now_ms()) {
+            Inbound::RosterPush { id, items } => {
+                for item in &items {
+                    if let Some(event) = self.roster.apply_item(item) {
+                        self.publish(event);
+                    }
+                }
+                self.send(stanzas::iq_result(id, None).into()).await.ok();
+            }
+            Inbound::UnsupportedIq { id, from } => {
+                self.send(stanzas::iq_unsupported(id, from).into())
+                    .await
+                    .ok();
+            }
+            Inbound::Event(event) => self.publish(event),
+            Inbound::DevicePresence {
+                jid,
+                device,
+                presence,
+            } => {
+                if let Some(event) = self.roster.apply_presence(&jid, &device, presence) {
+                    self.publish(event);
+                }
+            }
+            Inbound::Ignored => {}
+        }
+    }
+
+    /// The pending request an IQ answers, if it answers one of ours from a
+    /// party allowed to answer it (the user's own account or server).
+    #[allow(clippy::result_large_err)]
+    fn take_response(
+        &mut self,
+        iq: Iq,
+    ) -> Result<(IqPurpose, Result<Option<Element>, CommandError>), Iq> {
+        let (id, from, outcome) = match &iq {
+            Iq::Result {
+                id, from, payload, ..
+            } => (id, from, Ok(payload.clone())),
+            Iq::Error {
+                id, from, error, ..
+            } => (
+                id,
+                from,
+                Err(CommandError::Network(format!(
+                    "{:?}",
+                    error.defined_condition
+                ))),
+            ),
+            Iq::Get { .. } | Iq::Set { .. } => return Err(iq),
+        };
+        let trusted = from.as_ref().is_none_or(|f| {
+            f.to_bare() == self.own
+                || f.to_bare().node().is_none() && f.domain() == self.own.domain()
+        });
+        if !trusted {
+            return Err(iq);
+        }
+        match self.pending_iqs.remove(id) {
+            Some(purpose) => Ok((purpose, outcome)),
+            None => Err(iq),
+        }
+    }
+
+    async fn on_iq_result(
+        &mut self,
+        purpose: IqPurpose,
+        outcome: Result<Option<Element>, CommandError>,
+    ) {
+        match purpose {
+            IqPurpose::RosterFetch => {
+                match outcome.map(|p| p.map(Roster::try_from)) {
+                    Ok(Some(Ok(roster))) => {
+                        for event in self.roster.replace_all(&roster.items) {
+                            self.publish(event);
+                        }
+                    }
+                    other => {
+                        tracing::warn!(user = %self.own, ok = other.is_ok(), "roster fetch failed")
+                    }
+                }
+                // Initial presence goes out once the roster is known (RFC 6121 §4.2).
+                let presence = stanzas::own_presence(self.availability, self.status.as_deref());
+                self.send(presence.into()).await.ok();
+            }
+            IqPurpose::Carbons => {
+                if outcome.is_err() {
+                    tracing::warn!(user = %self.own, "the server refused message carbons");
+                }
+            }
+            IqPurpose::RosterChange {
+                subscribe_to,
+                reply,
+            } => {
+                let result = match (outcome, subscribe_to) {
+                    (Ok(_), Some(jid)) => {
+                        self.send(stanzas::subscription(presence::Type::Subscribe, &jid).into())
+                            .await
+                    }
+                    (Ok(_), None) => Ok(()),
+                    (Err(e), _) => Err(e),
+                };
+                let _ = reply.send(result);
+            }
+        }
+    }
+
+    async fn on_command(&mut self, command: Command) {
+        match command {
+            Command::Send {
+                client_id,
+                to,
+                body,
+                reply,
+            } => self.send_message(client_id, to, &body, reply).await,
+            Command::AddContact { jid, name, reply } => {
+                let payload = stanzas::roster_set(&jid, name.as_deref(), false);
+                let purpose = IqPurpose::RosterChange {
+                    subscribe_to: Some(jid),
+                    reply,
+                };
+                self.send_iq(IqKind::Set, payload, purpose).await;
+            }
+            Command::RemoveContact { jid, reply } => {
+                if !self.roster.contains(&jid) {
+                    let _ = reply.send(Err(CommandError::NotAContact));
+                    return;
+                }
+                let payload = stanzas::roster_set(&jid, None, true);
+                let purpose = IqPurpose::RosterChange {
+                    subscribe_to: None,
+                    reply,
+                };
+                self.send_iq(IqKind::Set, payload, purpose).await;
+            }
+            Command::Answer { jid, accept, reply } => {
+                let _ = reply.send(self.answer(&jid, accept).await);
+            }
+            Command::SetPresence {
+                availability,
+                status,
+                reply,
+            } => {
+                self.availability = availability;
+                self.status = status;
+                let presence = stanzas::own_presence(availability, self.status.as_deref());
+                let _ = reply.send(self.send(presence.into()).await);
+            }
+            Command::Snapshot { reply } => {
+                let _ = reply.send(Ok(Snapshot {
+                    contacts: self.roster.contacts(),
+                    own_availability: self.availability,
+                    own_status: self.status.clone(),
+                    cursor: self.log.head_cursor(),
+                }));
+            }
+            Command::End => {}
+        }
+    }
+
+    /// Queues a message once per client id; the reply comes when the server
+    /// has acknowledged it (stream management), without holding up the worker.
+    async fn send_message(
+        &mut self,
+        client_id: String,
+        to: BareJid,
+        body: &str,
+        reply: Reply<SendOutcome>,
+    ) {
+        if let Some(network_id) = self.sent.get(&client_id) {
+            let _ = reply.send(Ok(SendOutcome {
+                network_id: network_id.clone(),
+                duplicate: true,
+            }));
+            return;
+        }
+        let token = match self
+            .enqueue(stanzas::chat_message(to, body, &client_id).into())
+            .await
+        {
+            Ok(token) => token,
+            Err(error) => {
+                let _ = reply.send(Err(error));
+                return;
+            }
+        };
+        Metrics::inc(&self.metrics.messages_sent);
+        if self.sent_order.len() == SENT_IDS_KEPT
+            && let Some(old) = self.sent_order.pop_front()
+        {
+            self.sent.remove(&old);
+        }
+        self.sent.insert(client_id.clone(), client_id.clone());
+        self.sent_order.push_back(client_id.clone());
+        tokio::spawn(async move {
+            let outcome = await_ack(token).await.map(|()| SendOutcome {
+                network_id: client_id,
+                duplicate: false,
+            });
+            let _ = reply.send(outcome);
+        });
+    }
+
+    async fn answer(&mut self, jid: &BareJid, accept: bool) -> Result<(), CommandError> {
+        if !accept {
+            return self
+                .send(stanzas::subscription(presence::Type::Unsubscribed, jid).into())
+                .await;
+        }
+        self.send(stanzas::subscription(presence::Type::Subscribed, jid).into())
+            .await?;
+        if !self.roster.sees(jid) {
+            self.send(stanzas::subscription(presence::Type::Subscribe, jid).into())
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Puts a stanza on the stream's queue (which survives reconnects).
+    async fn enqueue(&mut self, stanza: Stanza) -> Result<StanzaToken, CommandError> {
+        tokio::time::timeout(SEND_WAIT, self.stream.send(Box::new(stanza)))
+            .await
+            .map_err(|_| {
+                CommandError::Network("the network connection is congested; try again".to_owned())
+            })
+    }
+
+    async fn send(&mut self, stanza: Stanza) -> Result<(), CommandError> {
+        self.enqueue(stanza).await.map(drop)
+    }
+
+    async fn send_iq(&mut self, kind: IqKind, payload: Element, purpose: IqPurpose) {
+        self.next_iq += 1;
+        let id = format!("sl-{}", self.next_iq);
+        let iq = match kind {
+            IqKind::Get => Iq::Get {
+                from: None,
+                to: None,
+                id: id.clone(),
+                payload,
+            },
+            IqKind::Set => Iq::Set {
+                from: None,
+                to: None,
+                id: id.clone(),
+                payload,
+            },
+        };
+        match self.send(iq.into()).await {
+            Ok(()) => {
+                self.pending_iqs.insert(id, purpose);
+            }
+            Err(error) => self.on_iq_result(purpose, Err(error)).await,
+        }
+    }
+
+    async fn close(mut self) {
+        let offline = Stanza::from(presence::Presence::unavailable());
+        self.send(offline).await.ok();
+        // Pending contact changes are dropped here; their callers hear `Ended`.
+        self.pending_iqs.clear();
+        if tokio::time::timeout(SEND_WAIT, self.stream.close())
+            .await
+            .is_err()
+        {
+            tracing::warn!(user = %self.own, "network session did not close in time");
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum IqKind {
+    Get,
+    Set,
+}
+
+/// Waits until the server acknowledged the stanza (or at least took it).
+async fn await_ack(mut token: StanzaToken) -> Result<(), CommandError> {
+    let acked = tokio::time::timeout(ACK_WAIT, token.wait_for(StanzaStage::Acked)).await;
+    match acked {
+        Ok(Some(StanzaState::Acked { .. })) => Ok(()),
+        Ok(Some(StanzaState::Failed { error })) => {
+            Err(CommandError::Network(error.into_io_error().to_string()))
+        }
+        Ok(Some(StanzaState::Dropped) | None) => Err(CommandError::Network(
+            "the network session closed before the message went out".to_owned(),
+        )),
+        // Sent but not (yet) acknowledged: the stream resends it after a reconnect.
+        Ok(Some(StanzaState::Queued | StanzaState::Sent { .. })) | Err(_) => match token.state() {
+            StanzaState::Sent { .. } | StanzaState::Acked { .. } => Ok(()),
+            _ => Err(CommandError::Network(
+                "the message is still queued for the network; retry with the same client_id"
+                    .to_owned(),
+            )),
+        },
+    }
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}

@@ -1,0 +1,112 @@
+//! The event stream, read by long-poll.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{ChatMessage, Contact, ContactPresence};
+
+/// Query of a long-poll for events.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventsQuery {
+    /// The cursor of the last response (or of sign-in). Every event up to it
+    /// counts as received and is forgotten by the gateway.
+    pub cursor: String,
+    /// Seconds to wait for an event when there is none yet (0 to 60, default 0).
+    #[serde(default)]
+    pub wait: u64,
+}
+
+/// The events after the cursor, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventsResponse {
+    /// The events, in order.
+    pub events: Vec<EventEnvelope>,
+    /// The cursor to send with the next poll.
+    pub next_cursor: String,
+}
+
+/// One event with its position in the stream.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventEnvelope {
+    /// Position in the session's stream, increasing by one per event.
+    pub seq: u64,
+    /// What happened.
+    pub event: Event,
+}
+
+/// Something that happened in the user's network session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// A contact joined the list.
+    ContactAdded {
+        /// The contact.
+        contact: Contact,
+    },
+    /// A contact's name or subscription changed.
+    ContactChanged {
+        /// The contact as it is now.
+        contact: Contact,
+    },
+    /// A contact left the list.
+    ContactRemoved {
+        /// The contact's bare address.
+        jid: String,
+    },
+    /// Someone asks to see the user's presence; answer with accept or refuse.
+    SubscriptionRequested {
+        /// The asker's bare address.
+        from: String,
+    },
+    /// A contact's merged presence changed.
+    PresenceChanged {
+        /// The contact's bare address.
+        jid: String,
+        /// The contact's presence now.
+        presence: ContactPresence,
+    },
+    /// A message reached the user.
+    MessageReceived {
+        /// The message.
+        message: ChatMessage,
+    },
+    /// The user sent a message from another device (a desktop client).
+    MessageSentElsewhere {
+        /// The message.
+        message: ChatMessage,
+    },
+    /// The session is over; the token no longer works. Sign in again.
+    SessionEnded {
+        /// Why.
+        reason: SessionEndReason,
+    },
+}
+
+/// Why a session ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionEndReason {
+    /// The user signed off.
+    SignedOff,
+    /// No request arrived within the idle timeout.
+    IdleTimeout,
+    /// The same device signed in again, which replaced this session.
+    Replaced,
+    /// The network connection was lost for good.
+    NetworkLost,
+    /// The gateway is shutting down.
+    GatewayShutdown,
+}
+
+impl SessionEndReason {
+    /// A sentence for people.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::SignedOff => "the session was signed off",
+            Self::IdleTimeout => "the session ended after the idle timeout",
+            Self::Replaced => "a newer sign-in from the same device replaced this session",
+            Self::NetworkLost => "the connection to the network was lost",
+            Self::GatewayShutdown => "the gateway shut down",
+        }
+    }
+}

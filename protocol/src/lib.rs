@@ -1,0 +1,22 @@
+//! Wire types of the Splitline data channel: the HTTP/JSON protocol between the
+//! client core on the phone and the gateway.
+//!
+//! Every path lives under [`paths::PREFIX`]. Requests and responses are JSON,
+//! gzip-compressed when the client accepts it. Errors are [`ErrorBody`] with a
+//! stable [`ErrorCode`]. `docs/protocol.md` shows an example of every type here,
+//! and a test checks that those examples parse.
+
+pub mod contacts;
+pub mod error;
+pub mod events;
+pub mod messages;
+pub mod paths;
+pub mod presence;
+pub mod session;
+
+pub use contacts::{AddContactRequest, Contact, Subscription};
+pub use error::{ErrorBody, ErrorCode};
+pub use events::{Event, EventEnvelope, EventsQuery, EventsResponse, SessionEndReason};
+pub use messages::{ChatMessage, SendMessageRequest, SendMessageResponse};
+pub use presence::{Availability, ContactPresence, SetPresenceRequest};
+pub use session::{SignInRequest, SignInResponse, Snapshot};

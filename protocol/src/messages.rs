@@ -1,0 +1,43 @@
+//! 1:1 chat messages.
+
+use serde::{Deserialize, Serialize};
+
+/// Send a 1:1 message. Sending the same `client_id` again during the session
+/// returns the first outcome and puts nothing more on the network.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SendMessageRequest {
+    /// The client's id of the message (1 to 64 of `A-Z a-z 0-9 - _ .`).
+    pub client_id: String,
+    /// The recipient's bare address.
+    pub to: String,
+    /// The text (1 to 10,000 characters).
+    pub body: String,
+}
+
+/// The outcome of a send.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendMessageResponse {
+    /// The client's id, echoed.
+    pub client_id: String,
+    /// The id the message carries on the network.
+    pub network_id: String,
+    /// True when this `client_id` had been sent before and nothing new was sent.
+    pub duplicate: bool,
+}
+
+/// A 1:1 message as the event stream reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatMessage {
+    /// The message's id on the network (the sender's stanza id), if it had one.
+    pub network_id: Option<String>,
+    /// The sender's bare address.
+    pub from: String,
+    /// The recipient's bare address.
+    pub to: String,
+    /// The text.
+    pub body: String,
+    /// When it was sent, in milliseconds since the Unix epoch (the network's
+    /// delay stamp where present, otherwise when the gateway received it).
+    pub timestamp_ms: i64,
+}

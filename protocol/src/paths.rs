@@ -1,0 +1,28 @@
+//! The request paths of protocol version 1.
+
+/// Prefix of every protocol path.
+pub const PREFIX: &str = "/v1";
+/// `POST`: sign in ([`crate::SignInRequest`] → [`crate::SignInResponse`]). The only
+/// request that needs no token.
+pub const SIGN_IN: &str = "/v1/sign-in";
+/// `POST`: sign off; ends the user's network session.
+pub const SIGN_OFF: &str = "/v1/sign-off";
+/// `GET`: long-poll for events ([`crate::EventsQuery`] → [`crate::EventsResponse`]).
+pub const EVENTS: &str = "/v1/events";
+/// `GET`: contacts with presence and the current cursor ([`crate::Snapshot`]).
+pub const SNAPSHOT: &str = "/v1/snapshot";
+/// `POST`: send a 1:1 message ([`crate::SendMessageRequest`]).
+pub const MESSAGES: &str = "/v1/messages";
+/// `POST`: add a contact ([`crate::AddContactRequest`]).
+pub const CONTACTS: &str = "/v1/contacts";
+/// `DELETE`: remove the contact named in the path.
+pub const CONTACT: &str = "/v1/contacts/{jid}";
+/// `POST`: accept the contact's subscription request.
+pub const CONTACT_ACCEPT: &str = "/v1/contacts/{jid}/accept";
+/// `POST`: refuse the contact's subscription request.
+pub const CONTACT_REFUSE: &str = "/v1/contacts/{jid}/refuse";
+/// `PUT`: set one's own presence ([`crate::SetPresenceRequest`]).
+pub const PRESENCE: &str = "/v1/presence";
+
+/// Name of the HTTP header that carries the bearer token.
+pub const AUTHORIZATION: &str = "authorization";

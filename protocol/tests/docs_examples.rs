@@ -1,0 +1,154 @@
+//! Every example in docs/protocol.md parses as the type it names and
+//! serialises back to the same JSON; every type, event and error code has one.
+
+use std::collections::BTreeSet;
+
+use serde::{Serialize, de::DeserializeOwned};
+use serde_json::Value;
+use splitline_protocol::*;
+
+fn examples() -> Vec<(String, Value)> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/protocol.md");
+    let text = std::fs::read_to_string(path).expect("docs/protocol.md is readable");
+    let mut out = Vec::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let Some(name) = line.strip_prefix("example: ") else {
+            continue;
+        };
+        assert_eq!(
+            lines.next(),
+            Some("```json"),
+            "example {name} must be followed by a ```json block"
+        );
+        let block: Vec<&str> = lines.by_ref().take_while(|l| *l != "```").collect();
+        let value: Value = serde_json::from_str(&block.join("\n"))
+            .unwrap_or_else(|e| panic!("example {name} is not JSON: {e}"));
+        out.push((name.trim().to_owned(), value));
+    }
+    out
+}
+
+fn round_trip<T: Serialize + DeserializeOwned>(name: &str, value: &Value) {
+    let parsed: T = serde_json::from_value(value.clone())
+        .unwrap_or_else(|e| panic!("example {name} does not parse: {e}\n{value}"));
+    let back = serde_json::to_value(&parsed).expect("serialises");
+    assert_eq!(
+        &back, value,
+        "example {name} does not serialise back to itself"
+    );
+}
+
+#[test]
+fn every_example_matches_its_type() {
+    let examples = examples();
+    for (name, value) in &examples {
+        match name.as_str() {
+            "SignInRequest" => round_trip::<SignInRequest>(name, value),
+            "SignInResponse" => round_trip::<SignInResponse>(name, value),
+            "EventsQuery" => round_trip::<EventsQuery>(name, value),
+            "EventsResponse" => round_trip::<EventsResponse>(name, value),
+            "Event" => round_trip::<Event>(name, value),
+            "Snapshot" => round_trip::<Snapshot>(name, value),
+            "SendMessageRequest" => round_trip::<SendMessageRequest>(name, value),
+            "SendMessageResponse" => round_trip::<SendMessageResponse>(name, value),
+            "AddContactRequest" => round_trip::<AddContactRequest>(name, value),
+            "SetPresenceRequest" => round_trip::<SetPresenceRequest>(name, value),
+            "ErrorBody" => round_trip::<ErrorBody>(name, value),
+            other => panic!("example of unknown type {other}"),
+        }
+    }
+    let named: BTreeSet<&str> = examples.iter().map(|(n, _)| n.as_str()).collect();
+    let wanted = [
+        "SignInRequest",
+        "SignInResponse",
+        "EventsQuery",
+        "EventsResponse",
+        "Event",
+        "Snapshot",
+        "SendMessageRequest",
+        "SendMessageResponse",
+        "AddContactRequest",
+        "SetPresenceRequest",
+        "ErrorBody",
+    ];
+    for name in wanted {
+        assert!(
+            named.contains(name),
+            "docs/protocol.md has no example of {name}"
+        );
+    }
+}
+
+#[test]
+fn every_event_type_has_an_example() {
+    let shown: BTreeSet<String> = examples()
+        .into_iter()
+        .filter(|(n, _)| n == "Event")
+        .filter_map(|(_, v)| v["type"].as_str().map(str::to_owned))
+        .collect();
+    for event in [
+        "contact_added",
+        "contact_changed",
+        "contact_removed",
+        "subscription_requested",
+        "presence_changed",
+        "message_received",
+        "message_sent_elsewhere",
+        "session_ended",
+    ] {
+        assert!(
+            shown.contains(event),
+            "docs/protocol.md shows no {event} event"
+        );
+    }
+}
+
+#[test]
+fn every_error_code_is_in_the_table_with_its_status() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/protocol.md"))
+        .unwrap();
+    let codes = [
+        ErrorCode::InvalidRequest,
+        ErrorCode::Unauthorized,
+        ErrorCode::AuthFailed,
+        ErrorCode::SessionEnded,
+        ErrorCode::DomainNotServed,
+        ErrorCode::NotFound,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::CursorInvalid,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::RateLimited,
+        ErrorCode::NetworkUnavailable,
+        ErrorCode::Unavailable,
+        ErrorCode::Internal,
+    ];
+    for code in codes {
+        let name = serde_json::to_value(code).unwrap();
+        let row = format!("| `{}` | {} |", name.as_str().unwrap(), code.http_status());
+        assert!(text.contains(&row), "docs/protocol.md lacks the row {row}");
+    }
+}
+
+#[test]
+fn every_path_is_documented() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/protocol.md"))
+        .unwrap();
+    for path in [
+        paths::SIGN_IN,
+        paths::SIGN_OFF,
+        paths::EVENTS,
+        paths::SNAPSHOT,
+        paths::MESSAGES,
+        paths::CONTACTS,
+        paths::CONTACT,
+        paths::CONTACT_ACCEPT,
+        paths::CONTACT_REFUSE,
+        paths::PRESENCE,
+    ] {
+        assert!(
+            text.contains(&format!("{path}`")) || text.contains(&format!("{path}?")),
+            "docs/protocol.md does not document {path}"
+        );
+    }
+}

@@ -1,0 +1,124 @@
+//! A direct XMPP client standing in for the same user's desktop login (or any
+//! other party), owned by one task that reads it continuously.
+
+use std::time::Duration;
+
+use futures::StreamExt;
+use tokio::sync::mpsc;
+use tokio_xmpp::{
+    Stanza,
+    connect::{DnsConfig, TcpServerConnector},
+    jid::{BareJid, FullJid, Jid},
+    parsers::{
+        iq::Iq,
+        message::{Id, Lang, Message},
+        presence::Presence,
+    },
+    stanzastream::{Event, StanzaStream, StreamEvent},
+    xmlstream::Timeouts,
+};
+
+pub struct Desktop {
+    pub jid: FullJid,
+    outgoing: mpsc::Sender<Stanza>,
+    incoming: mpsc::Receiver<Message>,
+}
+
+impl Desktop {
+    /// Logs in as `jid` (full), turns carbons on and goes available.
+    pub async fn connect(jid: &str, password: &str, port: u16) -> Self {
+        let jid = FullJid::new(jid).unwrap();
+        let connector = TcpServerConnector::from(DnsConfig::no_srv("127.0.0.1", port));
+        let mut stream = StanzaStream::new_c2s(
+            connector,
+            jid.clone().into(),
+            password.to_owned(),
+            Timeouts::default(),
+            256,
+        );
+        let (outgoing, mut out_rx) = mpsc::channel::<Stanza>(64);
+        let (in_tx, incoming) = mpsc::channel::<Message>(1024);
+        let (online_tx, online_rx) = tokio::sync::oneshot::channel();
+        tokio::spawn(async move {
+            let mut online_tx = Some(online_tx);
+            loop {
+                tokio::select! {
+                    event = stream.next() => match event {
+                        Some(Event::Stream(StreamEvent::Reset { .. })) => {
+                            let carbons = Iq::Set { from: None, to: None, id: "carbons-1".into(), payload: tokio_xmpp::parsers::carbons::Enable.into() };
+                            stream.send(Box::new(carbons.into())).await;
+                            stream.send(Box::new(Presence::available().into())).await;
+                            if let Some(tx) = online_tx.take() { let _ = tx.send(()); }
+                        }
+                        Some(Event::Stanza(Stanza::Message(m))) => { let _ = in_tx.send(m).await; }
+                        Some(_) => {}
+                        None => break,
+                    },
+                    stanza = out_rx.recv() => match stanza {
+                        Some(s) => { stream.send(Box::new(s)).await; }
+                        None => { stream.close().await; break; }
+                    },
+                }
+            }
+        });
+        tokio::time::timeout(Duration::from_secs(15), online_rx)
+            .await
+            .expect("desktop login timed out")
+            .unwrap();
+        Self {
+            jid,
+            outgoing,
+            incoming,
+        }
+    }
+
+    /// Sends a chat message with this id.
+    pub async fn send_chat(&self, to: &str, id: &str, body: &str) {
+        let mut message = Message::chat(Some(Jid::from(BareJid::new(to).unwrap())))
+            .with_body(Lang::default(), body.to_owned());
+        message.id = Some(Id(id.to_owned()));
+        self.outgoing.send(message.into()).await.unwrap();
+    }
+
+    /// Sends any stanza.
+    pub async fn send(&self, stanza: Stanza) {
+        self.outgoing.send(stanza).await.unwrap();
+    }
+
+    /// The next message that matches, within `EVENT_WAIT`.
+    pub async fn expect_message(
+        &mut self,
+        what: &str,
+        matches: impl Fn(&Message) -> bool,
+    ) -> Message {
+        let deadline = tokio::time::Instant::now() + crate::phone::EVENT_WAIT;
+        loop {
+            let message = tokio::time::timeout_at(deadline, self.incoming.recv())
+                .await
+                .unwrap_or_else(|_| panic!("{} never got {what}", self.jid))
+                .unwrap();
+            if matches(&message) {
+                return message;
+            }
+        }
+    }
+
+    /// The messages with a body received so far, without waiting.
+    pub fn drain_bodies(&mut self) -> Vec<String> {
+        let mut out = Vec::new();
+        while let Ok(message) = self.incoming.try_recv() {
+            if let Some((_, body)) = message.get_best_body(vec![]) {
+                out.push(body.clone());
+            }
+        }
+        out
+    }
+}
+
+/// The text of a message.
+pub fn body(message: &Message) -> String {
+    message
+        .get_best_body(vec![])
+        .map(|(_, b)| b.clone())
+        .unwrap_or_default()
+}

@@ -1,0 +1,56 @@
+//! The real gateway, started in this process on loopback ports.
+
+use std::{path::PathBuf, time::Duration};
+
+use splitline_gateway::{
+    Gateway, RunningGateway,
+    config::{Settings, XmppTransport},
+};
+
+/// What a test may change from the defaults.
+#[derive(Debug, Default, Clone)]
+pub struct Options {
+    pub idle_timeout_secs: Option<u64>,
+    pub max_body_bytes: Option<usize>,
+    pub tls: Option<(PathBuf, PathBuf)>,
+}
+
+/// Starts a gateway in front of the Prosody on `xmpp_port`.
+pub async fn start(xmpp_port: u16, options: Options) -> RunningGateway {
+    // RUST_LOG=debug shows the gateway's logs in a failing test's output.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_test_writer()
+        .try_init();
+    let (tls_cert, tls_key) = options
+        .tls
+        .map_or((None, None), |(c, k)| (Some(c), Some(k)));
+    let config = Settings {
+        listen: Some("127.0.0.1:0".parse().unwrap()),
+        metrics_listen: Some("127.0.0.1:0".parse().unwrap()),
+        xmpp_server: Some(format!("127.0.0.1:{xmpp_port}")),
+        xmpp_transport: Some(XmppTransport::Plaintext),
+        idle_timeout_secs: options.idle_timeout_secs,
+        max_body_bytes: options.max_body_bytes,
+        tls_cert,
+        tls_key,
+        ..Settings::default()
+    }
+    .validate()
+    .unwrap();
+    let gateway = Gateway::start(config).unwrap();
+    crate::wait_for_port(gateway.addr.port(), Duration::from_secs(5)).await;
+    gateway
+}
+
+/// The base URL of a started gateway.
+pub fn base_url(gateway: &RunningGateway) -> String {
+    let scheme = if gateway.tls { "https" } else { "http" };
+    // Over TLS the name must match the test certificate.
+    let host = if gateway.tls {
+        "localhost"
+    } else {
+        "127.0.0.1"
+    };
+    format!("{scheme}://{host}:{}", gateway.addr.port())
+}

@@ -1,0 +1,37 @@
+//! Harness for Splitline's end-to-end tests: a real Prosody in a temporary
+//! directory, the real gateway over real HTTP(S), phones speaking the
+//! protocol, and a direct XMPP client standing in for a desktop login.
+//!
+//! Harness code may panic: a panic here is a failed test with its reason.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+pub mod desktop;
+pub mod gateway;
+pub mod phone;
+pub mod prosody;
+pub mod tls;
+
+use std::time::Duration;
+
+/// A free TCP port on loopback.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("no free port on loopback")
+}
+
+/// Waits until something accepts TCP connections on `port`.
+pub async fn wait_for_port(port: u16, within: Duration) {
+    let deadline = tokio::time::Instant::now() + within;
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "nothing listens on port {port}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

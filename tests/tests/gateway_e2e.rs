@@ -1,0 +1,465 @@
+//! End-to-end: phones → real gateway (HTTP/HTTPS) → real Prosody, with a
+//! direct XMPP client as the same user's desktop login.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use splitline_e2e::{
+    desktop::{Desktop, body},
+    gateway::{self, Options},
+    phone::{Phone, http_client},
+    prosody::Prosody,
+};
+use splitline_protocol::{
+    AddContactRequest, Availability, ErrorCode, Event, SessionEndReason, Snapshot, Subscription,
+    paths,
+};
+
+const PW: &str = "s3cret-pw";
+
+fn users(names: &[&'static str]) -> Vec<(&'static str, &'static str)> {
+    names.iter().map(|n| (*n, PW)).collect()
+}
+
+/// Makes `a` and `b` mutual contacts through the protocol alone.
+async fn befriend(a: &mut Phone, b: &mut Phone) {
+    let request = AddContactRequest {
+        jid: b.jid.clone(),
+        name: Some("Friend".into()),
+    };
+    a.post_empty(paths::CONTACTS, Some(&request)).await.unwrap();
+    let a_jid = a.jid.clone();
+    b.wait_for(
+        "a subscription request",
+        |e| matches!(e, Event::SubscriptionRequested { from } if *from == a_jid),
+    )
+    .await;
+    b.post_empty::<()>(&paths::CONTACT_ACCEPT.replace("{jid}", &a.jid), None)
+        .await
+        .unwrap();
+    let b_jid = b.jid.clone();
+    a.wait_for(
+        "the request back",
+        |e| matches!(e, Event::SubscriptionRequested { from } if *from == b_jid),
+    )
+    .await;
+    a.post_empty::<()>(&paths::CONTACT_ACCEPT.replace("{jid}", &b.jid), None)
+        .await
+        .unwrap();
+    for (phone, other) in [(&mut *a, b_jid.clone()), (&mut *b, a_jid.clone())] {
+        phone
+            .wait_for("a mutual subscription", |e| matches!(e, Event::ContactChanged { contact } | Event::ContactAdded { contact } if contact.jid == other && contact.subscription == Subscription::Both))
+            .await;
+        phone
+            .wait_for("the friend online", |e| matches!(e, Event::PresenceChanged { jid, presence } if *jid == other && presence.availability == Availability::Available))
+            .await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_password_is_refused_at_once_with_auth_failed() {
+    let prosody = Prosody::start(&users(&["alice"])).await;
+    let gw = gateway::start(prosody.port, Options::default()).await;
+    let http = http_client(None);
+    let base = gateway::base_url(&gw);
+    // The HTTP client's own 75 s timeout would turn a hang into a panic; the
+    // sign-in must instead answer with a clear 401.
+    let (status, body) = Phone::sign_in(&http, &base, "alice@localhost", "wrong", "d1")
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body.code, ErrorCode::AuthFailed);
+    let (_, body) = Phone::sign_in(&http, &base, "nobody@localhost", PW, "d1")
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(body.code, ErrorCode::AuthFailed);
+    let (status, body) = Phone::sign_in(&http, &base, "alice@elsewhere.example", PW, "d1")
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(
+        (status, body.code),
+        (StatusCode::FORBIDDEN, ErrorCode::DomainNotServed)
+    );
+    // The right password still works afterwards.
+    Phone::sign_in(&http, &base, "alice@localhost", PW, "d1")
+        .await
+        .unwrap();
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn contacts_are_added_accepted_and_show_presence_changes() {
+    let prosody = Prosody::start(&users(&["alice", "bob"])).await;
+    let gw = gateway::start(prosody.port, Options::default()).await;
+    let http = http_client(None);
+    let base = gateway::base_url(&gw);
+    let mut alice = Phone::sign_in(&http, &base, "alice@localhost", PW, "a1")
+        .await
+        .unwrap();
+    let mut bob = Phone::sign_in(&http, &base, "bob@localhost", PW, "b1")
+        .await
+        .unwrap();
+    befriend(&mut alice, &mut bob).await;
+
+    bob.set_presence(Availability::DoNotDisturb, Some("in a meeting"))
+        .await
+        .unwrap();
+    let event = alice
+        .wait_for("bob busy", |e| matches!(e, Event::PresenceChanged { jid, presence } if jid == "bob@localhost" && presence.availability == Availability::DoNotDisturb))
+        .await;
+    let Event::PresenceChanged { presence, .. } = event else {
+        unreachable!()
+    };
+    assert_eq!(presence.status.as_deref(), Some("in a meeting"));
+
+    let snapshot: Snapshot = alice
+        .call::<(), _>(Method::GET, paths::SNAPSHOT, None)
+        .await
+        .unwrap();
+    assert_eq!(snapshot.contacts.len(), 1);
+    let contact = &snapshot.contacts[0];
+    assert_eq!(
+        (contact.jid.as_str(), contact.name.as_deref()),
+        ("bob@localhost", Some("Friend"))
+    );
+    assert_eq!(contact.subscription, Subscription::Both);
+    assert_eq!(contact.presence.availability, Availability::DoNotDisturb);
+
+    // A fresh sign-in of alice from another device gets the roster as events from its first cursor.
+    let mut alice2 = Phone::sign_in(&http, &base, "alice@localhost", PW, "a2")
+        .await
+        .unwrap();
+    alice2
+        .wait_for(
+            "bob in the roster",
+            |e| matches!(e, Event::ContactAdded { contact } if contact.jid == "bob@localhost"),
+        )
+        .await;
+    alice2
+        .wait_for("bob's current presence", |e| matches!(e, Event::PresenceChanged { jid, presence } if jid == "bob@localhost" && presence.availability == Availability::DoNotDisturb))
+        .await;
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_requests_and_removed_contacts() {
+    let prosody = Prosody::start(&users(&["alice", "carol"])).await;
+    let gw = gateway::start(prosody.port, Options::default()).await;
+    let http = http_client(None);
+    let base = gateway::base_url(&gw);
+    let mut alice = Phone::sign_in(&http, &base, "alice@localhost", PW, "a1")
+        .await
+        .unwrap();
+    let mut carol = Phone::sign_in(&http, &base, "carol@localhost", PW, "c1")
+        .await
+        .unwrap();
+
+    alice
+        .post_empty(
+            paths::CONTACTS,
+            Some(&AddContactRequest {
+                jid: "carol@localhost".into(),
+                name: None,
+            }),
+        )
+        .await
+        .unwrap();
+    alice.wait_for("carol pending", |e| matches!(e, Event::ContactAdded { contact } | Event::ContactChanged { contact } if contact.jid == "carol@localhost" && contact.pending_out)).await;
+    carol
+        .wait_for(
+            "alice's request",
+            |e| matches!(e, Event::SubscriptionRequested { from } if from == "alice@localhost"),
+        )
+        .await;
+    carol
+        .post_empty::<()>(
+            &paths::CONTACT_REFUSE.replace("{jid}", "alice@localhost"),
+            None,
+        )
+        .await
+        .unwrap();
+    alice
+        .wait_for("the refusal", |e| matches!(e, Event::ContactChanged { contact } if contact.jid == "carol@localhost" && !contact.pending_out && contact.subscription == Subscription::None))
+        .await;
+
+    alice
+        .delete(&paths::CONTACT.replace("{jid}", "carol@localhost"))
+        .await
+        .unwrap();
+    alice
+        .wait_for(
+            "carol removed",
+            |e| matches!(e, Event::ContactRemoved { jid } if jid == "carol@localhost"),
+        )
+        .await;
+    let (status, body) = alice
+        .delete(&paths::CONTACT.replace("{jid}", "carol@localhost"))
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(
+        (status, body.code),
+        (StatusCode::NOT_FOUND, ErrorCode::NotFound)
+    );
+    let snapshot: Snapshot = alice
+        .call::<(), _>(Method::GET, paths::SNAPSHOT, None)
+        .await
+        .unwrap();
+    assert!(snapshot.contacts.is_empty());
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_to_one_chat_both_ways_and_a_repeated_client_id_sends_once() {
+    let prosody = Prosody::start(&users(&["alice", "bob"])).await;
+    let gw = gateway::start(prosody.port, Options::default()).await;
+    let http = http_client(None);
+    let base = gateway::base_url(&gw);
+    let mut alice = Phone::sign_in(&http, &base, "alice@localhost", PW, "a1")
+        .await
+        .unwrap();
+    let mut bob = Phone::sign_in(&http, &base, "bob@localhost", PW, "b1")
+        .await
+        .unwrap();
+    befriend(&mut alice, &mut bob).await;
+
+    let first = alice
+        .send("msg-1", "bob@localhost", "hello bob")
+        .await
+        .unwrap();
+    assert!(!first.duplicate);
+    let again = alice
+        .send("msg-1", "bob@localhost", "hello bob")
+        .await
+        .unwrap();
+    assert!(again.duplicate);
+    assert_eq!(again.network_id, first.network_id);
+    let received = bob
+        .wait_for(
+            "alice's message",
+            |e| matches!(e, Event::MessageReceived { message } if message.body == "hello bob"),
+        )
+        .await;
+    let Event::MessageReceived { message } = received else {
+        unreachable!()
+    };
+    assert_eq!(
+        (message.from.as_str(), message.to.as_str()),
+        ("alice@localhost", "bob@localhost")
+    );
+    assert_eq!(
+        message.network_id.as_deref(),
+        Some(first.network_id.as_str())
+    );
+
+    bob.send("r-1", "alice@localhost", "hi alice")
+        .await
+        .unwrap();
+    alice.wait_for("bob's reply", |e| matches!(e, Event::MessageReceived { message } if message.body == "hi alice" && message.from == "bob@localhost")).await;
+
+    // The repeated id put no second copy on the network.
+    bob.assert_none(
+        "a second copy",
+        Duration::from_secs(2),
+        |e| matches!(e, Event::MessageReceived { message } if message.body == "hello bob"),
+    )
+    .await;
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_desktop_login_shows_on_the_phone_and_messages_reach_both() {
+    let prosody = Prosody::start(&users(&["alice", "bob"])).await;
+    let gw = gateway::start(prosody.port, Options::default()).await;
+    let http = http_client(None);
+    let base = gateway::base_url(&gw);
+    let mut alice = Phone::sign_in(&http, &base, "alice@localhost", PW, "a1")
+        .await
+        .unwrap();
+    let mut bob = Phone::sign_in(&http, &base, "bob@localhost", PW, "b1")
+        .await
+        .unwrap();
+    befriend(&mut alice, &mut bob).await;
+    let mut desktop = Desktop::connect("alice@localhost/desktop", PW, prosody.port).await;
+
+    // What the desktop sends shows on the phone as sent from another device.
+    desktop
+        .send_chat("bob@localhost", "desk-1", "from my desk")
+        .await;
+    let event = alice
+        .wait_for("the desktop's message", |e| {
+            matches!(e, Event::MessageSentElsewhere { .. })
+        })
+        .await;
+    let Event::MessageSentElsewhere { message } = event else {
+        unreachable!()
+    };
+    assert_eq!(
+        (message.to.as_str(), message.body.as_str()),
+        ("bob@localhost", "from my desk")
+    );
+    assert_eq!(message.network_id.as_deref(), Some("desk-1"));
+    bob.wait_for(
+        "the desktop's message",
+        |e| matches!(e, Event::MessageReceived { message } if message.body == "from my desk"),
+    )
+    .await;
+
+    // A message to the user reaches the phone and the desktop.
+    bob.send("b-1", "alice@localhost", "to all of alice")
+        .await
+        .unwrap();
+    alice.wait_for("bob's message on the phone", |e| matches!(e, Event::MessageReceived { message } if message.body == "to all of alice")).await;
+    let on_desk = desktop
+        .expect_message("bob's message on the desktop", |m| {
+            body(m) == "to all of alice"
+        })
+        .await;
+    assert_eq!(on_desk.from.unwrap().to_bare().to_string(), "bob@localhost");
+
+    // What the phone sends shows on the desktop too (a carbon copy).
+    alice
+        .send("p-1", "bob@localhost", "from my phone")
+        .await
+        .unwrap();
+    desktop
+        .expect_message("the phone's message as a carbon", |m| {
+            m.payloads
+                .iter()
+                .any(|p| p.is("sent", "urn:xmpp:carbons:2"))
+        })
+        .await;
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_off_ends_the_session_and_contacts_see_the_user_leave() {
+    let prosody = Prosody::start(&users(&["alice", "bob"])).await;
+    let gw = gateway::start(prosody.port, Options::default()).await;
+    let http = http_client(None);
+    let base = gateway::base_url(&gw);
+    let mut alice = Phone::sign_in(&http, &base, "alice@localhost", PW, "a1")
+        .await
+        .unwrap();
+    let mut bob = Phone::sign_in(&http, &base, "bob@localhost", PW, "b1")
+        .await
+        .unwrap();
+    befriend(&mut alice, &mut bob).await;
+
+    alice.post_empty::<()>(paths::SIGN_OFF, None).await.unwrap();
+    bob.wait_for("alice offline", |e| matches!(e, Event::PresenceChanged { jid, presence } if jid == "alice@localhost" && presence.availability == Availability::Offline)).await;
+    let (status, body) = alice.poll(0).await.err().unwrap();
+    assert_eq!(
+        (status, body.code, body.reason),
+        (
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::SessionEnded,
+            Some(SessionEndReason::SignedOff)
+        )
+    );
+    // Bob's session is unaffected.
+    bob.send("b-9", "alice@localhost", "still here")
+        .await
+        .unwrap();
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_session_times_out_cleanly_and_the_phone_learns_why() {
+    let prosody = Prosody::start(&users(&["alice", "bob"])).await;
+    let gw = gateway::start(
+        prosody.port,
+        Options {
+            idle_timeout_secs: Some(2),
+            ..Options::default()
+        },
+    )
+    .await;
+    let http = http_client(None);
+    let base = gateway::base_url(&gw);
+    let mut alice = Phone::sign_in(&http, &base, "alice@localhost", PW, "a1")
+        .await
+        .unwrap();
+    let mut bob = Phone::sign_in(&http, &base, "bob@localhost", PW, "b1")
+        .await
+        .unwrap();
+    befriend(&mut alice, &mut bob).await;
+    // An open long-poll counts as presence: bob keeps polling in 1 s steps and stays signed in.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    let mut alice_left = false;
+    while tokio::time::Instant::now() < deadline || !alice_left {
+        let events = bob.poll(1).await.unwrap();
+        alice_left |= events.iter().any(|e| matches!(e, Event::PresenceChanged { jid, presence } if jid == "alice@localhost" && presence.availability == Availability::Offline));
+        assert!(
+            tokio::time::Instant::now() < deadline + Duration::from_secs(15),
+            "alice's idle session never ended"
+        );
+    }
+    let (_, body) = alice.poll(0).await.err().unwrap();
+    assert_eq!(
+        (body.code, body.reason),
+        (ErrorCode::SessionEnded, Some(SessionEndReason::IdleTimeout))
+    );
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_in_again_from_the_same_device_replaces_the_old_session() {
+    let prosody = Prosody::start(&users(&["alice"])).await;
+    let gw = gateway::start(prosody.port, Options::default()).await;
+    let http = http_client(None);
+    let base = gateway::base_url(&gw);
+    let mut old = Phone::sign_in(&http, &base, "alice@localhost", PW, "same")
+        .await
+        .unwrap();
+    let old_token = old.token.clone();
+    // An open long-poll of the old session hears why it ended.
+    let open_poll = tokio::spawn(async move {
+        loop {
+            match old.poll(30).await {
+                Ok(events)
+                    if events
+                        .iter()
+                        .any(|e| matches!(e, Event::SessionEnded { .. })) =>
+                {
+                    return events;
+                }
+                Ok(_) => {}
+                Err(refusal) => panic!("the open poll got {refusal:?} instead of session_ended"),
+            }
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut new = Phone::sign_in(&http, &base, "alice@localhost", PW, "same")
+        .await
+        .unwrap();
+    let events = open_poll.await.unwrap();
+    assert!(
+        events.contains(&Event::SessionEnded {
+            reason: SessionEndReason::Replaced
+        }),
+        "{events:?}"
+    );
+    // Later requests with the old token get the reason too; the new session works.
+    let (_, body) = splitline_e2e::phone::call::<(), Snapshot>(
+        &http,
+        &base,
+        Method::GET,
+        paths::SNAPSHOT,
+        Some(&old_token),
+        None,
+    )
+    .await
+    .err()
+    .unwrap();
+    assert_eq!(
+        (body.code, body.reason),
+        (ErrorCode::SessionEnded, Some(SessionEndReason::Replaced))
+    );
+    new.poll(0).await.unwrap();
+    gw.shutdown().await;
+}

@@ -72,6 +72,12 @@ pub struct Settings {
     /// Largest request body in bytes [default: 65536].
     #[arg(long, env = "SPLITLINE_MAX_BODY_BYTES")]
     pub max_body_bytes: Option<usize>,
+    /// Refused sign-ins per account before further attempts wait out the window [default: 5].
+    #[arg(long, env = "SPLITLINE_SIGN_IN_FAILURES")]
+    pub sign_in_failures: Option<u32>,
+    /// Seconds of that window [default: 300].
+    #[arg(long, env = "SPLITLINE_SIGN_IN_FAILURE_WINDOW_SECS")]
+    pub sign_in_failure_window_secs: Option<u64>,
     /// Seconds a sign-in may take to reach the XMPP server [default: 15].
     #[arg(long, env = "SPLITLINE_SIGN_IN_TIMEOUT_SECS")]
     pub sign_in_timeout_secs: Option<u64>,
@@ -113,6 +119,10 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Sign-in timeout.
     pub sign_in_timeout: Duration,
+    /// Refused sign-ins per account per window.
+    pub sign_in_failures: u32,
+    /// The window of `sign_in_failures`.
+    pub sign_in_failure_window: Duration,
 }
 
 /// A configuration that cannot be used.
@@ -189,6 +199,10 @@ impl Settings {
             event_buffer: self.event_buffer.or(base.event_buffer),
             max_body_bytes: self.max_body_bytes.or(base.max_body_bytes),
             sign_in_timeout_secs: self.sign_in_timeout_secs.or(base.sign_in_timeout_secs),
+            sign_in_failures: self.sign_in_failures.or(base.sign_in_failures),
+            sign_in_failure_window_secs: self
+                .sign_in_failure_window_secs
+                .or(base.sign_in_failure_window_secs),
         }
     }
 
@@ -269,6 +283,10 @@ impl Settings {
             event_buffer,
             max_body_bytes,
             sign_in_timeout: Duration::from_secs(self.sign_in_timeout_secs.unwrap_or(15).max(1)),
+            sign_in_failures: self.sign_in_failures.unwrap_or(5).max(1),
+            sign_in_failure_window: Duration::from_secs(
+                self.sign_in_failure_window_secs.unwrap_or(300).max(1),
+            ),
         })
     }
 }

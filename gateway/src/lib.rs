@@ -10,6 +10,7 @@ pub mod json;
 pub mod metrics;
 pub mod server;
 pub mod sessions;
+pub mod sign_in_limit;
 pub mod validate;
 pub mod xmpp;
 

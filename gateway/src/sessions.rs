@@ -21,6 +21,7 @@ use crate::{
     error::ApiError,
     event_log::{CursorError, EventLog},
     metrics::Metrics,
+    sign_in_limit::SignInLimit,
     validate,
     xmpp::{
         connect::{SignInError, XmppEndpoint},
@@ -127,17 +128,21 @@ pub struct Registry {
     pub metrics: Arc<Metrics>,
     state: Mutex<State>,
     workers: AtomicUsize,
+    sign_in_limit: SignInLimit,
 }
 
 impl Registry {
     /// An empty registry.
     pub fn new(config: Config, metrics: Arc<Metrics>) -> Arc<Self> {
+        let sign_in_limit =
+            SignInLimit::new(config.sign_in_failures, config.sign_in_failure_window);
         Arc::new(Self {
             endpoint: XmppEndpoint::from_config(&config),
             config,
             metrics,
             state: Mutex::new(State::default()),
             workers: AtomicUsize::new(0),
+            sign_in_limit,
         })
     }
 
@@ -196,12 +201,31 @@ impl Registry {
             }
         }
         tracing::info!(user = %jid, device = %device_id, build = %request.build_id, "sign-in");
-        if let Err(e) = self
+        let account = jid.to_string();
+        if let Err(retry_after) = self.sign_in_limit.check(&account, Instant::now()) {
+            tracing::warn!(user = %jid, "sign-in refused: too many wrong passwords");
+            return Err(ApiError {
+                retry_after: Some(retry_after),
+                ..ApiError::new(
+                    ErrorCode::RateLimited,
+                    format!(
+                        "too many wrong passwords for this account; try again in {retry_after} seconds"
+                    ),
+                )
+            });
+        }
+        match self
             .endpoint
             .check_credentials(&jid, &request.password)
             .await
         {
-            return Err(self.sign_in_error(&jid, e));
+            Ok(()) => self.sign_in_limit.record_success(&account),
+            Err(e) => {
+                if matches!(e, SignInError::AuthFailed) {
+                    self.sign_in_limit.record_failure(&account, Instant::now());
+                }
+                return Err(self.sign_in_error(&jid, e));
+            }
         }
         // The same device signing in again replaces its old session (same resource).
         let previous = self

@@ -92,6 +92,35 @@ async fn wrong_password_is_refused_at_once_with_auth_failed() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repeated_wrong_passwords_lock_the_account_out_of_the_gateway_for_a_while() {
+    let prosody = Prosody::start(&users(&["alice", "bob"])).await;
+    let gw = gateway::start(prosody.port, Options::default()).await;
+    let http = http_client(None);
+    let base = gateway::base_url(&gw);
+    for _ in 0..5 {
+        let (_, body) = Phone::sign_in(&http, &base, "alice@localhost", "guess", "d1")
+            .await
+            .err()
+            .unwrap();
+        assert_eq!(body.code, ErrorCode::AuthFailed);
+    }
+    // Now even the right password waits: guessing through the gateway is throttled.
+    let (status, body) = Phone::sign_in(&http, &base, "alice@localhost", PW, "d1")
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(
+        (status, body.code),
+        (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited)
+    );
+    // Another account is unaffected.
+    Phone::sign_in(&http, &base, "bob@localhost", PW, "d2")
+        .await
+        .unwrap();
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn contacts_are_added_accepted_and_show_presence_changes() {
     let prosody = Prosody::start(&users(&["alice", "bob"])).await;
     let gw = gateway::start(prosody.port, Options::default()).await;

@@ -85,6 +85,11 @@ impl EventLog {
         seq
     }
 
+    /// The cursor before the first event: a new session's stream starts here.
+    pub fn start_cursor(&self) -> String {
+        self.cursor(0)
+    }
+
     /// The cursor that points after the newest event.
     pub fn head_cursor(&self) -> String {
         self.cursor(self.lock().last_seq)
@@ -182,6 +187,15 @@ mod tests {
         assert_eq!(again, "e-3");
         // Once acknowledged, the old cursor is still valid but finds nothing new.
         assert!(log.read("e-0").unwrap().0.is_empty());
+    }
+
+    #[test]
+    fn the_start_cursor_sees_events_pushed_before_it_was_handed_out() {
+        let log = EventLog::new("e".into(), 10);
+        log.push(removed(1));
+        log.push(removed(2));
+        let (events, _) = log.read(&log.start_cursor()).unwrap();
+        assert_eq!(events.len(), 2);
     }
 
     #[test]

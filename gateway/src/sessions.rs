@@ -86,17 +86,36 @@ impl Session {
         })
     }
 
-    /// Long-polls the event log; counts as presence of the phone throughout.
+    /// Long-polls the event log; counts as presence of the phone throughout,
+    /// even if the phone drops the connection mid-poll.
     pub async fn poll(
         &self,
         cursor: &str,
         wait: Duration,
     ) -> Result<(Vec<splitline_protocol::EventEnvelope>, String), ApiError> {
-        self.polls.fetch_add(1, Ordering::Relaxed);
-        let result = self.log.wait(cursor, wait).await;
-        self.polls.fetch_sub(1, Ordering::Relaxed);
-        self.touch();
-        result.map_err(|e: CursorError| ApiError::new(ErrorCode::CursorInvalid, e.to_string()))
+        let _open = OpenPoll::new(self);
+        self.log
+            .wait(cursor, wait)
+            .await
+            .map_err(|e: CursorError| ApiError::new(ErrorCode::CursorInvalid, e.to_string()))
+    }
+}
+
+/// Marks a long-poll as open while it lives; on drop (answered or abandoned)
+/// the session counts as just seen.
+struct OpenPoll<'a>(&'a Session);
+
+impl<'a> OpenPoll<'a> {
+    fn new(session: &'a Session) -> Self {
+        session.polls.fetch_add(1, Ordering::Relaxed);
+        Self(session)
+    }
+}
+
+impl Drop for OpenPoll<'_> {
+    fn drop(&mut self) {
+        self.0.touch();
+        self.0.polls.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
@@ -280,7 +299,7 @@ impl Registry {
             Ok(Ok(bound)) => Ok(SignInResponse {
                 token,
                 bound_jid: bound.to_string(),
-                cursor: log.head_cursor(),
+                cursor: log.start_cursor(),
                 idle_timeout_secs: self.config.idle_timeout.as_secs(),
             }),
             _ => {

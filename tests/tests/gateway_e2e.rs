@@ -417,6 +417,13 @@ async fn an_idle_session_times_out_cleanly_and_the_phone_learns_why() {
         .await
         .unwrap();
     befriend(&mut alice, &mut bob).await;
+    // Alice's phone drops a long-poll mid-wait (it went out of coverage): that must not keep her
+    // session open forever.
+    let abandoned = tokio::time::timeout(Duration::from_millis(300), alice.poll(30)).await;
+    assert!(
+        abandoned.is_err(),
+        "the poll should still have been waiting"
+    );
     // An open long-poll counts as presence: bob keeps polling in 1 s steps and stays signed in.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     let mut alice_left = false;

@@ -10,6 +10,7 @@ pub mod gateway;
 pub mod phone;
 pub mod prosody;
 pub mod tls;
+pub mod world;
 
 use std::time::Duration;
 

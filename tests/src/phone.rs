@@ -5,8 +5,8 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use serde::{Serialize, de::DeserializeOwned};
 use splitline_protocol::{
-    Availability, ErrorBody, Event, EventsResponse, SendMessageRequest, SendMessageResponse,
-    SetPresenceRequest, SignInRequest, SignInResponse, paths,
+    AddContactRequest, Availability, ErrorBody, Event, EventsResponse, SendMessageRequest,
+    SendMessageResponse, SetPresenceRequest, SignInRequest, SignInResponse, Subscription, paths,
 };
 
 /// How long a test waits for an expected event.
@@ -234,4 +234,39 @@ pub async fn call<B: Serialize, R: DeserializeOwned>(
         return Ok(serde_json::from_slice(b"null").unwrap());
     }
     Ok(serde_json::from_slice(&bytes).unwrap())
+}
+
+/// Makes `a` and `b` mutual contacts through the protocol alone.
+pub async fn befriend(a: &mut Phone, b: &mut Phone) {
+    let request = AddContactRequest {
+        jid: b.jid.clone(),
+        name: Some("Friend".into()),
+    };
+    a.post_empty(paths::CONTACTS, Some(&request)).await.unwrap();
+    let a_jid = a.jid.clone();
+    b.wait_for(
+        "a subscription request",
+        |e| matches!(e, Event::SubscriptionRequested { from } if *from == a_jid),
+    )
+    .await;
+    b.post_empty::<()>(&paths::CONTACT_ACCEPT.replace("{jid}", &a.jid), None)
+        .await
+        .unwrap();
+    let b_jid = b.jid.clone();
+    a.wait_for(
+        "the request back",
+        |e| matches!(e, Event::SubscriptionRequested { from } if *from == b_jid),
+    )
+    .await;
+    a.post_empty::<()>(&paths::CONTACT_ACCEPT.replace("{jid}", &b.jid), None)
+        .await
+        .unwrap();
+    for (phone, other) in [(&mut *a, b_jid.clone()), (&mut *b, a_jid.clone())] {
+        phone
+            .wait_for("a mutual subscription", |e| matches!(e, Event::ContactChanged { contact } | Event::ContactAdded { contact } if contact.jid == other && contact.subscription == Subscription::Both))
+            .await;
+        phone
+            .wait_for("the friend online", |e| matches!(e, Event::PresenceChanged { jid, presence } if *jid == other && presence.availability == Availability::Available))
+            .await;
+    }
 }

@@ -7,76 +7,35 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use splitline_e2e::{
     desktop::{Desktop, body},
-    gateway::{self, Options},
-    phone::{Phone, http_client},
-    prosody::Prosody,
+    gateway::Options,
+    phone::befriend,
+    world::{PASSWORD as PW, World},
 };
 use splitline_protocol::{
     AddContactRequest, Availability, ErrorCode, Event, SessionEndReason, Snapshot, Subscription,
     paths,
 };
 
-const PW: &str = "s3cret-pw";
-
-fn users(names: &[&'static str]) -> Vec<(&'static str, &'static str)> {
-    names.iter().map(|n| (*n, PW)).collect()
-}
-
-/// Makes `a` and `b` mutual contacts through the protocol alone.
-async fn befriend(a: &mut Phone, b: &mut Phone) {
-    let request = AddContactRequest {
-        jid: b.jid.clone(),
-        name: Some("Friend".into()),
-    };
-    a.post_empty(paths::CONTACTS, Some(&request)).await.unwrap();
-    let a_jid = a.jid.clone();
-    b.wait_for(
-        "a subscription request",
-        |e| matches!(e, Event::SubscriptionRequested { from } if *from == a_jid),
-    )
-    .await;
-    b.post_empty::<()>(&paths::CONTACT_ACCEPT.replace("{jid}", &a.jid), None)
-        .await
-        .unwrap();
-    let b_jid = b.jid.clone();
-    a.wait_for(
-        "the request back",
-        |e| matches!(e, Event::SubscriptionRequested { from } if *from == b_jid),
-    )
-    .await;
-    a.post_empty::<()>(&paths::CONTACT_ACCEPT.replace("{jid}", &b.jid), None)
-        .await
-        .unwrap();
-    for (phone, other) in [(&mut *a, b_jid.clone()), (&mut *b, a_jid.clone())] {
-        phone
-            .wait_for("a mutual subscription", |e| matches!(e, Event::ContactChanged { contact } | Event::ContactAdded { contact } if contact.jid == other && contact.subscription == Subscription::Both))
-            .await;
-        phone
-            .wait_for("the friend online", |e| matches!(e, Event::PresenceChanged { jid, presence } if *jid == other && presence.availability == Availability::Available))
-            .await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_password_is_refused_at_once_with_auth_failed() {
-    let prosody = Prosody::start(&users(&["alice"])).await;
-    let gw = gateway::start(prosody.port, Options::default()).await;
-    let http = http_client(None);
-    let base = gateway::base_url(&gw);
+    let world = World::start(&["alice"], Options::default(), None).await;
     // The HTTP client's own 75 s timeout would turn a hang into a panic; the
     // sign-in must instead answer with a clear 401.
-    let (status, body) = Phone::sign_in(&http, &base, "alice@localhost", "wrong", "d1")
+    let (status, body) = world
+        .try_sign_in("alice@localhost", "wrong", "d1")
         .await
         .err()
         .unwrap();
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(body.code, ErrorCode::AuthFailed);
-    let (_, body) = Phone::sign_in(&http, &base, "nobody@localhost", PW, "d1")
+    let (_, body) = world
+        .try_sign_in("nobody@localhost", PW, "d1")
         .await
         .err()
         .unwrap();
     assert_eq!(body.code, ErrorCode::AuthFailed);
-    let (status, body) = Phone::sign_in(&http, &base, "alice@elsewhere.example", PW, "d1")
+    let (status, body) = world
+        .try_sign_in("alice@elsewhere.example", PW, "d1")
         .await
         .err()
         .unwrap();
@@ -85,27 +44,24 @@ async fn wrong_password_is_refused_at_once_with_auth_failed() {
         (StatusCode::FORBIDDEN, ErrorCode::DomainNotServed)
     );
     // The right password still works afterwards.
-    Phone::sign_in(&http, &base, "alice@localhost", PW, "d1")
-        .await
-        .unwrap();
-    gw.shutdown().await;
+    world.sign_in("alice", "d1").await;
+    world.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn repeated_wrong_passwords_lock_the_account_out_of_the_gateway_for_a_while() {
-    let prosody = Prosody::start(&users(&["alice", "bob"])).await;
-    let gw = gateway::start(prosody.port, Options::default()).await;
-    let http = http_client(None);
-    let base = gateway::base_url(&gw);
+    let world = World::start(&["alice", "bob"], Options::default(), None).await;
     for _ in 0..5 {
-        let (_, body) = Phone::sign_in(&http, &base, "alice@localhost", "guess", "d1")
+        let (_, body) = world
+            .try_sign_in("alice@localhost", "guess", "d1")
             .await
             .err()
             .unwrap();
         assert_eq!(body.code, ErrorCode::AuthFailed);
     }
     // Now even the right password waits: guessing through the gateway is throttled.
-    let (status, body) = Phone::sign_in(&http, &base, "alice@localhost", PW, "d1")
+    let (status, body) = world
+        .try_sign_in("alice@localhost", PW, "d1")
         .await
         .err()
         .unwrap();
@@ -114,24 +70,15 @@ async fn repeated_wrong_passwords_lock_the_account_out_of_the_gateway_for_a_whil
         (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited)
     );
     // Another account is unaffected.
-    Phone::sign_in(&http, &base, "bob@localhost", PW, "d2")
-        .await
-        .unwrap();
-    gw.shutdown().await;
+    world.sign_in("bob", "d2").await;
+    world.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn contacts_are_added_accepted_and_show_presence_changes() {
-    let prosody = Prosody::start(&users(&["alice", "bob"])).await;
-    let gw = gateway::start(prosody.port, Options::default()).await;
-    let http = http_client(None);
-    let base = gateway::base_url(&gw);
-    let mut alice = Phone::sign_in(&http, &base, "alice@localhost", PW, "a1")
-        .await
-        .unwrap();
-    let mut bob = Phone::sign_in(&http, &base, "bob@localhost", PW, "b1")
-        .await
-        .unwrap();
+    let world = World::start(&["alice", "bob"], Options::default(), None).await;
+    let mut alice = world.sign_in("alice", "a1").await;
+    let mut bob = world.sign_in("bob", "b1").await;
     befriend(&mut alice, &mut bob).await;
 
     bob.set_presence(Availability::DoNotDisturb, Some("in a meeting"))
@@ -159,9 +106,7 @@ async fn contacts_are_added_accepted_and_show_presence_changes() {
     assert_eq!(contact.presence.availability, Availability::DoNotDisturb);
 
     // A fresh sign-in of alice from another device gets the roster as events from its first cursor.
-    let mut alice2 = Phone::sign_in(&http, &base, "alice@localhost", PW, "a2")
-        .await
-        .unwrap();
+    let mut alice2 = world.sign_in("alice", "a2").await;
     alice2
         .wait_for(
             "bob in the roster",
@@ -171,21 +116,14 @@ async fn contacts_are_added_accepted_and_show_presence_changes() {
     alice2
         .wait_for("bob's current presence", |e| matches!(e, Event::PresenceChanged { jid, presence } if jid == "bob@localhost" && presence.availability == Availability::DoNotDisturb))
         .await;
-    gw.shutdown().await;
+    world.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refused_requests_and_removed_contacts() {
-    let prosody = Prosody::start(&users(&["alice", "carol"])).await;
-    let gw = gateway::start(prosody.port, Options::default()).await;
-    let http = http_client(None);
-    let base = gateway::base_url(&gw);
-    let mut alice = Phone::sign_in(&http, &base, "alice@localhost", PW, "a1")
-        .await
-        .unwrap();
-    let mut carol = Phone::sign_in(&http, &base, "carol@localhost", PW, "c1")
-        .await
-        .unwrap();
+    let world = World::start(&["alice", "carol"], Options::default(), None).await;
+    let mut alice = world.sign_in("alice", "a1").await;
+    let mut carol = world.sign_in("carol", "c1").await;
 
     alice
         .post_empty(
@@ -239,21 +177,14 @@ async fn refused_requests_and_removed_contacts() {
         .await
         .unwrap();
     assert!(snapshot.contacts.is_empty());
-    gw.shutdown().await;
+    world.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_to_one_chat_both_ways_and_a_repeated_client_id_sends_once() {
-    let prosody = Prosody::start(&users(&["alice", "bob"])).await;
-    let gw = gateway::start(prosody.port, Options::default()).await;
-    let http = http_client(None);
-    let base = gateway::base_url(&gw);
-    let mut alice = Phone::sign_in(&http, &base, "alice@localhost", PW, "a1")
-        .await
-        .unwrap();
-    let mut bob = Phone::sign_in(&http, &base, "bob@localhost", PW, "b1")
-        .await
-        .unwrap();
+    let world = World::start(&["alice", "bob"], Options::default(), None).await;
+    let mut alice = world.sign_in("alice", "a1").await;
+    let mut bob = world.sign_in("bob", "b1").await;
     befriend(&mut alice, &mut bob).await;
 
     let first = alice
@@ -297,23 +228,16 @@ async fn one_to_one_chat_both_ways_and_a_repeated_client_id_sends_once() {
         |e| matches!(e, Event::MessageReceived { message } if message.body == "hello bob"),
     )
     .await;
-    gw.shutdown().await;
+    world.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_desktop_login_shows_on_the_phone_and_messages_reach_both() {
-    let prosody = Prosody::start(&users(&["alice", "bob"])).await;
-    let gw = gateway::start(prosody.port, Options::default()).await;
-    let http = http_client(None);
-    let base = gateway::base_url(&gw);
-    let mut alice = Phone::sign_in(&http, &base, "alice@localhost", PW, "a1")
-        .await
-        .unwrap();
-    let mut bob = Phone::sign_in(&http, &base, "bob@localhost", PW, "b1")
-        .await
-        .unwrap();
+    let world = World::start(&["alice", "bob"], Options::default(), None).await;
+    let mut alice = world.sign_in("alice", "a1").await;
+    let mut bob = world.sign_in("bob", "b1").await;
     befriend(&mut alice, &mut bob).await;
-    let mut desktop = Desktop::connect("alice@localhost/desktop", PW, prosody.port).await;
+    let mut desktop = Desktop::connect("alice@localhost/desktop", PW, world.prosody.port).await;
 
     // What the desktop sends shows on the phone as sent from another device.
     desktop
@@ -362,21 +286,14 @@ async fn a_desktop_login_shows_on_the_phone_and_messages_reach_both() {
                 .any(|p| p.is("sent", "urn:xmpp:carbons:2"))
         })
         .await;
-    gw.shutdown().await;
+    world.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signing_off_ends_the_session_and_contacts_see_the_user_leave() {
-    let prosody = Prosody::start(&users(&["alice", "bob"])).await;
-    let gw = gateway::start(prosody.port, Options::default()).await;
-    let http = http_client(None);
-    let base = gateway::base_url(&gw);
-    let mut alice = Phone::sign_in(&http, &base, "alice@localhost", PW, "a1")
-        .await
-        .unwrap();
-    let mut bob = Phone::sign_in(&http, &base, "bob@localhost", PW, "b1")
-        .await
-        .unwrap();
+    let world = World::start(&["alice", "bob"], Options::default(), None).await;
+    let mut alice = world.sign_in("alice", "a1").await;
+    let mut bob = world.sign_in("bob", "b1").await;
     befriend(&mut alice, &mut bob).await;
 
     alice.post_empty::<()>(paths::SIGN_OFF, None).await.unwrap();
@@ -394,28 +311,18 @@ async fn signing_off_ends_the_session_and_contacts_see_the_user_leave() {
     bob.send("b-9", "alice@localhost", "still here")
         .await
         .unwrap();
-    gw.shutdown().await;
+    world.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_idle_session_times_out_cleanly_and_the_phone_learns_why() {
-    let prosody = Prosody::start(&users(&["alice", "bob"])).await;
-    let gw = gateway::start(
-        prosody.port,
-        Options {
-            idle_timeout_secs: Some(2),
-            ..Options::default()
-        },
-    )
-    .await;
-    let http = http_client(None);
-    let base = gateway::base_url(&gw);
-    let mut alice = Phone::sign_in(&http, &base, "alice@localhost", PW, "a1")
-        .await
-        .unwrap();
-    let mut bob = Phone::sign_in(&http, &base, "bob@localhost", PW, "b1")
-        .await
-        .unwrap();
+    let options = Options {
+        idle_timeout_secs: Some(2),
+        ..Options::default()
+    };
+    let world = World::start(&["alice", "bob"], options, None).await;
+    let mut alice = world.sign_in("alice", "a1").await;
+    let mut bob = world.sign_in("bob", "b1").await;
     befriend(&mut alice, &mut bob).await;
     // Alice's phone drops a long-poll mid-wait (it went out of coverage): that must not keep her
     // session open forever.
@@ -440,18 +347,13 @@ async fn an_idle_session_times_out_cleanly_and_the_phone_learns_why() {
         (body.code, body.reason),
         (ErrorCode::SessionEnded, Some(SessionEndReason::IdleTimeout))
     );
-    gw.shutdown().await;
+    world.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signing_in_again_from_the_same_device_replaces_the_old_session() {
-    let prosody = Prosody::start(&users(&["alice"])).await;
-    let gw = gateway::start(prosody.port, Options::default()).await;
-    let http = http_client(None);
-    let base = gateway::base_url(&gw);
-    let mut old = Phone::sign_in(&http, &base, "alice@localhost", PW, "same")
-        .await
-        .unwrap();
+    let world = World::start(&["alice"], Options::default(), None).await;
+    let mut old = world.sign_in("alice", "same").await;
     let old_token = old.token.clone();
     // An open long-poll of the old session hears why it ended.
     let open_poll = tokio::spawn(async move {
@@ -470,9 +372,7 @@ async fn signing_in_again_from_the_same_device_replaces_the_old_session() {
         }
     });
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let mut new = Phone::sign_in(&http, &base, "alice@localhost", PW, "same")
-        .await
-        .unwrap();
+    let mut new = world.sign_in("alice", "same").await;
     let events = open_poll.await.unwrap();
     assert!(
         events.contains(&Event::SessionEnded {
@@ -482,8 +382,8 @@ async fn signing_in_again_from_the_same_device_replaces_the_old_session() {
     );
     // Later requests with the old token get the reason too; the new session works.
     let (_, body) = splitline_e2e::phone::call::<(), Snapshot>(
-        &http,
-        &base,
+        &world.http,
+        &world.base,
         Method::GET,
         paths::SNAPSHOT,
         Some(&old_token),
@@ -497,5 +397,5 @@ async fn signing_in_again_from_the_same_device_replaces_the_old_session() {
         (ErrorCode::SessionEnded, Some(SessionEndReason::Replaced))
     );
     new.poll(0).await.unwrap();
-    gw.shutdown().await;
+    world.shutdown().await;
 }

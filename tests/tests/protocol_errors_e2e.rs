@@ -3,15 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use reqwest::{Method, StatusCode};
-use splitline_e2e::{
-    gateway::{self, Options},
-    phone::{Phone, call, http_client},
-    prosody::Prosody,
-    tls::TestPki,
-};
+use splitline_e2e::{gateway::Options, phone::call, tls::TestPki, world::World};
 use splitline_protocol::{ErrorBody, ErrorCode, Event, EventsResponse, Snapshot, paths};
-
-const PW: &str = "s3cret-pw";
 
 /// A bad request: name, method, path, token, (content type, body), expected status and code.
 type Case<'a> = (
@@ -50,23 +43,14 @@ async fn raw(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_requests_get_clear_errors_and_the_gateway_keeps_serving() {
-    let prosody = Prosody::start(&[("alice", PW), ("bob", PW)]).await;
-    let gw = gateway::start(
-        prosody.port,
-        Options {
-            max_body_bytes: Some(4096),
-            ..Options::default()
-        },
-    )
-    .await;
-    let http = http_client(None);
-    let base = gateway::base_url(&gw);
-    let mut alice = Phone::sign_in(&http, &base, "alice@localhost", PW, "a1")
-        .await
-        .unwrap();
-    let mut bob = Phone::sign_in(&http, &base, "bob@localhost", PW, "b1")
-        .await
-        .unwrap();
+    let options = Options {
+        max_body_bytes: Some(4096),
+        ..Options::default()
+    };
+    let world = World::start(&["alice", "bob"], options, None).await;
+    let (http, base) = (&world.http, world.base.as_str());
+    let mut alice = world.sign_in("alice", "a1").await;
+    let mut bob = world.sign_in("bob", "b1").await;
     let token = alice.token.clone();
     let json = "application/json";
 
@@ -258,7 +242,7 @@ async fn bad_requests_get_clear_errors_and_the_gateway_keeps_serving() {
     ];
     for (name, method, path, token, body, status, code) in cases {
         let body = body.as_ref().map(|(t, b)| (*t, b.as_slice()));
-        let (got_status, got_body) = raw(&http, &base, method, &path, token, body).await;
+        let (got_status, got_body) = raw(http, base, method, &path, token, body).await;
         assert_eq!(got_status, status, "{name}");
         let got_body = got_body.unwrap_or_else(|| panic!("{name}: no JSON error body"));
         assert_eq!(got_body.code, code, "{name}: {got_body:?}");
@@ -289,7 +273,7 @@ async fn bad_requests_get_clear_errors_and_the_gateway_keeps_serving() {
     alice.poll(0).await.unwrap();
 
     // The metrics count what happened.
-    let metrics_url = format!("http://{}/metrics", gw.metrics_addr.unwrap());
+    let metrics_url = format!("http://{}/metrics", world.gateway.metrics_addr.unwrap());
     let text = http
         .get(metrics_url)
         .send()
@@ -306,22 +290,18 @@ async fn bad_requests_get_clear_errors_and_the_gateway_keeps_serving() {
         .parse()
         .unwrap();
     assert!(errors >= 18, "{text}");
-    gw.shutdown().await;
+    world.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_protocol_runs_over_tls_with_a_test_ca() {
     let pki = TestPki::new();
-    let prosody = Prosody::start(&[("alice", PW), ("bob", PW)]).await;
-    let gw = gateway::start(
-        prosody.port,
-        Options {
-            tls: Some((pki.cert_path.clone(), pki.key_path.clone())),
-            ..Options::default()
-        },
-    )
-    .await;
-    let base = gateway::base_url(&gw);
+    let options = Options {
+        tls: Some((pki.cert_path.clone(), pki.key_path.clone())),
+        ..Options::default()
+    };
+    let world = World::start(&["alice", "bob"], options, Some(&pki.ca_pem)).await;
+    let base = world.base.as_str();
     assert!(base.starts_with("https://"));
 
     // A client that does not trust the test CA cannot connect at all.
@@ -337,13 +317,8 @@ async fn the_protocol_runs_over_tls_with_a_test_ca() {
             .is_err()
     );
 
-    let http = http_client(Some(&pki.ca_pem));
-    let alice = Phone::sign_in(&http, &base, "alice@localhost", PW, "a1")
-        .await
-        .unwrap();
-    let mut bob = Phone::sign_in(&http, &base, "bob@localhost", PW, "b1")
-        .await
-        .unwrap();
+    let alice = world.sign_in("alice", "a1").await;
+    let mut bob = world.sign_in("bob", "b1").await;
     alice
         .send("tls-1", "bob@localhost", "over tls")
         .await
@@ -354,8 +329,8 @@ async fn the_protocol_runs_over_tls_with_a_test_ca() {
     )
     .await;
     let page: EventsResponse = call::<(), _>(
-        &http,
-        &base,
+        &world.http,
+        base,
         Method::GET,
         &format!("{}?cursor={}", paths::EVENTS, alice.cursor),
         Some(&alice.token),
@@ -364,18 +339,15 @@ async fn the_protocol_runs_over_tls_with_a_test_ca() {
     .await
     .unwrap();
     assert!(page.next_cursor.len() > 2);
-    gw.shutdown().await;
+    world.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn responses_are_gzip_compressed_when_accepted() {
-    let prosody = Prosody::start(&[("alice", PW)]).await;
-    let gw = gateway::start(prosody.port, Options::default()).await;
-    let base = gateway::base_url(&gw);
+    let world = World::start(&["alice"], Options::default(), None).await;
+    let base = world.base.as_str();
     let plain = reqwest::Client::builder().no_gzip().build().unwrap();
-    let alice = Phone::sign_in(&http_client(None), &base, "alice@localhost", PW, "a1")
-        .await
-        .unwrap();
+    let alice = world.sign_in("alice", "a1").await;
     // A large enough error body to be worth compressing.
     let response = plain
         .get(format!("{base}{}", paths::SNAPSHOT))
@@ -392,5 +364,5 @@ async fn responses_are_gzip_compressed_when_accepted() {
             .map(|v| v.to_str().unwrap()),
         Some("gzip")
     );
-    gw.shutdown().await;
+    world.shutdown().await;
 }

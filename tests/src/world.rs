@@ -1,0 +1,58 @@
+//! One test's world: a Prosody with accounts, a gateway in front of it, and an
+//! HTTP client for phones.
+
+use splitline_gateway::RunningGateway;
+
+use crate::{
+    gateway::{self, Options},
+    phone::{Phone, Refusal, http_client},
+    prosody::Prosody,
+};
+
+/// The password of every test account.
+pub const PASSWORD: &str = "s3cret-pw";
+
+pub struct World {
+    pub prosody: Prosody,
+    pub gateway: RunningGateway,
+    pub http: reqwest::Client,
+    pub base: String,
+}
+
+impl World {
+    /// Prosody with these users (password [`PASSWORD`]) and a gateway with `options`.
+    /// With TLS options, `ca_pem` is the CA the phones trust.
+    pub async fn start(users: &[&str], options: Options, ca_pem: Option<&str>) -> Self {
+        let accounts: Vec<(&str, &str)> = users.iter().map(|u| (*u, PASSWORD)).collect();
+        let prosody = Prosody::start(&accounts).await;
+        let gateway = gateway::start(prosody.port, options).await;
+        let base = gateway::base_url(&gateway);
+        Self {
+            prosody,
+            gateway,
+            http: http_client(ca_pem),
+            base,
+        }
+    }
+
+    /// Signs `user@localhost` in from `device` with the right password.
+    pub async fn sign_in(&self, user: &str, device: &str) -> Phone {
+        self.try_sign_in(&format!("{user}@localhost"), PASSWORD, device)
+            .await
+            .unwrap()
+    }
+
+    /// Any sign-in attempt.
+    pub async fn try_sign_in(
+        &self,
+        jid: &str,
+        password: &str,
+        device: &str,
+    ) -> Result<Phone, Refusal> {
+        Phone::sign_in(&self.http, &self.base, jid, password, device).await
+    }
+
+    pub async fn shutdown(self) {
+        self.gateway.shutdown().await;
+    }
+}

@@ -85,9 +85,7 @@ async fn sign_in(
 }
 
 async fn sign_off(State(registry): State<Arc<Registry>>, Authed(session): Authed) -> StatusCode {
-    registry
-        .end(session.token(), SessionEndReason::SignedOff)
-        .await;
+    registry.end(session.token(), SessionEndReason::SignedOff);
     StatusCode::NO_CONTENT
 }
 

@@ -219,7 +219,7 @@ impl Registry {
                 ));
             }
         }
-        tracing::info!(user = %jid, device = %device_id, build = %request.build_id, "sign-in");
+        tracing::info!(user = %jid, device = %device_id, build = ?request.build_id, "sign-in");
         let account = jid.to_string();
         if let Err(retry_after) = self.sign_in_limit.check(&account, Instant::now()) {
             tracing::warn!(user = %jid, "sign-in refused: too many wrong passwords");
@@ -253,7 +253,7 @@ impl Registry {
             .get(&(jid.clone(), device_id.clone()))
             .cloned();
         if let Some(old) = previous {
-            self.end(&old, SessionEndReason::Replaced).await;
+            self.end(&old, SessionEndReason::Replaced);
         }
         let full = FullJid::new(&format!("{jid}/splitline-{device_id}"))
             .map_err(|e| ApiError::invalid(format!("device_id cannot form an address: {e}")))?;
@@ -303,7 +303,7 @@ impl Registry {
                 idle_timeout_secs: self.config.idle_timeout.as_secs(),
             }),
             _ => {
-                self.end(&token, SessionEndReason::NetworkLost).await;
+                self.end(&token, SessionEndReason::NetworkLost);
                 Err(ApiError::new(
                     ErrorCode::NetworkUnavailable,
                     "the network session did not come up in time; try again",
@@ -334,11 +334,11 @@ impl Registry {
 
     /// Ends a session: its token stops working at once, long-polls see
     /// `session_ended`, and the worker goes offline.
-    pub async fn end(&self, token: &str, reason: SessionEndReason) {
+    pub fn end(&self, token: &str, reason: SessionEndReason) {
         let session = self.retire(token, reason);
         if let Some(session) = session {
             tracing::info!(user = %session.jid, device = %session.device_id, ?reason, "session ended");
-            session.worker.end().await;
+            session.worker.end();
         }
     }
 
@@ -388,7 +388,7 @@ impl Registry {
                     .collect()
             };
             for token in idle {
-                self.end(&token, SessionEndReason::IdleTimeout).await;
+                self.end(&token, SessionEndReason::IdleTimeout);
             }
         }
     }
@@ -401,7 +401,7 @@ impl Registry {
             state.live.keys().cloned().collect()
         };
         for token in tokens {
-            self.end(&token, SessionEndReason::GatewayShutdown).await;
+            self.end(&token, SessionEndReason::GatewayShutdown);
         }
         let deadline = Instant::now() + grace;
         while self.workers.load(Ordering::Relaxed) > 0 && Instant::now() < deadline {

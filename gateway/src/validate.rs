@@ -39,7 +39,14 @@ pub fn client_token<'a>(field: &str, value: &'a str) -> Result<&'a str, ApiError
     }
 }
 
-/// A text of at most `max` characters; `allow_empty` says whether "" is fine.
+/// True for characters XML 1.0 allows in text (JSON allows more, such as
+/// control characters, which the XMPP stream could not carry).
+fn xml_char(c: char) -> bool {
+    matches!(c, '\u{9}' | '\u{A}' | '\u{D}' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
+}
+
+/// A text of at most `max` characters, all of them sendable over XMPP;
+/// `allow_empty` says whether "" is fine.
 pub fn text<'a>(
     field: &str,
     value: &'a str,
@@ -48,6 +55,12 @@ pub fn text<'a>(
 ) -> Result<&'a str, ApiError> {
     if !allow_empty && value.trim().is_empty() {
         return Err(ApiError::invalid(format!("{field} must not be empty")));
+    }
+    if let Some(bad) = value.chars().find(|c| !xml_char(*c)) {
+        return Err(ApiError::invalid(format!(
+            "{field} contains the character U+{:04X}, which the network cannot carry",
+            u32::from(bad)
+        )));
     }
     if value.chars().count() > max {
         return Err(ApiError::invalid(format!(
@@ -86,5 +99,9 @@ mod tests {
         assert!(text("body", "  ", 10, false).is_err());
         assert!(text("status", "", 10, true).is_ok());
         assert!(text("body", &"é".repeat(11), 10, false).is_err());
+        assert!(text("body", "tab\tand\nnewline", 100, false).is_ok());
+        assert!(text("body", "bell\u{7}", 100, false).is_err());
+        assert!(text("status", "\u{FFFE}", 100, true).is_err());
+        assert!(text("body", "emoji 🎉", 100, false).is_ok());
     }
 }

@@ -3,5 +3,6 @@
 
 pub mod connect;
 pub mod roster;
+pub mod sent_messages;
 pub mod stanzas;
 pub mod worker;

@@ -116,7 +116,8 @@ fn classify_message(mut message: Message, own: &BareJid, now_ms: i64) -> Inbound
 }
 
 /// A 1:1 message with a text, or `None` for anything else (errors, group
-/// chat, chat states without a body).
+/// chat, chat states without a body). A delay stamp counts only when the
+/// user's own server set it (offline storage); a sender could forge any other.
 fn chat(mut message: Message, outer_delay: Option<&Delay>, now_ms: i64) -> Option<ChatMessage> {
     if !matches!(message.type_, MessageType::Chat | MessageType::Normal) {
         return None;
@@ -124,7 +125,16 @@ fn chat(mut message: Message, outer_delay: Option<&Delay>, now_ms: i64) -> Optio
     let (_, body) = message.get_best_body_cloned(vec![])?;
     let from = message.from.as_ref()?.to_bare().to_string();
     let to = message.to.as_ref()?.to_bare().to_string();
-    let inner_delay = message.extract_payload::<Delay>().ok().flatten();
+    let own_server = to.split_once('@').map(|(_, domain)| domain.to_owned());
+    let inner_delay = message
+        .extract_payload::<Delay>()
+        .ok()
+        .flatten()
+        .filter(|d| {
+            d.from.as_ref().is_some_and(|f| {
+                f.node().is_none() && Some(f.domain().as_str()) == own_server.as_deref()
+            })
+        });
     let timestamp_ms = outer_delay
         .or(inner_delay.as_ref())
         .map_or(now_ms, |d| d.stamp.0.timestamp_millis());
@@ -339,11 +349,24 @@ mod tests {
     fn offline_delivery_keeps_the_original_time() {
         let stanza = parse(
             "<message xmlns='jabber:client' type='chat' from='bob@localhost/d' to='alice@localhost'><body>old</body>\
-             <delay xmlns='urn:xmpp:delay' stamp='2026-01-02T03:04:05Z'/></message>",
+             <delay xmlns='urn:xmpp:delay' from='localhost' stamp='2026-01-02T03:04:05Z'/></message>",
         );
         match classify(stanza, &alice(), 0) {
             Inbound::Event(Event::MessageReceived { message }) => {
                 assert_eq!(message.timestamp_ms, 1_767_323_045_000)
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        let forged = parse(
+            "<message xmlns='jabber:client' type='chat' from='bob@localhost/d' to='alice@localhost'><body>old</body>\
+             <delay xmlns='urn:xmpp:delay' from='bob@localhost' stamp='2001-01-02T03:04:05Z'/></message>",
+        );
+        match classify(forged, &alice(), 7) {
+            Inbound::Event(Event::MessageReceived { message }) => {
+                assert_eq!(
+                    message.timestamp_ms, 7,
+                    "a sender's own stamp is not trusted"
+                )
             }
             other => panic!("unexpected {other:?}"),
         }

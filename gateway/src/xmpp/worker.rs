@@ -3,14 +3,14 @@
 //! commands, and turns what the network says into events on the session's log.
 
 use std::{
-    collections::{HashMap, VecDeque},
+    collections::HashMap,
     sync::Arc,
     time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 
 use futures::StreamExt;
 use splitline_protocol::{Availability, Event, SessionEndReason, Snapshot};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio_xmpp::{
     Stanza,
     jid::{BareJid, Jid},
@@ -21,6 +21,7 @@ use tokio_xmpp::{
 
 use super::{
     roster::RosterBook,
+    sent_messages::{Begin, SentMessages},
     stanzas::{self, Inbound},
 };
 use crate::{event_log::EventLog, metrics::Metrics};
@@ -31,8 +32,8 @@ use crate::{event_log::EventLog, metrics::Metrics};
 const SEND_WAIT: Duration = Duration::from_secs(2);
 /// How long a message's sender waits for the server to acknowledge it.
 const ACK_WAIT: Duration = Duration::from_secs(10);
-/// How many client ids the worker remembers for idempotent sends.
-const SENT_IDS_KEPT: usize = 10_000;
+/// How long a phone's request may wait for the worker's answer.
+const COMMAND_WAIT: Duration = Duration::from_secs(30);
 
 /// A command failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -112,32 +113,43 @@ pub enum Command {
         /// The snapshot.
         reply: Reply<Snapshot>,
     },
-    /// Go offline and stop.
-    End,
 }
 
 /// The sending side of a worker.
 #[derive(Debug, Clone)]
-pub struct WorkerHandle(mpsc::Sender<Command>);
+pub struct WorkerHandle {
+    commands: mpsc::Sender<Command>,
+    stop: Arc<watch::Sender<bool>>,
+}
 
 impl WorkerHandle {
-    /// Sends a command built around a reply channel and waits for its answer.
+    /// Sends a command built around a reply channel and waits for its answer
+    /// (at most [`COMMAND_WAIT`]).
     pub async fn request<T>(
         &self,
         make: impl FnOnce(Reply<T>) -> Command,
     ) -> Result<T, CommandError> {
         let (tx, rx) = oneshot::channel();
-        self.0
-            .send(make(tx))
+        let exchange = async {
+            self.commands
+                .send(make(tx))
+                .await
+                .map_err(|_| CommandError::Ended)?;
+            rx.await.map_err(|_| CommandError::Ended)?
+        };
+        tokio::time::timeout(COMMAND_WAIT, exchange)
             .await
-            .map_err(|_| CommandError::Ended)?;
-        rx.await.map_err(|_| CommandError::Ended)?
+            .unwrap_or_else(|_| {
+                Err(CommandError::Network(
+                    "the network did not answer in time; try again".to_owned(),
+                ))
+            })
     }
 
-    /// Asks the worker to go offline and stop.
-    pub async fn end(&self) {
-        // A worker that already stopped needs no telling.
-        let _ = self.0.send(Command::End).await;
+    /// Tells the worker to go offline and stop. Never waits, whatever the
+    /// worker is busy with.
+    pub fn end(&self) {
+        self.stop.send_replace(true);
     }
 }
 
@@ -159,9 +171,10 @@ pub struct Worker {
     roster: RosterBook,
     availability: Availability,
     status: Option<String>,
-    sent: HashMap<String, String>,
-    sent_order: VecDeque<String>,
+    sent: SentMessages,
+    settled_tx: mpsc::UnboundedSender<(String, Result<(), CommandError>)>,
     pending_iqs: HashMap<String, IqPurpose>,
+    stream_alive: bool,
     next_iq: u64,
     offline_since: Option<Instant>,
     network_grace: Duration,
@@ -180,6 +193,8 @@ impl Worker {
         online: oneshot::Sender<Jid>,
     ) -> (WorkerHandle, tokio::task::JoinHandle<SessionEndReason>) {
         let (tx, rx) = mpsc::channel(64);
+        let (stop, stop_rx) = watch::channel(false);
+        let (settled_tx, settled_rx) = mpsc::unbounded_channel();
         let worker = Self {
             stream,
             own,
@@ -188,28 +203,44 @@ impl Worker {
             roster: RosterBook::default(),
             availability: Availability::Available,
             status: None,
-            sent: HashMap::new(),
-            sent_order: VecDeque::new(),
+            sent: SentMessages::default(),
+            settled_tx,
             pending_iqs: HashMap::new(),
+            stream_alive: true,
             next_iq: 0,
             offline_since: Some(Instant::now()),
             network_grace,
             online: Some(online),
         };
-        (WorkerHandle(tx), tokio::spawn(worker.run(rx)))
+        let handle = WorkerHandle {
+            commands: tx,
+            stop: Arc::new(stop),
+        };
+        (handle, tokio::spawn(worker.run(rx, stop_rx, settled_rx)))
     }
 
-    async fn run(mut self, mut commands: mpsc::Receiver<Command>) -> SessionEndReason {
+    async fn run(
+        mut self,
+        mut commands: mpsc::Receiver<Command>,
+        mut stop: watch::Receiver<bool>,
+        mut settled: mpsc::UnboundedReceiver<(String, Result<(), CommandError>)>,
+    ) -> SessionEndReason {
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         let reason = loop {
             tokio::select! {
+                biased;
+                _ = stop.changed() => break SessionEndReason::SignedOff,
                 event = self.stream.next() => match event {
                     Some(event) => self.on_event(event).await,
-                    None => break SessionEndReason::NetworkLost,
+                    None => {
+                        self.stream_alive = false;
+                        break SessionEndReason::NetworkLost;
+                    }
                 },
+                Some((client_id, result)) = settled.recv() => self.sent.settle(&client_id, result),
                 command = commands.recv() => match command {
-                    Some(Command::End) | None => break SessionEndReason::SignedOff,
                     Some(command) => self.on_command(command).await,
+                    None => break SessionEndReason::SignedOff,
                 },
                 _ = tick.tick() => {
                     if self.offline_since.is_some_and(|since| since.elapsed() > self.network_grace) {
@@ -250,9 +281,17 @@ impl Worker {
         }
     }
 
-    /// A stream that did not resume knows nothing: presence starts over, the
-    /// roster is fetched again and carbons are turned on again.
+    /// A stream that did not resume knows nothing: requests sent on the old
+    /// one get no answer, presence starts over, the roster is fetched again and
+    /// carbons are turned on again.
     async fn start_fresh_stream(&mut self) {
+        for (_, purpose) in self.pending_iqs.drain() {
+            if let IqPurpose::RosterChange { reply, .. } = purpose {
+                let _ = reply.send(Err(CommandError::Network(
+                    "the network connection was reset; try again".to_owned(),
+                )));
+            }
+        }
         for event in self.roster.clear_presence() {
             self.publish(event);
         }
@@ -426,7 +465,6 @@ impl Worker {
                     cursor: self.log.head_cursor(),
                 }));
             }
-            Command::End => {}
         }
     }
 
@@ -439,11 +477,7 @@ impl Worker {
         body: &str,
         reply: Reply<SendOutcome>,
     ) {
-        if let Some(network_id) = self.sent.get(&client_id) {
-            let _ = reply.send(Ok(SendOutcome {
-                network_id: network_id.clone(),
-                duplicate: true,
-            }));
+        if let Begin::Handled = self.sent.begin(&client_id, reply) {
             return;
         }
         let token = match self
@@ -451,25 +485,12 @@ impl Worker {
             .await
         {
             Ok(token) => token,
-            Err(error) => {
-                let _ = reply.send(Err(error));
-                return;
-            }
+            Err(error) => return self.sent.settle(&client_id, Err(error)),
         };
         Metrics::inc(&self.metrics.messages_sent);
-        if self.sent_order.len() == SENT_IDS_KEPT
-            && let Some(old) = self.sent_order.pop_front()
-        {
-            self.sent.remove(&old);
-        }
-        self.sent.insert(client_id.clone(), client_id.clone());
-        self.sent_order.push_back(client_id.clone());
+        let settled = self.settled_tx.clone();
         tokio::spawn(async move {
-            let outcome = await_ack(token).await.map(|()| SendOutcome {
-                network_id: client_id,
-                duplicate: false,
-            });
-            let _ = reply.send(outcome);
+            let _ = settled.send((client_id, await_ack(token).await));
         });
     }
 
@@ -527,6 +548,9 @@ impl Worker {
     }
 
     async fn close(mut self) {
+        if !self.stream_alive {
+            return;
+        }
         let offline = Stanza::from(presence::Presence::unavailable());
         self.send(offline).await.ok();
         // Pending contact changes are dropped here; their callers hear `Ended`.

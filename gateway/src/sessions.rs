@@ -259,10 +259,12 @@ impl Registry {
             .map_err(|e| ApiError::invalid(format!("device_id cannot form an address: {e}")))?;
         let token = random_text(32)?;
         let log = Arc::new(EventLog::new(random_text(8)?, self.config.event_buffer));
-        let stream = self.endpoint.stream(full, request.password);
+        let endpoint = self.endpoint.clone();
+        let password = request.password;
+        let new_stream = Box::new(move || endpoint.stream(full.clone(), password.clone()));
         let (online_tx, online_rx) = tokio::sync::oneshot::channel();
         let (worker, join) = Worker::spawn(
-            stream,
+            new_stream,
             jid.clone(),
             log.clone(),
             self.metrics.clone(),

@@ -12,6 +12,7 @@ use splitline_gateway::{
 pub struct Options {
     pub idle_timeout_secs: Option<u64>,
     pub max_body_bytes: Option<usize>,
+    pub network_grace_secs: Option<u64>,
     pub tls: Option<(PathBuf, PathBuf)>,
 }
 
@@ -32,6 +33,7 @@ pub async fn start(xmpp_port: u16, options: Options) -> RunningGateway {
         xmpp_transport: Some(XmppTransport::Plaintext),
         idle_timeout_secs: options.idle_timeout_secs,
         max_body_bytes: options.max_body_bytes,
+        network_grace_secs: options.network_grace_secs,
         tls_cert,
         tls_key,
         ..Settings::default()

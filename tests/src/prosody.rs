@@ -32,16 +32,21 @@ impl Prosody {
         for (user, password) in users {
             register(&config, user, password);
         }
-        let child = Command::new("prosody")
-            .arg("-F")
-            .arg("--config")
-            .arg(&config)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("cannot start prosody: is the Debian package installed? (build.sh test installs it)");
+        let child = spawn(&config);
         crate::wait_for_port(port, Duration::from_secs(15)).await;
         Self { port, dir, child }
+    }
+
+    /// Stops the server (every client connection drops).
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts the server again with the same accounts, data and port.
+    pub async fn start_again(&mut self) {
+        self.child = spawn(&config_path(self.dir.path()));
+        crate::wait_for_port(self.port, Duration::from_secs(15)).await;
     }
 
     /// Adds an account while running.
@@ -53,6 +58,19 @@ impl Prosody {
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("prosody.log")).unwrap_or_default()
     }
+}
+
+fn spawn(config: &Path) -> Child {
+    Command::new("prosody")
+        .arg("-F")
+        .arg("--config")
+        .arg(config)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect(
+            "cannot start prosody: is the Debian package installed? (build.sh test installs it)",
+        )
 }
 
 fn config_path(dir: &Path) -> PathBuf {
@@ -73,7 +91,6 @@ fn register(config: &Path, user: &str, password: &str) {
 
 impl Drop for Prosody {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.stop();
     }
 }

@@ -399,3 +399,71 @@ async fn signing_in_again_from_the_same_device_replaces_the_old_session() {
     new.poll(0).await.unwrap();
     world.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_heal_by_themselves_when_the_xmpp_server_restarts() {
+    let mut world = World::start(&["alice", "bob"], Options::default(), None).await;
+    let mut alice = world.sign_in("alice", "a1").await;
+    let mut bob = world.sign_in("bob", "b1").await;
+    befriend(&mut alice, &mut bob).await;
+
+    world.prosody.stop();
+    world.prosody.start_again().await;
+    // Both sessions log in again by themselves (a fresh stream: the roster is
+    // fetched again and presence comes back).
+    alice
+        .wait_for("bob back online", |e| matches!(e, Event::PresenceChanged { jid, presence } if jid == "bob@localhost" && presence.availability == Availability::Available))
+        .await;
+    // A send may fail while the stream is still coming back; retrying with the
+    // same client id is the protocol's way, and it must end in exactly one copy.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while alice
+        .send("after-restart", "bob@localhost", "back again")
+        .await
+        .is_err()
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "sending never worked again"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    bob.wait_for(
+        "the message after the restart",
+        |e| matches!(e, Event::MessageReceived { message } if message.body == "back again"),
+    )
+    .await;
+    bob.assert_none(
+        "a second copy",
+        Duration::from_secs(1),
+        |e| matches!(e, Event::MessageReceived { message } if message.body == "back again"),
+    )
+    .await;
+    world.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_whose_server_stays_down_ends_as_network_lost() {
+    let options = Options {
+        network_grace_secs: Some(2),
+        ..Options::default()
+    };
+    let mut world = World::start(&["alice"], options, None).await;
+    let mut alice = world.sign_in("alice", "a1").await;
+    world.prosody.stop();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let body = loop {
+        match alice.poll(1).await {
+            Ok(_) => assert!(
+                tokio::time::Instant::now() < deadline,
+                "the session never ended"
+            ),
+            Err((_, body)) => break body,
+        }
+    };
+    assert_eq!(
+        (body.code, body.reason),
+        (ErrorCode::SessionEnded, Some(SessionEndReason::NetworkLost))
+    );
+    world.shutdown().await;
+}

@@ -1,19 +1,22 @@
 //! Reaching the XMPP server: a one-shot credential check (a long-lived client
 //! retries a wrong password forever without a word), then the long-lived client.
 
-use std::time::Duration;
+use std::{borrow::Cow, time::Duration};
 
 use sasl::common::Credentials;
+use tokio::sync::oneshot;
 use tokio_xmpp::{
     connect::{DnsConfig, ServerConnector, StartTlsServerConnector, TcpServerConnector},
     jid::{BareJid, FullJid, Jid},
-    parsers::ns,
-    stanzastream::StanzaStream,
-    xmlstream::Timeouts,
+    parsers::{ns, stream_features::StreamFeatures},
+    stanzastream::{Connection, StanzaStream, XmppStream},
+    xmlstream::{StreamHeader, Timeouts},
 };
 
 /// Stanzas queued in each direction between a session worker and its stream.
 const QUEUE_DEPTH: usize = 256;
+/// Longest wait between reconnect attempts.
+const MAX_RECONNECT_DELAY: Duration = Duration::from_secs(30);
 
 use crate::config::{Config, XmppTransport};
 
@@ -69,67 +72,118 @@ impl XmppEndpoint {
         jid: &BareJid,
         password: &str,
     ) -> Result<(), SignInError> {
-        let dns = self.dns(jid);
-        let attempt = async {
-            match self.transport {
-                XmppTransport::Plaintext => {
-                    login_once(
-                        TcpServerConnector::from(dns),
-                        jid,
-                        password,
-                        self.timeouts(),
-                    )
-                    .await
+        self.within_timeout(self.login(jid, password))
+            .await
+            .map(drop)
+    }
+
+    /// A stanza stream that keeps itself up with stream management (XEP-0198)
+    /// and reconnects through [`Self::reconnect_into`], which stops as soon as
+    /// the stream is dropped or the password stops working, so neither the
+    /// password nor a login loop outlives the session. The unsplit stream is
+    /// used, not `Client`: `Client`'s internal split receiver can miss a
+    /// wake-up while a send holds its lock, leaving an incoming stanza unread.
+    pub fn stream(&self, jid: FullJid, password: String) -> StanzaStream {
+        let endpoint = self.clone();
+        let reconnector = move |_preferred_location: Option<String>,
+                                slot: oneshot::Sender<Connection>| {
+            tokio::spawn(
+                endpoint
+                    .clone()
+                    .reconnect_into(jid.clone(), password.clone(), slot),
+            );
+        };
+        StanzaStream::new(Box::new(reconnector), QUEUE_DEPTH)
+    }
+
+    /// Logs in (with backoff between failures) and hands the connection to
+    /// the stream; gives up when the stream is gone or the password is refused.
+    async fn reconnect_into(
+        self,
+        jid: FullJid,
+        password: String,
+        mut slot: oneshot::Sender<Connection>,
+    ) {
+        let bare = jid.to_bare();
+        let mut delay = Duration::from_secs(1);
+        loop {
+            let attempt = self.within_timeout(self.login(&bare, &password));
+            let outcome = tokio::select! {
+                _ = slot.closed() => return,
+                outcome = attempt => outcome,
+            };
+            match outcome {
+                Ok((features, stream)) => {
+                    // If the stream went away meanwhile, dropping the connection closes it.
+                    let _ = slot.send(Connection {
+                        stream,
+                        features,
+                        identity: jid.into(),
+                    });
+                    return;
                 }
-                XmppTransport::Starttls => {
-                    login_once(
-                        StartTlsServerConnector::from(dns),
-                        jid,
-                        password,
-                        self.timeouts(),
-                    )
-                    .await
+                Err(SignInError::AuthFailed) => {
+                    tracing::warn!(user = %bare, "the network refused the password on reconnect; ending the session");
+                    return;
+                }
+                Err(error) => {
+                    tracing::warn!(user = %bare, %error, retry_in = ?delay, "reconnect failed")
                 }
             }
-        };
+            tokio::select! {
+                _ = slot.closed() => return,
+                _ = tokio::time::sleep(delay) => {}
+            }
+            delay = (delay * 2).min(MAX_RECONNECT_DELAY);
+        }
+    }
+
+    async fn within_timeout<T>(
+        &self,
+        attempt: impl Future<Output = Result<T, SignInError>>,
+    ) -> Result<T, SignInError> {
         tokio::time::timeout(self.timeout, attempt)
             .await
             .map_err(|_| SignInError::Timeout)?
     }
 
-    /// A stanza stream that connects, keeps itself up with stream management
-    /// (XEP-0198) and reconnects by itself. The unsplit stream is used, not
-    /// `Client`: `Client`'s internal split receiver can miss a wake-up while a
-    /// send holds its lock, leaving an incoming stanza unread.
-    pub fn stream(&self, jid: FullJid, password: String) -> StanzaStream {
-        let dns = self.dns(&jid.to_bare());
-        let timeouts = Timeouts::default();
-        let jid = Jid::from(jid);
+    /// Connects, authenticates and opens the authenticated stream.
+    async fn login(
+        &self,
+        jid: &BareJid,
+        password: &str,
+    ) -> Result<(StreamFeatures, XmppStream), SignInError> {
+        let dns = self.dns(jid);
         match self.transport {
-            XmppTransport::Plaintext => StanzaStream::new_c2s(
-                TcpServerConnector::from(dns),
-                jid,
-                password,
-                timeouts,
-                QUEUE_DEPTH,
-            ),
-            XmppTransport::Starttls => StanzaStream::new_c2s(
-                StartTlsServerConnector::from(dns),
-                jid,
-                password,
-                timeouts,
-                QUEUE_DEPTH,
-            ),
+            XmppTransport::Plaintext => {
+                login(
+                    TcpServerConnector::from(dns),
+                    jid,
+                    password,
+                    self.timeouts(),
+                )
+                .await
+            }
+            XmppTransport::Starttls => {
+                login(
+                    StartTlsServerConnector::from(dns),
+                    jid,
+                    password,
+                    self.timeouts(),
+                )
+                .await
+            }
         }
     }
 }
 
-async fn login_once<C: ServerConnector>(
+async fn login<C: ServerConnector>(
     connector: C,
     jid: &BareJid,
     password: &str,
     timeouts: Timeouts,
-) -> Result<(), SignInError> {
+) -> Result<(StreamFeatures, XmppStream), SignInError> {
+    let unreachable = |e: &dyn std::fmt::Display| SignInError::Unreachable(e.to_string());
     let node = jid
         .node()
         .map(|n| n.as_str().to_owned())
@@ -138,18 +192,27 @@ async fn login_once<C: ServerConnector>(
     let (pending, binding) = connector
         .connect(&target, ns::JABBER_CLIENT, timeouts)
         .await
-        .map_err(|e| SignInError::Unreachable(e.to_string()))?;
-    let (features, stream) = pending
-        .recv_features()
-        .await
-        .map_err(|e| SignInError::Unreachable(e.to_string()))?;
+        .map_err(|e| unreachable(&e))?;
+    let (features, stream) = pending.recv_features().await.map_err(|e| unreachable(&e))?;
     let credentials = Credentials::default()
         .with_username(node)
         .with_password(password)
         .with_channel_binding(binding);
-    match tokio_xmpp::client_login(stream, features.sasl_mechanisms, credentials).await {
-        Ok(_) => Ok(()),
-        Err(tokio_xmpp::Error::Auth(_)) => Err(SignInError::AuthFailed),
-        Err(e) => Err(SignInError::Unreachable(e.to_string())),
-    }
+    let authenticated =
+        match tokio_xmpp::client_login(stream, features.sasl_mechanisms, credentials).await {
+            Ok(stream) => stream,
+            Err(tokio_xmpp::Error::Auth(_)) => return Err(SignInError::AuthFailed),
+            Err(e) => return Err(unreachable(&e)),
+        };
+    let header = StreamHeader {
+        to: Some(Cow::Borrowed(jid.domain().as_str())),
+        from: None,
+        id: None,
+    };
+    let pending = authenticated
+        .send_header(header)
+        .await
+        .map_err(|e| unreachable(&e))?;
+    let (features, stream) = pending.recv_features().await.map_err(|e| unreachable(&e))?;
+    Ok((features, stream.box_stream()))
 }

@@ -3,7 +3,7 @@
 //! commands, and turns what the network says into events on the session's log.
 
 use std::{
-    collections::HashMap,
+    collections::{HashMap, VecDeque},
     sync::Arc,
     time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
@@ -32,6 +32,13 @@ use crate::{event_log::EventLog, metrics::Metrics};
 const SEND_WAIT: Duration = Duration::from_secs(2);
 /// How long a message's sender waits for the server to acknowledge it.
 const ACK_WAIT: Duration = Duration::from_secs(10);
+/// Suspensions within [`FLAP_WINDOW`] after which the stream is replaced by a
+/// fresh one. tokio-xmpp 6.0 cannot parse Prosody 0.12's `<failed/>` answer to
+/// a resumption after a server restart (no `h` attribute) and would retry the
+/// same resumption in a tight loop; a fresh stream logs in without it.
+const FLAPS_BEFORE_FRESH_STREAM: usize = 3;
+/// See [`FLAPS_BEFORE_FRESH_STREAM`].
+const FLAP_WINDOW: Duration = Duration::from_secs(10);
 /// How long a phone's request may wait for the worker's answer.
 const COMMAND_WAIT: Duration = Duration::from_secs(30);
 
@@ -162,9 +169,14 @@ enum IqPurpose {
     },
 }
 
+/// Makes a new stream for the session's account.
+pub type StreamFactory = Box<dyn Fn() -> StanzaStream + Send>;
+
 /// The task state of one user's session.
 pub struct Worker {
     stream: StanzaStream,
+    new_stream: StreamFactory,
+    suspensions: VecDeque<Instant>,
     own: BareJid,
     log: Arc<EventLog>,
     metrics: Arc<Metrics>,
@@ -182,10 +194,10 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// A worker for `stream`, publishing to `log`. `online` hears the bound
-    /// address once the first connection is up.
+    /// A worker on a stream from `new_stream`, publishing to `log`. `online`
+    /// hears the bound address once the first connection is up.
     pub fn spawn(
-        stream: StanzaStream,
+        new_stream: StreamFactory,
         own: BareJid,
         log: Arc<EventLog>,
         metrics: Arc<Metrics>,
@@ -196,7 +208,9 @@ impl Worker {
         let (stop, stop_rx) = watch::channel(false);
         let (settled_tx, settled_rx) = mpsc::unbounded_channel();
         let worker = Self {
-            stream,
+            stream: new_stream(),
+            new_stream,
+            suspensions: VecDeque::new(),
             own,
             log,
             metrics,
@@ -263,6 +277,7 @@ impl Worker {
         match event {
             stanzastream::Event::Stream(StreamEvent::Reset { bound_jid, .. }) => {
                 self.offline_since = None;
+                self.suspensions.clear();
                 tracing::info!(user = %self.own, "network session online");
                 self.start_fresh_stream().await;
                 if let Some(online) = self.online.take() {
@@ -271,13 +286,35 @@ impl Worker {
             }
             stanzastream::Event::Stream(StreamEvent::Resumed) => {
                 self.offline_since = None;
+                self.suspensions.clear();
                 tracing::info!(user = %self.own, "network session resumed");
             }
             stanzastream::Event::Stream(StreamEvent::Suspended) => {
                 tracing::warn!(user = %self.own, "network session interrupted; reconnecting");
                 self.offline_since.get_or_insert_with(Instant::now);
+                self.note_suspension();
             }
             stanzastream::Event::Stanza(stanza) => self.on_stanza(stanza).await,
+        }
+    }
+
+    /// Replaces a stream that keeps failing to come back (see
+    /// [`FLAPS_BEFORE_FRESH_STREAM`]). Its unacknowledged sends fail, so their
+    /// client ids can be sent again.
+    fn note_suspension(&mut self) {
+        let now = Instant::now();
+        self.suspensions.push_back(now);
+        while self
+            .suspensions
+            .front()
+            .is_some_and(|t| now.duration_since(*t) > FLAP_WINDOW)
+        {
+            self.suspensions.pop_front();
+        }
+        if self.suspensions.len() >= FLAPS_BEFORE_FRESH_STREAM {
+            tracing::warn!(user = %self.own, "the stream keeps failing to resume; starting a fresh one");
+            self.suspensions.clear();
+            self.stream = (self.new_stream)();
         }
     }
 

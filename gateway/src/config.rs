@@ -65,6 +65,9 @@ pub struct Settings {
     /// Most sessions at once [default: 10000].
     #[arg(long, env = "SPLITLINE_MAX_SESSIONS")]
     pub max_sessions: Option<usize>,
+    /// Most sessions (devices) of one account at once [default: 10].
+    #[arg(long, env = "SPLITLINE_MAX_SESSIONS_PER_ACCOUNT")]
+    pub max_sessions_per_account: Option<usize>,
     /// Unacknowledged events kept per session before the oldest are dropped and
     /// the client is told to resync [default: 10000].
     #[arg(long, env = "SPLITLINE_EVENT_BUFFER")]
@@ -113,6 +116,8 @@ pub struct Config {
     pub network_grace: Duration,
     /// Most sessions at once.
     pub max_sessions: usize,
+    /// Most sessions of one account.
+    pub max_sessions_per_account: usize,
     /// Events kept per session.
     pub event_buffer: usize,
     /// Largest request body.
@@ -196,6 +201,9 @@ impl Settings {
             idle_timeout_secs: self.idle_timeout_secs.or(base.idle_timeout_secs),
             network_grace_secs: self.network_grace_secs.or(base.network_grace_secs),
             max_sessions: self.max_sessions.or(base.max_sessions),
+            max_sessions_per_account: self
+                .max_sessions_per_account
+                .or(base.max_sessions_per_account),
             event_buffer: self.event_buffer.or(base.event_buffer),
             max_body_bytes: self.max_body_bytes.or(base.max_body_bytes),
             sign_in_timeout_secs: self.sign_in_timeout_secs.or(base.sign_in_timeout_secs),
@@ -280,6 +288,7 @@ impl Settings {
             idle_timeout: Duration::from_secs(idle),
             network_grace: Duration::from_secs(self.network_grace_secs.unwrap_or(120)),
             max_sessions: self.max_sessions.unwrap_or(10_000).max(1),
+            max_sessions_per_account: self.max_sessions_per_account.unwrap_or(10).max(1),
             event_buffer,
             max_body_bytes,
             sign_in_timeout: Duration::from_secs(self.sign_in_timeout_secs.unwrap_or(15).max(1)),

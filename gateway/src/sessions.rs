@@ -4,7 +4,7 @@
 //! tombstone for a day so the phone learns why its token stopped working.
 
 use std::{
-    collections::HashMap,
+    collections::{HashMap, HashSet},
     sync::{
         Arc, Mutex,
         atomic::{AtomicUsize, Ordering},
@@ -130,9 +130,22 @@ pub enum Lookup {
     Unknown,
 }
 
+/// A sign-in under way; frees its place when dropped.
+struct Reservation<'a> {
+    registry: &'a Registry,
+    key: (BareJid, String),
+}
+
+impl Drop for Reservation<'_> {
+    fn drop(&mut self) {
+        self.registry.state().signing_in.remove(&self.key);
+    }
+}
+
 #[derive(Debug, Default)]
 struct State {
     live: HashMap<String, Arc<Session>>,
+    signing_in: HashSet<(BareJid, String)>,
     by_device: HashMap<(BareJid, String), String>,
     ended: HashMap<String, (SessionEndReason, Instant)>,
     closing: bool,
@@ -187,6 +200,29 @@ impl Registry {
         self: &Arc<Self>,
         request: SignInRequest,
     ) -> Result<SignInResponse, ApiError> {
+        let (jid, device_id) = self.check_request(&request)?;
+        let _reservation = self.reserve(&jid, &device_id)?;
+        tracing::info!(user = %jid, device = %device_id, build = ?request.build_id, "sign-in");
+        self.authenticate(&jid, &request.password).await?;
+        let (token, log, online) = self.start_session(jid, device_id, request.password)?;
+        match tokio::time::timeout(self.config.sign_in_timeout, online).await {
+            Ok(Ok(bound)) => Ok(SignInResponse {
+                token,
+                bound_jid: bound.to_string(),
+                cursor: log.start_cursor(),
+                idle_timeout_secs: self.config.idle_timeout.as_secs(),
+            }),
+            _ => {
+                self.end(&token, SessionEndReason::NetworkLost);
+                Err(ApiError::new(
+                    ErrorCode::NetworkUnavailable,
+                    "the network session did not come up in time; try again",
+                ))
+            }
+        }
+    }
+
+    fn check_request(&self, request: &SignInRequest) -> Result<(BareJid, String), ApiError> {
         let jid = validate::bare_jid("jid", &request.jid)?;
         let device_id = validate::client_token("device_id", &request.device_id)?.to_owned();
         validate::text("build_id", &request.build_id, 128, false)?;
@@ -204,49 +240,96 @@ impl Registry {
                 format!("this gateway does not serve {}", jid.domain()),
             ));
         }
-        {
-            let state = self.state();
-            if state.closing {
-                return Err(ApiError::unavailable(
-                    "the gateway is shutting down; try another gateway",
-                    5,
-                ));
-            }
-            if state.live.len() >= self.config.max_sessions {
-                return Err(ApiError::unavailable(
-                    "the gateway is full; try another gateway",
-                    30,
-                ));
-            }
+        Ok((jid, device_id))
+    }
+
+    /// Holds a place for a sign-in: one at a time per device, and sign-ins
+    /// under way count against the gateway's and the account's session limits.
+    fn reserve(&self, jid: &BareJid, device_id: &str) -> Result<Reservation<'_>, ApiError> {
+        let key = (jid.clone(), device_id.to_owned());
+        let mut state = self.state();
+        if state.closing {
+            return Err(ApiError::unavailable(
+                "the gateway is shutting down; try another gateway",
+                5,
+            ));
         }
-        tracing::info!(user = %jid, device = %device_id, build = ?request.build_id, "sign-in");
-        let account = jid.to_string();
-        if let Err(retry_after) = self.sign_in_limit.check(&account, Instant::now()) {
-            tracing::warn!(user = %jid, "sign-in refused: too many wrong passwords");
+        if state.signing_in.contains(&key) {
+            return Err(ApiError::unavailable(
+                "a sign-in from this device is already under way; retry in a moment",
+                2,
+            ));
+        }
+        if state.live.len() + state.signing_in.len() >= self.config.max_sessions {
+            return Err(ApiError::unavailable(
+                "the gateway is full; try another gateway",
+                30,
+            ));
+        }
+        let replaced = usize::from(state.by_device.contains_key(&key));
+        let of_account = state.live.values().filter(|s| s.jid == *jid).count()
+            + state.signing_in.iter().filter(|(j, _)| j == jid).count();
+        if of_account - replaced >= self.config.max_sessions_per_account {
             return Err(ApiError {
-                retry_after: Some(retry_after),
+                retry_after: Some(60),
                 ..ApiError::new(
                     ErrorCode::RateLimited,
-                    format!(
-                        "too many wrong passwords for this account; try again in {retry_after} seconds"
-                    ),
+                    "this account has too many devices signed in; sign one of them off first",
                 )
             });
         }
-        match self
-            .endpoint
-            .check_credentials(&jid, &request.password)
-            .await
-        {
-            Ok(()) => self.sign_in_limit.record_success(&account),
-            Err(e) => {
-                if matches!(e, SignInError::AuthFailed) {
-                    self.sign_in_limit.record_failure(&account, Instant::now());
-                }
-                return Err(self.sign_in_error(&jid, e));
+        state.signing_in.insert(key.clone());
+        Ok(Reservation {
+            registry: self,
+            key,
+        })
+    }
+
+    /// Checks the password with the network, within the per-account limit of
+    /// refused attempts.
+    async fn authenticate(&self, jid: &BareJid, password: &str) -> Result<(), ApiError> {
+        let attempt = self.sign_in_limit.begin(jid.as_str(), Instant::now()).map_err(|retry_after| {
+            tracing::warn!(user = %jid, "sign-in refused: too many wrong passwords");
+            ApiError {
+                retry_after: Some(retry_after),
+                ..ApiError::new(
+                    ErrorCode::RateLimited,
+                    format!("too many wrong passwords for this account; try again in {retry_after} seconds"),
+                )
             }
+        })?;
+        match self.endpoint.check_credentials(jid, password).await {
+            Ok(()) => {
+                attempt.accepted();
+                Ok(())
+            }
+            Err(SignInError::AuthFailed) => {
+                attempt.refused();
+                Err(self.sign_in_error(jid, SignInError::AuthFailed))
+            }
+            Err(other) => Err(self.sign_in_error(jid, other)),
         }
-        // The same device signing in again replaces its old session (same resource).
+    }
+
+    /// Starts the session's worker and registers it; the same device's old
+    /// session is replaced (it used the same resource).
+    fn start_session(
+        self: &Arc<Self>,
+        jid: BareJid,
+        device_id: String,
+        password: String,
+    ) -> Result<
+        (
+            String,
+            Arc<EventLog>,
+            tokio::sync::oneshot::Receiver<tokio_xmpp::jid::Jid>,
+        ),
+        ApiError,
+    > {
+        let full = FullJid::new(&format!("{jid}/splitline-{device_id}"))
+            .map_err(|e| ApiError::invalid(format!("device_id cannot form an address: {e}")))?;
+        let token = random_text(32)?;
+        let log = Arc::new(EventLog::new(random_text(8)?, self.config.event_buffer));
         let previous = self
             .state()
             .by_device
@@ -255,12 +338,7 @@ impl Registry {
         if let Some(old) = previous {
             self.end(&old, SessionEndReason::Replaced);
         }
-        let full = FullJid::new(&format!("{jid}/splitline-{device_id}"))
-            .map_err(|e| ApiError::invalid(format!("device_id cannot form an address: {e}")))?;
-        let token = random_text(32)?;
-        let log = Arc::new(EventLog::new(random_text(8)?, self.config.event_buffer));
         let endpoint = self.endpoint.clone();
-        let password = request.password;
         let new_stream = Box::new(move || endpoint.stream(full.clone(), password.clone()));
         let (online_tx, online_rx) = tokio::sync::oneshot::channel();
         let (worker, join) = Worker::spawn(
@@ -283,10 +361,8 @@ impl Registry {
         });
         {
             let mut state = self.state();
-            state.live.insert(token.clone(), session.clone());
-            state
-                .by_device
-                .insert((jid.clone(), device_id), token.clone());
+            state.live.insert(token.clone(), session);
+            state.by_device.insert((jid, device_id), token.clone());
         }
         self.metrics.sessions_active.fetch_add(1, Ordering::Relaxed);
         Metrics::inc(&self.metrics.sessions_started);
@@ -297,21 +373,7 @@ impl Registry {
             registry.finish(&supervised, reason);
             registry.workers.fetch_sub(1, Ordering::Relaxed);
         });
-        match tokio::time::timeout(self.config.sign_in_timeout, online_rx).await {
-            Ok(Ok(bound)) => Ok(SignInResponse {
-                token,
-                bound_jid: bound.to_string(),
-                cursor: log.start_cursor(),
-                idle_timeout_secs: self.config.idle_timeout.as_secs(),
-            }),
-            _ => {
-                self.end(&token, SessionEndReason::NetworkLost);
-                Err(ApiError::new(
-                    ErrorCode::NetworkUnavailable,
-                    "the network session did not come up in time; try again",
-                ))
-            }
-        }
+        Ok((token, log, online_rx))
     }
 
     fn sign_in_error(&self, jid: &BareJid, error: SignInError) -> ApiError {

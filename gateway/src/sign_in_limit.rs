@@ -1,6 +1,7 @@
 //! Throttles password guessing through the gateway: after too many refused
 //! sign-ins for one account within a window, further attempts for that account
-//! are refused with `429 rate_limited` until the window passes. Other accounts
+//! are refused with `429 rate_limited` until the window passes. Attempts still
+//! under way count too, so parallel guesses cannot slip past. Other accounts
 //! are unaffected. (Per-address limits would punish everyone behind a
 //! carrier's shared NAT, so the account is the key.)
 
@@ -14,6 +15,7 @@ use std::{
 struct Window {
     started: Instant,
     failures: u32,
+    in_flight: u32,
 }
 
 /// Per-account counter of refused sign-ins.
@@ -38,40 +40,82 @@ impl SignInLimit {
         self.accounts.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// `Err(seconds to wait)` while `account` is locked out.
-    pub fn check(&self, account: &str, now: Instant) -> Result<(), u64> {
-        let mut accounts = self.accounts();
-        let Some(window) = accounts.get(account).copied() else {
-            return Ok(());
-        };
-        let elapsed = now.saturating_duration_since(window.started);
-        if elapsed >= self.window {
-            accounts.remove(account);
-            return Ok(());
-        }
-        if window.failures >= self.max_failures {
-            return Err((self.window - elapsed).as_secs().max(1));
-        }
-        Ok(())
-    }
-
-    /// Counts a refused sign-in; old windows are forgotten as they pass.
-    pub fn record_failure(&self, account: &str, now: Instant) {
+    /// Starts an attempt for `account`, or `Err(seconds to wait)` while the
+    /// account is locked out. Report the result on the returned attempt.
+    pub fn begin(&self, account: &str, now: Instant) -> Result<Attempt<'_>, u64> {
         let mut accounts = self.accounts();
         let window_len = self.window;
-        accounts.retain(|_, w| now.saturating_duration_since(w.started) < window_len);
-        accounts
-            .entry(account.to_owned())
-            .or_insert(Window {
+        accounts.retain(|_, w| {
+            w.in_flight > 0 || now.saturating_duration_since(w.started) < window_len
+        });
+        let window = accounts.entry(account.to_owned()).or_insert(Window {
+            started: now,
+            failures: 0,
+            in_flight: 0,
+        });
+        if window.in_flight == 0 && now.saturating_duration_since(window.started) >= window_len {
+            *window = Window {
                 started: now,
                 failures: 0,
-            })
-            .failures += 1;
+                in_flight: 0,
+            };
+        }
+        if window.failures + window.in_flight >= self.max_failures {
+            let left = window_len.saturating_sub(now.saturating_duration_since(window.started));
+            return Err(left.as_secs().max(1));
+        }
+        window.in_flight += 1;
+        Ok(Attempt {
+            limit: self,
+            account: account.to_owned(),
+            done: false,
+        })
     }
 
-    /// A successful sign-in clears the account's count.
-    pub fn record_success(&self, account: &str) {
-        self.accounts().remove(account);
+    fn finish(&self, account: &str, failed: bool) {
+        let mut accounts = self.accounts();
+        if let Some(window) = accounts.get_mut(account) {
+            window.in_flight = window.in_flight.saturating_sub(1);
+            if failed {
+                window.failures += 1;
+            } else {
+                window.failures = 0;
+            }
+        }
+    }
+}
+
+/// One sign-in attempt under way. Dropped without a verdict (the request was
+/// abandoned, or the network could not be reached), it counts as neither.
+#[derive(Debug)]
+pub struct Attempt<'a> {
+    limit: &'a SignInLimit,
+    account: String,
+    done: bool,
+}
+
+impl Attempt<'_> {
+    /// The network refused the password.
+    pub fn refused(mut self) {
+        self.done = true;
+        self.limit.finish(&self.account, true);
+    }
+
+    /// The password was right: the count starts over.
+    pub fn accepted(mut self) {
+        self.done = true;
+        self.limit.finish(&self.account, false);
+    }
+}
+
+impl Drop for Attempt<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            let mut accounts = self.limit.accounts();
+            if let Some(window) = accounts.get_mut(&self.account) {
+                window.in_flight = window.in_flight.saturating_sub(1);
+            }
+        }
     }
 }
 
@@ -84,25 +128,44 @@ mod tests {
         let limit = SignInLimit::new(3, Duration::from_secs(60));
         let t0 = Instant::now();
         for _ in 0..3 {
-            assert_eq!(limit.check("a@x", t0), Ok(()));
-            limit.record_failure("a@x", t0);
+            limit.begin("a@x", t0).unwrap().refused();
         }
-        assert_eq!(limit.check("a@x", t0 + Duration::from_secs(10)), Err(50));
         assert_eq!(
-            limit.check("b@x", t0),
-            Ok(()),
+            limit.begin("a@x", t0 + Duration::from_secs(10)).err(),
+            Some(50)
+        );
+        assert!(
+            limit.begin("b@x", t0).is_ok(),
             "other accounts are unaffected"
         );
-        assert_eq!(limit.check("a@x", t0 + Duration::from_secs(60)), Ok(()));
+        assert!(limit.begin("a@x", t0 + Duration::from_secs(60)).is_ok());
+    }
+
+    #[test]
+    fn parallel_attempts_count_before_they_finish() {
+        let limit = SignInLimit::new(2, Duration::from_secs(60));
+        let t0 = Instant::now();
+        let first = limit.begin("a@x", t0).unwrap();
+        let second = limit.begin("a@x", t0).unwrap();
+        assert!(
+            limit.begin("a@x", t0).is_err(),
+            "a third guess in parallel must wait"
+        );
+        first.refused();
+        drop(second);
+        assert!(
+            limit.begin("a@x", t0).is_ok(),
+            "an abandoned attempt frees its place"
+        );
     }
 
     #[test]
     fn success_clears_the_count() {
         let limit = SignInLimit::new(2, Duration::from_secs(60));
         let t0 = Instant::now();
-        limit.record_failure("a@x", t0);
-        limit.record_success("a@x");
-        limit.record_failure("a@x", t0);
-        assert_eq!(limit.check("a@x", t0), Ok(()));
+        limit.begin("a@x", t0).unwrap().refused();
+        limit.begin("a@x", t0).unwrap().accepted();
+        limit.begin("a@x", t0).unwrap().refused();
+        assert!(limit.begin("a@x", t0).is_ok());
     }
 }

@@ -13,6 +13,7 @@ pub struct Options {
     pub idle_timeout_secs: Option<u64>,
     pub max_body_bytes: Option<usize>,
     pub network_grace_secs: Option<u64>,
+    pub max_sessions_per_account: Option<usize>,
     pub tls: Option<(PathBuf, PathBuf)>,
 }
 
@@ -34,6 +35,7 @@ pub async fn start(xmpp_port: u16, options: Options) -> RunningGateway {
         idle_timeout_secs: options.idle_timeout_secs,
         max_body_bytes: options.max_body_bytes,
         network_grace_secs: options.network_grace_secs,
+        max_sessions_per_account: options.max_sessions_per_account,
         tls_cert,
         tls_key,
         ..Settings::default()

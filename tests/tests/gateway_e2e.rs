@@ -467,3 +467,44 @@ async fn a_session_whose_server_stays_down_ends_as_network_lost() {
     );
     world.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simultaneous_sign_ins_from_one_device_leave_one_live_session() {
+    let world = World::start(&["alice"], Options::default(), None).await;
+    let (first, second) = tokio::join!(
+        world.try_sign_in("alice@localhost", PW, "same"),
+        world.try_sign_in("alice@localhost", PW, "same"),
+    );
+    let mut live = 0;
+    for outcome in [first, second] {
+        match outcome {
+            Ok(mut phone) => live += usize::from(phone.poll(0).await.is_ok()),
+            Err((_, body)) => assert_eq!(body.code, ErrorCode::Unavailable, "{body:?}"),
+        }
+    }
+    assert_eq!(live, 1, "exactly one session of the device may be live");
+    world.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_account_cannot_open_more_sessions_than_allowed() {
+    let options = Options {
+        max_sessions_per_account: Some(2),
+        ..Options::default()
+    };
+    let world = World::start(&["alice"], options, None).await;
+    world.sign_in("alice", "d1").await;
+    world.sign_in("alice", "d2").await;
+    let (status, body) = world
+        .try_sign_in("alice@localhost", PW, "d3")
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(
+        (status, body.code),
+        (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited)
+    );
+    // Signing in again from a device that already has a session replaces it, within the limit.
+    world.sign_in("alice", "d2").await;
+    world.shutdown().await;
+}

@@ -4,7 +4,7 @@ use std::{sync::Arc, time::Duration};
 
 use axum::{
     Json, Router,
-    extract::{DefaultBodyLimit, Path, Request, State},
+    extract::{DefaultBodyLimit, Request, State},
     http::StatusCode,
     middleware::{self, Next},
     response::{IntoResponse, Response},
@@ -20,7 +20,7 @@ use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 use crate::{
     auth::Authed,
     error::ApiError,
-    json::{ApiJson, ApiQuery},
+    json::{ApiJson, ApiPath, ApiQuery},
     metrics::Metrics,
     sessions::{MAX_WAIT_SECS, Registry},
     validate,
@@ -158,7 +158,7 @@ async fn add_contact(
 
 async fn remove_contact(
     Authed(session): Authed,
-    Path(jid): Path<String>,
+    ApiPath(jid): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     let jid = validate::bare_jid("jid", &jid)?;
     session
@@ -169,14 +169,14 @@ async fn remove_contact(
 
 async fn accept_contact(
     Authed(session): Authed,
-    Path(jid): Path<String>,
+    ApiPath(jid): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     answer(&session, &jid, true).await
 }
 
 async fn refuse_contact(
     Authed(session): Authed,
-    Path(jid): Path<String>,
+    ApiPath(jid): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     answer(&session, &jid, false).await
 }

@@ -72,6 +72,10 @@ pub struct Settings {
     /// the client is told to resync [default: 10000].
     #[arg(long, env = "SPLITLINE_EVENT_BUFFER")]
     pub event_buffer: Option<usize>,
+    /// Approximate bytes of unacknowledged events kept per session, past which
+    /// the oldest are dropped and the client is told to resync [default: 8388608].
+    #[arg(long, env = "SPLITLINE_EVENT_BUFFER_BYTES")]
+    pub event_buffer_bytes: Option<usize>,
     /// Largest request body in bytes [default: 65536].
     #[arg(long, env = "SPLITLINE_MAX_BODY_BYTES")]
     pub max_body_bytes: Option<usize>,
@@ -120,6 +124,8 @@ pub struct Config {
     pub max_sessions_per_account: usize,
     /// Events kept per session.
     pub event_buffer: usize,
+    /// Bytes of events kept per session.
+    pub event_buffer_bytes: usize,
     /// Largest request body.
     pub max_body_bytes: usize,
     /// Sign-in timeout.
@@ -205,6 +211,7 @@ impl Settings {
                 .max_sessions_per_account
                 .or(base.max_sessions_per_account),
             event_buffer: self.event_buffer.or(base.event_buffer),
+            event_buffer_bytes: self.event_buffer_bytes.or(base.event_buffer_bytes),
             max_body_bytes: self.max_body_bytes.or(base.max_body_bytes),
             sign_in_timeout_secs: self.sign_in_timeout_secs.or(base.sign_in_timeout_secs),
             sign_in_failures: self.sign_in_failures.or(base.sign_in_failures),
@@ -290,6 +297,10 @@ impl Settings {
             max_sessions: self.max_sessions.unwrap_or(10_000).max(1),
             max_sessions_per_account: self.max_sessions_per_account.unwrap_or(10).max(1),
             event_buffer,
+            event_buffer_bytes: self
+                .event_buffer_bytes
+                .unwrap_or(8 * 1024 * 1024)
+                .max(64 * 1024),
             max_body_bytes,
             sign_in_timeout: Duration::from_secs(self.sign_in_timeout_secs.unwrap_or(15).max(1)),
             sign_in_failures: self.sign_in_failures.unwrap_or(5).max(1),

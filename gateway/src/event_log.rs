@@ -3,7 +3,7 @@
 //! A cursor is `<epoch>-<seq>`: the session's random epoch and the last event
 //! the client has. Reading with a cursor acknowledges every event up to it, and
 //! the log forgets them. When the client falls so far behind that the buffer is
-//! full, the oldest events are dropped and recorded as lost, so a cursor from
+//! full (by count or by size), the oldest events are dropped and recorded as lost, so a cursor from
 //! before them gets [`CursorError::Expired`] and the client resyncs: events are
 //! never dropped silently.
 
@@ -28,9 +28,32 @@ pub enum CursorError {
     Expired,
 }
 
+/// Rough memory cost of an event: its texts plus a fixed overhead.
+fn approx_bytes(event: &Event) -> usize {
+    const OVERHEAD: usize = 256;
+    OVERHEAD
+        + match event {
+            Event::MessageReceived { message } | Event::MessageSentElsewhere { message } => {
+                message.body.len() + message.from.len() + message.to.len()
+            }
+            Event::ContactAdded { contact } | Event::ContactChanged { contact } => {
+                contact.jid.len()
+                    + contact.name.as_ref().map_or(0, String::len)
+                    + contact.presence.status.as_ref().map_or(0, String::len)
+            }
+            Event::PresenceChanged { jid, presence } => {
+                jid.len() + presence.status.as_ref().map_or(0, String::len)
+            }
+            Event::ContactRemoved { jid } | Event::SubscriptionRequested { from: jid } => jid.len(),
+            Event::SessionEnded { .. } => 0,
+        }
+}
+
 #[derive(Debug)]
 struct Inner {
-    events: VecDeque<EventEnvelope>,
+    events: VecDeque<(EventEnvelope, usize)>,
+    /// Sum of the events' [`approx_bytes`].
+    bytes: usize,
     /// Seq of the newest event (0 before the first).
     last_seq: u64,
     /// Events up to this seq were dropped unread.
@@ -42,18 +65,22 @@ struct Inner {
 pub struct EventLog {
     epoch: String,
     capacity: usize,
+    max_bytes: usize,
     inner: Mutex<Inner>,
     notify: Notify,
 }
 
 impl EventLog {
-    /// An empty log holding at most `capacity` unacknowledged events.
-    pub fn new(epoch: String, capacity: usize) -> Self {
+    /// An empty log holding at most `capacity` unacknowledged events of at
+    /// most `max_bytes` in all (roughly).
+    pub fn new(epoch: String, capacity: usize, max_bytes: usize) -> Self {
         Self {
             epoch,
             capacity: capacity.max(1),
+            max_bytes,
             inner: Mutex::new(Inner {
                 events: VecDeque::new(),
+                bytes: 0,
                 last_seq: 0,
                 lost_through: 0,
             }),
@@ -73,12 +100,18 @@ impl EventLog {
             let mut inner = self.lock();
             inner.last_seq += 1;
             let seq = inner.last_seq;
-            if inner.events.len() == self.capacity
-                && let Some(dropped) = inner.events.pop_front()
+            let size = approx_bytes(&event);
+            while inner.events.len() >= self.capacity
+                || (inner.bytes + size > self.max_bytes && !inner.events.is_empty())
             {
+                let Some((dropped, dropped_size)) = inner.events.pop_front() else {
+                    break;
+                };
                 inner.lost_through = dropped.seq;
+                inner.bytes -= dropped_size;
             }
-            inner.events.push_back(EventEnvelope { seq, event });
+            inner.bytes += size;
+            inner.events.push_back((EventEnvelope { seq, event }, size));
             seq
         };
         self.notify.notify_waiters();
@@ -118,10 +151,17 @@ impl EventLog {
         if seq < inner.lost_through {
             return Err(CursorError::Expired);
         }
-        while inner.events.front().is_some_and(|e| e.seq <= seq) {
-            inner.events.pop_front();
+        while inner.events.front().is_some_and(|(e, _)| e.seq <= seq) {
+            if let Some((_, size)) = inner.events.pop_front() {
+                inner.bytes -= size;
+            }
         }
-        let batch: Vec<EventEnvelope> = inner.events.iter().take(MAX_BATCH).cloned().collect();
+        let batch: Vec<EventEnvelope> = inner
+            .events
+            .iter()
+            .take(MAX_BATCH)
+            .map(|(e, _)| e.clone())
+            .collect();
         let next = batch.last().map_or(seq, |e| e.seq);
         drop(inner);
         Ok((batch, self.cursor(next)))
@@ -169,7 +209,7 @@ mod tests {
 
     #[test]
     fn reads_in_order_and_forgets_acknowledged_events() {
-        let log = EventLog::new("e".into(), 100);
+        let log = EventLog::new("e".into(), 100, usize::MAX);
         let start = log.head_cursor();
         for n in 0..3 {
             log.push(removed(n));
@@ -191,7 +231,7 @@ mod tests {
 
     #[test]
     fn the_start_cursor_sees_events_pushed_before_it_was_handed_out() {
-        let log = EventLog::new("e".into(), 10);
+        let log = EventLog::new("e".into(), 10, usize::MAX);
         log.push(removed(1));
         log.push(removed(2));
         let (events, _) = log.read(&log.start_cursor()).unwrap();
@@ -200,7 +240,7 @@ mod tests {
 
     #[test]
     fn foreign_and_future_cursors_are_unknown() {
-        let log = EventLog::new("mine".into(), 10);
+        let log = EventLog::new("mine".into(), 10, usize::MAX);
         log.push(ended());
         assert_eq!(log.read("theirs-0"), Err(CursorError::Unknown));
         assert_eq!(log.read("mine-2"), Err(CursorError::Unknown));
@@ -210,7 +250,7 @@ mod tests {
 
     #[test]
     fn overflow_expires_old_cursors_instead_of_dropping_silently() {
-        let log = EventLog::new("e".into(), 4);
+        let log = EventLog::new("e".into(), 4, usize::MAX);
         for n in 0..6 {
             log.push(removed(n));
         }
@@ -224,8 +264,27 @@ mod tests {
     }
 
     #[test]
+    fn a_flood_of_large_messages_is_bounded_by_size_and_expires_old_cursors() {
+        let log = EventLog::new("e".into(), 1_000, 10_000);
+        for n in 0..10 {
+            log.push(Event::MessageReceived {
+                message: splitline_protocol::ChatMessage {
+                    network_id: None,
+                    from: "eve@localhost".into(),
+                    to: "alice@localhost".into(),
+                    body: "x".repeat(3_000),
+                    timestamp_ms: n,
+                },
+            });
+        }
+        assert_eq!(log.read("e-0"), Err(CursorError::Expired));
+        let (kept, _) = log.read("e-7").unwrap();
+        assert_eq!(kept.len(), 3, "only about 10,000 bytes of events are kept");
+    }
+
+    #[test]
     fn batches_are_bounded() {
-        let log = EventLog::new("e".into(), 2 * MAX_BATCH);
+        let log = EventLog::new("e".into(), 2 * MAX_BATCH, usize::MAX);
         for n in 0..(MAX_BATCH as u32 + 5) {
             log.push(removed(n));
         }
@@ -236,7 +295,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_waiting_reader_wakes_on_push() {
-        let log = std::sync::Arc::new(EventLog::new("e".into(), 10));
+        let log = std::sync::Arc::new(EventLog::new("e".into(), 10, usize::MAX));
         let reader = {
             let log = log.clone();
             tokio::spawn(async move { log.wait("e-0", Duration::from_secs(10)).await })
@@ -250,7 +309,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_wait_with_no_event_returns_empty_at_the_deadline() {
-        let log = EventLog::new("e".into(), 10);
+        let log = EventLog::new("e".into(), 10, usize::MAX);
         let (events, next) = log.wait("e-0", Duration::from_millis(20)).await.unwrap();
         assert!(events.is_empty());
         assert_eq!(next, "e-0");

@@ -329,7 +329,11 @@ impl Registry {
         let full = FullJid::new(&format!("{jid}/splitline-{device_id}"))
             .map_err(|e| ApiError::invalid(format!("device_id cannot form an address: {e}")))?;
         let token = random_text(32)?;
-        let log = Arc::new(EventLog::new(random_text(8)?, self.config.event_buffer));
+        let log = Arc::new(EventLog::new(
+            random_text(8)?,
+            self.config.event_buffer,
+            self.config.event_buffer_bytes,
+        ));
         let previous = self
             .state()
             .by_device

@@ -222,6 +222,27 @@ async fn bad_requests_get_clear_errors_and_the_gateway_keeps_serving() {
             ErrorCode::NotFound,
         ),
         (
+            "undecodable path",
+            Method::DELETE,
+            "/v1/contacts/%FF%FE".into(),
+            Some(&token),
+            None,
+            StatusCode::BAD_REQUEST,
+            ErrorCode::InvalidRequest,
+        ),
+        (
+            "control character in a status",
+            Method::PUT,
+            paths::PRESENCE.into(),
+            Some(&token),
+            Some((
+                json,
+                br#"{"availability":"away","status":"bell\u0007"}"#.to_vec(),
+            )),
+            StatusCode::BAD_REQUEST,
+            ErrorCode::InvalidRequest,
+        ),
+        (
             "wrong method",
             Method::DELETE,
             paths::MESSAGES.into(),
@@ -289,7 +310,7 @@ async fn bad_requests_get_clear_errors_and_the_gateway_keeps_serving() {
         .unwrap()
         .parse()
         .unwrap();
-    assert!(errors >= 18, "{text}");
+    assert!(errors >= 20, "{text}");
     world.shutdown().await;
 }
 

@@ -52,6 +52,14 @@ impl World {
         Phone::sign_in(&self.http, &self.base, jid, password, device).await
     }
 
+    /// A sign-in that must be refused; returns the refusal.
+    pub async fn refused_sign_in(&self, jid: &str, password: &str, device: &str) -> Refusal {
+        match self.try_sign_in(jid, password, device).await {
+            Ok(_) => panic!("the sign-in of {jid} from {device} should have been refused"),
+            Err(refusal) => refusal,
+        }
+    }
+
     pub async fn shutdown(self) {
         self.gateway.shutdown().await;
     }

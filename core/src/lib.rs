@@ -1,1 +1,4 @@
-//! Placeholder.
+//! The Splitline client core: everything the app does that is not UI. It holds
+//! no FFI types; `bindings/` wraps it for Kotlin.
+
+pub mod store;

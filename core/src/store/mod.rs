@@ -1,0 +1,202 @@
+//! The local store on SQLite: account, contacts with presence, chats, messages,
+//! the outbox and sync state.
+//!
+//! One writer connection takes every write, each in one transaction. Reads
+//! use their own connections (WAL), so they never wait behind the writer.
+//! The API is blocking: async callers run it on a blocking thread.
+
+mod migrations;
+mod records;
+mod sync_apply;
+
+use std::{
+    path::{Path, PathBuf},
+    sync::{Mutex, MutexGuard},
+};
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+
+pub use migrations::CURRENT_VERSION;
+pub use records::{Chat, MessageRow, MessageState, OutboxItem};
+pub use sync_apply::Changes;
+
+/// A store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite reported an error.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The file was written by a newer app version.
+    #[error(
+        "the database has schema version {found}, newer than this app's {supported}; update the app"
+    )]
+    TooNew {
+        /// The file's version.
+        found: u32,
+        /// This build's version.
+        supported: u32,
+    },
+    /// A stored value is not one this app writes.
+    #[error("the database holds an unknown {what}: {value}")]
+    Corrupt {
+        /// Which kind of value.
+        what: &'static str,
+        /// The value.
+        value: String,
+    },
+    /// No message with that client id.
+    #[error("no message with client id {0}")]
+    UnknownMessage(String),
+}
+
+/// Keys of [`Store::sync_value`].
+pub mod keys {
+    /// The session token.
+    pub const TOKEN: &str = "token";
+    /// The event cursor.
+    pub const CURSOR: &str = "cursor";
+}
+
+/// Most idle reader connections kept open.
+const READERS_KEPT: usize = 4;
+
+/// The local store.
+#[derive(Debug)]
+pub struct Store {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn configure(conn: &Connection) -> Result<(), StoreError> {
+    conn.pragma_update(None, "journal_mode", "wal")?;
+    conn.pragma_update(None, "synchronous", "normal")?;
+    conn.pragma_update(None, "foreign_keys", "on")?;
+    // Android has no usable temp directory for SQLite's temp files.
+    conn.pragma_update(None, "temp_store", 2)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(())
+}
+
+impl Store {
+    /// Opens (creating or upgrading) the store at `path`.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref().to_owned();
+        let mut writer = Connection::open(&path)?;
+        configure(&writer)?;
+        migrations::migrate_to(&mut writer, CURRENT_VERSION)?;
+        Ok(Self {
+            path,
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Runs `f` on a reader connection.
+    fn read<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let reader = lock(&self.readers).pop();
+        let reader = match reader {
+            Some(conn) => conn,
+            None => {
+                let conn = Connection::open_with_flags(
+                    &self.path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                configure_reader(&conn)?;
+                conn
+            }
+        };
+        let result = f(&reader);
+        let mut readers = lock(&self.readers);
+        if readers.len() < READERS_KEPT {
+            readers.push(reader);
+        }
+        result
+    }
+
+    /// Runs `f` in one write transaction.
+    fn write<T>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut writer = lock(&self.writer);
+        let tx = writer.transaction()?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// Records the signed-in account; a different account clears everything first.
+    pub fn set_account(&self, jid: &str, device_id: &str) -> Result<(), StoreError> {
+        self.write(|tx| {
+            let current: Option<String> = tx
+                .query_row("SELECT jid FROM account WHERE id = 1", [], |r| r.get(0))
+                .optional()?;
+            if current.as_deref().is_some_and(|c| c != jid) {
+                tx.execute_batch(
+                    "DELETE FROM outbox; DELETE FROM messages; DELETE FROM chats;
+                     DELETE FROM contacts; DELETE FROM sync_state;",
+                )?;
+            }
+            tx.execute(
+                "INSERT INTO account (id, jid, device_id) VALUES (1, ?1, ?2)
+                 ON CONFLICT (id) DO UPDATE SET jid = excluded.jid, device_id = excluded.device_id",
+                params![jid, device_id],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The signed-in account's address, if any.
+    pub fn account(&self) -> Result<Option<String>, StoreError> {
+        self.read(|c| {
+            Ok(
+                c.query_row("SELECT jid FROM account WHERE id = 1", [], |r| r.get(0))
+                    .optional()?,
+            )
+        })
+    }
+
+    /// A sync value (see [`keys`]).
+    pub fn sync_value(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.read(|c| {
+            Ok(
+                c.query_row("SELECT value FROM sync_state WHERE key = ?1", [key], |r| {
+                    r.get(0)
+                })
+                .optional()?,
+            )
+        })
+    }
+
+    /// Sets (or with `None` clears) a sync value.
+    pub fn set_sync_value(&self, key: &str, value: Option<&str>) -> Result<(), StoreError> {
+        self.write(|tx| {
+            match value {
+                Some(v) => tx.execute(
+                    "INSERT INTO sync_state (key, value) VALUES (?1, ?2)
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    params![key, v],
+                )?,
+                None => tx.execute("DELETE FROM sync_state WHERE key = ?1", [key])?,
+            };
+            Ok(())
+        })
+    }
+}
+
+fn configure_reader(conn: &Connection) -> Result<(), StoreError> {
+    conn.pragma_update(None, "temp_store", 2)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,283 @@
+//! Store tests against a real SQLite file.
+
+use splitline_protocol::{
+    Availability, ChatMessage, Contact, ContactPresence, Event, EventEnvelope, SessionEndReason,
+    Subscription,
+};
+
+use super::*;
+
+fn temp_store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("core.db")).unwrap();
+    (dir, store)
+}
+
+fn contact(jid: &str, name: Option<&str>, availability: Availability) -> Contact {
+    Contact {
+        jid: jid.into(),
+        name: name.map(Into::into),
+        subscription: Subscription::Both,
+        pending_out: false,
+        presence: ContactPresence {
+            availability,
+            status: None,
+        },
+    }
+}
+
+fn received(from: &str, id: &str, body: &str, at: i64) -> Event {
+    Event::MessageReceived {
+        message: ChatMessage {
+            network_id: Some(id.into()),
+            from: from.into(),
+            to: "me@localhost".into(),
+            body: body.into(),
+            timestamp_ms: at,
+        },
+    }
+}
+
+fn batch(events: Vec<Event>) -> Vec<EventEnvelope> {
+    events
+        .into_iter()
+        .enumerate()
+        .map(|(n, event)| EventEnvelope {
+            seq: n as u64 + 1,
+            event,
+        })
+        .collect()
+}
+
+#[test]
+fn a_queued_message_survives_reopening_and_leaves_the_outbox_once_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("core.db");
+    {
+        let store = Store::open(&path).unwrap();
+        let row = store
+            .queue_message("bob@localhost", "c-1", "hi", "me@localhost", 10)
+            .unwrap();
+        assert_eq!(row.state, MessageState::Queued);
+        store
+            .queue_message("bob@localhost", "c-2", "there", "me@localhost", 11)
+            .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    let outbox = store.outbox().unwrap();
+    assert_eq!(
+        outbox
+            .iter()
+            .map(|o| o.client_id.as_str())
+            .collect::<Vec<_>>(),
+        vec!["c-1", "c-2"]
+    );
+    store.mark_sent("c-1", "c-1").unwrap();
+    assert_eq!(store.outbox().unwrap().len(), 1);
+    let page = store.messages_page("bob@localhost", None, 10).unwrap();
+    assert_eq!(
+        page.iter().map(|m| m.state).collect::<Vec<_>>(),
+        vec![MessageState::Sent, MessageState::Queued]
+    );
+    assert!(matches!(
+        store.mark_sent("nope", "x"),
+        Err(StoreError::UnknownMessage(_))
+    ));
+}
+
+#[test]
+fn events_update_contacts_presence_and_chats_and_duplicates_are_stored_once() {
+    let (_dir, store) = temp_store();
+    let events = batch(vec![
+        Event::ContactAdded {
+            contact: contact("bob@localhost", Some("Bob"), Availability::Offline),
+        },
+        Event::PresenceChanged {
+            jid: "bob@localhost".into(),
+            presence: ContactPresence {
+                availability: Availability::Away,
+                status: Some("lunch".into()),
+            },
+        },
+        received("bob@localhost", "n1", "hello", 100),
+        Event::SubscriptionRequested {
+            from: "carol@localhost".into(),
+        },
+    ]);
+    let changes = store.apply_events(&events, "e-4").unwrap();
+    assert!(changes.contacts);
+    assert_eq!(changes.chats, vec!["bob@localhost".to_owned()]);
+    assert_eq!(changes.new_messages, 1);
+    assert_eq!(
+        changes.subscription_requests,
+        vec!["carol@localhost".to_owned()]
+    );
+    // The same batch again (a response lost and replayed) stores nothing new.
+    let again = store.apply_events(&events, "e-4").unwrap();
+    assert_eq!(again.new_messages, 0);
+    assert_eq!(
+        store
+            .messages_page("bob@localhost", None, 10)
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(store.chats_page(0, 10).unwrap()[0].unread, 1);
+    let contacts = store.contacts_page(0, 10).unwrap();
+    assert_eq!(contacts[0].presence.availability, Availability::Away);
+    assert_eq!(contacts[0].presence.status.as_deref(), Some("lunch"));
+    assert_eq!(
+        store.sync_value(keys::CURSOR).unwrap().as_deref(),
+        Some("e-4")
+    );
+
+    let ended = store
+        .apply_events(
+            &batch(vec![
+                Event::ContactRemoved {
+                    jid: "bob@localhost".into(),
+                },
+                Event::SessionEnded {
+                    reason: SessionEndReason::IdleTimeout,
+                },
+            ]),
+            "e-6",
+        )
+        .unwrap();
+    assert_eq!(ended.session_ended, Some(SessionEndReason::IdleTimeout));
+    assert!(store.contacts_page(0, 10).unwrap().is_empty());
+}
+
+#[test]
+fn a_batch_that_fails_midway_leaves_nothing_behind() {
+    let (_dir, store) = temp_store();
+    store.set_sync_value(keys::CURSOR, Some("e-0")).unwrap();
+    lock(&store.writer)
+        .execute_batch(
+            "CREATE TRIGGER refuse_boom BEFORE INSERT ON messages WHEN NEW.body = 'boom'
+             BEGIN SELECT RAISE(ABORT, 'boom refused'); END;",
+        )
+        .unwrap();
+    let events = batch(vec![
+        Event::ContactAdded {
+            contact: contact("bob@localhost", None, Availability::Available),
+        },
+        received("bob@localhost", "n1", "fine", 1),
+        received("bob@localhost", "n2", "boom", 2),
+    ]);
+    assert!(store.apply_events(&events, "e-3").is_err());
+    assert!(store.contacts_page(0, 10).unwrap().is_empty());
+    assert!(
+        store
+            .messages_page("bob@localhost", None, 10)
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store.sync_value(keys::CURSOR).unwrap().as_deref(),
+        Some("e-0")
+    );
+}
+
+#[test]
+fn pages_are_ordered_and_bounded() {
+    let (_dir, store) = temp_store();
+    let events = batch(vec![
+        Event::ContactAdded {
+            contact: contact("zed@localhost", Some("alice"), Availability::Offline),
+        },
+        Event::ContactAdded {
+            contact: contact("bob@localhost", None, Availability::Offline),
+        },
+        Event::ContactAdded {
+            contact: contact("amy@localhost", Some("Carol"), Availability::Offline),
+        },
+        received("bob@localhost", "b1", "old", 100),
+        received("amy@localhost", "a1", "newer", 200),
+        received("bob@localhost", "b2", "newest", 300),
+        received("bob@localhost", "b3", "latest", 400),
+    ]);
+    store.apply_events(&events, "e-7").unwrap();
+    let names: Vec<String> = store
+        .contacts_page(0, 10)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.jid)
+        .collect();
+    assert_eq!(
+        names,
+        vec!["zed@localhost", "bob@localhost", "amy@localhost"],
+        "by name, else address, ignoring case"
+    );
+    assert_eq!(store.contacts_page(1, 1).unwrap()[0].jid, "bob@localhost");
+    let chats: Vec<String> = store
+        .chats_page(0, 10)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.peer)
+        .collect();
+    assert_eq!(chats, vec!["bob@localhost", "amy@localhost"]);
+    let newest = store.messages_page("bob@localhost", None, 2).unwrap();
+    assert_eq!(
+        newest.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(),
+        vec!["newest", "latest"]
+    );
+    let older = store
+        .messages_page("bob@localhost", Some(newest[0].id), 2)
+        .unwrap();
+    assert_eq!(
+        older.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(),
+        vec!["old"]
+    );
+}
+
+#[test]
+fn signing_in_as_another_account_clears_the_old_one() {
+    let (_dir, store) = temp_store();
+    store.set_account("me@localhost", "d1").unwrap();
+    store
+        .queue_message("bob@localhost", "c-1", "hi", "me@localhost", 1)
+        .unwrap();
+    store.set_account("me@localhost", "d1").unwrap();
+    assert_eq!(
+        store.outbox().unwrap().len(),
+        1,
+        "the same account keeps its data"
+    );
+    store.set_account("other@localhost", "d1").unwrap();
+    assert!(store.outbox().unwrap().is_empty());
+    assert!(store.chats_page(0, 10).unwrap().is_empty());
+    assert_eq!(store.account().unwrap().as_deref(), Some("other@localhost"));
+}
+
+#[test]
+fn reads_do_not_wait_behind_an_open_write() {
+    let (_dir, store) = temp_store();
+    store
+        .queue_message("bob@localhost", "c-1", "hi", "me@localhost", 1)
+        .unwrap();
+    let writer = lock(&store.writer);
+    let mode: String = writer
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal", "readers rely on write-ahead logging");
+    writer
+        .execute_batch("BEGIN IMMEDIATE; INSERT INTO sync_state (key, value) VALUES ('x', 'y');")
+        .unwrap();
+    // The write transaction is open and holds the write lock; a read still answers at once.
+    assert_eq!(store.chats_page(0, 10).unwrap().len(), 1);
+    writer.execute_batch("ROLLBACK").unwrap();
+}
+
+#[test]
+fn a_corrupt_stored_value_is_an_error_not_a_panic() {
+    let (_dir, store) = temp_store();
+    lock(&store.writer)
+        .execute(
+            "INSERT INTO contacts (jid, subscription, pending_out, availability) VALUES ('x@localhost', 'weird', 0, 'offline')",
+            [],
+        )
+        .unwrap();
+    let error = store.contacts_page(0, 10).unwrap_err();
+    assert!(error.to_string().contains("weird"), "{error}");
+}

@@ -1,4 +1,7 @@
 //! The Splitline client core: everything the app does that is not UI. It holds
 //! no FFI types; `bindings/` wraps it for Kotlin.
 
+pub mod backoff;
+pub mod gateway_client;
 pub mod store;
+pub mod sync;

@@ -15,6 +15,8 @@ pub struct Options {
     pub network_grace_secs: Option<u64>,
     pub max_sessions_per_account: Option<usize>,
     pub tls: Option<(PathBuf, PathBuf)>,
+    /// A fixed port (default: any free one).
+    pub port: Option<u16>,
 }
 
 /// Starts a gateway in front of the Prosody on `xmpp_port`.
@@ -28,7 +30,10 @@ pub async fn start(xmpp_port: u16, options: Options) -> RunningGateway {
         .tls
         .map_or((None, None), |(c, k)| (Some(c), Some(k)));
     let config = Settings {
-        listen: Some("127.0.0.1:0".parse().unwrap()),
+        listen: Some(std::net::SocketAddr::from((
+            [127, 0, 0, 1],
+            options.port.unwrap_or(0),
+        ))),
         metrics_listen: Some("127.0.0.1:0".parse().unwrap()),
         xmpp_server: Some(format!("127.0.0.1:{xmpp_port}")),
         xmpp_transport: Some(XmppTransport::Plaintext),

@@ -47,6 +47,9 @@ pub enum StoreError {
     /// No message with that client id.
     #[error("no message with client id {0}")]
     UnknownMessage(String),
+    /// The thread running a store call died.
+    #[error("a store call could not finish: {0}")]
+    TaskFailed(String),
 }
 
 /// Keys of [`Store::sync_value`].

@@ -1,0 +1,165 @@
+//! The protocol over HTTPS: one method per request, errors sorted into what
+//! the sync engine does next.
+
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use serde::{Serialize, de::DeserializeOwned};
+use splitline_protocol::{
+    ErrorBody, ErrorCode, EventsResponse, SendMessageRequest, SendMessageResponse, SignInRequest,
+    SignInResponse, Snapshot, paths,
+};
+
+/// A request did not succeed.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ClientError {
+    /// The gateway answered with a protocol error.
+    #[error("the gateway refused the request ({status}): {}", body.message)]
+    Refused {
+        /// HTTP status.
+        status: u16,
+        /// The error body.
+        body: ErrorBody,
+        /// Seconds from `Retry-After`, if sent.
+        retry_after: Option<u64>,
+    },
+    /// The gateway could not be reached or the connection broke.
+    #[error("cannot reach the gateway: {0}")]
+    Unreachable(String),
+    /// The gateway answered something that is not the protocol.
+    #[error("the gateway's answer is not understood: {0}")]
+    BadResponse(String),
+}
+
+impl ClientError {
+    /// The protocol error code, if the gateway answered with one.
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            Self::Refused { body, .. } => Some(body.code),
+            _ => None,
+        }
+    }
+}
+
+/// A client of one gateway endpoint.
+#[derive(Debug, Clone)]
+pub struct GatewayClient {
+    http: reqwest::Client,
+    base: String,
+}
+
+impl GatewayClient {
+    /// A client of `base` (for example `https://gw.example.net`), trusting the
+    /// system's roots plus `extra_root_pem` if given.
+    pub fn new(base: &str, extra_root_pem: Option<&str>) -> Result<Self, ClientError> {
+        let mut builder = reqwest::Client::builder()
+            .gzip(true)
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(90));
+        if let Some(pem) = extra_root_pem {
+            let cert = reqwest::Certificate::from_pem(pem.as_bytes()).map_err(|e| {
+                ClientError::BadResponse(format!("the extra root certificate is not PEM: {e}"))
+            })?;
+            builder = builder.add_root_certificate(cert);
+        }
+        let http = builder
+            .build()
+            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        Ok(Self {
+            http,
+            base: base.trim_end_matches('/').to_owned(),
+        })
+    }
+
+    /// The endpoint's base address.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    async fn call<B: Serialize, R: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&B>,
+    ) -> Result<R, ClientError> {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        let status = response.status();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok());
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        if !status.is_success() {
+            let body: ErrorBody = serde_json::from_slice(&bytes).map_err(|_| {
+                ClientError::BadResponse(format!("HTTP {status} without a protocol error body"))
+            })?;
+            return Err(ClientError::Refused {
+                status: status.as_u16(),
+                body,
+                retry_after,
+            });
+        }
+        let bytes: &[u8] = if status == StatusCode::NO_CONTENT || bytes.is_empty() {
+            b"null"
+        } else {
+            &bytes
+        };
+        serde_json::from_slice(bytes).map_err(|e| ClientError::BadResponse(e.to_string()))
+    }
+
+    /// `POST /v1/sign-in`.
+    pub async fn sign_in(&self, request: &SignInRequest) -> Result<SignInResponse, ClientError> {
+        self.call(Method::POST, paths::SIGN_IN, None, Some(request))
+            .await
+    }
+
+    /// `GET /v1/events`.
+    pub async fn events(
+        &self,
+        token: &str,
+        cursor: &str,
+        wait_secs: u64,
+    ) -> Result<EventsResponse, ClientError> {
+        let path = format!("{}?cursor={cursor}&wait={wait_secs}", paths::EVENTS);
+        self.call::<(), _>(Method::GET, &path, Some(token), None)
+            .await
+    }
+
+    /// `GET /v1/snapshot`.
+    pub async fn snapshot(&self, token: &str) -> Result<Snapshot, ClientError> {
+        self.call::<(), _>(Method::GET, paths::SNAPSHOT, Some(token), None)
+            .await
+    }
+
+    /// `POST /v1/messages`.
+    pub async fn send(
+        &self,
+        token: &str,
+        request: &SendMessageRequest,
+    ) -> Result<SendMessageResponse, ClientError> {
+        self.call(Method::POST, paths::MESSAGES, Some(token), Some(request))
+            .await
+    }
+
+    /// `POST /v1/sign-off`.
+    pub async fn sign_off(&self, token: &str) -> Result<(), ClientError> {
+        self.call::<(), serde::de::IgnoredAny>(Method::POST, paths::SIGN_OFF, Some(token), None)
+            .await
+            .map(drop)
+    }
+}

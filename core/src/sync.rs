@@ -1,0 +1,329 @@
+//! The sync engine: keeps a gateway session, sends the outbox in order, and
+//! applies the event stream to the store.
+//!
+//! Each batch of events goes into the store in one transaction with its cursor,
+//! and only then do listeners hear what changed. Failures back off with full
+//! jitter (honouring `Retry-After`); an unreachable gateway makes the engine
+//! fail over to the next endpoint and sign in there; an ended session is signed
+//! in again; an invalid cursor is healed from a snapshot.
+
+use std::{sync::Arc, time::Duration};
+
+use splitline_protocol::{ErrorCode, SendMessageRequest, SignInRequest};
+use tokio::sync::{Notify, mpsc, watch};
+
+use crate::{
+    backoff::Backoff,
+    gateway_client::{ClientError, GatewayClient},
+    store::{Changes, Store, StoreError, keys},
+};
+
+/// What the engine needs to know.
+#[derive(Debug, Clone)]
+pub struct SyncConfig {
+    /// Gateway base addresses, in order of preference.
+    pub endpoints: Vec<String>,
+    /// An extra trusted root certificate (PEM), for private deployments and tests.
+    pub extra_root_pem: Option<String>,
+    /// The user's address.
+    pub jid: String,
+    /// The user's password (kept in memory only).
+    pub password: String,
+    /// This installation's id.
+    pub device_id: String,
+    /// The app's build id.
+    pub build_id: String,
+    /// Longest wait between reconnect attempts.
+    pub backoff_cap: Duration,
+    /// Seconds each long-poll may wait.
+    pub poll_wait_secs: u64,
+}
+
+/// What listeners hear.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncUpdate {
+    /// The store changed.
+    Changed(Changes),
+    /// Connected through this endpoint.
+    Online(String),
+    /// Lost the connection; retrying.
+    Offline(String),
+}
+
+/// The engine stopped for good.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// The network refused the password: the user must sign in again.
+    #[error("the network refused the address or password")]
+    AuthFailed,
+    /// The configuration cannot work.
+    #[error("invalid sync configuration: {0}")]
+    Config(String),
+    /// The local store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What to do after a failed step.
+enum Setback {
+    /// Wait, maybe on another endpoint.
+    Retry {
+        retry_after: Option<Duration>,
+        failover: bool,
+    },
+    /// The session is gone: sign in again now.
+    Reauthenticate,
+    /// Give up.
+    Fatal(SyncError),
+}
+
+impl From<StoreError> for Setback {
+    fn from(e: StoreError) -> Self {
+        Self::Fatal(e.into())
+    }
+}
+
+/// The engine of one account on one device.
+pub struct SyncEngine {
+    config: SyncConfig,
+    store: Arc<Store>,
+    clients: Vec<GatewayClient>,
+    current: usize,
+    token: Option<String>,
+    updates: mpsc::UnboundedSender<SyncUpdate>,
+    outbox_changed: Arc<Notify>,
+}
+
+async fn blocking<T: Send + 'static>(
+    store: &Arc<Store>,
+    f: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, StoreError> {
+    let store = store.clone();
+    tokio::task::spawn_blocking(move || f(&store))
+        .await
+        .unwrap_or_else(|e| Err(StoreError::TaskFailed(e.to_string())))
+}
+
+impl SyncEngine {
+    /// An engine over `store`; `outbox_changed` wakes it when a message is queued.
+    pub fn new(
+        config: SyncConfig,
+        store: Arc<Store>,
+        updates: mpsc::UnboundedSender<SyncUpdate>,
+        outbox_changed: Arc<Notify>,
+    ) -> Result<Self, SyncError> {
+        if config.endpoints.is_empty() {
+            return Err(SyncError::Config(
+                "name at least one gateway endpoint".into(),
+            ));
+        }
+        let clients = config
+            .endpoints
+            .iter()
+            .map(|e| GatewayClient::new(e, config.extra_root_pem.as_deref()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| SyncError::Config(e.to_string()))?;
+        Ok(Self {
+            config,
+            store,
+            clients,
+            current: 0,
+            token: None,
+            updates,
+            outbox_changed,
+        })
+    }
+
+    /// Runs until `stop` turns true (`Ok`) or the engine cannot go on (`Err`).
+    pub async fn run(mut self, mut stop: watch::Receiver<bool>) -> Result<(), SyncError> {
+        let mut backoff = Backoff::new(Duration::from_millis(250), self.config.backoff_cap);
+        self.token = blocking(&self.store, |s| s.sync_value(keys::TOKEN)).await?;
+        loop {
+            if *stop.borrow() {
+                return Ok(());
+            }
+            let step = tokio::select! {
+                _ = stop.changed() => return Ok(()),
+                step = self.step() => step,
+            };
+            match step {
+                Ok(()) => backoff.reset(),
+                Err(Setback::Reauthenticate) => self.forget_session().await?,
+                Err(Setback::Fatal(error)) => return Err(error),
+                Err(Setback::Retry {
+                    retry_after,
+                    failover,
+                }) => {
+                    if failover && self.clients.len() > 1 {
+                        self.current = (self.current + 1) % self.clients.len();
+                        self.forget_session().await?;
+                    }
+                    let delay = backoff.next_delay(retry_after);
+                    tracing::info!(
+                        ?delay,
+                        endpoint = self.clients[self.current].base(),
+                        "retrying"
+                    );
+                    tokio::select! {
+                        _ = stop.changed() => return Ok(()),
+                        _ = tokio::time::sleep(delay) => {}
+                    }
+                }
+            }
+        }
+    }
+
+    async fn forget_session(&mut self) -> Result<(), StoreError> {
+        self.token = None;
+        blocking(&self.store, |s| s.set_sync_value(keys::TOKEN, None)).await
+    }
+
+    fn client(&self) -> &GatewayClient {
+        &self.clients[self.current]
+    }
+
+    /// One round: make sure of a session, send the outbox, read events.
+    async fn step(&mut self) -> Result<(), Setback> {
+        let token = self.session().await?;
+        self.flush_outbox(&token).await?;
+        self.poll(&token).await
+    }
+
+    async fn session(&mut self) -> Result<String, Setback> {
+        if let Some(token) = &self.token {
+            return Ok(token.clone());
+        }
+        let request = SignInRequest {
+            jid: self.config.jid.clone(),
+            password: self.config.password.clone(),
+            device_id: self.config.device_id.clone(),
+            build_id: self.config.build_id.clone(),
+        };
+        let response = self
+            .client()
+            .sign_in(&request)
+            .await
+            .map_err(|e| self.setback(e))?;
+        let (jid, device) = (self.config.jid.clone(), self.config.device_id.clone());
+        let (token, cursor) = (response.token.clone(), response.cursor.clone());
+        blocking(&self.store, move |s| {
+            s.set_account(&jid, &device)?;
+            s.set_sync_value(keys::TOKEN, Some(&token))?;
+            s.set_sync_value(keys::CURSOR, Some(&cursor))
+        })
+        .await?;
+        self.token = Some(response.token.clone());
+        let _ = self
+            .updates
+            .send(SyncUpdate::Online(self.client().base().to_owned()));
+        Ok(response.token)
+    }
+
+    /// Sends queued messages in order, each once (its client id makes a resend harmless).
+    async fn flush_outbox(&mut self, token: &str) -> Result<(), Setback> {
+        let outbox = blocking(&self.store, |s| s.outbox()).await?;
+        for item in outbox {
+            let request = SendMessageRequest {
+                client_id: item.client_id.clone(),
+                to: item.to,
+                body: item.body,
+            };
+            match self.client().send(token, &request).await {
+                Ok(sent) => {
+                    blocking(&self.store, move |s| {
+                        s.mark_sent(&sent.client_id, &sent.network_id)
+                    })
+                    .await?;
+                }
+                Err(error) if error.code() == Some(ErrorCode::InvalidRequest) => {
+                    tracing::warn!(%error, "the gateway refused a queued message for good");
+                    let id = item.client_id;
+                    blocking(&self.store, move |s| s.mark_failed(&id)).await?;
+                }
+                Err(error) => return Err(self.setback(error)),
+            }
+            let _ = self.updates.send(SyncUpdate::Changed(Changes {
+                chats: vec![request.to],
+                ..Changes::default()
+            }));
+        }
+        Ok(())
+    }
+
+    /// One long-poll, cut short when a message is queued; the batch goes into
+    /// the store before listeners hear of it.
+    async fn poll(&mut self, token: &str) -> Result<(), Setback> {
+        let cursor = blocking(&self.store, |s| s.sync_value(keys::CURSOR))
+            .await?
+            .unwrap_or_default();
+        let outbox_changed = self.outbox_changed.clone();
+        let page = tokio::select! {
+            page = self.client().events(token, &cursor, self.config.poll_wait_secs) => page,
+            _ = outbox_changed.notified() => return Ok(()),
+        };
+        let page = match page {
+            Ok(page) => page,
+            Err(error) if error.code() == Some(ErrorCode::CursorInvalid) => {
+                return self.resync(token).await;
+            }
+            Err(error) => return Err(self.setback(error)),
+        };
+        let changes = blocking(&self.store, move |s| {
+            s.apply_events(&page.events, &page.next_cursor)
+        })
+        .await?;
+        let ended = changes.session_ended.is_some();
+        if !changes.is_empty() {
+            let _ = self.updates.send(SyncUpdate::Changed(changes));
+        }
+        if ended {
+            return Err(Setback::Reauthenticate);
+        }
+        Ok(())
+    }
+
+    /// Rebuilds the contact list from a snapshot after the cursor was lost.
+    async fn resync(&mut self, token: &str) -> Result<(), Setback> {
+        tracing::info!("cursor invalid; resyncing from a snapshot");
+        let snapshot = self
+            .client()
+            .snapshot(token)
+            .await
+            .map_err(|e| self.setback(e))?;
+        blocking(&self.store, move |s| {
+            s.replace_contacts(&snapshot.contacts, &snapshot.cursor)
+        })
+        .await?;
+        let _ = self.updates.send(SyncUpdate::Changed(Changes {
+            contacts: true,
+            ..Changes::default()
+        }));
+        Ok(())
+    }
+
+    fn setback(&self, error: ClientError) -> Setback {
+        let retry_after = match &error {
+            ClientError::Refused { retry_after, .. } => retry_after.map(Duration::from_secs),
+            _ => None,
+        };
+        match error.code() {
+            Some(ErrorCode::AuthFailed) => Setback::Fatal(SyncError::AuthFailed),
+            Some(ErrorCode::Unauthorized | ErrorCode::SessionEnded) => Setback::Reauthenticate,
+            Some(ErrorCode::Unavailable) => Setback::Retry {
+                retry_after,
+                failover: true,
+            },
+            Some(_) => Setback::Retry {
+                retry_after,
+                failover: false,
+            },
+            None => {
+                let _ = self.updates.send(SyncUpdate::Offline(error.to_string()));
+                Setback::Retry {
+                    retry_after,
+                    failover: true,
+                }
+            }
+        }
+    }
+}

@@ -46,6 +46,8 @@ check() {
 
 run_tests() {
   say "tests (unit and end-to-end)"
+  # The end-to-end tests run the terminal client's binary: build it first.
+  cargo build --workspace --bins --locked
   cargo test --workspace --locked
 }
 

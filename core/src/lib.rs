@@ -2,6 +2,7 @@
 //! no FFI types; `bindings/` wraps it for Kotlin.
 
 pub mod backoff;
+pub mod client;
 pub mod gateway_client;
 pub mod store;
 pub mod sync;

@@ -2,7 +2,7 @@
 //! Each step runs in its own transaction and records its version in
 //! `PRAGMA user_version`, so a crash mid-upgrade leaves the last complete version.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 
 use super::StoreError;
 
@@ -17,27 +17,26 @@ pub fn version(conn: &Connection) -> Result<u32, StoreError> {
     Ok(conn.pragma_query_value(None, "user_version", |row| row.get(0))?)
 }
 
-/// Upgrades the database to `target` (at most [`CURRENT_VERSION`]).
+/// Upgrades the database to `target` (at most [`CURRENT_VERSION`]). Each step
+/// takes the write lock first and reads the version inside its transaction,
+/// so two processes opening the same file cannot both apply a step.
 pub fn migrate_to(conn: &mut Connection, target: u32) -> Result<(), StoreError> {
-    let found = version(conn)?;
-    if found > CURRENT_VERSION {
-        return Err(StoreError::TooNew {
-            found,
-            supported: CURRENT_VERSION,
-        });
-    }
-    for (index, sql) in MIGRATIONS
-        .iter()
-        .enumerate()
-        .skip(found as usize)
-        .take(target.saturating_sub(found) as usize)
-    {
-        let tx = conn.transaction()?;
+    loop {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let found = version(&tx)?;
+        if found > CURRENT_VERSION {
+            return Err(StoreError::TooNew {
+                found,
+                supported: CURRENT_VERSION,
+            });
+        }
+        let Some(sql) = MIGRATIONS.get(found as usize).filter(|_| found < target) else {
+            return Ok(());
+        };
         tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", index as u32 + 1)?;
+        tx.pragma_update(None, "user_version", found + 1)?;
         tx.commit()?;
     }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -76,12 +76,13 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 fn configure(conn: &Connection) -> Result<(), StoreError> {
-    conn.pragma_update(None, "journal_mode", "wal")?;
+    // First, so that another process holding the file makes us wait, not fail.
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    set_wal(conn)?;
     conn.pragma_update(None, "synchronous", "normal")?;
     conn.pragma_update(None, "foreign_keys", "on")?;
     // Android has no usable temp directory for SQLite's temp files.
     conn.pragma_update(None, "temp_store", 2)?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(())
 }
 
@@ -192,6 +193,23 @@ impl Store {
             };
             Ok(())
         })
+    }
+}
+
+/// Switches to write-ahead logging. Switching needs a moment alone with the
+/// file and SQLite reports "busy" at once instead of waiting, so retry briefly.
+fn set_wal(conn: &Connection) -> Result<(), StoreError> {
+    let mut attempts = 0;
+    loop {
+        match conn.pragma_update(None, "journal_mode", "wal") {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy && attempts < 250 =>
+            {
+                attempts += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return Ok(other?),
+        }
     }
 }
 

@@ -281,3 +281,20 @@ fn a_corrupt_stored_value_is_an_error_not_a_panic() {
     let error = store.contacts_page(0, 10).unwrap_err();
     assert!(error.to_string().contains("weird"), "{error}");
 }
+
+#[test]
+fn two_processes_opening_a_new_store_at_once_both_succeed() {
+    for _ in 0..20 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shared.db");
+        let openers: Vec<_> = (0..2)
+            .map(|_| {
+                let path = path.clone();
+                std::thread::spawn(move || Store::open(path).map(drop))
+            })
+            .collect();
+        for opener in openers {
+            opener.join().unwrap().unwrap();
+        }
+    }
+}

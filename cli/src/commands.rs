@@ -1,0 +1,145 @@
+//! The terminal client's commands and how it prints what happens.
+
+use splitline_core::{client::Client, sync::SyncUpdate};
+use splitline_protocol::Availability;
+
+const HELP: &str = "\
+commands:
+  /contacts            list contacts with presence
+  /chats               list chats, most recent first
+  /open ADDRESS        open the chat with ADDRESS and show its latest messages
+  /msg ADDRESS TEXT    send TEXT to ADDRESS
+  TEXT                 send TEXT to the open chat
+  /quit                stop";
+
+/// What the terminal is showing.
+pub struct Session {
+    open_chat: Option<String>,
+}
+
+fn availability(a: Availability) -> &'static str {
+    match a {
+        Availability::Available => "available",
+        Availability::Chat => "chatty",
+        Availability::Away => "away",
+        Availability::ExtendedAway => "away (long)",
+        Availability::DoNotDisturb => "busy",
+        Availability::Offline => "offline",
+    }
+}
+
+impl Session {
+    /// Nothing open yet.
+    pub fn new() -> Self {
+        Self { open_chat: None }
+    }
+
+    /// Carries out one input line; false means quit.
+    pub fn handle(&mut self, client: &Client, line: &str) -> bool {
+        let line = line.trim();
+        let (command, rest) = line
+            .split_once(' ')
+            .map_or((line, ""), |(c, r)| (c, r.trim()));
+        match command {
+            "" => {}
+            "/quit" | "/exit" => return false,
+            "/help" => println!("{HELP}"),
+            "/contacts" => self.list_contacts(client),
+            "/chats" => self.list_chats(client),
+            "/open" if !rest.is_empty() => {
+                self.open_chat = Some(rest.to_owned());
+                self.show_chat(client, rest);
+            }
+            "/msg" => match rest.split_once(' ') {
+                Some((peer, text)) => send(client, peer, text),
+                None => println!("usage: /msg ADDRESS TEXT"),
+            },
+            other if other.starts_with('/') => {
+                println!("unknown command {other}; /help lists them")
+            }
+            _ => match &self.open_chat {
+                Some(peer) => send(client, peer, line),
+                None => println!("open a chat first: /open ADDRESS"),
+            },
+        }
+        true
+    }
+
+    fn list_contacts(&self, client: &Client) {
+        match client.contacts(0, 500) {
+            Ok(contacts) if contacts.is_empty() => println!("no contacts"),
+            Ok(contacts) => {
+                for c in contacts {
+                    let status = c
+                        .presence
+                        .status
+                        .map(|s| format!(" ({s})"))
+                        .unwrap_or_default();
+                    let name = c.name.map(|n| format!("{n} ")).unwrap_or_default();
+                    println!(
+                        "  {name}<{}> {}{status}",
+                        c.jid,
+                        availability(c.presence.availability)
+                    );
+                }
+            }
+            Err(e) => println!("error: {e}"),
+        }
+    }
+
+    fn list_chats(&self, client: &Client) {
+        match client.chats(0, 100) {
+            Ok(chats) if chats.is_empty() => println!("no chats"),
+            Ok(chats) => {
+                for chat in chats {
+                    println!("  {} ({} unread)", chat.peer, chat.unread);
+                }
+            }
+            Err(e) => println!("error: {e}"),
+        }
+    }
+
+    fn show_chat(&self, client: &Client, peer: &str) {
+        match client.messages(peer, None, 20) {
+            Ok(messages) => {
+                for m in messages {
+                    let who = if m.outgoing { "me" } else { m.sender.as_str() };
+                    println!("  [{who}] {} ({:?})", m.body, m.state);
+                }
+            }
+            Err(e) => println!("error: {e}"),
+        }
+    }
+
+    /// Prints what an update changed.
+    pub fn show_update(&self, client: &Client, update: &SyncUpdate) {
+        match update {
+            SyncUpdate::Online(endpoint) => println!("* online via {endpoint}"),
+            SyncUpdate::Offline(reason) => println!("* offline: {reason}; retrying"),
+            SyncUpdate::Changed(changes) => {
+                for from in &changes.subscription_requests {
+                    println!("* {from} asks to see your presence");
+                }
+                if changes.new_messages > 0 {
+                    for peer in &changes.chats {
+                        if let Ok(messages) = client.messages(peer, None, 1) {
+                            for m in messages.iter().filter(|m| !m.outgoing) {
+                                println!("[{}] {}", m.sender, m.body);
+                            }
+                        }
+                    }
+                }
+                if let Some(reason) = changes.session_ended {
+                    println!("* the gateway ended the session ({reason:?}); signing in again");
+                }
+            }
+        }
+    }
+}
+
+fn send(client: &Client, peer: &str, text: &str) {
+    match client.send_message(peer, text) {
+        Ok(message) => println!("  queued to {peer}: {}", message.body),
+        Err(e) => println!("error: {e}"),
+    }
+}

@@ -1,0 +1,141 @@
+//! The facade the app and the terminal client use: a store, a sync engine on a
+//! background task, and the queries and commands of the UI.
+
+use std::{path::PathBuf, sync::Arc};
+
+use splitline_protocol::Contact;
+use tokio::{
+    sync::{Notify, broadcast, mpsc, watch},
+    task::JoinHandle,
+};
+
+use crate::{
+    store::{Chat, MessageRow, Store, StoreError},
+    sync::{SyncConfig, SyncEngine, SyncError, SyncUpdate},
+};
+
+/// How many updates a slow listener may fall behind before it misses some
+/// (it then reloads what it shows).
+const UPDATE_BUFFER: usize = 256;
+
+/// A signed-in account on this device.
+pub struct Client {
+    store: Arc<Store>,
+    own_jid: String,
+    outbox_changed: Arc<Notify>,
+    updates: broadcast::Sender<SyncUpdate>,
+    stop: watch::Sender<bool>,
+    engine: JoinHandle<Result<(), SyncError>>,
+}
+
+/// Why the client could not start or act.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The sync engine cannot run.
+    #[error(transparent)]
+    Sync(#[from] SyncError),
+    /// An argument is not valid.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl Client {
+    /// Opens the store at `store_path` and starts syncing (on the current tokio runtime).
+    pub fn start(store_path: PathBuf, config: SyncConfig) -> Result<Self, ClientError> {
+        let store = Arc::new(Store::open(store_path)?);
+        let outbox_changed = Arc::new(Notify::new());
+        let (engine_updates, mut engine_rx) = mpsc::unbounded_channel();
+        let own_jid = config.jid.clone();
+        let engine = SyncEngine::new(
+            config,
+            store.clone(),
+            engine_updates,
+            outbox_changed.clone(),
+        )?;
+        let (updates, _) = broadcast::channel(UPDATE_BUFFER);
+        let fan_out = updates.clone();
+        tokio::spawn(async move {
+            while let Some(update) = engine_rx.recv().await {
+                let _ = fan_out.send(update);
+            }
+        });
+        let (stop, stop_rx) = watch::channel(false);
+        let engine = tokio::spawn(engine.run(stop_rx));
+        Ok(Self {
+            store,
+            own_jid,
+            outbox_changed,
+            updates,
+            stop,
+            engine,
+        })
+    }
+
+    /// Changes as they happen.
+    pub fn subscribe(&self) -> broadcast::Receiver<SyncUpdate> {
+        self.updates.subscribe()
+    }
+
+    /// Queues a message to `peer`; it shows at once as queued and goes out when
+    /// the gateway can be reached, exactly once.
+    pub fn send_message(&self, peer: &str, body: &str) -> Result<MessageRow, ClientError> {
+        let peer = peer.trim();
+        if !peer.contains('@') || peer.contains('/') {
+            return Err(ClientError::Invalid(format!(
+                "'{peer}' is not an address like user@domain"
+            )));
+        }
+        if body.trim().is_empty() {
+            return Err(ClientError::Invalid("the message is empty".into()));
+        }
+        let client_id = new_client_id();
+        let row = self
+            .store
+            .queue_message(peer, &client_id, body, &self.own_jid, now_ms())?;
+        self.outbox_changed.notify_one();
+        Ok(row)
+    }
+
+    /// A page of contacts, by name.
+    pub fn contacts(&self, offset: u32, limit: u32) -> Result<Vec<Contact>, ClientError> {
+        Ok(self.store.contacts_page(offset, limit)?)
+    }
+
+    /// A page of chats, most recent first.
+    pub fn chats(&self, offset: u32, limit: u32) -> Result<Vec<Chat>, ClientError> {
+        Ok(self.store.chats_page(offset, limit)?)
+    }
+
+    /// A page of a chat's messages before message id `before`, oldest first.
+    pub fn messages(
+        &self,
+        peer: &str,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<MessageRow>, ClientError> {
+        Ok(self.store.messages_page(peer, before, limit)?)
+    }
+
+    /// Stops syncing; returns how the engine ended.
+    pub async fn stop(self) -> Result<(), ClientError> {
+        let _ = self.stop.send(true);
+        match self.engine.await {
+            Ok(result) => Ok(result?),
+            Err(e) => Err(ClientError::Invalid(format!("the sync task failed: {e}"))),
+        }
+    }
+}
+
+fn new_client_id() -> String {
+    let mut rng = fastrand::Rng::new();
+    (0..20).map(|_| rng.alphanumeric()).collect()
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}

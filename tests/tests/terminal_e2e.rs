@@ -1,0 +1,159 @@
+//! End-to-end: the terminal client (a real process on the core) against the
+//! real gateway and Prosody, killed with SIGKILL mid-sync and restarted.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::{
+    collections::BTreeMap,
+    path::{Path, PathBuf},
+    process::Stdio,
+    time::Duration,
+};
+
+use splitline_core::store::Store;
+use splitline_e2e::{
+    desktop::{Desktop, body},
+    gateway::{self, Options},
+    prosody::Prosody,
+    world::PASSWORD,
+};
+use tokio::{io::AsyncWriteExt, process::Command};
+
+/// The `splitline` binary: `SPLITLINE_CLI`, or the workspace's debug build.
+fn cli_binary() -> PathBuf {
+    let path = std::env::var_os("SPLITLINE_CLI").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/debug/splitline"),
+        PathBuf::from,
+    );
+    assert!(
+        path.exists(),
+        "{} is missing: build it first (cargo build -p splitline-cli, as build.sh test does)",
+        path.display()
+    );
+    path
+}
+
+fn start_cli(store: &Path, gateway: &str) -> tokio::process::Child {
+    Command::new(cli_binary())
+        .args([
+            "--jid",
+            "alice@localhost",
+            "--gateway",
+            gateway,
+            "--device-id",
+            "alice-term",
+            "--store",
+        ])
+        .arg(store)
+        .env("SPLITLINE_PASSWORD", PASSWORD)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap()
+}
+
+/// Bodies of bob's messages in alice's store, with how often each is stored.
+fn stored_from_bob(store: &Store) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for m in store.messages_page("bob@localhost", None, 1000).unwrap() {
+        if !m.outgoing {
+            *counts.entry(m.body).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killing_the_client_mid_sync_loses_nothing_and_duplicates_nothing() {
+    let prosody = Prosody::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
+    let mut bob = Desktop::connect("bob@localhost/desk", PASSWORD, prosody.port).await;
+    let gateway = gateway::start(prosody.port, Options::default()).await;
+    let base = gateway::base_url(&gateway);
+    let dir = tempfile::tempdir().unwrap();
+    let store_path = dir.path().join("alice.db");
+
+    let mut cli = start_cli(&store_path, &base);
+    let mut stdin = cli.stdin.take().unwrap();
+    let store = Store::open(&store_path).unwrap();
+    // Wait until alice's session is up (the store knows the account).
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while store.account().unwrap().is_none() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the terminal client never signed in"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    for n in 0..5 {
+        stdin
+            .write_all(format!("/msg bob@localhost from alice {n}\n").as_bytes())
+            .await
+            .unwrap();
+    }
+    stdin.flush().await.unwrap();
+    // Spread out, so the kill lands between batches.
+    let bob_sends = async {
+        for n in 0..30 {
+            bob.send_chat(
+                "alice@localhost",
+                &format!("b-{n}"),
+                &format!("from bob {n}"),
+            )
+            .await;
+            tokio::time::sleep(Duration::from_millis(30)).await;
+        }
+    };
+    // Kill it while bob's messages are still arriving.
+    let kill_mid_sync = async {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        while stored_from_bob(&store).is_empty() {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "no message from bob ever arrived"
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        cli.start_kill().unwrap();
+        cli.wait().await.unwrap();
+        stored_from_bob(&store).len()
+    };
+    let ((), before_restart) = tokio::join!(bob_sends, kill_mid_sync);
+    assert!(
+        before_restart < 30,
+        "the kill came after everything had arrived: it tested nothing"
+    );
+
+    let _cli = start_cli(&store_path, &base);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let stored = stored_from_bob(&store);
+        assert!(
+            stored.values().all(|n| *n == 1),
+            "a message was stored twice: {stored:?}"
+        );
+        if stored.len() == 30 && store.outbox().unwrap().is_empty() {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "after the restart alice has {} of bob's 30 messages (had {before_restart} at the kill)",
+            stored.len()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Bob got each of alice's five messages exactly once.
+    let mut got = Vec::new();
+    while got.len() < 5 {
+        got.push(body(
+            &bob.expect_message("alice's messages", |m| m.get_best_body(vec![]).is_some())
+                .await,
+        ));
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    got.extend(bob.drain_bodies());
+    got.sort();
+    let expected: Vec<String> = (0..5).map(|n| format!("from alice {n}")).collect();
+    assert_eq!(got, expected);
+    gateway.shutdown().await;
+}

@@ -17,8 +17,8 @@ for user in alice bob; do
   prosodyctl --config "$DEMO_DIR/prosody.cfg.lua" register "$user" localhost "$user-demo" >/dev/null
 done
 
-echo "== building the gateway"
-cargo build --quiet --locked -p splitline-gateway
+echo "== building the gateway and the terminal client"
+cargo build --quiet --locked -p splitline-gateway -p splitline-cli
 
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -69,10 +69,23 @@ import json, sys
 for e in json.load(sys.stdin)["events"]:
     ev = e["event"]; kind = ev.pop("type"); seq = e["seq"]
     print(f"   #{seq:<3} {kind:24} {json.dumps(ev)}")'
+terminal() { # runs the terminal client as alice on the demo's store
+  SPLITLINE_PASSWORD=alice-demo target/debug/splitline --jid alice@localhost --gateway "$BASE" \
+    --device-id demo-terminal --store "$DEMO_DIR/alice-terminal.db" "$@"
+}
+echo "== alice's terminal client (core + store + sync engine): contacts and the chat with bob"
+{ sleep 2; printf '/contacts\n/msg bob@localhost Hello from the terminal client\n'
+  sleep 2; printf '/open bob@localhost\n/quit\n'; } | terminal | sed 's/^/   /'
 echo "== metrics (http://$METRICS/metrics):"
 curl -sS "http://$METRICS/metrics" | grep -v '^#' | sed 's/^/   /'
 
 if [ "${DEMO_ONCE:-0}" = 1 ]; then exit 0; fi
+if [ -t 0 ]; then
+  echo
+  echo "== the terminal client, signed in as alice: type /help (bob's token for curl: $BT)"
+  terminal
+  exit 0
+fi
 cat <<MSG
 
 The demo keeps running. Try it yourself:

@@ -3,14 +3,15 @@
 #   ./build.sh setup   install what building and testing need (apt packages)
 #   ./build.sh build   build the workspace
 #   ./build.sh check   rustfmt and clippy (-D warnings)
-#   ./build.sh test    setup, check, then every test (unit and end-to-end against real servers)
-#   ./build.sh demo    setup, then a local demo: Prosody + gateway with demo accounts
+#   ./build.sh test    setup, check, then every test (unit, end-to-end against real servers, JVM Kotlin)
+#   ./build.sh demo    setup, then a local demo: Prosody + gateway with demo accounts + terminal client
+#   ./build.sh bindings [DIR]   generate the Kotlin bindings (uniffi library mode) into DIR (target/kotlin)
 set -euo pipefail
 cd "$(dirname "$0")"
 
 say() { printf '\n== %s\n' "$*" >&2; }
 
-APT_PACKAGES=(prosody lua-unbound)
+APT_PACKAGES=(prosody lua-unbound libjna-java libjna-jni)
 
 setup() {
   local missing=()
@@ -27,6 +28,8 @@ setup() {
     fi
   fi
   command -v prosody >/dev/null || { echo "build.sh: prosody is still missing after setup" >&2; exit 1; }
+  command -v npm >/dev/null || { echo "build.sh: npm is missing; the JVM test installs kotlinc with it (install Node.js)" >&2; exit 1; }
+  command -v java >/dev/null || { echo "build.sh: java is missing; the JVM test needs Java 17" >&2; exit 1; }
   for component in rustfmt clippy; do
     if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then
       say "installing rustup component $component"
@@ -49,6 +52,16 @@ run_tests() {
   # The end-to-end tests run the terminal client's binary: build it first.
   cargo build --workspace --bins --locked
   cargo test --workspace --locked
+  say "JVM test of the Kotlin bindings"
+  tests/jvm/run.sh
+}
+
+bindings() {
+  local out=${1:-target/kotlin}
+  cargo build --quiet --locked -p splitline-bindings
+  target/debug/uniffi-bindgen generate --library target/debug/libsplitline_bindings.so \
+    --language kotlin --no-format --out-dir "$out" >/dev/null
+  echo "Kotlin bindings in $out/uniffi/splitline_bindings/" >&2
 }
 
 case "${1:-}" in
@@ -57,5 +70,6 @@ case "${1:-}" in
   check) check ;;
   test) setup; check; run_tests ;;
   demo) setup; exec scripts/demo.sh ;;
-  *) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  bindings) bindings "${2:-}" ;;
+  *) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

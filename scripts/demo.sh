@@ -11,32 +11,16 @@ GATEWAY="${DEMO_GATEWAY:-127.0.0.1:8480}"
 METRICS="${DEMO_METRICS:-127.0.0.1:9480}"
 BASE="http://$GATEWAY"
 
-rm -rf "$DEMO_DIR" && mkdir -p "$DEMO_DIR/data"
-sed -e "s|@DIR@|$DEMO_DIR|g" -e "s|@PORT@|$XMPP_PORT|g" tests/prosody/prosody.cfg.lua.in > "$DEMO_DIR/prosody.cfg.lua"
-for user in alice bob; do
-  prosodyctl --config "$DEMO_DIR/prosody.cfg.lua" register "$user" localhost "$user-demo" >/dev/null
-done
+# shellcheck source=lib/servers.sh
+. scripts/lib/servers.sh
+rm -rf "$DEMO_DIR" && mkdir -p "$DEMO_DIR"
 
 echo "== building the gateway and the terminal client"
 cargo build --quiet --locked -p splitline-gateway -p splitline-cli
 
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT INT TERM
-
-prosody -F --config "$DEMO_DIR/prosody.cfg.lua" >/dev/null 2>&1 &
-pids+=($!)
-target/debug/splitline-gateway --listen "$GATEWAY" --metrics-listen "$METRICS" \
-  --xmpp-server "127.0.0.1:$XMPP_PORT" --xmpp-transport plaintext --domains localhost \
-  2> "$DEMO_DIR/gateway.log" &
-pids+=($!)
-
-wait_port() { # host port
-  for _ in $(seq 150); do (echo > "/dev/tcp/$1/$2") 2>/dev/null && return 0; sleep 0.1; done
-  echo "demo: nothing listens on $1:$2; see $DEMO_DIR/*.log" >&2; exit 1
-}
-wait_port 127.0.0.1 "$XMPP_PORT"
-wait_port "${GATEWAY%:*}" "${GATEWAY##*:}"
+trap stop_servers EXIT INT TERM
+start_prosody "$DEMO_DIR" "$XMPP_PORT" alice:alice-demo bob:bob-demo
+start_gateway "$GATEWAY" "$METRICS" "$XMPP_PORT" "$DEMO_DIR/gateway.log"
 
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 call() { # method path token [body]

@@ -1,1 +1,224 @@
-//! Placeholder.
+//! The Kotlin app's API over the Splitline core, through uniffi.
+//!
+//! Thin by design: every type here is an FFI type converted from the core's,
+//! every call maps the core's errors to one flat [`SplitlineError`] with a
+//! `details` string, and panics are caught at the boundary by uniffi and
+//! surface as exceptions, never as crashes across the FFI.
+
+mod types;
+
+use std::sync::{Arc, Mutex, OnceLock};
+
+use splitline_core::{client::Client, sync::SyncConfig};
+use tokio::runtime::Runtime;
+
+pub use types::{Availability, ChangeInfo, ChatInfo, ContactInfo, MessageInfo, MessageStatus};
+
+uniffi::setup_scaffolding!();
+
+/// Every failure the app can see.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum SplitlineError {
+    /// An argument is not valid (for example an address without a user part).
+    #[error("invalid input: {details}")]
+    Invalid {
+        /// What is wrong.
+        details: String,
+    },
+    /// The local store failed.
+    #[error("local storage failed: {details}")]
+    Storage {
+        /// What failed.
+        details: String,
+    },
+    /// The network refused the address or password.
+    #[error("sign-in refused: {details}")]
+    AuthFailed {
+        /// What the network said.
+        details: String,
+    },
+    /// Anything else, a bug included.
+    #[error("internal error: {details}")]
+    Internal {
+        /// What happened.
+        details: String,
+    },
+}
+
+impl From<splitline_core::client::ClientError> for SplitlineError {
+    fn from(error: splitline_core::client::ClientError) -> Self {
+        use splitline_core::{client::ClientError, sync::SyncError};
+        let details = error.to_string();
+        match error {
+            ClientError::Invalid(_) | ClientError::Sync(SyncError::Config(_)) => {
+                Self::Invalid { details }
+            }
+            ClientError::Store(_) | ClientError::Sync(SyncError::Store(_)) => {
+                Self::Storage { details }
+            }
+            ClientError::Sync(SyncError::AuthFailed) => Self::AuthFailed { details },
+        }
+    }
+}
+
+/// The runtime every client's background work runs on.
+fn runtime() -> Result<&'static Runtime, SplitlineError> {
+    static RUNTIME: OnceLock<Runtime> = OnceLock::new();
+    if let Some(runtime) = RUNTIME.get() {
+        return Ok(runtime);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("splitline")
+        .enable_all()
+        .build()
+        .map_err(|e| SplitlineError::Internal {
+            details: format!("cannot start the runtime: {e}"),
+        })?;
+    Ok(RUNTIME.get_or_init(|| runtime))
+}
+
+/// How to reach the network and where to keep data.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct ClientConfig {
+    /// The store file's path.
+    pub store_path: String,
+    /// Gateway base addresses, in order of preference.
+    pub gateway_endpoints: Vec<String>,
+    /// An extra trusted root certificate (PEM), or none.
+    pub extra_root_pem: Option<String>,
+    /// The account's address.
+    pub jid: String,
+    /// The account's password (kept in memory only).
+    pub password: String,
+    /// This installation's id.
+    pub device_id: String,
+    /// The app's build id.
+    pub build_id: String,
+}
+
+/// Hears what changed; called on a background thread.
+#[uniffi::export(with_foreign)]
+pub trait ChangeListener: Send + Sync {
+    /// Something changed; reload what is shown.
+    fn on_change(&self, change: ChangeInfo);
+}
+
+/// A subscription; dropping or cancelling it stops the listener.
+#[derive(uniffi::Object)]
+pub struct TaskHandle(tokio::task::JoinHandle<()>);
+
+#[uniffi::export]
+impl TaskHandle {
+    /// Stops the subscription.
+    pub fn cancel(&self) {
+        self.0.abort();
+    }
+}
+
+impl Drop for TaskHandle {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// A signed-in account on this device, syncing in the background.
+#[derive(uniffi::Object)]
+pub struct SplitlineClient {
+    inner: Mutex<Option<Client>>,
+}
+
+impl SplitlineClient {
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&Client) -> Result<T, splitline_core::client::ClientError>,
+    ) -> Result<T, SplitlineError> {
+        let guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let client = guard.as_ref().ok_or_else(|| SplitlineError::Invalid {
+            details: "the client was stopped".into(),
+        })?;
+        Ok(f(client)?)
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl SplitlineClient {
+    /// Opens the store and starts syncing.
+    #[uniffi::constructor]
+    pub fn new(config: ClientConfig) -> Result<Arc<Self>, SplitlineError> {
+        let runtime = runtime()?;
+        let _entered = runtime.enter();
+        let sync = SyncConfig {
+            endpoints: config.gateway_endpoints,
+            extra_root_pem: config.extra_root_pem,
+            jid: config.jid,
+            password: config.password,
+            device_id: config.device_id,
+            build_id: config.build_id,
+            backoff_cap: std::time::Duration::from_secs(60),
+            poll_wait_secs: 25,
+        };
+        let client = Client::start(config.store_path.into(), sync)?;
+        Ok(Arc::new(Self {
+            inner: Mutex::new(Some(client)),
+        }))
+    }
+
+    /// Queues a message; it shows at once as queued and goes out exactly once.
+    pub fn send_message(&self, peer: String, body: String) -> Result<MessageInfo, SplitlineError> {
+        self.with(|c| c.send_message(&peer, &body))
+            .map(MessageInfo::from)
+    }
+
+    /// A page of contacts, by name.
+    pub fn contacts(&self, offset: u32, limit: u32) -> Result<Vec<ContactInfo>, SplitlineError> {
+        self.with(|c| c.contacts(offset, limit))
+            .map(|v| v.into_iter().map(ContactInfo::from).collect())
+    }
+
+    /// A page of chats, most recent first.
+    pub fn chats(&self, offset: u32, limit: u32) -> Result<Vec<ChatInfo>, SplitlineError> {
+        self.with(|c| c.chats(offset, limit))
+            .map(|v| v.into_iter().map(ChatInfo::from).collect())
+    }
+
+    /// A page of a chat's messages before message id `before`, oldest first.
+    pub fn messages(
+        &self,
+        peer: String,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<MessageInfo>, SplitlineError> {
+        self.with(|c| c.messages(&peer, before, limit))
+            .map(|v| v.into_iter().map(MessageInfo::from).collect())
+    }
+
+    /// Calls `listener` on every change until the handle is dropped or cancelled.
+    pub fn subscribe(
+        &self,
+        listener: Arc<dyn ChangeListener>,
+    ) -> Result<Arc<TaskHandle>, SplitlineError> {
+        let mut updates = self.with(|c| Ok(c.subscribe()))?;
+        let task = runtime()?.spawn(async move {
+            loop {
+                match updates.recv().await {
+                    Ok(update) => listener.on_change(ChangeInfo::from(update)),
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                        listener.on_change(ChangeInfo::reload())
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                }
+            }
+        });
+        Ok(Arc::new(TaskHandle(task)))
+    }
+
+    /// Stops syncing; the store stays for the next start.
+    pub async fn stop(&self) -> Result<(), SplitlineError> {
+        let client = self.inner.lock().unwrap_or_else(|e| e.into_inner()).take();
+        match client {
+            Some(client) => Ok(client.stop().await?),
+            None => Ok(()),
+        }
+    }
+}

@@ -36,7 +36,10 @@ fn contact(n: usize) -> Event {
             name: Some(format!("Friend {n}")),
             subscription: Subscription::Both,
             pending_out: false,
-            presence: ContactPresence { availability: Availability::Offline, status: None },
+            presence: ContactPresence {
+                availability: Availability::Offline,
+                status: None,
+            },
         },
     }
 }
@@ -106,7 +109,11 @@ fn bench_open_first_pages() -> (Duration, Duration, Duration) {
 
 fn main() {
     let apply = bench_apply();
-    println!("(a) apply 10,000 incoming messages across 50 chats (batches of {BATCH}): {apply:.1?} (target < 1 s)");
+    println!(
+        "(a) apply 10,000 incoming messages across 50 chats (batches of {BATCH}): {apply:.1?} (target < 1 s)"
+    );
     let (open, contacts, total) = bench_open_first_pages();
-    println!("(b) open a store of 5,000 contacts + 100,000 messages: {open:.1?}; first contacts page at {contacts:.1?}; first chats page at {total:.1?} (target < 50 ms)");
+    println!(
+        "(b) open a store of 5,000 contacts + 100,000 messages: {open:.1?}; first contacts page at {contacts:.1?}; first chats page at {total:.1?} (target < 50 ms)"
+    );
 }

@@ -1,0 +1,99 @@
+// Runs the generated Kotlin bindings on the host JVM against the real gateway
+// and Prosody (started by tests/jvm/run.sh): signs in, receives a message and
+// sends one. Proves the FFI without an emulator.
+
+import java.util.concurrent.LinkedBlockingQueue
+import java.util.concurrent.TimeUnit
+import kotlin.system.exitProcess
+import kotlinx.coroutines.runBlocking
+import uniffi.splitline_bindings.ChangeInfo
+import uniffi.splitline_bindings.ChangeListener
+import uniffi.splitline_bindings.ClientConfig
+import uniffi.splitline_bindings.MessageInfo
+import uniffi.splitline_bindings.MessageStatus
+import uniffi.splitline_bindings.SplitlineClient
+import uniffi.splitline_bindings.SplitlineException
+
+private var passed = 0
+private var failed = 0
+
+private fun check(name: String, ok: Boolean) {
+    if (ok) {
+        passed++
+        println("ok: $name")
+    } else {
+        failed++
+        println("FAILED: $name")
+    }
+}
+
+private fun waitFor(seconds: Long, condition: () -> Boolean): Boolean {
+    val deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds)
+    while (System.nanoTime() < deadline) {
+        if (condition()) return true
+        Thread.sleep(100)
+    }
+    return condition()
+}
+
+private fun chatWithBob(client: SplitlineClient): List<MessageInfo> = client.messages("bob@localhost", null, 50u)
+
+fun main(args: Array<String>) {
+    val (gateway, storePath, password) = args
+    val changes = LinkedBlockingQueue<ChangeInfo>()
+    val client = SplitlineClient(
+        ClientConfig(
+            storePath = storePath,
+            gatewayEndpoints = listOf(gateway),
+            extraRootPem = null,
+            jid = "alice@localhost",
+            password = password,
+            deviceId = "jvm-test",
+            buildId = "jvm-test",
+        ),
+    )
+    val subscription = client.subscribe(
+        object : ChangeListener {
+            override fun onChange(change: ChangeInfo) {
+                changes.add(change)
+            }
+        },
+    )
+
+    check("the listener hears the client come online", waitFor(30) { changes.any { it.online == true } })
+    check(
+        "bob's message arrives in the store",
+        waitFor(30) { chatWithBob(client).any { !it.outgoing && it.body == "hello from bob" } },
+    )
+
+    val sent = client.sendMessage("bob@localhost", "hello from kotlin")
+    check("a sent message shows at once as queued", sent.status == MessageStatus.QUEUED && sent.outgoing)
+    check(
+        "the message reaches the gateway and shows as sent",
+        waitFor(30) { chatWithBob(client).any { it.body == "hello from kotlin" && it.status == MessageStatus.SENT } },
+    )
+    check("the chat list shows the chat with bob", client.chats(0u, 10u).any { it.peer == "bob@localhost" })
+
+    val refused = try {
+        client.sendMessage("not-an-address", "x")
+        false
+    } catch (e: SplitlineException.Invalid) {
+        e.message.orEmpty().contains("not an address")
+    }
+    check("a bad address is a typed error with details, not a crash", refused)
+
+    subscription.cancel()
+    subscription.close()
+    runBlocking { client.stop() }
+    val afterStop = try {
+        client.contacts(0u, 10u)
+        false
+    } catch (e: SplitlineException.Invalid) {
+        true
+    }
+    check("a stopped client refuses calls with an error", afterStop)
+    client.close()
+
+    println("$passed passed, $failed failed")
+    exitProcess(if (failed == 0) 0 else 1)
+}

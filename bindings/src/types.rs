@@ -1,0 +1,196 @@
+//! The FFI's own types, converted from the core's.
+
+use splitline_core::{
+    store::{Chat, MessageRow, MessageState},
+    sync::SyncUpdate,
+};
+use splitline_protocol::Contact;
+
+/// How available a contact is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum Availability {
+    /// Online.
+    Available,
+    /// Online and eager to chat.
+    Chat,
+    /// Away.
+    Away,
+    /// Away for long.
+    ExtendedAway,
+    /// Do not disturb.
+    DoNotDisturb,
+    /// Not online.
+    Offline,
+}
+
+impl From<splitline_protocol::Availability> for Availability {
+    fn from(a: splitline_protocol::Availability) -> Self {
+        use splitline_protocol::Availability as A;
+        match a {
+            A::Available => Self::Available,
+            A::Chat => Self::Chat,
+            A::Away => Self::Away,
+            A::ExtendedAway => Self::ExtendedAway,
+            A::DoNotDisturb => Self::DoNotDisturb,
+            A::Offline => Self::Offline,
+        }
+    }
+}
+
+/// A contact with presence.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct ContactInfo {
+    /// Address.
+    pub jid: String,
+    /// Name given by the user.
+    pub name: Option<String>,
+    /// Presence.
+    pub availability: Availability,
+    /// Status text.
+    pub status: Option<String>,
+    /// Waiting for the contact to accept.
+    pub pending: bool,
+}
+
+impl From<Contact> for ContactInfo {
+    fn from(c: Contact) -> Self {
+        Self {
+            jid: c.jid,
+            name: c.name,
+            availability: c.presence.availability.into(),
+            status: c.presence.status,
+            pending: c.pending_out,
+        }
+    }
+}
+
+/// A chat in the chat list.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct ChatInfo {
+    /// The other party.
+    pub peer: String,
+    /// Newest message time, ms since the epoch.
+    pub last_activity_ms: i64,
+    /// Unread messages.
+    pub unread: u32,
+}
+
+impl From<Chat> for ChatInfo {
+    fn from(c: Chat) -> Self {
+        Self {
+            peer: c.peer,
+            last_activity_ms: c.last_activity_ms,
+            unread: c.unread,
+        }
+    }
+}
+
+/// Where a message is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum MessageStatus {
+    /// Waiting to be sent.
+    Queued,
+    /// The network has it.
+    Sent,
+    /// Reached the recipient (incoming messages are delivered).
+    Delivered,
+    /// The recipient saw it.
+    Displayed,
+    /// Cannot be sent.
+    Failed,
+}
+
+/// A message.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct MessageInfo {
+    /// Local id (for paging).
+    pub id: i64,
+    /// The chat's peer.
+    pub peer: String,
+    /// Sent by the user.
+    pub outgoing: bool,
+    /// Sender's address.
+    pub sender: String,
+    /// Text.
+    pub body: String,
+    /// Time, ms since the epoch.
+    pub timestamp_ms: i64,
+    /// Where it is.
+    pub status: MessageStatus,
+}
+
+impl From<MessageRow> for MessageInfo {
+    fn from(m: MessageRow) -> Self {
+        Self {
+            id: m.id,
+            peer: m.peer,
+            outgoing: m.outgoing,
+            sender: m.sender,
+            body: m.body,
+            timestamp_ms: m.timestamp_ms,
+            status: match m.state {
+                MessageState::Queued => MessageStatus::Queued,
+                MessageState::Sent => MessageStatus::Sent,
+                MessageState::Delivered => MessageStatus::Delivered,
+                MessageState::Displayed => MessageStatus::Displayed,
+                MessageState::Failed => MessageStatus::Failed,
+            },
+        }
+    }
+}
+
+/// What changed.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct ChangeInfo {
+    /// Contacts or presence changed.
+    pub contacts: bool,
+    /// Chats with new or changed messages.
+    pub chats: Vec<String>,
+    /// People asking to see the user's presence.
+    pub subscription_requests: Vec<String>,
+    /// True when connected, false when the connection was lost; none if unchanged.
+    pub online: Option<bool>,
+    /// Everything may have changed: reload all that is shown.
+    pub reload: bool,
+}
+
+impl ChangeInfo {
+    /// A change that asks for a full reload (the listener fell behind).
+    pub fn reload() -> Self {
+        Self {
+            contacts: true,
+            chats: vec![],
+            subscription_requests: vec![],
+            online: None,
+            reload: true,
+        }
+    }
+}
+
+impl From<SyncUpdate> for ChangeInfo {
+    fn from(update: SyncUpdate) -> Self {
+        let none = Self {
+            contacts: false,
+            chats: vec![],
+            subscription_requests: vec![],
+            online: None,
+            reload: false,
+        };
+        match update {
+            SyncUpdate::Online(_) => Self {
+                online: Some(true),
+                ..none
+            },
+            SyncUpdate::Offline(_) => Self {
+                online: Some(false),
+                ..none
+            },
+            SyncUpdate::Changed(c) => Self {
+                contacts: c.contacts,
+                chats: c.chats,
+                subscription_requests: c.subscription_requests,
+                ..none
+            },
+        }
+    }
+}

@@ -50,7 +50,8 @@ check() {
 run_tests() {
   say "tests (unit and end-to-end)"
   # The end-to-end tests run the terminal client's binary: build it first.
-  cargo build --workspace --bins --locked
+  # (Whole-workspace builds share one feature set, so later steps reuse them.)
+  cargo build --workspace --locked
   cargo test --workspace --locked
   say "JVM test of the Kotlin bindings"
   tests/jvm/run.sh
@@ -58,7 +59,7 @@ run_tests() {
 
 bindings() {
   local out=${1:-target/kotlin}
-  cargo build --quiet --locked -p splitline-bindings
+  cargo build --quiet --locked --workspace
   target/debug/uniffi-bindgen generate --library target/debug/libsplitline_bindings.so \
     --language kotlin --no-format --out-dir "$out" >/dev/null
   echo "Kotlin bindings in $out/uniffi/splitline_bindings/" >&2

@@ -16,7 +16,7 @@ BASE="http://$GATEWAY"
 rm -rf "$DEMO_DIR" && mkdir -p "$DEMO_DIR"
 
 echo "== building the gateway and the terminal client"
-cargo build --quiet --locked -p splitline-gateway -p splitline-cli
+cargo build --quiet --locked --workspace
 
 trap stop_servers EXIT INT TERM
 start_prosody "$DEMO_DIR" "$XMPP_PORT" alice:alice-demo bob:bob-demo

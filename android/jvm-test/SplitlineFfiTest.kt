@@ -13,6 +13,7 @@ import uniffi.splitline_bindings.MessageInfo
 import uniffi.splitline_bindings.MessageStatus
 import uniffi.splitline_bindings.SplitlineClient
 import uniffi.splitline_bindings.SplitlineException
+import uniffi.splitline_bindings.initLogging
 
 private var passed = 0
 private var failed = 0
@@ -40,6 +41,8 @@ private fun chatWithBob(client: SplitlineClient): List<MessageInfo> = client.mes
 
 fun main(args: Array<String>) {
     val (gateway, storePath, password) = args
+    initLogging("warn")
+    initLogging("warn") // a second call is harmless
     val changes = LinkedBlockingQueue<ChangeInfo>()
     val client = SplitlineClient(
         ClientConfig(

@@ -5,6 +5,7 @@
 //! `details` string, and panics are caught at the boundary by uniffi and
 //! surface as exceptions, never as crashes across the FFI.
 
+mod logging;
 mod types;
 
 use std::sync::{Arc, Mutex, OnceLock};

@@ -23,8 +23,7 @@ fi
 
 echo "== generating the Kotlin bindings" >&2
 rm -rf "$OUT" && mkdir -p "$OUT"
-./build.sh bindings "$OUT/src"
-cargo build --quiet --locked -p splitline-gateway
+./build.sh bindings "$OUT/src" # builds the whole workspace, the gateway included
 
 echo "== compiling the bindings and the test with kotlinc" >&2
 CLASSPATH="$JNA:$KOTLIN_LIB/kotlinx-coroutines-core-jvm.jar"

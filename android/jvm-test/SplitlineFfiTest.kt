@@ -63,7 +63,35 @@ fun main(args: Array<String>) {
         },
     )
 
+    val signedIn = try {
+        runBlocking { client.signIn(30u) }
+        true
+    } catch (e: SplitlineException) {
+        println("sign-in failed: ${e.message}")
+        false
+    }
+    check("signIn returns once online", signedIn)
     check("the listener hears the client come online", waitFor(30) { changes.any { it.online == true } })
+
+    val wrong = SplitlineClient(
+        ClientConfig(
+            storePath = "$storePath-wrong",
+            gatewayEndpoints = listOf(gateway),
+            extraRootPem = null,
+            jid = "alice@localhost",
+            password = "not-the-password",
+            deviceId = "jvm-test-wrong",
+            buildId = "jvm-test",
+        ),
+    )
+    val refusedPassword = try {
+        runBlocking { wrong.signIn(30u) }
+        false
+    } catch (e: SplitlineException.AuthFailed) {
+        true
+    }
+    check("a wrong password is an AuthFailed exception", refusedPassword)
+    wrong.close()
     check(
         "bob's message arrives in the store",
         waitFor(30) { chatWithBob(client).any { !it.outgoing && it.body == "hello from bob" } },
@@ -87,7 +115,7 @@ fun main(args: Array<String>) {
 
     subscription.cancel()
     subscription.close()
-    runBlocking { client.stop() }
+    runBlocking { client.signOff() }
     val afterStop = try {
         client.contacts(0u, 10u)
         false

@@ -32,6 +32,12 @@ pub enum SplitlineError {
         /// What failed.
         details: String,
     },
+    /// The gateway could not be reached (the client keeps trying).
+    #[error("not connected: {details}")]
+    Network {
+        /// What happened.
+        details: String,
+    },
     /// The network refused the address or password.
     #[error("sign-in refused: {details}")]
     AuthFailed {
@@ -58,6 +64,7 @@ impl From<splitline_core::client::ClientError> for SplitlineError {
                 Self::Storage { details }
             }
             ClientError::Sync(SyncError::AuthFailed) => Self::AuthFailed { details },
+            ClientError::Offline(_) => Self::Network { details },
         }
     }
 }
@@ -163,6 +170,27 @@ impl SplitlineClient {
         Ok(Arc::new(Self {
             inner: Mutex::new(Some(client)),
         }))
+    }
+
+    /// Waits until signed in: returns once online; throws `AuthFailed` for a
+    /// wrong password and `Network` if the gateway is not reached in
+    /// `timeout_secs` (syncing goes on trying).
+    pub async fn sign_in(&self, timeout_secs: u32) -> Result<(), SplitlineError> {
+        let status = self.with(|c| Ok(c.status_receiver()))?;
+        Ok(splitline_core::client::wait_online(
+            status,
+            std::time::Duration::from_secs(timeout_secs.into()),
+        )
+        .await?)
+    }
+
+    /// Ends the session at the gateway and stops syncing; the history stays.
+    pub async fn sign_off(&self) -> Result<(), SplitlineError> {
+        let client = self.inner.lock().unwrap_or_else(|e| e.into_inner()).take();
+        match client {
+            Some(client) => Ok(client.sign_off().await?),
+            None => Ok(()),
+        }
     }
 
     /// Queues a message; it shows at once as queued and goes out exactly once.

@@ -10,9 +10,50 @@ use tokio::{
 };
 
 use crate::{
-    store::{Chat, MessageRow, Store, StoreError},
+    gateway_client::GatewayClient,
+    store::{Chat, MessageRow, Store, StoreError, keys},
     sync::{SyncConfig, SyncEngine, SyncError, SyncUpdate},
 };
+
+/// Where the client's connection stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// Signing in or reconnecting.
+    Connecting,
+    /// Signed in and syncing.
+    Online,
+    /// The engine stopped; with the reason if it failed.
+    Stopped(Option<String>),
+    /// The network refused the password.
+    AuthFailed,
+}
+
+/// Waits until the client is online: `Ok` then, an error if the password is
+/// refused, the client stops, or `timeout` passes (the client keeps trying).
+pub async fn wait_online(
+    mut status: watch::Receiver<Status>,
+    timeout: std::time::Duration,
+) -> Result<(), ClientError> {
+    let settled = tokio::time::timeout(
+        timeout,
+        status.wait_for(|s| !matches!(s, Status::Connecting)),
+    )
+    .await
+    .map_err(|_| {
+        ClientError::Offline(
+            "the gateway could not be reached in time; the client keeps trying".into(),
+        )
+    })?
+    .map(|s| s.clone())
+    .map_err(|_| ClientError::Offline("the client stopped".into()))?;
+    match settled {
+        Status::Online | Status::Connecting => Ok(()),
+        Status::AuthFailed => Err(SyncError::AuthFailed.into()),
+        Status::Stopped(reason) => Err(ClientError::Offline(
+            reason.unwrap_or_else(|| "the client stopped".into()),
+        )),
+    }
+}
 
 /// How many updates a slow listener may fall behind before it misses some
 /// (it then reloads what it shows).
@@ -26,6 +67,8 @@ pub struct Client {
     updates: broadcast::Sender<SyncUpdate>,
     stop: watch::Sender<bool>,
     engine: JoinHandle<Result<(), SyncError>>,
+    status: watch::Receiver<Status>,
+    extra_root_pem: Option<String>,
 }
 
 /// Why the client could not start or act.
@@ -40,6 +83,9 @@ pub enum ClientError {
     /// An argument is not valid.
     #[error("{0}")]
     Invalid(String),
+    /// Not connected (yet).
+    #[error("{0}")]
+    Offline(String),
 }
 
 impl Client {
@@ -49,6 +95,7 @@ impl Client {
         let outbox_changed = Arc::new(Notify::new());
         let (engine_updates, mut engine_rx) = mpsc::unbounded_channel();
         let own_jid = config.jid.clone();
+        let extra_root_pem = config.extra_root_pem.clone();
         let engine = SyncEngine::new(
             config,
             store.clone(),
@@ -56,14 +103,34 @@ impl Client {
             outbox_changed.clone(),
         )?;
         let (updates, _) = broadcast::channel(UPDATE_BUFFER);
+        let (status_tx, status) = watch::channel(Status::Connecting);
+        let status_tx = Arc::new(status_tx);
         let fan_out = updates.clone();
+        let connection = status_tx.clone();
         tokio::spawn(async move {
             while let Some(update) = engine_rx.recv().await {
+                match &update {
+                    SyncUpdate::Online(_) => {
+                        connection.send_replace(Status::Online);
+                    }
+                    SyncUpdate::Offline(_) => {
+                        connection.send_replace(Status::Connecting);
+                    }
+                    SyncUpdate::Changed(_) => {}
+                }
                 let _ = fan_out.send(update);
             }
         });
         let (stop, stop_rx) = watch::channel(false);
-        let engine = tokio::spawn(engine.run(stop_rx));
+        let engine = tokio::spawn(async move {
+            let result = engine.run(stop_rx).await;
+            status_tx.send_replace(match &result {
+                Ok(()) => Status::Stopped(None),
+                Err(SyncError::AuthFailed) => Status::AuthFailed,
+                Err(error) => Status::Stopped(Some(error.to_string())),
+            });
+            result
+        });
         Ok(Self {
             store,
             own_jid,
@@ -71,7 +138,24 @@ impl Client {
             updates,
             stop,
             engine,
+            status,
+            extra_root_pem,
         })
+    }
+
+    /// Waits until signed in (see [`wait_online`]).
+    pub async fn wait_until_online(&self, timeout: std::time::Duration) -> Result<(), ClientError> {
+        wait_online(self.status.clone(), timeout).await
+    }
+
+    /// A receiver of the connection status, for waiting without borrowing the client.
+    pub fn status_receiver(&self) -> watch::Receiver<Status> {
+        self.status.clone()
+    }
+
+    /// Where the connection stands now.
+    pub fn status(&self) -> Status {
+        self.status.borrow().clone()
     }
 
     /// Changes as they happen.
@@ -117,6 +201,26 @@ impl Client {
         limit: u32,
     ) -> Result<Vec<MessageRow>, ClientError> {
         Ok(self.store.messages_page(peer, before, limit)?)
+    }
+
+    /// Ends the session at the gateway (contacts see the user leave), forgets
+    /// the token and stops syncing; the store keeps the history.
+    pub async fn sign_off(self) -> Result<(), ClientError> {
+        let store = self.store.clone();
+        let pem = self.extra_root_pem.clone();
+        let result = self.stop().await;
+        let token = store.sync_value(keys::TOKEN)?;
+        let endpoint = store.sync_value(keys::ENDPOINT)?;
+        if let (Some(token), Some(endpoint)) = (token, endpoint) {
+            let gateway = GatewayClient::new(&endpoint, pem.as_deref())
+                .map_err(|e| ClientError::Invalid(e.to_string()))?;
+            if let Err(error) = gateway.sign_off(&token).await {
+                // The session may have ended already; the gateway forgets it either way.
+                tracing::info!(%error, "sign-off at the gateway failed");
+            }
+        }
+        store.set_sync_value(keys::TOKEN, None)?;
+        result
     }
 
     /// Stops syncing; returns how the engine ended.

@@ -206,9 +206,11 @@ impl SyncEngine {
             .map_err(|e| self.setback(e))?;
         let (jid, device) = (self.config.jid.clone(), self.config.device_id.clone());
         let (token, cursor) = (response.token.clone(), response.cursor.clone());
+        let endpoint = self.client().base().to_owned();
         blocking(&self.store, move |s| {
             s.set_account(&jid, &device)?;
             s.set_sync_value(keys::TOKEN, Some(&token))?;
+            s.set_sync_value(keys::ENDPOINT, Some(&endpoint))?;
             s.set_sync_value(keys::CURSOR, Some(&cursor))
         })
         .await?;

@@ -38,7 +38,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 XMPP_PORT=$(free_port)
 GATEWAY="127.0.0.1:$(free_port)"
 start_prosody "$OUT/prosody" "$XMPP_PORT" alice:alice-pw bob:bob-pw
-start_gateway "$GATEWAY" "127.0.0.1:$(free_port)" "$XMPP_PORT" "$OUT/gateway.log"
+METRICS="127.0.0.1:$(free_port)"
+start_gateway "$GATEWAY" "$METRICS" "$XMPP_PORT" "$OUT/gateway.log"
 BASE="http://$GATEWAY"
 
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
@@ -53,6 +54,14 @@ echo "== running the Kotlin test on the JVM" >&2
 java -Djna.library.path="$PWD/target/debug" \
   -cp "$OUT/test.jar:$CLASSPATH:$KOTLIN_LIB/kotlin-stdlib.jar" SplitlineFfiTestKt \
   "$BASE" "$OUT/alice.db" alice-pw
+
+# Alice signed off: only bob's session is left at the gateway.
+if curl -sS "http://$METRICS/metrics" | grep -qx 'splitline_sessions_active 1'; then
+  echo "ok: signOff ended alice's session at the gateway"
+else
+  echo "FAILED: alice's session is still open at the gateway after signOff" >&2
+  exit 1
+fi
 
 # Bob's side: alice's message from Kotlin reached him through the gateway.
 for _ in $(seq 50); do

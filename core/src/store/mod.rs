@@ -58,6 +58,8 @@ pub mod keys {
     pub const TOKEN: &str = "token";
     /// The event cursor.
     pub const CURSOR: &str = "cursor";
+    /// The gateway endpoint the session token belongs to.
+    pub const ENDPOINT: &str = "endpoint";
 }
 
 /// Most idle reader connections kept open.

@@ -11,9 +11,9 @@ use axum::{
     routing::{delete, get, post, put},
 };
 use splitline_protocol::{
-    AddContactRequest, Availability, ErrorCode, EventsQuery, EventsResponse, SendMessageRequest,
-    SendMessageResponse, SessionEndReason, SetPresenceRequest, SignInRequest, SignInResponse,
-    Snapshot, paths,
+    AddContactRequest, ArchivePage, ArchiveQuery, Availability, ErrorCode, EventsQuery,
+    EventsResponse, MAX_ARCHIVE_PAGE, SendMessageRequest, SendMessageResponse, SessionEndReason,
+    SetPresenceRequest, SignInRequest, SignInResponse, Snapshot, paths,
 };
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 
@@ -34,6 +34,7 @@ pub fn router(registry: Arc<Registry>, max_body_bytes: usize) -> Router {
         .route(paths::SIGN_OFF, post(sign_off))
         .route(paths::EVENTS, get(events))
         .route(paths::SNAPSHOT, get(snapshot))
+        .route(paths::ARCHIVE, get(archive))
         .route(paths::MESSAGES, post(send_message))
         .route(paths::CONTACTS, post(add_contact))
         .route(paths::CONTACT, delete(remove_contact))
@@ -110,6 +111,29 @@ async fn events(
 async fn snapshot(Authed(session): Authed) -> Result<Json<Snapshot>, ApiError> {
     Ok(Json(
         session.command(|reply| Command::Snapshot { reply }).await?,
+    ))
+}
+
+async fn archive(
+    Authed(session): Authed,
+    ApiQuery(query): ApiQuery<ArchiveQuery>,
+) -> Result<Json<ArchivePage>, ApiError> {
+    if !(1..=MAX_ARCHIVE_PAGE).contains(&query.max) {
+        return Err(ApiError::invalid(format!(
+            "max must be 1 to {MAX_ARCHIVE_PAGE}"
+        )));
+    }
+    if let Some(after) = &query.after {
+        validate::text("after", after, validate::MAX_ARCHIVE_ID_CHARS, false)?;
+    }
+    Ok(Json(
+        session
+            .command(|reply| Command::Archive {
+                after: query.after,
+                max: query.max,
+                reply,
+            })
+            .await?,
     ))
 }
 

@@ -269,6 +269,7 @@ mod tests {
         for n in 0..10 {
             log.push(Event::MessageReceived {
                 message: splitline_protocol::ChatMessage {
+                    archive_id: None,
                     network_id: None,
                     from: "eve@localhost".into(),
                     to: "alice@localhost".into(),

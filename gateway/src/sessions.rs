@@ -78,6 +78,10 @@ impl Session {
     ) -> Result<T, ApiError> {
         self.worker.request(make).await.map_err(|e| match e {
             CommandError::NotAContact => ApiError::new(ErrorCode::NotFound, e.to_string()),
+            CommandError::Unsupported => ApiError::new(ErrorCode::NotFound, e.to_string()),
+            CommandError::UnknownArchivePosition => {
+                ApiError::new(ErrorCode::CursorInvalid, e.to_string())
+            }
             CommandError::Network(_) => ApiError::new(ErrorCode::NetworkUnavailable, e.to_string()),
             CommandError::Ended => ApiError::new(
                 ErrorCode::SessionEnded,

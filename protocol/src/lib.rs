@@ -6,6 +6,7 @@
 //! stable [`ErrorCode`]. `docs/protocol.md` shows an example of every type here,
 //! and a test checks that those examples parse.
 
+pub mod archive;
 pub mod contacts;
 pub mod error;
 pub mod events;
@@ -14,6 +15,9 @@ pub mod paths;
 pub mod presence;
 pub mod session;
 
+pub use archive::{
+    ArchivePage, ArchiveQuery, ArchivedMessage, DEFAULT_ARCHIVE_PAGE, MAX_ARCHIVE_PAGE,
+};
 pub use contacts::{AddContactRequest, Contact, Subscription};
 pub use error::{ErrorBody, ErrorCode};
 pub use events::{Event, EventEnvelope, EventsQuery, EventsResponse, SessionEndReason};

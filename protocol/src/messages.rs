@@ -31,6 +31,10 @@ pub struct SendMessageResponse {
 pub struct ChatMessage {
     /// The message's id on the network (the sender's stanza id), if it had one.
     pub network_id: Option<String>,
+    /// Its id in the user's archive on the network (XEP-0359 stanza id), where
+    /// the server archives it; the position to catch up from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive_id: Option<String>,
     /// The sender's bare address.
     pub from: String,
     /// The recipient's bare address.

@@ -11,6 +11,9 @@ pub const SIGN_OFF: &str = "/v1/sign-off";
 pub const EVENTS: &str = "/v1/events";
 /// `GET`: contacts with presence and the current cursor ([`crate::Snapshot`]).
 pub const SNAPSHOT: &str = "/v1/snapshot";
+/// `GET`: a page of the user's message archive ([`crate::ArchiveQuery`] →
+/// [`crate::ArchivePage`]).
+pub const ARCHIVE: &str = "/v1/archive";
 /// `POST`: send a 1:1 message ([`crate::SendMessageRequest`]).
 pub const MESSAGES: &str = "/v1/messages";
 /// `POST`: add a contact ([`crate::AddContactRequest`]).

@@ -14,6 +14,8 @@ pub struct Options {
     pub max_body_bytes: Option<usize>,
     pub network_grace_secs: Option<u64>,
     pub max_sessions_per_account: Option<usize>,
+    /// Most events a session buffers for its phone.
+    pub event_buffer: Option<usize>,
     pub tls: Option<(PathBuf, PathBuf)>,
     /// A fixed port (default: any free one).
     pub port: Option<u16>,
@@ -41,6 +43,7 @@ pub async fn start(xmpp_port: u16, options: Options) -> RunningGateway {
         max_body_bytes: options.max_body_bytes,
         network_grace_secs: options.network_grace_secs,
         max_sessions_per_account: options.max_sessions_per_account,
+        event_buffer: options.event_buffer,
         tls_cert,
         tls_key,
         ..Settings::default()

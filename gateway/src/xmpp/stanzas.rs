@@ -1,7 +1,7 @@
 //! Translation between stanzas and the protocol: what an incoming stanza means
 //! for the phone, and the stanzas the phone's requests become.
 
-use splitline_protocol::{Availability, ChatMessage, Event};
+use splitline_protocol::{ArchivedMessage, Availability, ChatMessage, Event};
 use tokio_xmpp::{
     Stanza,
     jid::{BareJid, Jid},
@@ -10,11 +10,13 @@ use tokio_xmpp::{
         carbons,
         delay::Delay,
         iq::Iq,
+        mam,
         message::{Id, Lang, Message, MessageType},
         presence::{self, Presence, Show},
         roster::{self, Roster},
+        rsm::SetQuery,
         stanza_error::{DefinedCondition, ErrorType, StanzaError},
-        stanza_id::OriginId,
+        stanza_id::{OriginId, StanzaId},
     },
 };
 
@@ -39,6 +41,13 @@ pub enum Inbound {
     },
     /// Something to put on the phone's stream as it is.
     Event(Event),
+    /// A message of the user's archive, answering the archive query `query_id`.
+    ArchiveResult {
+        /// The query it answers.
+        query_id: String,
+        /// The message.
+        item: ArchivedMessage,
+    },
     /// One device of a contact changed presence (`None`: went offline).
     DevicePresence {
         /// The contact.
@@ -87,12 +96,17 @@ fn classify_iq(iq: Iq, own: &BareJid) -> Inbound {
 }
 
 fn classify_message(mut message: Message, own: &BareJid, now_ms: i64) -> Inbound {
-    // Carbons are trusted only from the user's own account: anyone else could forge them.
+    // Carbons and archive results are trusted only from the user's own account:
+    // anyone else could forge them.
     if from_own_account(message.from.as_ref(), own) {
+        if let Ok(Some(result)) = message.extract_payload::<mam::Result_>() {
+            return archive_result(result, own, now_ms);
+        }
         if let Ok(Some(sent)) = message.extract_payload::<carbons::Sent>() {
             return chat(
                 sent.forwarded.message,
                 sent.forwarded.delay.as_ref(),
+                own,
                 now_ms,
             )
             .map_or(Inbound::Ignored, |m| {
@@ -103,6 +117,7 @@ fn classify_message(mut message: Message, own: &BareJid, now_ms: i64) -> Inbound
             return chat(
                 received.forwarded.message,
                 received.forwarded.delay.as_ref(),
+                own,
                 now_ms,
             )
             .map_or(Inbound::Ignored, |m| {
@@ -110,15 +125,41 @@ fn classify_message(mut message: Message, own: &BareJid, now_ms: i64) -> Inbound
             });
         }
     }
-    chat(message, None, now_ms).map_or(Inbound::Ignored, |m| {
+    chat(message, None, own, now_ms).map_or(Inbound::Ignored, |m| {
         Inbound::Event(Event::MessageReceived { message: m })
     })
+}
+
+/// An archived 1:1 message; its archive's delay stamp is the time it was sent.
+fn archive_result(result: mam::Result_, own: &BareJid, now_ms: i64) -> Inbound {
+    let Some(query_id) = result.queryid.map(|q| q.0) else {
+        return Inbound::Ignored;
+    };
+    let forwarded = result.forwarded;
+    let Some(mut message) = chat(forwarded.message, forwarded.delay.as_ref(), own, now_ms) else {
+        return Inbound::Ignored;
+    };
+    message.archive_id = Some(result.id);
+    Inbound::ArchiveResult {
+        query_id,
+        item: ArchivedMessage {
+            outgoing: message.from == own.as_str(),
+            message,
+        },
+    }
 }
 
 /// A 1:1 message with a text, or `None` for anything else (errors, group
 /// chat, chat states without a body). A delay stamp counts only when the
 /// user's own server set it (offline storage); a sender could forge any other.
-fn chat(mut message: Message, outer_delay: Option<&Delay>, now_ms: i64) -> Option<ChatMessage> {
+/// Likewise an archive id counts only when the user's own archive (`own`)
+/// stamped it: the server removes such stamps from what others send.
+fn chat(
+    mut message: Message,
+    outer_delay: Option<&Delay>,
+    own: &BareJid,
+    now_ms: i64,
+) -> Option<ChatMessage> {
     if !matches!(message.type_, MessageType::Chat | MessageType::Normal) {
         return None;
     }
@@ -140,8 +181,15 @@ fn chat(mut message: Message, outer_delay: Option<&Delay>, now_ms: i64) -> Optio
         .map_or(now_ms, |d| d.stamp.0.timestamp_millis());
     let origin = message.extract_payload::<OriginId>().ok().flatten();
     let network_id = origin.map(|o| o.id).or(message.id.map(|id| id.0));
+    let archive_id = message
+        .payloads
+        .iter()
+        .filter_map(|p| StanzaId::try_from(p.clone()).ok())
+        .find(|s| s.by == *own)
+        .map(|s| s.id);
     Some(ChatMessage {
         network_id,
+        archive_id,
         from,
         to,
         body,
@@ -252,6 +300,25 @@ pub fn roster_set(jid: &BareJid, name: Option<&str>, remove: bool) -> Element {
             groups: vec![],
             approved: None,
         }],
+    }
+    .into()
+}
+
+/// The payload of an archive query for 1:1 messages: `max` entries after the
+/// archive id `after`, or the newest `max` entries without it.
+pub fn archive_query(query_id: &str, after: Option<String>, max: u32) -> Element {
+    let before = after.is_none().then(String::new);
+    mam::Query {
+        queryid: Some(mam::QueryId(query_id.to_owned())),
+        node: None,
+        form: None,
+        set: Some(SetQuery {
+            max: Some(max as usize),
+            after,
+            before,
+            index: None,
+        }),
+        flip_page: false,
     }
     .into()
 }
@@ -370,6 +437,75 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn only_the_users_own_archive_id_counts() {
+        let stanza = parse(
+            "<message xmlns='jabber:client' type='chat' from='bob@localhost/d' to='alice@localhost/phone' id='m2'><body>hi</body>\
+             <stanza-id xmlns='urn:xmpp:sid:0' by='bob@localhost' id='forged'/>\
+             <stanza-id xmlns='urn:xmpp:sid:0' by='alice@localhost' id='a-17'/></message>",
+        );
+        match classify(stanza, &alice(), 0) {
+            Inbound::Event(Event::MessageReceived { message }) => {
+                assert_eq!(message.archive_id.as_deref(), Some("a-17"))
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        let foreign = parse(
+            "<message xmlns='jabber:client' type='chat' from='bob@localhost/d' to='alice@localhost/phone'><body>hi</body>\
+             <stanza-id xmlns='urn:xmpp:sid:0' by='bob@localhost' id='forged'/></message>",
+        );
+        match classify(foreign, &alice(), 0) {
+            Inbound::Event(Event::MessageReceived { message }) => {
+                assert_eq!(message.archive_id, None)
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn archive_results_from_own_account_carry_position_direction_and_time() {
+        let result = |from: &str, inner_from: &str, inner_to: &str| {
+            parse(&format!(
+                "<message xmlns='jabber:client' from='{from}' to='alice@localhost/phone'>\
+                 <result xmlns='urn:xmpp:mam:2' queryid='sl-9' id='a-1'><forwarded xmlns='urn:xmpp:forward:0'>\
+                 <delay xmlns='urn:xmpp:delay' stamp='2026-01-02T03:04:05Z'/>\
+                 <message xmlns='jabber:client' type='chat' from='{inner_from}' to='{inner_to}' id='o1'><body>back then</body></message>\
+                 </forwarded></result></message>"
+            ))
+        };
+        match classify(
+            result("alice@localhost", "alice@localhost/desk", "bob@localhost"),
+            &alice(),
+            0,
+        ) {
+            Inbound::ArchiveResult { query_id, item } => {
+                assert_eq!(query_id, "sl-9");
+                assert!(item.outgoing);
+                assert_eq!(item.message.archive_id.as_deref(), Some("a-1"));
+                assert_eq!(item.message.network_id.as_deref(), Some("o1"));
+                assert_eq!(item.message.timestamp_ms, 1_767_323_045_000);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        match classify(
+            result("alice@localhost", "bob@localhost/d", "alice@localhost"),
+            &alice(),
+            0,
+        ) {
+            Inbound::ArchiveResult { item, .. } => assert!(!item.outgoing),
+            other => panic!("unexpected {other:?}"),
+        }
+        assert_eq!(
+            classify(
+                result("eve@localhost/x", "bob@localhost/d", "alice@localhost"),
+                &alice(),
+                0
+            ),
+            Inbound::Ignored,
+            "a stranger cannot inject archive results"
+        );
     }
 
     #[test]

@@ -9,13 +9,15 @@ use std::{
 };
 
 use futures::StreamExt;
-use splitline_protocol::{Availability, Event, SessionEndReason, Snapshot};
+use splitline_protocol::{
+    ArchivePage, ArchivedMessage, Availability, Event, SessionEndReason, Snapshot,
+};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio_xmpp::{
     Stanza,
     jid::{BareJid, Jid},
     minidom::Element,
-    parsers::{iq::Iq, presence, roster::Roster},
+    parsers::{iq::Iq, mam, presence, roster::Roster, stanza_error::DefinedCondition},
     stanzastream::{self, StanzaStage, StanzaState, StanzaStream, StanzaToken, StreamEvent},
 };
 
@@ -48,6 +50,13 @@ pub enum CommandError {
     /// The address is not in the contact list.
     #[error("that address is not in the contact list")]
     NotAContact,
+    /// The archive does not know the position asked for (expired, or from
+    /// another server).
+    #[error("the archive does not know that position; read the newest page instead")]
+    UnknownArchivePosition,
+    /// The network server does not offer what was asked for (an archive).
+    #[error("the network server does not offer this (no message archive)")]
+    Unsupported,
     /// The network refused or could not take the request.
     #[error("the network did not accept the request: {0}")]
     Network(String),
@@ -115,6 +124,15 @@ pub enum Command {
         /// Done.
         reply: Reply<()>,
     },
+    /// A page of the user's archive of 1:1 messages.
+    Archive {
+        /// Read after this archive id, or the newest page without it.
+        after: Option<String>,
+        /// Most entries.
+        max: u32,
+        /// The page.
+        reply: Reply<ArchivePage>,
+    },
     /// The contact list and own presence with the matching cursor.
     Snapshot {
         /// The snapshot.
@@ -166,6 +184,12 @@ enum IqPurpose {
     RosterChange {
         subscribe_to: Option<BareJid>,
         reply: Reply<()>,
+    },
+    Archive {
+        newest: bool,
+        max: usize,
+        messages: Vec<ArchivedMessage>,
+        reply: Reply<ArchivePage>,
     },
 }
 
@@ -322,11 +346,12 @@ impl Worker {
     /// one get no answer, presence starts over, the roster is fetched again and
     /// carbons are turned on again.
     async fn start_fresh_stream(&mut self) {
+        let reset = || CommandError::Network("the network connection was reset; try again".into());
         for (_, purpose) in self.pending_iqs.drain() {
-            if let IqPurpose::RosterChange { reply, .. } = purpose {
-                let _ = reply.send(Err(CommandError::Network(
-                    "the network connection was reset; try again".to_owned(),
-                )));
+            match purpose {
+                IqPurpose::RosterChange { reply, .. } => drop(reply.send(Err(reset()))),
+                IqPurpose::Archive { reply, .. } => drop(reply.send(Err(reset()))),
+                IqPurpose::RosterFetch | IqPurpose::Carbons => {}
             }
         }
         for event in self.roster.clear_presence() {
@@ -361,6 +386,14 @@ impl Worker {
                     .ok();
             }
             Inbound::Event(event) => self.publish(event),
+            Inbound::ArchiveResult { query_id, item } => {
+                if let Some(IqPurpose::Archive { messages, max, .. }) =
+                    self.pending_iqs.get_mut(&query_id)
+                    && messages.len() < *max
+                {
+                    messages.push(item);
+                }
+            }
             Inbound::DevicePresence {
                 jid,
                 device,
@@ -390,10 +423,12 @@ impl Worker {
             } => (
                 id,
                 from,
-                Err(CommandError::Network(format!(
-                    "{:?}",
-                    error.defined_condition
-                ))),
+                Err(match error.defined_condition {
+                    DefinedCondition::ItemNotFound => CommandError::UnknownArchivePosition,
+                    DefinedCondition::ServiceUnavailable
+                    | DefinedCondition::FeatureNotImplemented => CommandError::Unsupported,
+                    ref other => CommandError::Network(format!("{other:?}")),
+                }),
             ),
             Iq::Get { .. } | Iq::Set { .. } => return Err(iq),
         };
@@ -440,6 +475,13 @@ impl Worker {
                 subscribe_to,
                 reply,
             } => {
+                let outcome = outcome.map_err(|e| match e {
+                    CommandError::UnknownArchivePosition => CommandError::NotAContact,
+                    CommandError::Unsupported => {
+                        CommandError::Network("the server refused the contact change".to_owned())
+                    }
+                    other => other,
+                });
                 let result = match (outcome, subscribe_to) {
                     (Ok(_), Some(jid)) => {
                         self.send(stanzas::subscription(presence::Type::Subscribe, &jid).into())
@@ -449,6 +491,27 @@ impl Worker {
                     (Err(e), _) => Err(e),
                 };
                 let _ = reply.send(result);
+            }
+            IqPurpose::Archive {
+                newest,
+                messages,
+                reply,
+                ..
+            } => {
+                let page = outcome.and_then(|payload| {
+                    let fin = payload
+                        .and_then(|p| mam::Fin::try_from(p).ok())
+                        .ok_or_else(|| {
+                            CommandError::Network("the archive sent no end of page".to_owned())
+                        })?;
+                    Ok(ArchivePage {
+                        messages,
+                        last: fin.set.last,
+                        // A newest page has nothing newer after it.
+                        complete: newest || fin.complete,
+                    })
+                });
+                let _ = reply.send(page);
             }
         }
     }
@@ -493,6 +556,18 @@ impl Worker {
                 self.status = status;
                 let presence = stanzas::own_presence(availability, self.status.as_deref());
                 let _ = reply.send(self.send(presence.into()).await);
+            }
+            Command::Archive { after, max, reply } => {
+                let query_id = self.next_iq_id();
+                let purpose = IqPurpose::Archive {
+                    newest: after.is_none(),
+                    max: max as usize,
+                    messages: Vec::new(),
+                    reply,
+                };
+                let payload = stanzas::archive_query(&query_id, after, max);
+                self.send_iq_with_id(query_id, IqKind::Set, payload, purpose)
+                    .await;
             }
             Command::Snapshot { reply } => {
                 let _ = reply.send(Ok(Snapshot {
@@ -559,9 +634,25 @@ impl Worker {
         self.enqueue(stanza).await.map(drop)
     }
 
-    async fn send_iq(&mut self, kind: IqKind, payload: Element, purpose: IqPurpose) {
+    fn next_iq_id(&mut self) -> String {
         self.next_iq += 1;
-        let id = format!("sl-{}", self.next_iq);
+        format!("sl-{}", self.next_iq)
+    }
+
+    async fn send_iq(&mut self, kind: IqKind, payload: Element, purpose: IqPurpose) {
+        let id = self.next_iq_id();
+        self.send_iq_with_id(id, kind, payload, purpose).await;
+    }
+
+    /// Sends an IQ request whose answer goes to `purpose`; `id` is also the
+    /// query id of an archive query, whose results arrive before the answer.
+    async fn send_iq_with_id(
+        &mut self,
+        id: String,
+        kind: IqKind,
+        payload: Element,
+        purpose: IqPurpose,
+    ) {
         let iq = match kind {
             IqKind::Get => Iq::Get {
                 from: None,

@@ -1,0 +1,49 @@
+//! The user's message archive on the network (XEP-0313), read in pages to
+//! catch up on what arrived while the phone had no session.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ChatMessage;
+
+/// Default number of messages in an archive page.
+pub const DEFAULT_ARCHIVE_PAGE: u32 = 100;
+/// Largest archive page the gateway serves.
+pub const MAX_ARCHIVE_PAGE: u32 = 500;
+
+fn default_max() -> u32 {
+    DEFAULT_ARCHIVE_PAGE
+}
+
+/// Query of one page of the archive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArchiveQuery {
+    /// The archive id after which to read, oldest first. Without it, the page
+    /// holds the newest messages of the archive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+    /// Most messages in the page (1 to 500, default 100).
+    #[serde(default = "default_max")]
+    pub max: u32,
+}
+
+/// One page of the archive, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArchivePage {
+    /// The 1:1 messages of the page; each has its `archive_id`.
+    pub messages: Vec<ArchivedMessage>,
+    /// The archive id to read after next time: the page's last entry, which
+    /// may be one that is not a 1:1 message. Absent when the page is empty.
+    pub last: Option<String>,
+    /// True when nothing newer follows this page.
+    pub complete: bool,
+}
+
+/// A message from the archive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArchivedMessage {
+    /// True when the user sent it (from this or another device).
+    pub outgoing: bool,
+    /// The message.
+    pub message: ChatMessage,
+}

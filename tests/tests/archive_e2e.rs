@@ -1,0 +1,131 @@
+//! End-to-end: the archive endpoint over the real gateway and Prosody's
+//! archive (XEP-0313), with a direct XMPP client as the other party.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use reqwest::{Method, StatusCode};
+use splitline_e2e::{
+    desktop::Desktop,
+    gateway::Options,
+    phone::{Phone, Refusal},
+    world::{PASSWORD as PW, World},
+};
+use splitline_protocol::{ArchivePage, ErrorCode, Event, SendMessageRequest, paths};
+
+async fn archive(phone: &Phone, after: Option<&str>, max: u32) -> Result<ArchivePage, Refusal> {
+    let path = match after {
+        Some(after) => format!("{}?after={after}&max={max}", paths::ARCHIVE),
+        None => format!("{}?max={max}", paths::ARCHIVE),
+    };
+    phone.call::<(), _>(Method::GET, &path, None).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_archive_pages_through_what_was_said_in_order_from_a_live_messages_position() {
+    let world = World::start(&["alice", "bob"], Options::default(), None).await;
+    let mut alice = world.sign_in("alice", "phone").await;
+    let bob = Desktop::connect("bob@localhost/desk", PW, world.prosody.port).await;
+    for n in 0..5 {
+        bob.send_chat("alice@localhost", &format!("b-{n}"), &format!("bob {n}"))
+            .await;
+    }
+    let mut live = Vec::new();
+    for n in 0..5 {
+        let body = format!("bob {n}");
+        match alice
+            .wait_for(
+                &body,
+                |e| matches!(e, Event::MessageReceived { message } if message.body == body),
+            )
+            .await
+        {
+            Event::MessageReceived { message } => live.push(message),
+            _ => unreachable!(),
+        }
+    }
+    assert!(
+        live.iter().all(|m| m.archive_id.is_some()),
+        "live messages carry their archive position: {live:?}"
+    );
+    let request = SendMessageRequest {
+        client_id: "p-1".into(),
+        to: "bob@localhost".into(),
+        body: "alice 1".into(),
+    };
+    let _: serde_json::Value = alice
+        .call(Method::POST, paths::MESSAGES, Some(&request))
+        .await
+        .unwrap();
+
+    // Forward from the first live message's position, two at a time.
+    let mut after = live[0].archive_id.clone();
+    let mut read = Vec::new();
+    let mut pages = 0;
+    loop {
+        let page = archive(&alice, after.as_deref(), 2).await.unwrap();
+        pages += 1;
+        assert!(page.messages.len() <= 2);
+        read.extend(page.messages.clone());
+        if page.complete {
+            break;
+        }
+        assert!(pages < 10, "the archive never said it was complete");
+        after = page.last;
+    }
+    let bodies: Vec<&str> = read.iter().map(|m| m.message.body.as_str()).collect();
+    assert_eq!(bodies, ["bob 1", "bob 2", "bob 3", "bob 4", "alice 1"]);
+    assert!(
+        read[..4]
+            .iter()
+            .all(|m| !m.outgoing && m.message.from == "bob@localhost")
+    );
+    assert!(read[4].outgoing && read[4].message.to == "bob@localhost");
+    assert_eq!(read[4].message.network_id.as_deref(), Some("p-1"));
+    for (archived, live) in read[..4].iter().zip(&live[1..]) {
+        assert_eq!(archived.message.archive_id, live.archive_id);
+        assert_eq!(archived.message.network_id, live.network_id);
+    }
+
+    // Without a position: the newest entries, and nothing follows them.
+    let newest = archive(&alice, None, 2).await.unwrap();
+    let bodies: Vec<&str> = newest
+        .messages
+        .iter()
+        .map(|m| m.message.body.as_str())
+        .collect();
+    assert_eq!(bodies, ["bob 4", "alice 1"]);
+    assert!(newest.complete);
+    assert_eq!(newest.last, read[4].message.archive_id);
+
+    // A position the archive does not know, and bad queries.
+    let (status, body) = archive(&alice, Some("no-such-position"), 2)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (status, body.code),
+        (StatusCode::GONE, ErrorCode::CursorInvalid)
+    );
+    for bad in ["?max=0", "?max=501", "?max=two", "?max=2&before=x"] {
+        let path = format!("{}{bad}", paths::ARCHIVE);
+        let (status, body) = alice
+            .call::<(), serde_json::Value>(Method::GET, &path, None)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (status, body.code),
+            (StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest),
+            "{bad}"
+        );
+    }
+    // Bob's phone reads Bob's own archive: the same talk, seen from his side.
+    let bob_phone = world.sign_in("bob", "bob-phone").await;
+    let bobs = archive(&bob_phone, None, 50).await.unwrap();
+    let seen: Vec<(bool, &str)> = bobs
+        .messages
+        .iter()
+        .map(|m| (m.outgoing, m.message.body.as_str()))
+        .collect();
+    assert_eq!(seen.len(), 6, "{seen:?}");
+    assert!(seen[..5].iter().all(|(outgoing, _)| *outgoing));
+    assert_eq!(seen[5], (false, "alice 1"));
+    world.shutdown().await;
+}

@@ -6,8 +6,8 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use serde::{Serialize, de::DeserializeOwned};
 use splitline_protocol::{
-    ErrorBody, ErrorCode, EventsResponse, SendMessageRequest, SendMessageResponse, SignInRequest,
-    SignInResponse, Snapshot, paths,
+    ArchivePage, ArchiveQuery, ErrorBody, ErrorCode, EventsQuery, EventsResponse,
+    SendMessageRequest, SendMessageResponse, SignInRequest, SignInResponse, Snapshot, paths,
 };
 
 /// A request did not succeed.
@@ -90,6 +90,28 @@ impl GatewayClient {
         if let Some(body) = body {
             request = request.json(body);
         }
+        self.execute(request).await
+    }
+
+    /// A `GET` of `path` with `query` in its URL.
+    async fn get<Q: Serialize, R: DeserializeOwned>(
+        &self,
+        path: &str,
+        token: &str,
+        query: &Q,
+    ) -> Result<R, ClientError> {
+        let request = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .query(query);
+        self.execute(request).await
+    }
+
+    async fn execute<R: DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<R, ClientError> {
         let response = request
             .send()
             .await
@@ -135,9 +157,20 @@ impl GatewayClient {
         cursor: &str,
         wait_secs: u64,
     ) -> Result<EventsResponse, ClientError> {
-        let path = format!("{}?cursor={cursor}&wait={wait_secs}", paths::EVENTS);
-        self.call::<(), _>(Method::GET, &path, Some(token), None)
-            .await
+        let query = EventsQuery {
+            cursor: cursor.to_owned(),
+            wait: wait_secs,
+        };
+        self.get(paths::EVENTS, token, &query).await
+    }
+
+    /// `GET /v1/archive`.
+    pub async fn archive(
+        &self,
+        token: &str,
+        query: &ArchiveQuery,
+    ) -> Result<ArchivePage, ClientError> {
+        self.get(paths::ARCHIVE, token, query).await
     }
 
     /// `GET /v1/snapshot`.

@@ -6,10 +6,16 @@
 //! jitter (honouring `Retry-After`); an unreachable gateway makes the engine
 //! fail over to the next endpoint and sign in there; an ended session is signed
 //! in again; an invalid cursor is healed from a snapshot.
+//!
+//! After a new sign-in or a resync the engine catches up from the network's
+//! archive, a page per round between short polls, so a long backlog never
+//! holds up live events. The outbox waits until the catch-up is done: a
+//! queued message the archive shows as sent (its answer was lost) leaves the
+//! outbox instead of going out twice.
 
 use std::{sync::Arc, time::Duration};
 
-use splitline_protocol::{ErrorCode, SendMessageRequest, SignInRequest};
+use splitline_protocol::{ArchivePage, ArchiveQuery, ErrorCode, SendMessageRequest, SignInRequest};
 use tokio::sync::{Notify, mpsc, watch};
 
 use crate::{
@@ -17,6 +23,9 @@ use crate::{
     gateway_client::{ClientError, GatewayClient},
     store::{Changes, Store, StoreError, keys},
 };
+
+/// Messages asked for per archive page while catching up.
+const CATCH_UP_PAGE: u32 = 250;
 
 /// What the engine needs to know.
 #[derive(Debug, Clone)]
@@ -182,11 +191,17 @@ impl SyncEngine {
         &self.clients[self.current]
     }
 
-    /// One round: make sure of a session, send the outbox, read events.
+    /// One round: make sure of a session, then either catch up a page from
+    /// the archive and take the events so far, or send the outbox and wait
+    /// for events.
     async fn step(&mut self) -> Result<(), Setback> {
         let token = self.session().await?;
+        if blocking(&self.store, |s| s.catching_up()).await? {
+            self.catch_up_page(&token).await?;
+            return self.poll(&token, 0).await;
+        }
         self.flush_outbox(&token).await?;
-        self.poll(&token).await
+        self.poll(&token, self.config.poll_wait_secs).await
     }
 
     async fn session(&mut self) -> Result<String, Setback> {
@@ -209,6 +224,8 @@ impl SyncEngine {
         let endpoint = self.client().base().to_owned();
         blocking(&self.store, move |s| {
             s.set_account(&jid, &device)?;
+            // Whatever arrived while there was no session is in the archive.
+            s.catch_up_due()?;
             s.set_sync_value(keys::TOKEN, Some(&token))?;
             s.set_sync_value(keys::ENDPOINT, Some(&endpoint))?;
             s.set_sync_value(keys::CURSOR, Some(&cursor))
@@ -252,15 +269,64 @@ impl SyncEngine {
         Ok(())
     }
 
-    /// One long-poll, cut short when a message is queued; the batch goes into
-    /// the store before listeners hear of it.
-    async fn poll(&mut self, token: &str) -> Result<(), Setback> {
+    /// Reads and stores the archive page after the stored position; the last
+    /// page ends the catch-up.
+    async fn catch_up_page(&mut self, token: &str) -> Result<(), Setback> {
+        let after = blocking(&self.store, |s| s.sync_value(keys::ARCHIVE_CURSOR)).await?;
+        let query = ArchiveQuery {
+            after: after.clone(),
+            max: CATCH_UP_PAGE,
+        };
+        let page = match self.client().archive(token, &query).await {
+            Ok(page) => page,
+            Err(error) if error.code() == Some(ErrorCode::CursorInvalid) => {
+                tracing::warn!(
+                    "the archive no longer knows the stored position; reading its newest page"
+                );
+                blocking(&self.store, |s| {
+                    s.set_sync_value(keys::ARCHIVE_CURSOR, None)
+                })
+                .await?;
+                return Ok(());
+            }
+            Err(error) if error.code() == Some(ErrorCode::NotFound) => {
+                tracing::warn!(%error, "no archive to catch up from");
+                ArchivePage {
+                    messages: vec![],
+                    last: None,
+                    complete: true,
+                }
+            }
+            Err(error) => return Err(self.setback(error)),
+        };
+        // A page that does not move the position ends the catch-up, so a
+        // confused archive cannot keep the engine here.
+        let stuck = page.last.is_none() || page.last == after;
+        let page = ArchivePage {
+            complete: page.complete || stuck,
+            ..page
+        };
+        tracing::info!(
+            messages = page.messages.len(),
+            complete = page.complete,
+            "caught up an archive page"
+        );
+        let changes = blocking(&self.store, move |s| s.apply_archive_page(&page)).await?;
+        if !changes.is_empty() {
+            let _ = self.updates.send(SyncUpdate::Changed(changes));
+        }
+        Ok(())
+    }
+
+    /// One long-poll of up to `wait_secs`, cut short when a message is
+    /// queued; the batch goes into the store before listeners hear of it.
+    async fn poll(&mut self, token: &str, wait_secs: u64) -> Result<(), Setback> {
         let cursor = blocking(&self.store, |s| s.sync_value(keys::CURSOR))
             .await?
             .unwrap_or_default();
         let outbox_changed = self.outbox_changed.clone();
         let page = tokio::select! {
-            page = self.client().events(token, &cursor, self.config.poll_wait_secs) => page,
+            page = self.client().events(token, &cursor, wait_secs) => page,
             _ = outbox_changed.notified() => return Ok(()),
         };
         let page = match page {

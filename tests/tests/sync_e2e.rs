@@ -28,7 +28,11 @@ struct AlicePhone {
 
 impl AlicePhone {
     fn start(endpoints: Vec<String>) -> Self {
-        let dir = tempfile::tempdir().unwrap();
+        Self::start_in(tempfile::tempdir().unwrap(), endpoints)
+    }
+
+    /// Starts on the store kept in `dir` (a phone coming back).
+    fn start_in(dir: tempfile::TempDir, endpoints: Vec<String>) -> Self {
         let store = Arc::new(Store::open(dir.path().join("alice.db")).unwrap());
         let outbox_changed = Arc::new(Notify::new());
         let (updates_tx, updates) = mpsc::unbounded_channel();
@@ -83,6 +87,15 @@ impl AlicePhone {
             );
             let _ = tokio::time::timeout(Duration::from_millis(200), self.updates.recv()).await;
         }
+    }
+}
+
+impl AlicePhone {
+    /// Stops syncing and hands back the store's directory.
+    fn shut_down(mut self) -> tempfile::TempDir {
+        let _ = self.stop.send(true);
+        let dir = tempfile::tempdir().unwrap();
+        std::mem::replace(&mut self._dir, dir)
     }
 }
 
@@ -218,5 +231,150 @@ async fn a_gateway_restart_mid_session_is_healed_by_the_client_alone() {
                 .any(|m| m.body == "welcome back")
         })
         .await;
+    gateway.shutdown().await;
+}
+
+/// The bodies of alice's chat with bob, oldest first.
+fn chat_bodies(store: &Store) -> Vec<String> {
+    store
+        .messages_page("bob@localhost", None, 500)
+        .unwrap()
+        .into_iter()
+        .map(|m| m.body)
+        .collect()
+}
+
+/// Waits until alice's chat with bob holds `expected`, then a moment longer,
+/// and checks it still holds exactly that (no late duplicates).
+async fn assert_chat_settles_on(alice: &mut AlicePhone, expected: &[String]) {
+    let want = expected.to_vec();
+    alice
+        .wait_until("every message", |s| chat_bodies(s).len() >= want.len())
+        .await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(chat_bodies(&alice.store), expected);
+}
+
+/// Starts alice's phone on `endpoints` and waits until it is signed in.
+async fn signed_in_phone(endpoints: &[String]) -> AlicePhone {
+    let mut alice = AlicePhone::start(endpoints.to_vec());
+    alice
+        .wait_until("signed in", |s| s.account().unwrap().is_some())
+        .await;
+    alice
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_long_absence_messages_sent_meanwhile_arrive_once_each() {
+    let prosody = Prosody::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
+    let bob = Desktop::connect("bob@localhost/desk", PASSWORD, prosody.port).await;
+    let options = Options {
+        idle_timeout_secs: Some(2),
+        ..Options::default()
+    };
+    let gateway = gateway::start(prosody.port, options).await;
+    let endpoints = vec![gateway::base_url(&gateway)];
+    let alice = signed_in_phone(&endpoints).await;
+
+    // The phone goes away long enough for the gateway to end its session.
+    let dir = alice.shut_down();
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let expected: Vec<String> = (0..3).map(|n| format!("while you were away {n}")).collect();
+    for (n, text) in expected.iter().enumerate() {
+        bob.send_chat("alice@localhost", &format!("away-{n}"), text)
+            .await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    // Back on the same store: the stale token is refused and the engine signs
+    // in again. The server's offline storage delivers what came meanwhile live,
+    // and the archive has it too: each is stored once.
+    let mut alice = AlicePhone::start_in(dir, endpoints);
+    assert_chat_settles_on(&mut alice, &expected).await;
+    gateway.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_the_desktop_took_while_the_phone_was_away_comes_from_the_archive_once_each() {
+    let prosody = Prosody::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
+    let bob = Desktop::connect("bob@localhost/desk", PASSWORD, prosody.port).await;
+    let mut alice_desk = Desktop::connect("alice@localhost/desk", PASSWORD, prosody.port).await;
+    let options = Options {
+        idle_timeout_secs: Some(2),
+        ..Options::default()
+    };
+    let gateway = gateway::start(prosody.port, options).await;
+    let endpoints = vec![gateway::base_url(&gateway)];
+    let mut alice = signed_in_phone(&endpoints).await;
+    bob.send_chat("alice@localhost", "before", "before the absence")
+        .await;
+    alice
+        .wait_until("the first message", |s| chat_bodies(s).len() == 1)
+        .await;
+
+    // While the phone has no session, the desktop is online: the server hands
+    // bob's messages to the desktop and keeps no offline copy for the phone.
+    let dir = alice.shut_down();
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let mut expected = vec!["before the absence".to_owned()];
+    for n in 0..3 {
+        let text = format!("to the desktop {n}");
+        bob.send_chat("alice@localhost", &format!("desk-{n}"), &text)
+            .await;
+        expected.push(text);
+    }
+    // The desktop answers once it has them all (bob's messages travel on his
+    // own connection, so only this makes the order on the server certain).
+    alice_desk
+        .expect_message("bob's last message", |m| {
+            m.get_best_body(vec![])
+                .is_some_and(|(_, b)| b == "to the desktop 2")
+        })
+        .await;
+    alice_desk
+        .send_chat("bob@localhost", "desk-reply", "answered from the desktop")
+        .await;
+    expected.push("answered from the desktop".to_owned());
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    let mut alice = AlicePhone::start_in(dir, endpoints);
+    assert_chat_settles_on(&mut alice, &expected).await;
+    let rows = alice
+        .store
+        .messages_page("bob@localhost", None, 10)
+        .unwrap();
+    assert!(
+        rows[4].outgoing,
+        "the desktop's reply is alice's own message"
+    );
+    assert_eq!(rows[4].state, MessageState::Sent);
+    assert!(!alice.store.catching_up().unwrap(), "the catch-up finished");
+    gateway.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_the_event_buffer_overflowed_the_resync_recovers_every_message_from_the_archive() {
+    let prosody = Prosody::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
+    let bob = Desktop::connect("bob@localhost/desk", PASSWORD, prosody.port).await;
+    let options = Options {
+        event_buffer: Some(16),
+        ..Options::default()
+    };
+    let gateway = gateway::start(prosody.port, options).await;
+    let endpoints = vec![gateway::base_url(&gateway)];
+    let alice = signed_in_phone(&endpoints).await;
+
+    // The phone stops reading while its session lives on, and more arrives
+    // than the gateway buffers for it: its cursor expires.
+    let dir = alice.shut_down();
+    let expected: Vec<String> = (0..40).map(|n| format!("burst {n:02}")).collect();
+    for (n, text) in expected.iter().enumerate() {
+        bob.send_chat("alice@localhost", &format!("burst-{n}"), text)
+            .await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    let mut alice = AlicePhone::start_in(dir, endpoints);
+    assert_chat_settles_on(&mut alice, &expected).await;
     gateway.shutdown().await;
 }

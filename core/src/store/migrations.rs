@@ -7,7 +7,10 @@ use rusqlite::{Connection, TransactionBehavior};
 use super::StoreError;
 
 /// The migration files, in order.
-pub const MIGRATIONS: &[&str] = &[include_str!("../../migrations/001_initial.sql")];
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/001_initial.sql"),
+    include_str!("../../migrations/002_archive.sql"),
+];
 
 /// The schema version this build writes.
 pub const CURRENT_VERSION: u32 = MIGRATIONS.len() as u32;

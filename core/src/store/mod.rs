@@ -60,6 +60,12 @@ pub mod keys {
     pub const CURSOR: &str = "cursor";
     /// The gateway endpoint the session token belongs to.
     pub const ENDPOINT: &str = "endpoint";
+    /// The archive id of the newest message known from the network's archive:
+    /// where the next catch-up starts.
+    pub const ARCHIVE_CURSOR: &str = "archive_cursor";
+    /// Present while a catch-up from the archive is due or under way (after a
+    /// new sign-in or a resync); live messages do not move the archive cursor then.
+    pub const CATCH_UP: &str = "catch_up";
 }
 
 /// Most idle reader connections kept open.
@@ -184,18 +190,25 @@ impl Store {
 
     /// Sets (or with `None` clears) a sync value.
     pub fn set_sync_value(&self, key: &str, value: Option<&str>) -> Result<(), StoreError> {
-        self.write(|tx| {
-            match value {
-                Some(v) => tx.execute(
-                    "INSERT INTO sync_state (key, value) VALUES (?1, ?2)
-                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    params![key, v],
-                )?,
-                None => tx.execute("DELETE FROM sync_state WHERE key = ?1", [key])?,
-            };
-            Ok(())
-        })
+        self.write(|tx| put_sync_value(tx, key, value))
     }
+}
+
+/// Sets (or with `None` clears) a sync value inside a transaction.
+fn put_sync_value(
+    tx: &rusqlite::Transaction<'_>,
+    key: &str,
+    value: Option<&str>,
+) -> Result<(), StoreError> {
+    match value {
+        Some(v) => tx.execute(
+            "INSERT INTO sync_state (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, v],
+        )?,
+        None => tx.execute("DELETE FROM sync_state WHERE key = ?1", [key])?,
+    };
+    Ok(())
 }
 
 /// Switches to write-ahead logging. Switching needs a moment alone with the

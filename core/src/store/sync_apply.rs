@@ -1,12 +1,17 @@
-//! Applying a batch of gateway events to the store, in one transaction with
-//! the cursor that follows them: a crash leaves either all of it or none.
+//! Applying what the gateway sends to the store: a batch of events with the
+//! cursor that follows them, or a page of the archive with the archive
+//! position that follows it, each in one transaction, so a crash leaves either
+//! all of it or none.
 
-use rusqlite::{Transaction, params};
-use splitline_protocol::{ChatMessage, Contact, Event, EventEnvelope, SessionEndReason};
+use rusqlite::{OptionalExtension, Transaction, params};
+use splitline_protocol::{
+    ArchivePage, ChatMessage, Contact, Event, EventEnvelope, SessionEndReason,
+};
 
 use super::{
     MessageState, Store, StoreError,
-    keys::CURSOR,
+    keys::{ARCHIVE_CURSOR, CATCH_UP, CURSOR},
+    put_sync_value,
     records::{availability_str, chat_id, upsert_contact},
 };
 
@@ -30,10 +35,17 @@ impl Changes {
     pub fn is_empty(&self) -> bool {
         *self == Self::default()
     }
+
+    fn touched(&mut self, peer: &str) {
+        if !self.chats.iter().any(|p| p == peer) {
+            self.chats.push(peer.to_owned());
+        }
+    }
 }
 
 impl Store {
-    /// Applies `events` and stores `next_cursor`, in one transaction.
+    /// Applies `events` and stores `next_cursor`, in one transaction. Unless a
+    /// catch-up is due, the newest archived message moves the archive cursor.
     pub fn apply_events(
         &self,
         events: &[EventEnvelope],
@@ -41,33 +53,82 @@ impl Store {
     ) -> Result<Changes, StoreError> {
         self.write(|tx| {
             let mut changes = Changes::default();
+            let mut newest_archived = None;
             for envelope in events {
                 apply(tx, &envelope.event, &mut changes)?;
+                if let Event::MessageReceived { message } | Event::MessageSentElsewhere { message } =
+                    &envelope.event
+                    && message.archive_id.is_some()
+                {
+                    newest_archived = message.archive_id.as_deref();
+                }
             }
-            tx.execute(
-                "INSERT INTO sync_state (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                params![CURSOR, next_cursor],
-            )?;
+            put_sync_value(tx, CURSOR, Some(next_cursor))?;
+            if newest_archived.is_some() && !catch_up_due(tx)? {
+                put_sync_value(tx, ARCHIVE_CURSOR, newest_archived)?;
+            }
             Ok(changes)
         })
     }
 
-    /// Replaces the contact list with a snapshot and stores its cursor (resync).
+    /// Replaces the contact list with a snapshot and stores its cursor
+    /// (resync); messages missed meanwhile come from the archive, so a
+    /// catch-up becomes due.
     pub fn replace_contacts(&self, contacts: &[Contact], cursor: &str) -> Result<(), StoreError> {
         self.write(|tx| {
             tx.execute("DELETE FROM contacts", [])?;
             for contact in contacts {
                 upsert_contact(tx, contact)?;
             }
-            tx.execute(
-                "INSERT INTO sync_state (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                params![CURSOR, cursor],
-            )?;
-            Ok(())
+            put_sync_value(tx, CURSOR, Some(cursor))?;
+            put_sync_value(tx, CATCH_UP, Some("due"))
         })
     }
+
+    /// Marks a catch-up from the archive as due (after a new sign-in).
+    pub fn catch_up_due(&self) -> Result<(), StoreError> {
+        self.write(|tx| put_sync_value(tx, CATCH_UP, Some("due")))
+    }
+
+    /// True while a catch-up from the archive is due or under way.
+    pub fn catching_up(&self) -> Result<bool, StoreError> {
+        Ok(self.sync_value(CATCH_UP)?.is_some())
+    }
+
+    /// Stores a page of the archive and the position after it, in one
+    /// transaction; a complete page ends the catch-up.
+    pub fn apply_archive_page(&self, page: &ArchivePage) -> Result<Changes, StoreError> {
+        self.write(|tx| {
+            let mut changes = Changes::default();
+            for archived in &page.messages {
+                let message = &archived.message;
+                let peer = if archived.outgoing {
+                    &message.to
+                } else {
+                    &message.from
+                };
+                store_message(tx, message, peer, archived.outgoing, &mut changes)?;
+            }
+            if page.last.is_some() {
+                put_sync_value(tx, ARCHIVE_CURSOR, page.last.as_deref())?;
+            }
+            if page.complete {
+                put_sync_value(tx, CATCH_UP, None)?;
+            }
+            Ok(changes)
+        })
+    }
+}
+
+fn catch_up_due(tx: &Transaction<'_>) -> Result<bool, StoreError> {
+    Ok(tx
+        .query_row(
+            "SELECT 1 FROM sync_state WHERE key = ?1",
+            [CATCH_UP],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
 }
 
 fn apply(tx: &Transaction<'_>, event: &Event, changes: &mut Changes) -> Result<(), StoreError> {
@@ -103,8 +164,11 @@ fn apply(tx: &Transaction<'_>, event: &Event, changes: &mut Changes) -> Result<(
     Ok(())
 }
 
-/// Stores a message once: the same network id from the same sender in the same
-/// chat is a duplicate (a replay after a lost response, or a carbon).
+/// Stores a message once. The same network id from the same sender in the
+/// same chat, or the same archive id, is a repeat (a replay after a lost
+/// response, a carbon, or the archive overlapping the live stream). An
+/// outgoing message whose network id is one of this device's client ids is
+/// that message, proven sent: it leaves the outbox, so it is never sent twice.
 fn store_message(
     tx: &Transaction<'_>,
     message: &ChatMessage,
@@ -113,15 +177,46 @@ fn store_message(
     changes: &mut Changes,
 ) -> Result<(), StoreError> {
     let chat = chat_id(tx, peer, message.timestamp_ms)?;
+    if outgoing && let Some(network_id) = &message.network_id {
+        let own: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM messages WHERE chat_id = ?1 AND client_id = ?2",
+                params![chat, network_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(id) = own {
+            tx.execute(
+                "UPDATE messages SET network_id = ?1, archive_id = coalesce(archive_id, ?2),
+                     state = CASE WHEN state IN ('queued', 'failed') THEN 'sent' ELSE state END
+                 WHERE id = ?3",
+                params![network_id, message.archive_id, id],
+            )?;
+            if tx.execute("DELETE FROM outbox WHERE message_id = ?1", [id])? > 0 {
+                changes.touched(peer);
+            }
+            return Ok(());
+        }
+    }
     let state = if outgoing {
         MessageState::Sent
     } else {
         MessageState::Delivered
     };
     let inserted = tx.execute(
-        "INSERT OR IGNORE INTO messages (chat_id, network_id, outgoing, sender, body, timestamp_ms, state)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![chat, message.network_id, outgoing, message.from, message.body, message.timestamp_ms, state.as_str()],
+        "INSERT OR IGNORE INTO messages
+             (chat_id, network_id, archive_id, outgoing, sender, body, timestamp_ms, state)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            chat,
+            message.network_id,
+            message.archive_id,
+            outgoing,
+            message.from,
+            message.body,
+            message.timestamp_ms,
+            state.as_str()
+        ],
     )?;
     if inserted == 0 {
         return Ok(());
@@ -130,8 +225,6 @@ fn store_message(
         tx.execute("UPDATE chats SET unread = unread + 1 WHERE id = ?1", [chat])?;
     }
     changes.new_messages += 1;
-    if !changes.chats.iter().any(|p| p == peer) {
-        changes.chats.push(peer.to_owned());
-    }
+    changes.touched(peer);
     Ok(())
 }

@@ -1,8 +1,8 @@
 //! Store tests against a real SQLite file.
 
 use splitline_protocol::{
-    Availability, ChatMessage, Contact, ContactPresence, Event, EventEnvelope, SessionEndReason,
-    Subscription,
+    ArchivePage, ArchivedMessage, Availability, ChatMessage, Contact, ContactPresence, Event,
+    EventEnvelope, SessionEndReason, Subscription,
 };
 
 use super::*;
@@ -30,6 +30,7 @@ fn received(from: &str, id: &str, body: &str, at: i64) -> Event {
     Event::MessageReceived {
         message: ChatMessage {
             network_id: Some(id.into()),
+            archive_id: None,
             from: from.into(),
             to: "me@localhost".into(),
             body: body.into(),
@@ -297,4 +298,150 @@ fn two_processes_opening_a_new_store_at_once_both_succeed() {
             opener.join().unwrap().unwrap();
         }
     }
+}
+
+fn archived(from: &str, to: &str, id: &str, archive_id: &str, at: i64) -> ArchivedMessage {
+    ArchivedMessage {
+        outgoing: from == "me@localhost",
+        message: ChatMessage {
+            network_id: Some(id.into()),
+            archive_id: Some(archive_id.into()),
+            from: from.into(),
+            to: to.into(),
+            body: format!("text of {id}"),
+            timestamp_ms: at,
+        },
+    }
+}
+
+fn bodies(store: &Store, peer: &str) -> Vec<String> {
+    store
+        .messages_page(peer, None, 100)
+        .unwrap()
+        .into_iter()
+        .map(|m| m.body)
+        .collect()
+}
+
+#[test]
+fn the_archive_and_the_live_stream_overlap_without_duplicates() {
+    let (_dir, store) = temp_store();
+    let mut live = received("bob@localhost", "n2", "text of n2", 200);
+    if let Event::MessageReceived { message } = &mut live {
+        message.archive_id = Some("a2".into());
+    }
+    store.apply_events(&batch(vec![live]), "c-1").unwrap();
+    let page = ArchivePage {
+        messages: vec![
+            archived("bob@localhost", "me@localhost", "n1", "a1", 100),
+            archived("bob@localhost", "me@localhost", "n2", "a2", 200),
+            archived("bob@localhost", "me@localhost", "n3", "a3", 300),
+        ],
+        last: Some("a3".into()),
+        complete: true,
+    };
+    let changes = store.apply_archive_page(&page).unwrap();
+    assert_eq!(changes.new_messages, 2);
+    assert_eq!(changes.chats, vec!["bob@localhost".to_owned()]);
+    // Applying the same page again (a crash before the caller heard of it) adds nothing.
+    assert_eq!(store.apply_archive_page(&page).unwrap().new_messages, 0);
+    assert_eq!(
+        bodies(&store, "bob@localhost"),
+        vec!["text of n1", "text of n2", "text of n3"]
+    );
+    assert_eq!(
+        store.sync_value(keys::ARCHIVE_CURSOR).unwrap().as_deref(),
+        Some("a3")
+    );
+}
+
+#[test]
+fn live_messages_move_the_archive_cursor_only_when_no_catch_up_is_due() {
+    let (_dir, store) = temp_store();
+    let live = |id: &str, archive_id: &str| {
+        let mut event = received("bob@localhost", id, id, 1);
+        if let Event::MessageReceived { message } = &mut event {
+            message.archive_id = Some(archive_id.into());
+        }
+        event
+    };
+    store
+        .apply_events(&batch(vec![live("n1", "a1")]), "c-1")
+        .unwrap();
+    assert_eq!(
+        store.sync_value(keys::ARCHIVE_CURSOR).unwrap().as_deref(),
+        Some("a1")
+    );
+    store.catch_up_due().unwrap();
+    assert!(store.catching_up().unwrap());
+    store
+        .apply_events(&batch(vec![live("n9", "a9")]), "c-2")
+        .unwrap();
+    assert_eq!(
+        store.sync_value(keys::ARCHIVE_CURSOR).unwrap().as_deref(),
+        Some("a1"),
+        "during a catch-up the archive, not the live stream, says where it stands"
+    );
+    let partial = ArchivePage {
+        messages: vec![],
+        last: Some("a5".into()),
+        complete: false,
+    };
+    store.apply_archive_page(&partial).unwrap();
+    assert!(store.catching_up().unwrap());
+    assert_eq!(
+        store.sync_value(keys::ARCHIVE_CURSOR).unwrap().as_deref(),
+        Some("a5"),
+        "the position moves past entries that are not 1:1 messages"
+    );
+    let last = ArchivePage {
+        messages: vec![],
+        last: None,
+        complete: true,
+    };
+    store.apply_archive_page(&last).unwrap();
+    assert!(!store.catching_up().unwrap());
+    assert_eq!(
+        store.sync_value(keys::ARCHIVE_CURSOR).unwrap().as_deref(),
+        Some("a5")
+    );
+}
+
+#[test]
+fn a_queued_message_found_in_the_archive_was_sent_and_leaves_the_outbox() {
+    let (_dir, store) = temp_store();
+    store
+        .queue_message("bob@localhost", "c-7", "text of c-7", "me@localhost", 10)
+        .unwrap();
+    let page = ArchivePage {
+        messages: vec![archived("me@localhost", "bob@localhost", "c-7", "a7", 11)],
+        last: Some("a7".into()),
+        complete: true,
+    };
+    store.apply_archive_page(&page).unwrap();
+    assert!(
+        store.outbox().unwrap().is_empty(),
+        "it must not be sent twice"
+    );
+    let rows = store.messages_page("bob@localhost", None, 10).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].state, MessageState::Sent);
+    assert_eq!(rows[0].network_id.as_deref(), Some("c-7"));
+    // Its later acknowledgement from the gateway is harmless.
+    store.mark_sent("c-7", "c-7").unwrap();
+    assert_eq!(
+        store
+            .messages_page("bob@localhost", None, 10)
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn a_resync_makes_a_catch_up_due() {
+    let (_dir, store) = temp_store();
+    assert!(!store.catching_up().unwrap());
+    store.replace_contacts(&[], "c-3").unwrap();
+    assert!(store.catching_up().unwrap());
 }

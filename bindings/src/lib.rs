@@ -199,6 +199,18 @@ impl SplitlineClient {
             .map(MessageInfo::from)
     }
 
+    /// Marks the chat with `peer` viewed, here and, once the gateway can be
+    /// reached, for `peer` and on the user's other devices. True if it had
+    /// unread messages.
+    pub fn mark_chat_viewed(&self, peer: String) -> Result<bool, SplitlineError> {
+        self.with(|c| c.mark_chat_viewed(&peer))
+    }
+
+    /// Marks every chat viewed; returns the chats that had unread messages.
+    pub fn mark_all_viewed(&self) -> Result<Vec<String>, SplitlineError> {
+        self.with(|c| c.mark_all_viewed())
+    }
+
     /// A page of contacts, by name.
     pub fn contacts(&self, offset: u32, limit: u32) -> Result<Vec<ContactInfo>, SplitlineError> {
         self.with(|c| c.contacts(offset, limit))

@@ -7,7 +7,8 @@ const HELP: &str = "\
 commands:
   /contacts            list contacts with presence
   /chats               list chats, most recent first
-  /open ADDRESS        open the chat with ADDRESS and show its latest messages
+  /open ADDRESS        open the chat with ADDRESS, show its latest messages, mark it viewed
+  /read                mark every chat viewed
   /msg ADDRESS TEXT    send TEXT to ADDRESS
   TEXT                 send TEXT to the open chat
   /quit                stop";
@@ -49,7 +50,14 @@ impl Session {
             "/open" if !rest.is_empty() => {
                 self.open_chat = Some(rest.to_owned());
                 self.show_chat(client, rest);
+                if let Err(e) = client.mark_chat_viewed(rest) {
+                    println!("error: {e}");
+                }
             }
+            "/read" => match client.mark_all_viewed() {
+                Ok(chats) => println!("marked {} chat(s) viewed", chats.len()),
+                Err(e) => println!("error: {e}"),
+            },
             "/msg" => match rest.split_once(' ') {
                 Some((peer, text)) => send(client, peer, text),
                 None => println!("usage: /msg ADDRESS TEXT"),

@@ -183,6 +183,26 @@ impl Client {
         Ok(row)
     }
 
+    /// Marks the chat with `peer` viewed here, and on the user's other devices
+    /// and for `peer` once the gateway can be reached. True if it had unread messages.
+    pub fn mark_chat_viewed(&self, peer: &str) -> Result<bool, ClientError> {
+        let changed = self.store.mark_chat_viewed(peer.trim())?;
+        if changed {
+            self.outbox_changed.notify_one();
+        }
+        Ok(changed)
+    }
+
+    /// Marks every chat viewed (see [`Client::mark_chat_viewed`]); returns the
+    /// chats that had unread messages.
+    pub fn mark_all_viewed(&self) -> Result<Vec<String>, ClientError> {
+        let changed = self.store.mark_all_viewed()?;
+        if !changed.is_empty() {
+            self.outbox_changed.notify_one();
+        }
+        Ok(changed)
+    }
+
     /// A page of contacts, by name.
     pub fn contacts(&self, offset: u32, limit: u32) -> Result<Vec<Contact>, ClientError> {
         Ok(self.store.contacts_page(offset, limit)?)

@@ -6,7 +6,7 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use serde::{Serialize, de::DeserializeOwned};
 use splitline_protocol::{
-    ArchivePage, ArchiveQuery, ErrorBody, ErrorCode, EventsQuery, EventsResponse,
+    ArchivePage, ArchiveQuery, DisplayedRequest, ErrorBody, ErrorCode, EventsQuery, EventsResponse,
     SendMessageRequest, SendMessageResponse, SignInRequest, SignInResponse, Snapshot, paths,
 };
 
@@ -187,6 +187,22 @@ impl GatewayClient {
     ) -> Result<SendMessageResponse, ClientError> {
         self.call(Method::POST, paths::MESSAGES, Some(token), Some(request))
             .await
+    }
+
+    /// `POST /v1/displayed`.
+    pub async fn displayed(
+        &self,
+        token: &str,
+        request: &DisplayedRequest,
+    ) -> Result<(), ClientError> {
+        self.call::<_, serde::de::IgnoredAny>(
+            Method::POST,
+            paths::DISPLAYED,
+            Some(token),
+            Some(request),
+        )
+        .await
+        .map(drop)
     }
 
     /// `POST /v1/sign-off`.

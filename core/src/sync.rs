@@ -15,7 +15,10 @@
 
 use std::{sync::Arc, time::Duration};
 
-use splitline_protocol::{ArchivePage, ArchiveQuery, ErrorCode, SendMessageRequest, SignInRequest};
+use splitline_protocol::{
+    ArchivePage, ArchiveQuery, DisplayedMarker, DisplayedRequest, ErrorCode, MAX_MARKERS,
+    SendMessageRequest, SignInRequest,
+};
 use tokio::sync::{Notify, mpsc, watch};
 
 use crate::{
@@ -201,6 +204,7 @@ impl SyncEngine {
             return self.poll(&token, 0).await;
         }
         self.flush_outbox(&token).await?;
+        self.flush_markers(&token).await?;
         self.poll(&token, self.config.poll_wait_secs).await
     }
 
@@ -314,6 +318,33 @@ impl SyncEngine {
         let changes = blocking(&self.store, move |s| s.apply_archive_page(&page)).await?;
         if !changes.is_empty() {
             let _ = self.updates.send(SyncUpdate::Changed(changes));
+        }
+        Ok(())
+    }
+
+    /// Tells the network how far the user has read, in one request per
+    /// [`MAX_MARKERS`] chats; markers the gateway refuses for good are dropped.
+    async fn flush_markers(&mut self, token: &str) -> Result<(), Setback> {
+        let pending = blocking(&self.store, |s| s.pending_markers()).await?;
+        for chunk in pending.chunks(MAX_MARKERS) {
+            let request = DisplayedRequest {
+                markers: chunk
+                    .iter()
+                    .map(|m| DisplayedMarker {
+                        peer: m.peer.clone(),
+                        network_id: m.network_id.clone(),
+                    })
+                    .collect(),
+            };
+            match self.client().displayed(token, &request).await {
+                Ok(()) => {}
+                Err(error) if error.code() == Some(ErrorCode::InvalidRequest) => {
+                    tracing::warn!(%error, "the gateway refused read markers for good");
+                }
+                Err(error) => return Err(self.setback(error)),
+            }
+            let sent = chunk.to_vec();
+            blocking(&self.store, move |s| s.markers_sent(&sent)).await?;
         }
         Ok(())
     }

@@ -11,9 +11,10 @@ use axum::{
     routing::{delete, get, post, put},
 };
 use splitline_protocol::{
-    AddContactRequest, ArchivePage, ArchiveQuery, Availability, ErrorCode, EventsQuery,
-    EventsResponse, MAX_ARCHIVE_PAGE, SendMessageRequest, SendMessageResponse, SessionEndReason,
-    SetPresenceRequest, SignInRequest, SignInResponse, Snapshot, paths,
+    AddContactRequest, ArchivePage, ArchiveQuery, Availability, DisplayedRequest, ErrorCode,
+    EventsQuery, EventsResponse, MAX_ARCHIVE_PAGE, MAX_MARKERS, SendMessageRequest,
+    SendMessageResponse, SessionEndReason, SetPresenceRequest, SignInRequest, SignInResponse,
+    Snapshot, paths,
 };
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 
@@ -41,6 +42,7 @@ pub fn router(registry: Arc<Registry>, max_body_bytes: usize) -> Router {
         .route(paths::CONTACT_ACCEPT, post(accept_contact))
         .route(paths::CONTACT_REFUSE, post(refuse_contact))
         .route(paths::PRESENCE, put(set_presence))
+        .route(paths::DISPLAYED, post(displayed))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(
@@ -124,7 +126,7 @@ async fn archive(
         )));
     }
     if let Some(after) = &query.after {
-        validate::text("after", after, validate::MAX_ARCHIVE_ID_CHARS, false)?;
+        validate::text("after", after, validate::MAX_ID_CHARS, false)?;
     }
     Ok(Json(
         session
@@ -235,6 +237,30 @@ async fn set_presence(
             status: request.status,
             reply,
         })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn displayed(
+    Authed(session): Authed,
+    ApiJson(request): ApiJson<DisplayedRequest>,
+) -> Result<StatusCode, ApiError> {
+    if !(1..=MAX_MARKERS).contains(&request.markers.len()) {
+        return Err(ApiError::invalid(format!(
+            "markers must hold 1 to {MAX_MARKERS} entries"
+        )));
+    }
+    let markers = request
+        .markers
+        .into_iter()
+        .map(|m| {
+            let peer = validate::bare_jid("peer", &m.peer)?;
+            validate::text("network_id", &m.network_id, validate::MAX_ID_CHARS, false)?;
+            Ok((peer, m.network_id))
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    session
+        .command(|reply| Command::Displayed { markers, reply })
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

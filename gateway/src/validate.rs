@@ -10,8 +10,8 @@ pub const MAX_BODY_CHARS: usize = 10_000;
 pub const MAX_STATUS_CHARS: usize = 1_024;
 /// Longest contact name, in characters.
 pub const MAX_NAME_CHARS: usize = 256;
-/// Longest archive id, in characters.
-pub const MAX_ARCHIVE_ID_CHARS: usize = 256;
+/// Longest network or archive id of a message, in characters.
+pub const MAX_ID_CHARS: usize = 256;
 
 /// A bare address `user@domain`, normalised.
 pub fn bare_jid(field: &str, value: &str) -> Result<BareJid, ApiError> {

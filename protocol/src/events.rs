@@ -75,6 +75,17 @@ pub enum Event {
         /// The message.
         message: ChatMessage,
     },
+    /// A chat was read up to a message (XEP-0333 displayed marker).
+    Displayed {
+        /// The other party of the chat.
+        peer: String,
+        /// With `by_user` true: the newest message from `peer` the user has
+        /// seen on another device. Otherwise: the newest of the user's own
+        /// messages that `peer` has seen.
+        network_id: String,
+        /// True when the user read it (on another device), false when `peer` did.
+        by_user: bool,
+    },
     /// The session is over; the token no longer works. Sign in again.
     SessionEnded {
         /// Why.

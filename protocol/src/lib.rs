@@ -13,6 +13,7 @@ pub mod events;
 pub mod messages;
 pub mod paths;
 pub mod presence;
+pub mod read_state;
 pub mod session;
 
 pub use archive::{
@@ -23,4 +24,5 @@ pub use error::{ErrorBody, ErrorCode};
 pub use events::{Event, EventEnvelope, EventsQuery, EventsResponse, SessionEndReason};
 pub use messages::{ChatMessage, SendMessageRequest, SendMessageResponse};
 pub use presence::{Availability, ContactPresence, SetPresenceRequest};
+pub use read_state::{DisplayedMarker, DisplayedRequest, MAX_MARKERS};
 pub use session::{SignInRequest, SignInResponse, Snapshot};

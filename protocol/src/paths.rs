@@ -16,6 +16,8 @@ pub const SNAPSHOT: &str = "/v1/snapshot";
 pub const ARCHIVE: &str = "/v1/archive";
 /// `POST`: send a 1:1 message ([`crate::SendMessageRequest`]).
 pub const MESSAGES: &str = "/v1/messages";
+/// `POST`: mark chats as read up to a message ([`crate::DisplayedRequest`]).
+pub const DISPLAYED: &str = "/v1/displayed";
 /// `POST`: add a contact ([`crate::AddContactRequest`]).
 pub const CONTACTS: &str = "/v1/contacts";
 /// `DELETE`: remove the contact named in the path.

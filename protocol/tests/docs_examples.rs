@@ -58,6 +58,7 @@ fn every_example_matches_its_type() {
             "SendMessageResponse" => round_trip::<SendMessageResponse>(name, value),
             "AddContactRequest" => round_trip::<AddContactRequest>(name, value),
             "SetPresenceRequest" => round_trip::<SetPresenceRequest>(name, value),
+            "DisplayedRequest" => round_trip::<DisplayedRequest>(name, value),
             "ErrorBody" => round_trip::<ErrorBody>(name, value),
             other => panic!("example of unknown type {other}"),
         }
@@ -76,6 +77,7 @@ fn every_example_matches_its_type() {
         "SendMessageResponse",
         "AddContactRequest",
         "SetPresenceRequest",
+        "DisplayedRequest",
         "ErrorBody",
     ];
     for name in wanted {
@@ -101,6 +103,7 @@ fn every_event_type_has_an_example() {
         "presence_changed",
         "message_received",
         "message_sent_elsewhere",
+        "displayed",
         "session_ended",
     ] {
         assert!(
@@ -152,6 +155,7 @@ fn every_path_is_documented() {
         paths::CONTACT_ACCEPT,
         paths::CONTACT_REFUSE,
         paths::PRESENCE,
+        paths::DISPLAYED,
     ] {
         assert!(
             text.contains(&format!("{path}`")) || text.contains(&format!("{path}?")),

@@ -9,6 +9,7 @@ use tokio_xmpp::{
     Stanza,
     connect::{DnsConfig, TcpServerConnector},
     jid::{BareJid, FullJid, Jid},
+    minidom::Element,
     parsers::{
         iq::Iq,
         message::{Id, Lang, Message},
@@ -80,6 +81,17 @@ impl Desktop {
         self.outgoing.send(message.into()).await.unwrap();
     }
 
+    /// Sends a displayed marker (XEP-0333): this login has seen the chat with
+    /// `to` up to its message `id`.
+    pub async fn send_displayed(&self, to: &str, id: &str) {
+        let message = Message::chat(Some(Jid::from(BareJid::new(to).unwrap()))).with_payload(
+            tokio_xmpp::parsers::displayed_markers::Displayed {
+                id: Id(id.to_owned()),
+            },
+        );
+        self.outgoing.send(message.into()).await.unwrap();
+    }
+
     /// Sends any stanza.
     pub async fn send(&self, stanza: Stanza) {
         self.outgoing.send(stanza).await.unwrap();
@@ -113,6 +125,21 @@ impl Desktop {
         }
         out
     }
+}
+
+/// The id in the displayed marker a message carries, directly or inside a
+/// carbon, with the bare address of the chat's other party as the carbon or
+/// message names it (`to` of the marked message).
+pub fn displayed_marker(message: &Message) -> Option<(String, String)> {
+    fn find(element: &Element, to: Option<&str>) -> Option<(String, String)> {
+        let to = element.attr("to").or(to);
+        if element.is("displayed", "urn:xmpp:chat-markers:0") {
+            let peer = to.map(|t| t.split('/').next().unwrap_or(t).to_owned())?;
+            return Some((peer, element.attr("id")?.to_owned()));
+        }
+        element.children().find_map(|child| find(child, to))
+    }
+    find(&Element::from(message.clone()), None)
 }
 
 /// The text of a message.

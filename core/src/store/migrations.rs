@@ -10,6 +10,7 @@ use super::StoreError;
 pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/001_initial.sql"),
     include_str!("../../migrations/002_archive.sql"),
+    include_str!("../../migrations/003_read_state.sql"),
 ];
 
 /// The schema version this build writes.

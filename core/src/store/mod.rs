@@ -6,6 +6,7 @@
 //! The API is blocking: async callers run it on a blocking thread.
 
 mod migrations;
+mod read_state;
 mod records;
 mod sync_apply;
 
@@ -17,6 +18,7 @@ use std::{
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 pub use migrations::CURRENT_VERSION;
+pub use read_state::PendingMarker;
 pub use records::{Chat, MessageRow, MessageState, OutboxItem};
 pub use sync_apply::Changes;
 

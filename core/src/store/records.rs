@@ -5,7 +5,8 @@ use splitline_protocol::{Availability, Contact, ContactPresence, Subscription};
 
 use super::{Store, StoreError};
 
-/// Where an outgoing message is; incoming messages are `Delivered`.
+/// Where a message is. Outgoing: queued, sent, displayed (the recipient saw
+/// it) or failed. Incoming: delivered, then displayed once the user saw it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MessageState {
     /// Composed, waiting in the outbox.

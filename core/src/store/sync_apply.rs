@@ -12,6 +12,7 @@ use super::{
     MessageState, Store, StoreError,
     keys::{ARCHIVE_CURSOR, CATCH_UP, CURSOR},
     put_sync_value,
+    read_state::apply_displayed,
     records::{availability_str, chat_id, upsert_contact},
 };
 
@@ -158,6 +159,15 @@ fn apply(tx: &Transaction<'_>, event: &Event, changes: &mut Changes) -> Result<(
         }
         Event::MessageSentElsewhere { message } => {
             store_message(tx, message, &message.to, true, changes)?
+        }
+        Event::Displayed {
+            peer,
+            network_id,
+            by_user,
+        } => {
+            if apply_displayed(tx, peer, network_id, *by_user)? {
+                changes.touched(peer);
+            }
         }
         Event::SessionEnded { reason } => changes.session_ended = Some(*reason),
     }

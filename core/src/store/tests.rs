@@ -445,3 +445,119 @@ fn a_resync_makes_a_catch_up_due() {
     store.replace_contacts(&[], "c-3").unwrap();
     assert!(store.catching_up().unwrap());
 }
+
+fn unread(store: &Store, peer: &str) -> u32 {
+    store
+        .chats_page(0, 50)
+        .unwrap()
+        .into_iter()
+        .find(|c| c.peer == peer)
+        .map_or(0, |c| c.unread)
+}
+
+#[test]
+fn mark_all_viewed_clears_unread_and_queues_one_marker_per_chat() {
+    let (_dir, store) = temp_store();
+    let events = batch(vec![
+        received("bob@localhost", "n1", "one", 1),
+        received("bob@localhost", "n2", "two", 2),
+        received("carol@localhost", "c1", "hey", 3),
+    ]);
+    store.apply_events(&events, "c-1").unwrap();
+    assert_eq!(unread(&store, "bob@localhost"), 2);
+    let mut changed = store.mark_all_viewed().unwrap();
+    changed.sort();
+    assert_eq!(changed, vec!["bob@localhost", "carol@localhost"]);
+    assert_eq!(unread(&store, "bob@localhost"), 0);
+    assert_eq!(unread(&store, "carol@localhost"), 0);
+    let markers = store.pending_markers().unwrap();
+    assert_eq!(
+        markers,
+        vec![
+            PendingMarker {
+                peer: "bob@localhost".into(),
+                network_id: "n2".into()
+            },
+            PendingMarker {
+                peer: "carol@localhost".into(),
+                network_id: "c1".into()
+            },
+        ]
+    );
+    // Nothing new to mark: no new marker.
+    assert!(store.mark_all_viewed().unwrap().is_empty());
+    // A newer marker queued while the older one was on its way stays.
+    store
+        .apply_events(
+            &batch(vec![received("bob@localhost", "n3", "three", 4)]),
+            "c-2",
+        )
+        .unwrap();
+    assert!(store.mark_chat_viewed("bob@localhost").unwrap());
+    store.markers_sent(&markers).unwrap();
+    assert_eq!(
+        store.pending_markers().unwrap(),
+        vec![PendingMarker {
+            peer: "bob@localhost".into(),
+            network_id: "n3".into()
+        }]
+    );
+}
+
+#[test]
+fn markers_from_other_devices_and_contacts_update_read_state() {
+    let (_dir, store) = temp_store();
+    let events = batch(vec![
+        received("bob@localhost", "n1", "one", 1),
+        received("bob@localhost", "n2", "two", 2),
+        received("bob@localhost", "n3", "three", 3),
+    ]);
+    store.apply_events(&events, "c-1").unwrap();
+    let read_elsewhere = Event::Displayed {
+        peer: "bob@localhost".into(),
+        network_id: "n2".into(),
+        by_user: true,
+    };
+    let changes = store
+        .apply_events(&batch(vec![read_elsewhere]), "c-2")
+        .unwrap();
+    assert_eq!(changes.chats, vec!["bob@localhost".to_owned()]);
+    assert_eq!(unread(&store, "bob@localhost"), 1, "n3 is still unread");
+    let states: Vec<MessageState> = store
+        .messages_page("bob@localhost", None, 10)
+        .unwrap()
+        .into_iter()
+        .map(|m| m.state)
+        .collect();
+    assert_eq!(
+        states,
+        vec![
+            MessageState::Displayed,
+            MessageState::Displayed,
+            MessageState::Delivered
+        ]
+    );
+
+    store
+        .queue_message("bob@localhost", "c-9", "mine", "me@localhost", 5)
+        .unwrap();
+    store.mark_sent("c-9", "c-9").unwrap();
+    let seen_by_bob = Event::Displayed {
+        peer: "bob@localhost".into(),
+        network_id: "c-9".into(),
+        by_user: false,
+    };
+    store
+        .apply_events(&batch(vec![seen_by_bob]), "c-3")
+        .unwrap();
+    let mine = store.messages_page("bob@localhost", None, 10).unwrap();
+    assert_eq!(mine.last().unwrap().state, MessageState::Displayed);
+    // A marker for a message this device never had changes nothing.
+    let unknown = Event::Displayed {
+        peer: "bob@localhost".into(),
+        network_id: "nope".into(),
+        by_user: true,
+    };
+    let changes = store.apply_events(&batch(vec![unknown]), "c-4").unwrap();
+    assert!(changes.is_empty());
+}

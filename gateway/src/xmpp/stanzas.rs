@@ -9,6 +9,7 @@ use tokio_xmpp::{
     parsers::{
         carbons,
         delay::Delay,
+        displayed_markers::{Displayed, Markable},
         iq::Iq,
         mam,
         message::{Id, Lang, Message, MessageType},
@@ -103,6 +104,9 @@ fn classify_message(mut message: Message, own: &BareJid, now_ms: i64) -> Inbound
             return archive_result(result, own, now_ms);
         }
         if let Ok(Some(sent)) = message.extract_payload::<carbons::Sent>() {
+            if let Some(event) = displayed(&sent.forwarded.message, true) {
+                return Inbound::Event(event);
+            }
             return chat(
                 sent.forwarded.message,
                 sent.forwarded.delay.as_ref(),
@@ -114,6 +118,9 @@ fn classify_message(mut message: Message, own: &BareJid, now_ms: i64) -> Inbound
             });
         }
         if let Ok(Some(received)) = message.extract_payload::<carbons::Received>() {
+            if let Some(event) = displayed(&received.forwarded.message, false) {
+                return Inbound::Event(event);
+            }
             return chat(
                 received.forwarded.message,
                 received.forwarded.delay.as_ref(),
@@ -125,8 +132,31 @@ fn classify_message(mut message: Message, own: &BareJid, now_ms: i64) -> Inbound
             });
         }
     }
+    if let Some(event) = displayed(&message, false) {
+        return Inbound::Event(event);
+    }
     chat(message, None, own, now_ms).map_or(Inbound::Ignored, |m| {
         Inbound::Event(Event::MessageReceived { message: m })
+    })
+}
+
+/// A bodiless 1:1 message carrying a displayed marker: read by the user on
+/// another device (`by_user`, a sent carbon) or by the other party.
+fn displayed(message: &Message, by_user: bool) -> Option<Event> {
+    if !matches!(message.type_, MessageType::Chat | MessageType::Normal)
+        || !message.bodies.is_empty()
+    {
+        return None;
+    }
+    let marker = message
+        .payloads
+        .iter()
+        .find_map(|p| Displayed::try_from(p.clone()).ok())?;
+    let peer = if by_user { &message.to } else { &message.from };
+    Some(Event::Displayed {
+        peer: peer.as_ref()?.to_bare().to_string(),
+        network_id: marker.id.0,
+        by_user,
     })
 }
 
@@ -246,12 +276,22 @@ fn availability(show: Option<&Show>) -> Availability {
     }
 }
 
-/// A chat message whose stanza id and origin id are the client's id.
+/// A chat message whose stanza id and origin id are the client's id; it asks
+/// for displayed markers (XEP-0333).
 pub fn chat_message(to: BareJid, body: &str, id: &str) -> Message {
     let mut message =
         Message::chat(Some(Jid::from(to))).with_body(Lang::default(), body.to_owned());
     message.id = Some(Id(id.to_owned()));
-    message.with_payload(OriginId { id: id.to_owned() })
+    message
+        .with_payload(OriginId { id: id.to_owned() })
+        .with_payload(Markable)
+}
+
+/// A displayed marker: the user has seen the chat with `to` up to its message `id`.
+pub fn displayed_marker(to: BareJid, id: &str) -> Message {
+    Message::chat(Some(Jid::from(to))).with_payload(Displayed {
+        id: Id(id.to_owned()),
+    })
 }
 
 /// One's own presence to broadcast.
@@ -506,6 +546,46 @@ mod tests {
             Inbound::Ignored,
             "a stranger cannot inject archive results"
         );
+    }
+
+    #[test]
+    fn displayed_markers_say_who_read_which_chat() {
+        let direct = parse(
+            "<message xmlns='jabber:client' type='chat' from='bob@localhost/d' to='alice@localhost/phone'>\
+             <displayed xmlns='urn:xmpp:chat-markers:0' id='p-1'/></message>",
+        );
+        assert_eq!(
+            classify(direct, &alice(), 0),
+            Inbound::Event(Event::Displayed {
+                peer: "bob@localhost".into(),
+                network_id: "p-1".into(),
+                by_user: false
+            })
+        );
+        let carbon = |from: &str| {
+            parse(&format!(
+                "<message xmlns='jabber:client' from='{from}' to='alice@localhost/phone'>\
+                 <sent xmlns='urn:xmpp:carbons:2'><forwarded xmlns='urn:xmpp:forward:0'>\
+                 <message xmlns='jabber:client' type='chat' from='alice@localhost/desk' to='bob@localhost'>\
+                 <displayed xmlns='urn:xmpp:chat-markers:0' id='b-9'/></message>\
+                 </forwarded></sent></message>"
+            ))
+        };
+        assert_eq!(
+            classify(carbon("alice@localhost"), &alice(), 0),
+            Inbound::Event(Event::Displayed {
+                peer: "bob@localhost".into(),
+                network_id: "b-9".into(),
+                by_user: true
+            })
+        );
+        assert_eq!(
+            classify(carbon("eve@localhost/x"), &alice(), 0),
+            Inbound::Ignored
+        );
+        let outgoing = displayed_marker(BareJid::new("bob@localhost").unwrap(), "b-9");
+        let element = Element::from(outgoing);
+        assert!(element.has_child("displayed", "urn:xmpp:chat-markers:0"));
     }
 
     #[test]

@@ -133,6 +133,13 @@ pub enum Command {
         /// The page.
         reply: Reply<ArchivePage>,
     },
+    /// Send displayed markers: each chat read up to a message.
+    Displayed {
+        /// The chat's other party and the network id of its newest message seen.
+        markers: Vec<(BareJid, String)>,
+        /// Done once every marker is queued.
+        reply: Reply<()>,
+    },
     /// The contact list and own presence with the matching cursor.
     Snapshot {
         /// The snapshot.
@@ -568,6 +575,18 @@ impl Worker {
                 let payload = stanzas::archive_query(&query_id, after, max);
                 self.send_iq_with_id(query_id, IqKind::Set, payload, purpose)
                     .await;
+            }
+            Command::Displayed { markers, reply } => {
+                let mut result = Ok(());
+                for (peer, network_id) in markers {
+                    result = self
+                        .send(stanzas::displayed_marker(peer, &network_id).into())
+                        .await;
+                    if result.is_err() {
+                        break;
+                    }
+                }
+                let _ = reply.send(result);
             }
             Command::Snapshot { reply } => {
                 let _ = reply.send(Ok(Snapshot {

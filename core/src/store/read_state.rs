@@ -1,0 +1,154 @@
+//! Read state: marking chats viewed, the markers waiting to go to the network,
+//! and markers from the user's other devices and contacts.
+
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::{Store, StoreError};
+
+/// A chat read up to a message, waiting to be told to the network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingMarker {
+    /// The chat's other party.
+    pub peer: String,
+    /// The network id of the newest message from `peer` the user has seen.
+    pub network_id: String,
+}
+
+impl Store {
+    /// Marks the chat with `peer` viewed: no unread messages, and a marker for
+    /// its newest incoming message waits for the network. True if it had unread messages.
+    pub fn mark_chat_viewed(&self, peer: &str) -> Result<bool, StoreError> {
+        self.write(|tx| {
+            let chat: Option<i64> = tx
+                .query_row("SELECT id FROM chats WHERE peer = ?1", [peer], |r| r.get(0))
+                .optional()?;
+            match chat {
+                Some(chat) => mark_viewed(tx, chat, peer),
+                None => Ok(false),
+            }
+        })
+    }
+
+    /// Marks every chat viewed, in one transaction. Returns the chats that had
+    /// unread messages.
+    pub fn mark_all_viewed(&self) -> Result<Vec<String>, StoreError> {
+        self.write(|tx| {
+            let unread: Vec<(i64, String)> = {
+                let mut statement = tx.prepare("SELECT id, peer FROM chats WHERE unread > 0")?;
+                let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                rows.collect::<Result<_, _>>()?
+            };
+            let mut changed = Vec::new();
+            for (chat, peer) in unread {
+                if mark_viewed(tx, chat, &peer)? {
+                    changed.push(peer);
+                }
+            }
+            Ok(changed)
+        })
+    }
+
+    /// The markers waiting for the network.
+    pub fn pending_markers(&self) -> Result<Vec<PendingMarker>, StoreError> {
+        self.read(|c| {
+            let mut statement =
+                c.prepare_cached("SELECT peer, network_id FROM pending_markers ORDER BY peer")?;
+            let rows = statement.query_map([], |r| {
+                Ok(PendingMarker {
+                    peer: r.get(0)?,
+                    network_id: r.get(1)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// The network took these markers. A newer marker queued meanwhile for
+    /// the same chat stays.
+    pub fn markers_sent(&self, markers: &[PendingMarker]) -> Result<(), StoreError> {
+        self.write(|tx| {
+            for marker in markers {
+                tx.execute(
+                    "DELETE FROM pending_markers WHERE peer = ?1 AND network_id = ?2",
+                    params![marker.peer, marker.network_id],
+                )?;
+            }
+            Ok(())
+        })
+    }
+}
+
+fn mark_viewed(tx: &Transaction<'_>, chat: i64, peer: &str) -> Result<bool, StoreError> {
+    let newest: Option<String> = tx
+        .query_row(
+            "SELECT network_id FROM messages
+             WHERE chat_id = ?1 AND outgoing = 0 AND network_id IS NOT NULL
+             ORDER BY timestamp_ms DESC, id DESC LIMIT 1",
+            [chat],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let seen = tx.execute(
+        "UPDATE messages SET state = 'displayed'
+         WHERE chat_id = ?1 AND outgoing = 0 AND state = 'delivered'",
+        [chat],
+    )?;
+    tx.execute("UPDATE chats SET unread = 0 WHERE id = ?1", [chat])?;
+    if seen == 0 {
+        return Ok(false);
+    }
+    if let Some(network_id) = newest {
+        tx.execute(
+            "INSERT INTO pending_markers (peer, network_id) VALUES (?1, ?2)
+             ON CONFLICT (peer) DO UPDATE SET network_id = excluded.network_id",
+            params![peer, network_id],
+        )?;
+    }
+    Ok(true)
+}
+
+/// Applies a displayed marker from the network. `by_user`: the user read the
+/// chat on another device up to `peer`'s message `network_id`; otherwise
+/// `peer` has seen the user's messages up to `network_id`. Every earlier
+/// message of the chat counts as seen too. Returns whether anything changed;
+/// a marker for a message not (yet) stored changes nothing.
+pub(super) fn apply_displayed(
+    tx: &Transaction<'_>,
+    peer: &str,
+    network_id: &str,
+    by_user: bool,
+) -> Result<bool, StoreError> {
+    let found: Option<(i64, i64, i64)> = tx
+        .query_row(
+            "SELECT m.chat_id, m.timestamp_ms, m.id FROM messages m JOIN chats c ON c.id = m.chat_id
+             WHERE c.peer = ?1 AND m.outgoing = ?2 AND (m.network_id = ?3 OR m.client_id = ?3)",
+            params![peer, !by_user, network_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let Some((chat, timestamp_ms, id)) = found else {
+        return Ok(false);
+    };
+    let (outgoing, from_states) = if by_user {
+        (false, "('delivered')")
+    } else {
+        (true, "('sent', 'delivered')")
+    };
+    let changed = tx.execute(
+        &format!(
+            "UPDATE messages SET state = 'displayed'
+             WHERE chat_id = ?1 AND outgoing = ?2 AND state IN {from_states}
+               AND (timestamp_ms < ?3 OR (timestamp_ms = ?3 AND id <= ?4))"
+        ),
+        params![chat, outgoing, timestamp_ms, id],
+    )?;
+    if by_user && changed > 0 {
+        tx.execute(
+            "UPDATE chats SET unread = (SELECT count(*) FROM messages
+                 WHERE chat_id = ?1 AND outgoing = 0 AND state = 'delivered')
+             WHERE id = ?1",
+            [chat],
+        )?;
+    }
+    Ok(changed > 0)
+}

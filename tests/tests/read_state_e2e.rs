@@ -1,0 +1,118 @@
+//! End-to-end: read state (XEP-0333 displayed markers) between the phone's
+//! core, the user's desktop login and contacts, over the real gateway and
+//! Prosody.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::time::Duration;
+
+use splitline_core::{client::Client, store::MessageState, sync::SyncConfig};
+use splitline_e2e::{
+    desktop::{Desktop, displayed_marker},
+    gateway::{self, Options},
+    prosody::Prosody,
+    world::PASSWORD,
+};
+
+fn unread(client: &Client, peer: &str) -> u32 {
+    client
+        .chats(0, 50)
+        .unwrap()
+        .into_iter()
+        .find(|c| c.peer == peer)
+        .map_or(0, |c| c.unread)
+}
+
+async fn eventually(what: &str, done: impl Fn() -> bool) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while !done() {
+        assert!(tokio::time::Instant::now() < deadline, "never: {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits for a displayed marker naming `peer` and `id` at `desktop`.
+async fn expect_marker(desktop: &mut Desktop, peer: &str, id: &str) {
+    let want = Some((peer.to_owned(), id.to_owned()));
+    desktop
+        .expect_message(&format!("a displayed marker for {peer} up to {id}"), |m| {
+            displayed_marker(m) == want
+        })
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn read_state_travels_between_the_phone_the_desktop_and_contacts() {
+    let prosody =
+        Prosody::start(&[("alice", PASSWORD), ("bob", PASSWORD), ("carol", PASSWORD)]).await;
+    let mut bob = Desktop::connect("bob@localhost/desk", PASSWORD, prosody.port).await;
+    let mut carol = Desktop::connect("carol@localhost/desk", PASSWORD, prosody.port).await;
+    let mut alice_desk = Desktop::connect("alice@localhost/desk", PASSWORD, prosody.port).await;
+    let gateway = gateway::start(prosody.port, Options::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = SyncConfig {
+        endpoints: vec![gateway::base_url(&gateway)],
+        extra_root_pem: None,
+        jid: "alice@localhost".into(),
+        password: PASSWORD.into(),
+        device_id: "alice-phone".into(),
+        build_id: "e2e".into(),
+        backoff_cap: Duration::from_millis(500),
+        poll_wait_secs: 5,
+    };
+    let alice = Client::start(dir.path().join("alice.db"), config).unwrap();
+    alice
+        .wait_until_online(Duration::from_secs(20))
+        .await
+        .unwrap();
+
+    // Mark all viewed on the phone: each contact and the desktop hear it.
+    bob.send_chat("alice@localhost", "b-1", "one").await;
+    bob.send_chat("alice@localhost", "b-2", "two").await;
+    carol.send_chat("alice@localhost", "c-1", "hi").await;
+    eventually("three unread", || {
+        unread(&alice, "bob@localhost") == 2 && unread(&alice, "carol@localhost") == 1
+    })
+    .await;
+    let mut marked = alice.mark_all_viewed().unwrap();
+    marked.sort();
+    assert_eq!(marked, ["bob@localhost", "carol@localhost"]);
+    assert_eq!(unread(&alice, "bob@localhost"), 0);
+    expect_marker(&mut bob, "bob@localhost", "b-2").await;
+    expect_marker(&mut carol, "carol@localhost", "c-1").await;
+    expect_marker(&mut alice_desk, "bob@localhost", "b-2").await;
+    expect_marker(&mut alice_desk, "carol@localhost", "c-1").await;
+
+    // Read on the desktop: the phone's chat is read too.
+    bob.send_chat("alice@localhost", "b-3", "three").await;
+    eventually("bob's third message unread", || {
+        unread(&alice, "bob@localhost") == 1
+    })
+    .await;
+    alice_desk.send_displayed("bob@localhost", "b-3").await;
+    eventually("read on the desktop shows as read on the phone", || {
+        unread(&alice, "bob@localhost") == 0
+    })
+    .await;
+    let newest = alice.messages("bob@localhost", None, 1).unwrap();
+    assert_eq!(newest[0].state, MessageState::Displayed);
+
+    // Bob reads what the phone sent.
+    let mine = alice.send_message("bob@localhost", "did you see?").unwrap();
+    let id = mine.client_id.clone().unwrap();
+    let state = |client: &Client| {
+        client
+            .messages("bob@localhost", None, 10)
+            .unwrap()
+            .into_iter()
+            .find(|m| m.client_id.as_deref() == Some(id.as_str()))
+            .map(|m| m.state)
+    };
+    eventually("sent", || state(&alice) == Some(MessageState::Sent)).await;
+    bob.send_displayed("alice@localhost", &id).await;
+    eventually("seen by bob", || {
+        state(&alice) == Some(MessageState::Displayed)
+    })
+    .await;
+    alice.stop().await.unwrap();
+    gateway.shutdown().await;
+}

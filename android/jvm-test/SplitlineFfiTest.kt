@@ -97,6 +97,10 @@ fun main(args: Array<String>) {
         waitFor(30) { chatWithBob(client).any { !it.outgoing && it.body == "hello from bob" } },
     )
 
+    check("bob's message counts as unread", client.chats(0u, 10u).any { it.peer == "bob@localhost" && it.unread > 0u })
+    check("markAllViewed names the chat it read", client.markAllViewed() == listOf("bob@localhost"))
+    check("after markAllViewed nothing is unread", client.chats(0u, 10u).all { it.unread == 0u })
+
     val sent = client.sendMessage("bob@localhost", "hello from kotlin")
     check("a sent message shows at once as queued", sent.status == MessageStatus.QUEUED && sent.outgoing)
     check(

@@ -211,6 +211,12 @@ impl SplitlineClient {
         self.with(|c| c.mark_all_viewed())
     }
 
+    /// Closes the chat with `peer` on every device of the user until a newer
+    /// message arrives in it. False if there is no such chat.
+    pub fn close_chat(&self, peer: String) -> Result<bool, SplitlineError> {
+        self.with(|c| c.close_chat(&peer))
+    }
+
     /// A page of contacts, by name.
     pub fn contacts(&self, offset: u32, limit: u32) -> Result<Vec<ContactInfo>, SplitlineError> {
         self.with(|c| c.contacts(offset, limit))

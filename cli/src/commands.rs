@@ -9,6 +9,7 @@ commands:
   /chats               list chats, most recent first
   /open ADDRESS        open the chat with ADDRESS, show its latest messages, mark it viewed
   /read                mark every chat viewed
+  /close ADDRESS       close the chat with ADDRESS everywhere until a new message arrives
   /msg ADDRESS TEXT    send TEXT to ADDRESS
   TEXT                 send TEXT to the open chat
   /quit                stop";
@@ -54,6 +55,11 @@ impl Session {
                     println!("error: {e}");
                 }
             }
+            "/close" if !rest.is_empty() => match client.close_chat(rest) {
+                Ok(true) => println!("closed the chat with {rest}"),
+                Ok(false) => println!("no chat with {rest}"),
+                Err(e) => println!("error: {e}"),
+            },
             "/read" => match client.mark_all_viewed() {
                 Ok(chats) => println!("marked {} chat(s) viewed", chats.len()),
                 Err(e) => println!("error: {e}"),

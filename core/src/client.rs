@@ -203,6 +203,16 @@ impl Client {
         Ok(changed)
     }
 
+    /// Closes the chat with `peer` on every device of the user until a newer
+    /// message arrives in it. False if there is no such chat.
+    pub fn close_chat(&self, peer: &str) -> Result<bool, ClientError> {
+        let closed = self.store.close_chat(peer.trim())?;
+        if closed {
+            self.outbox_changed.notify_one();
+        }
+        Ok(closed)
+    }
+
     /// A page of contacts, by name.
     pub fn contacts(&self, offset: u32, limit: u32) -> Result<Vec<Contact>, ClientError> {
         Ok(self.store.contacts_page(offset, limit)?)

@@ -6,8 +6,9 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use serde::{Serialize, de::DeserializeOwned};
 use splitline_protocol::{
-    ArchivePage, ArchiveQuery, DisplayedRequest, ErrorBody, ErrorCode, EventsQuery, EventsResponse,
-    SendMessageRequest, SendMessageResponse, SignInRequest, SignInResponse, Snapshot, paths,
+    ArchivePage, ArchiveQuery, ClosedChat, ClosedChats, DisplayedRequest, ErrorBody, ErrorCode,
+    EventsQuery, EventsResponse, SendMessageRequest, SendMessageResponse, SignInRequest,
+    SignInResponse, Snapshot, paths,
 };
 
 /// A request did not succeed.
@@ -200,6 +201,24 @@ impl GatewayClient {
             paths::DISPLAYED,
             Some(token),
             Some(request),
+        )
+        .await
+        .map(drop)
+    }
+
+    /// `GET /v1/closed-chats`.
+    pub async fn closed_chats(&self, token: &str) -> Result<ClosedChats, ClientError> {
+        self.call::<(), _>(Method::GET, paths::CLOSED_CHATS, Some(token), None)
+            .await
+    }
+
+    /// `POST /v1/closed-chats`.
+    pub async fn close_chat(&self, token: &str, chat: &ClosedChat) -> Result<(), ClientError> {
+        self.call::<_, serde::de::IgnoredAny>(
+            Method::POST,
+            paths::CLOSED_CHATS,
+            Some(token),
+            Some(chat),
         )
         .await
         .map(drop)

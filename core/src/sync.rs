@@ -102,6 +102,8 @@ pub struct SyncEngine {
     clients: Vec<GatewayClient>,
     current: usize,
     token: Option<String>,
+    /// Whether the closed chats were read since the last sign-in.
+    closed_chats_read: bool,
     updates: mpsc::UnboundedSender<SyncUpdate>,
     outbox_changed: Arc<Notify>,
 }
@@ -141,6 +143,7 @@ impl SyncEngine {
             clients,
             current: 0,
             token: None,
+            closed_chats_read: false,
             updates,
             outbox_changed,
         })
@@ -199,12 +202,16 @@ impl SyncEngine {
     /// for events.
     async fn step(&mut self) -> Result<(), Setback> {
         let token = self.session().await?;
+        if !self.closed_chats_read {
+            self.read_closed_chats(&token).await?;
+        }
         if blocking(&self.store, |s| s.catching_up()).await? {
             self.catch_up_page(&token).await?;
             return self.poll(&token, 0).await;
         }
         self.flush_outbox(&token).await?;
         self.flush_markers(&token).await?;
+        self.flush_closes(&token).await?;
         self.poll(&token, self.config.poll_wait_secs).await
     }
 
@@ -236,6 +243,7 @@ impl SyncEngine {
         })
         .await?;
         self.token = Some(response.token.clone());
+        self.closed_chats_read = false;
         let _ = self
             .updates
             .send(SyncUpdate::Online(self.client().base().to_owned()));
@@ -345,6 +353,44 @@ impl SyncEngine {
             }
             let sent = chunk.to_vec();
             blocking(&self.store, move |s| s.markers_sent(&sent)).await?;
+        }
+        Ok(())
+    }
+
+    /// Reads the chats closed on any device, before the catch-up brings
+    /// their messages.
+    async fn read_closed_chats(&mut self, token: &str) -> Result<(), Setback> {
+        let chats = match self.client().closed_chats(token).await {
+            Ok(list) => list.chats,
+            Err(error) if error.code() == Some(ErrorCode::NotFound) => {
+                tracing::warn!(%error, "the server keeps no closed chats");
+                Vec::new()
+            }
+            Err(error) => return Err(self.setback(error)),
+        };
+        let changed = blocking(&self.store, move |s| s.apply_closed_chats(&chats)).await?;
+        if !changed.is_empty() {
+            let _ = self.updates.send(SyncUpdate::Changed(Changes {
+                chats: changed,
+                ..Changes::default()
+            }));
+        }
+        self.closed_chats_read = true;
+        Ok(())
+    }
+
+    /// Tells the network about chats closed here; a close the gateway
+    /// refuses for good is dropped.
+    async fn flush_closes(&mut self, token: &str) -> Result<(), Setback> {
+        for chat in blocking(&self.store, |s| s.pending_closes()).await? {
+            match self.client().close_chat(token, &chat).await {
+                Ok(()) => {}
+                Err(error) if error.code() == Some(ErrorCode::InvalidRequest) => {
+                    tracing::warn!(%error, "the gateway refused a closed chat for good");
+                }
+                Err(error) => return Err(self.setback(error)),
+            }
+            blocking(&self.store, move |s| s.close_sent(&chat)).await?;
         }
         Ok(())
     }

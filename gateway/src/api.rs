@@ -11,10 +11,10 @@ use axum::{
     routing::{delete, get, post, put},
 };
 use splitline_protocol::{
-    AddContactRequest, ArchivePage, ArchiveQuery, Availability, DisplayedRequest, ErrorCode,
-    EventsQuery, EventsResponse, MAX_ARCHIVE_PAGE, MAX_MARKERS, SendMessageRequest,
-    SendMessageResponse, SessionEndReason, SetPresenceRequest, SignInRequest, SignInResponse,
-    Snapshot, paths,
+    AddContactRequest, ArchivePage, ArchiveQuery, Availability, ClosedChat, ClosedChats,
+    DisplayedRequest, ErrorCode, EventsQuery, EventsResponse, MAX_ARCHIVE_PAGE, MAX_MARKERS,
+    SendMessageRequest, SendMessageResponse, SessionEndReason, SetPresenceRequest, SignInRequest,
+    SignInResponse, Snapshot, paths,
 };
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 
@@ -43,6 +43,7 @@ pub fn router(registry: Arc<Registry>, max_body_bytes: usize) -> Router {
         .route(paths::CONTACT_REFUSE, post(refuse_contact))
         .route(paths::PRESENCE, put(set_presence))
         .route(paths::DISPLAYED, post(displayed))
+        .route(paths::CLOSED_CHATS, get(closed_chats).post(close_chat))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(
@@ -261,6 +262,33 @@ async fn displayed(
         .collect::<Result<Vec<_>, ApiError>>()?;
     session
         .command(|reply| Command::Displayed { markers, reply })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn closed_chats(Authed(session): Authed) -> Result<Json<ClosedChats>, ApiError> {
+    let chats = session
+        .command(|reply| Command::ClosedChats { reply })
+        .await?;
+    Ok(Json(ClosedChats { chats }))
+}
+
+async fn close_chat(
+    Authed(session): Authed,
+    ApiJson(request): ApiJson<ClosedChat>,
+) -> Result<StatusCode, ApiError> {
+    let peer = validate::bare_jid("peer", &request.peer)?;
+    if request.up_to_ms < 0 {
+        return Err(ApiError::invalid(
+            "up_to_ms must be a time in milliseconds since the Unix epoch",
+        ));
+    }
+    let chat = ClosedChat {
+        peer: peer.to_string(),
+        up_to_ms: request.up_to_ms,
+    };
+    session
+        .command(|reply| Command::CloseChat { chat, reply })
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -7,6 +7,7 @@
 //! and a test checks that those examples parse.
 
 pub mod archive;
+pub mod closed_chats;
 pub mod contacts;
 pub mod error;
 pub mod events;
@@ -19,6 +20,7 @@ pub mod session;
 pub use archive::{
     ArchivePage, ArchiveQuery, ArchivedMessage, DEFAULT_ARCHIVE_PAGE, MAX_ARCHIVE_PAGE,
 };
+pub use closed_chats::{ClosedChat, ClosedChats};
 pub use contacts::{AddContactRequest, Contact, Subscription};
 pub use error::{ErrorBody, ErrorCode};
 pub use events::{Event, EventEnvelope, EventsQuery, EventsResponse, SessionEndReason};

@@ -18,6 +18,9 @@ pub const ARCHIVE: &str = "/v1/archive";
 pub const MESSAGES: &str = "/v1/messages";
 /// `POST`: mark chats as read up to a message ([`crate::DisplayedRequest`]).
 pub const DISPLAYED: &str = "/v1/displayed";
+/// `GET`: the user's closed chats ([`crate::ClosedChats`]); `POST`: close a
+/// chat ([`crate::ClosedChat`]).
+pub const CLOSED_CHATS: &str = "/v1/closed-chats";
 /// `POST`: add a contact ([`crate::AddContactRequest`]).
 pub const CONTACTS: &str = "/v1/contacts";
 /// `DELETE`: remove the contact named in the path.

@@ -59,6 +59,8 @@ fn every_example_matches_its_type() {
             "AddContactRequest" => round_trip::<AddContactRequest>(name, value),
             "SetPresenceRequest" => round_trip::<SetPresenceRequest>(name, value),
             "DisplayedRequest" => round_trip::<DisplayedRequest>(name, value),
+            "ClosedChat" => round_trip::<ClosedChat>(name, value),
+            "ClosedChats" => round_trip::<ClosedChats>(name, value),
             "ErrorBody" => round_trip::<ErrorBody>(name, value),
             other => panic!("example of unknown type {other}"),
         }
@@ -78,6 +80,8 @@ fn every_example_matches_its_type() {
         "AddContactRequest",
         "SetPresenceRequest",
         "DisplayedRequest",
+        "ClosedChat",
+        "ClosedChats",
         "ErrorBody",
     ];
     for name in wanted {
@@ -156,6 +160,7 @@ fn every_path_is_documented() {
         paths::CONTACT_REFUSE,
         paths::PRESENCE,
         paths::DISPLAYED,
+        paths::CLOSED_CHATS,
     ] {
         assert!(
             text.contains(&format!("{path}`")) || text.contains(&format!("{path}?")),

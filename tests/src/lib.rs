@@ -5,6 +5,7 @@
 //! Harness code may panic: a panic here is a failed test with its reason.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+pub mod app;
 pub mod desktop;
 pub mod gateway;
 pub mod phone;

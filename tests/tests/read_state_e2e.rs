@@ -3,32 +3,14 @@
 //! Prosody.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use std::time::Duration;
-
-use splitline_core::{client::Client, store::MessageState, sync::SyncConfig};
+use splitline_core::{client::Client, store::MessageState};
 use splitline_e2e::{
+    app::{self, eventually, unread},
     desktop::{Desktop, displayed_marker},
     gateway::{self, Options},
     prosody::Prosody,
     world::PASSWORD,
 };
-
-fn unread(client: &Client, peer: &str) -> u32 {
-    client
-        .chats(0, 50)
-        .unwrap()
-        .into_iter()
-        .find(|c| c.peer == peer)
-        .map_or(0, |c| c.unread)
-}
-
-async fn eventually(what: &str, done: impl Fn() -> bool) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    while !done() {
-        assert!(tokio::time::Instant::now() < deadline, "never: {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
 
 /// Waits for a displayed marker naming `peer` and `id` at `desktop`.
 async fn expect_marker(desktop: &mut Desktop, peer: &str, id: &str) {
@@ -49,21 +31,13 @@ async fn read_state_travels_between_the_phone_the_desktop_and_contacts() {
     let mut alice_desk = Desktop::connect("alice@localhost/desk", PASSWORD, prosody.port).await;
     let gateway = gateway::start(prosody.port, Options::default()).await;
     let dir = tempfile::tempdir().unwrap();
-    let config = SyncConfig {
-        endpoints: vec![gateway::base_url(&gateway)],
-        extra_root_pem: None,
-        jid: "alice@localhost".into(),
-        password: PASSWORD.into(),
-        device_id: "alice-phone".into(),
-        build_id: "e2e".into(),
-        backoff_cap: Duration::from_millis(500),
-        poll_wait_secs: 5,
-    };
-    let alice = Client::start(dir.path().join("alice.db"), config).unwrap();
-    alice
-        .wait_until_online(Duration::from_secs(20))
-        .await
-        .unwrap();
+    let alice = app::signed_in(
+        &gateway::base_url(&gateway),
+        &dir.path().join("alice.db"),
+        "alice",
+        "alice-phone",
+    )
+    .await;
 
     // Mark all viewed on the phone: each contact and the desktop hear it.
     bob.send_chat("alice@localhost", "b-1", "one").await;

@@ -5,6 +5,7 @@
 //! use their own connections (WAL), so they never wait behind the writer.
 //! The API is blocking: async callers run it on a blocking thread.
 
+mod closed_chats;
 mod migrations;
 mod read_state;
 mod records;

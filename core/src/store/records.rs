@@ -225,11 +225,13 @@ impl Store {
         })
     }
 
-    /// Chats, most recent first, `limit` from `offset`.
+    /// Open chats (a closed chat shows again once a newer message arrives),
+    /// most recent first, `limit` from `offset`.
     pub fn chats_page(&self, offset: u32, limit: u32) -> Result<Vec<Chat>, StoreError> {
         self.read(|c| {
             let mut statement = c.prepare_cached(
                 "SELECT peer, last_activity_ms, unread FROM chats
+                 WHERE closed_up_to_ms IS NULL OR last_activity_ms > closed_up_to_ms
                  ORDER BY last_activity_ms DESC, id DESC LIMIT ?1 OFFSET ?2",
             )?;
             let rows = statement.query_map(params![limit, offset], |r| {

@@ -1,6 +1,7 @@
 //! The XMPP side: connecting, the per-user session worker, and the translation
 //! between stanzas and protocol events.
 
+pub mod closed_chats;
 pub mod connect;
 pub mod roster;
 pub mod sent_messages;

@@ -10,7 +10,7 @@ use std::{
 
 use futures::StreamExt;
 use splitline_protocol::{
-    ArchivePage, ArchivedMessage, Availability, Event, SessionEndReason, Snapshot,
+    ArchivePage, ArchivedMessage, Availability, ClosedChat, Event, SessionEndReason, Snapshot,
 };
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio_xmpp::{
@@ -22,6 +22,7 @@ use tokio_xmpp::{
 };
 
 use super::{
+    closed_chats,
     roster::RosterBook,
     sent_messages::{Begin, SentMessages},
     stanzas::{self, Inbound},
@@ -140,6 +141,18 @@ pub enum Command {
         /// Done once every marker is queued.
         reply: Reply<()>,
     },
+    /// The user's closed chats.
+    ClosedChats {
+        /// The list.
+        reply: Reply<Vec<ClosedChat>>,
+    },
+    /// Close a chat on every device of the user.
+    CloseChat {
+        /// The chat and how far it was read.
+        chat: ClosedChat,
+        /// Done once the server stored it.
+        reply: Reply<()>,
+    },
     /// The contact list and own presence with the matching cursor.
     Snapshot {
         /// The snapshot.
@@ -198,6 +211,16 @@ enum IqPurpose {
         messages: Vec<ArchivedMessage>,
         reply: Reply<ArchivePage>,
     },
+    ClosedChatsRead {
+        reply: Reply<Vec<ClosedChat>>,
+    },
+    /// The stored list was read; merge these closes into it and write it back.
+    ClosedChatsMerge {
+        batch: Vec<(ClosedChat, Reply<()>)>,
+    },
+    ClosedChatsWrite {
+        replies: Vec<Reply<()>>,
+    },
 }
 
 /// Makes a new stream for the session's account.
@@ -217,6 +240,9 @@ pub struct Worker {
     sent: SentMessages,
     settled_tx: mpsc::UnboundedSender<(String, Result<(), CommandError>)>,
     pending_iqs: HashMap<String, IqPurpose>,
+    /// Closes waiting for the one read-modify-write of the list in flight.
+    closes_waiting: Vec<(ClosedChat, Reply<()>)>,
+    closes_in_flight: bool,
     stream_alive: bool,
     next_iq: u64,
     offline_since: Option<Instant>,
@@ -251,6 +277,8 @@ impl Worker {
             sent: SentMessages::default(),
             settled_tx,
             pending_iqs: HashMap::new(),
+            closes_waiting: Vec::new(),
+            closes_in_flight: false,
             stream_alive: true,
             next_iq: 0,
             offline_since: Some(Instant::now()),
@@ -358,9 +386,18 @@ impl Worker {
             match purpose {
                 IqPurpose::RosterChange { reply, .. } => drop(reply.send(Err(reset()))),
                 IqPurpose::Archive { reply, .. } => drop(reply.send(Err(reset()))),
+                IqPurpose::ClosedChatsRead { reply } => drop(reply.send(Err(reset()))),
+                IqPurpose::ClosedChatsMerge { batch } => batch
+                    .into_iter()
+                    .for_each(|(_, r)| drop(r.send(Err(reset())))),
+                IqPurpose::ClosedChatsWrite { replies } => {
+                    replies.into_iter().for_each(|r| drop(r.send(Err(reset()))))
+                }
                 IqPurpose::RosterFetch | IqPurpose::Carbons => {}
             }
         }
+        self.closes_in_flight = false;
+        self.start_close_batch().await;
         for event in self.roster.clear_presence() {
             self.publish(event);
         }
@@ -520,6 +557,70 @@ impl Worker {
                 });
                 let _ = reply.send(page);
             }
+            IqPurpose::ClosedChatsRead { reply } => {
+                let _ = reply.send(stored_closed_chats(outcome));
+            }
+            IqPurpose::ClosedChatsMerge { batch } => match stored_closed_chats(outcome) {
+                Ok(mut chats) => {
+                    let mut replies = Vec::with_capacity(batch.len());
+                    for (chat, reply) in batch {
+                        closed_chats::merge(&mut chats, chat);
+                        replies.push(reply);
+                    }
+                    let id = self.next_iq_id();
+                    let payload = closed_chats::write_query(&chats);
+                    match self.try_send_iq(id.clone(), IqKind::Set, payload).await {
+                        Ok(()) => {
+                            self.pending_iqs
+                                .insert(id, IqPurpose::ClosedChatsWrite { replies });
+                        }
+                        Err(error) => {
+                            replies
+                                .into_iter()
+                                .for_each(|r| drop(r.send(Err(error.clone()))));
+                            self.closes_in_flight = false;
+                            self.start_close_batch().await;
+                        }
+                    }
+                }
+                Err(error) => {
+                    batch
+                        .into_iter()
+                        .for_each(|(_, r)| drop(r.send(Err(error.clone()))));
+                    self.closes_in_flight = false;
+                    self.start_close_batch().await;
+                }
+            },
+            IqPurpose::ClosedChatsWrite { replies } => {
+                let result = outcome.map(drop);
+                replies
+                    .into_iter()
+                    .for_each(|r| drop(r.send(result.clone())));
+                self.closes_in_flight = false;
+                self.start_close_batch().await;
+            }
+        }
+    }
+
+    /// Starts the next read-modify-write of the closed-chats list with every
+    /// close waiting, unless one is in flight (two at once could lose one).
+    async fn start_close_batch(&mut self) {
+        while !self.closes_in_flight && !self.closes_waiting.is_empty() {
+            let batch = std::mem::take(&mut self.closes_waiting);
+            let id = self.next_iq_id();
+            match self
+                .try_send_iq(id.clone(), IqKind::Get, closed_chats::read_query())
+                .await
+            {
+                Ok(()) => {
+                    self.closes_in_flight = true;
+                    self.pending_iqs
+                        .insert(id, IqPurpose::ClosedChatsMerge { batch });
+                }
+                Err(error) => batch
+                    .into_iter()
+                    .for_each(|(_, r)| drop(r.send(Err(error.clone())))),
+            }
         }
     }
 
@@ -587,6 +688,15 @@ impl Worker {
                     }
                 }
                 let _ = reply.send(result);
+            }
+            Command::ClosedChats { reply } => {
+                let purpose = IqPurpose::ClosedChatsRead { reply };
+                self.send_iq(IqKind::Get, closed_chats::read_query(), purpose)
+                    .await;
+            }
+            Command::CloseChat { chat, reply } => {
+                self.closes_waiting.push((chat, reply));
+                self.start_close_batch().await;
             }
             Command::Snapshot { reply } => {
                 let _ = reply.send(Ok(Snapshot {
@@ -672,6 +782,21 @@ impl Worker {
         payload: Element,
         purpose: IqPurpose,
     ) {
+        match self.try_send_iq(id.clone(), kind, payload).await {
+            Ok(()) => {
+                self.pending_iqs.insert(id, purpose);
+            }
+            Err(error) => self.on_iq_result(purpose, Err(error)).await,
+        }
+    }
+
+    /// Puts an IQ request on the stream; the caller files its purpose.
+    async fn try_send_iq(
+        &mut self,
+        id: String,
+        kind: IqKind,
+        payload: Element,
+    ) -> Result<(), CommandError> {
         let iq = match kind {
             IqKind::Get => Iq::Get {
                 from: None,
@@ -682,16 +807,11 @@ impl Worker {
             IqKind::Set => Iq::Set {
                 from: None,
                 to: None,
-                id: id.clone(),
+                id,
                 payload,
             },
         };
-        match self.send(iq.into()).await {
-            Ok(()) => {
-                self.pending_iqs.insert(id, purpose);
-            }
-            Err(error) => self.on_iq_result(purpose, Err(error)).await,
-        }
+        self.send(iq.into()).await
     }
 
     async fn close(mut self) {
@@ -708,6 +828,18 @@ impl Worker {
         {
             tracing::warn!(user = %self.own, "network session did not close in time");
         }
+    }
+}
+
+/// The closed chats in the answer to a read of the list; no stored list
+/// (which some servers answer with item-not-found) is an empty one.
+fn stored_closed_chats(
+    outcome: Result<Option<Element>, CommandError>,
+) -> Result<Vec<ClosedChat>, CommandError> {
+    match outcome {
+        Ok(payload) => Ok(closed_chats::parse(payload.as_ref())),
+        Err(CommandError::UnknownArchivePosition) => Ok(Vec::new()),
+        Err(error) => Err(error),
     }
 }
 

@@ -1,0 +1,50 @@
+//! A phone as the app runs it: the core's `Client` on its own store.
+
+use std::{path::Path, time::Duration};
+
+use splitline_core::{client::Client, store::Chat, sync::SyncConfig};
+
+use crate::world::PASSWORD;
+
+/// Starts the core for `user@localhost` on the store at `store`, as device
+/// `device`, against the gateway at `base_url`, and waits until it is online.
+pub async fn signed_in(base_url: &str, store: &Path, user: &str, device: &str) -> Client {
+    let config = SyncConfig {
+        endpoints: vec![base_url.to_owned()],
+        extra_root_pem: None,
+        jid: format!("{user}@localhost"),
+        password: PASSWORD.into(),
+        device_id: device.into(),
+        build_id: "e2e".into(),
+        backoff_cap: Duration::from_millis(500),
+        poll_wait_secs: 5,
+    };
+    let client = Client::start(store.to_owned(), config).unwrap();
+    client
+        .wait_until_online(Duration::from_secs(20))
+        .await
+        .unwrap();
+    client
+}
+
+/// The chat list (up to 50).
+pub fn chats(client: &Client) -> Vec<Chat> {
+    client.chats(0, 50).unwrap()
+}
+
+/// Unread messages in the chat with `peer` (0 when it is not listed).
+pub fn unread(client: &Client, peer: &str) -> u32 {
+    chats(client)
+        .into_iter()
+        .find(|c| c.peer == peer)
+        .map_or(0, |c| c.unread)
+}
+
+/// Waits up to 20 s for `done`.
+pub async fn eventually(what: &str, done: impl Fn() -> bool) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while !done() {
+        assert!(tokio::time::Instant::now() < deadline, "never: {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

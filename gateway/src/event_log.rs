@@ -45,6 +45,7 @@ fn approx_bytes(event: &Event) -> usize {
                 jid.len() + presence.status.as_ref().map_or(0, String::len)
             }
             Event::ContactRemoved { jid } | Event::SubscriptionRequested { from: jid } => jid.len(),
+            Event::OwnPresenceChanged { status, .. } => status.as_ref().map_or(0, String::len),
             Event::Displayed {
                 peer, network_id, ..
             } => peer.len() + network_id.len(),

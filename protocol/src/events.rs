@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{ChatMessage, Contact, ContactPresence};
+use crate::{Availability, ChatMessage, Contact, ContactPresence};
 
 /// Query of a long-poll for events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,6 +74,14 @@ pub enum Event {
     MessageSentElsewhere {
         /// The message.
         message: ChatMessage,
+    },
+    /// The user set a presence on another login (a desktop); this session now
+    /// announces the same, so contacts see one presence for the user.
+    OwnPresenceChanged {
+        /// The user's availability now.
+        availability: Availability,
+        /// The user's status text now.
+        status: Option<String>,
     },
     /// A chat was read up to a message (XEP-0333 displayed marker).
     Displayed {

@@ -108,6 +108,7 @@ fn every_event_type_has_an_example() {
         "message_received",
         "message_sent_elsewhere",
         "displayed",
+        "own_presence_changed",
         "session_ended",
     ] {
         assert!(

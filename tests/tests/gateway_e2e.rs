@@ -15,6 +15,10 @@ use splitline_protocol::{
     AddContactRequest, Availability, ErrorCode, Event, SessionEndReason, Snapshot, Subscription,
     paths,
 };
+use tokio_xmpp::parsers::{
+    message::Lang,
+    presence::{Presence, Show},
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_password_is_refused_at_once_with_auth_failed() {
@@ -272,6 +276,54 @@ async fn a_desktop_login_shows_on_the_phone_and_messages_reach_both() {
                 .any(|p| p.is("sent", "urn:xmpp:carbons:2"))
         })
         .await;
+    world.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_a_desktop_logged_in_contacts_see_one_presence_the_newest_the_user_set() {
+    let world = World::start(&["alice", "bob"], Options::default(), None).await;
+    let mut alice = world.sign_in("alice", "a1").await;
+    let mut bob = world.sign_in("bob", "b1").await;
+    befriend(&mut alice, &mut bob).await;
+    let desktop = Desktop::connect("alice@localhost/desktop", PW, world.prosody.port).await;
+
+    // The user goes busy at the desk: the phone's session follows.
+    let mut busy = Presence::available();
+    busy.show = Some(Show::Dnd);
+    busy.set_status(Lang::default(), "in a meeting".to_owned());
+    desktop.send(busy.into()).await;
+    alice
+        .wait_for("the desktop's presence", |e| {
+            *e == Event::OwnPresenceChanged {
+                availability: Availability::DoNotDisturb,
+                status: Some("in a meeting".into()),
+            }
+        })
+        .await;
+    bob.wait_for("alice busy", |e| {
+        matches!(e, Event::PresenceChanged { jid, presence }
+            if jid == "alice@localhost"
+                && presence.availability == Availability::DoNotDisturb
+                && presence.status.as_deref() == Some("in a meeting"))
+    })
+    .await;
+    let snapshot: Snapshot = alice
+        .call::<(), _>(Method::GET, paths::SNAPSHOT, None)
+        .await
+        .unwrap();
+    assert_eq!(snapshot.own_availability, Availability::DoNotDisturb);
+
+    // The desktop logs off: alice stays busy for bob, through the phone.
+    drop(desktop);
+    bob.assert_none(
+        "alice looking anything but busy",
+        Duration::from_secs(2),
+        |e| {
+            matches!(e, Event::PresenceChanged { jid, presence }
+            if jid == "alice@localhost" && presence.availability != Availability::DoNotDisturb)
+        },
+    )
+    .await;
     world.shutdown().await;
 }
 

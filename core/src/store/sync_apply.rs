@@ -160,6 +160,9 @@ fn apply(tx: &Transaction<'_>, event: &Event, changes: &mut Changes) -> Result<(
         Event::MessageSentElsewhere { message } => {
             store_message(tx, message, &message.to, true, changes)?
         }
+        // The core keeps no own presence yet: the user sets it, and the
+        // gateway's session follows their other logins by itself.
+        Event::OwnPresenceChanged { .. } => {}
         Event::Displayed {
             peer,
             network_id,

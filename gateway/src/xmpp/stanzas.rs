@@ -58,6 +58,13 @@ pub enum Inbound {
         /// Its presence.
         presence: Option<DevicePresence>,
     },
+    /// Another login of the user announced a presence.
+    OwnDevicePresence {
+        /// That login's resource.
+        device: String,
+        /// What it announced.
+        presence: DevicePresence,
+    },
     /// Nothing for the phone.
     Ignored,
 }
@@ -232,27 +239,34 @@ fn classify_presence(presence: Presence, own: &BareJid) -> Inbound {
         return Inbound::Ignored;
     };
     let jid = from.to_bare();
-    if jid == *own {
-        return Inbound::Ignored;
-    }
     let device = from
         .resource()
         .map(|r| r.as_str().to_owned())
         .unwrap_or_default();
+    let announced = || DevicePresence {
+        availability: availability(presence.show.as_ref()),
+        status: presence
+            .statuses
+            .values()
+            .next()
+            .cloned()
+            .filter(|s| !s.is_empty()),
+        priority: presence.priority.0,
+    };
+    if jid == *own {
+        return match presence.type_ {
+            presence::Type::None if !device.is_empty() => Inbound::OwnDevicePresence {
+                device,
+                presence: announced(),
+            },
+            _ => Inbound::Ignored,
+        };
+    }
     match presence.type_ {
         presence::Type::None => Inbound::DevicePresence {
             jid,
             device,
-            presence: Some(DevicePresence {
-                availability: availability(presence.show.as_ref()),
-                status: presence
-                    .statuses
-                    .values()
-                    .next()
-                    .cloned()
-                    .filter(|s| !s.is_empty()),
-                priority: presence.priority.0,
-            }),
+            presence: Some(announced()),
         },
         presence::Type::Unavailable => Inbound::DevicePresence {
             jid,
@@ -625,8 +639,24 @@ mod tests {
                 from: "carol@localhost".into()
             })
         );
-        let mine = parse("<presence xmlns='jabber:client' from='alice@localhost/desk'/>");
-        assert_eq!(classify(mine, &alice(), 0), Inbound::Ignored);
+        let mine = parse(
+            "<presence xmlns='jabber:client' from='alice@localhost/desk'><show>dnd</show></presence>",
+        );
+        assert_eq!(
+            classify(mine, &alice(), 0),
+            Inbound::OwnDevicePresence {
+                device: "desk".into(),
+                presence: DevicePresence {
+                    availability: Availability::DoNotDisturb,
+                    status: None,
+                    priority: 0
+                },
+            }
+        );
+        let gone = parse(
+            "<presence xmlns='jabber:client' type='unavailable' from='alice@localhost/desk'/>",
+        );
+        assert_eq!(classify(gone, &alice(), 0), Inbound::Ignored);
     }
 
     #[test]

@@ -23,7 +23,7 @@ use tokio_xmpp::{
 
 use super::{
     closed_chats,
-    roster::RosterBook,
+    roster::{DevicePresence, RosterBook},
     sent_messages::{Begin, SentMessages},
     stanzas::{self, Inbound},
 };
@@ -248,6 +248,8 @@ pub struct Worker {
     offline_since: Option<Instant>,
     network_grace: Duration,
     online: Option<oneshot::Sender<Jid>>,
+    /// This session's resource, once bound.
+    resource: Option<String>,
 }
 
 impl Worker {
@@ -284,6 +286,7 @@ impl Worker {
             offline_since: Some(Instant::now()),
             network_grace,
             online: Some(online),
+            resource: None,
         };
         let handle = WorkerHandle {
             commands: tx,
@@ -338,6 +341,7 @@ impl Worker {
                 self.offline_since = None;
                 self.suspensions.clear();
                 tracing::info!(user = %self.own, "network session online");
+                self.resource = bound_jid.resource().map(|r| r.as_str().to_owned());
                 self.start_fresh_stream().await;
                 if let Some(online) = self.online.take() {
                     let _ = online.send(bound_jid);
@@ -447,8 +451,30 @@ impl Worker {
                     self.publish(event);
                 }
             }
+            Inbound::OwnDevicePresence { device, presence } => {
+                self.follow_own_presence(&device, presence).await
+            }
             Inbound::Ignored => {}
         }
+    }
+
+    /// Adopts a presence the user announced on another login, so all of the
+    /// user's logins show contacts the same one. An equal presence changes
+    /// nothing, so two sessions following each other settle at once.
+    async fn follow_own_presence(&mut self, device: &str, presence: DevicePresence) {
+        if self.resource.as_deref() == Some(device)
+            || (presence.availability, &presence.status) == (self.availability, &self.status)
+        {
+            return;
+        }
+        self.availability = presence.availability;
+        self.status = presence.status;
+        let own = stanzas::own_presence(self.availability, self.status.as_deref());
+        self.send(own.into()).await.ok();
+        self.publish(Event::OwnPresenceChanged {
+            availability: self.availability,
+            status: self.status.clone(),
+        });
     }
 
     /// The pending request an IQ answers, if it answers one of ours from a

@@ -190,20 +190,25 @@ impl GatewayClient {
             .await
     }
 
+    /// A `POST` of `body` to `path` whose answer carries nothing.
+    async fn post<B: Serialize>(
+        &self,
+        path: &str,
+        token: &str,
+        body: Option<&B>,
+    ) -> Result<(), ClientError> {
+        self.call::<B, serde::de::IgnoredAny>(Method::POST, path, Some(token), body)
+            .await
+            .map(drop)
+    }
+
     /// `POST /v1/displayed`.
     pub async fn displayed(
         &self,
         token: &str,
         request: &DisplayedRequest,
     ) -> Result<(), ClientError> {
-        self.call::<_, serde::de::IgnoredAny>(
-            Method::POST,
-            paths::DISPLAYED,
-            Some(token),
-            Some(request),
-        )
-        .await
-        .map(drop)
+        self.post(paths::DISPLAYED, token, Some(request)).await
     }
 
     /// `GET /v1/closed-chats`.
@@ -214,20 +219,11 @@ impl GatewayClient {
 
     /// `POST /v1/closed-chats`.
     pub async fn close_chat(&self, token: &str, chat: &ClosedChat) -> Result<(), ClientError> {
-        self.call::<_, serde::de::IgnoredAny>(
-            Method::POST,
-            paths::CLOSED_CHATS,
-            Some(token),
-            Some(chat),
-        )
-        .await
-        .map(drop)
+        self.post(paths::CLOSED_CHATS, token, Some(chat)).await
     }
 
     /// `POST /v1/sign-off`.
     pub async fn sign_off(&self, token: &str) -> Result<(), ClientError> {
-        self.call::<(), serde::de::IgnoredAny>(Method::POST, paths::SIGN_OFF, Some(token), None)
-            .await
-            .map(drop)
+        self.post::<()>(paths::SIGN_OFF, token, None).await
     }
 }

@@ -13,7 +13,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use splitline_core::{client::Client, sync::SyncConfig};
 use tokio::runtime::Runtime;
 
-pub use types::{Availability, ChangeInfo, ChatInfo, ContactInfo, MessageInfo, MessageStatus};
+pub use types::{
+    Availability, ChangeInfo, ChatInfo, ContactInfo, MessageInfo, MessageStatus, RoomInfo,
+};
 
 uniffi::setup_scaffolding!();
 
@@ -65,7 +67,24 @@ impl From<splitline_core::client::ClientError> for SplitlineError {
             }
             ClientError::Sync(SyncError::AuthFailed) => Self::AuthFailed { details },
             ClientError::Offline(_) => Self::Network { details },
+            ClientError::Gateway(error) => gateway_error(error),
         }
+    }
+}
+
+/// A refusal by the gateway: the caller's mistake is `Invalid`, the rest `Network`.
+fn gateway_error(error: splitline_core::gateway_client::ClientError) -> SplitlineError {
+    use splitline_protocol::ErrorCode;
+    let details = error.to_string();
+    match error.code() {
+        Some(
+            ErrorCode::InvalidRequest
+            | ErrorCode::NotFound
+            | ErrorCode::Forbidden
+            | ErrorCode::PayloadTooLarge,
+        ) => SplitlineError::Invalid { details },
+        Some(ErrorCode::AuthFailed) => SplitlineError::AuthFailed { details },
+        _ => SplitlineError::Network { details },
     }
 }
 
@@ -215,6 +234,54 @@ impl SplitlineClient {
     /// message arrives in it. False if there is no such chat.
     pub fn close_chat(&self, peer: String) -> Result<bool, SplitlineError> {
         self.with(|c| c.close_chat(&peer))
+    }
+
+    /// The rooms the user is in, by name.
+    pub fn rooms(&self) -> Result<Vec<RoomInfo>, SplitlineError> {
+        self.with(|c| c.rooms())
+            .map(|v| v.into_iter().map(RoomInfo::from).collect())
+    }
+
+    /// Creates a room owned by the user with `members` added and invited
+    /// (needs the gateway now).
+    pub async fn create_room(
+        &self,
+        name: String,
+        members: Vec<String>,
+    ) -> Result<RoomInfo, SplitlineError> {
+        let admin = self.with(|c| c.room_admin())?;
+        admin
+            .create_room(&name, &members)
+            .await
+            .map(RoomInfo::from)
+            .map_err(gateway_error)
+    }
+
+    /// Renames a room (owners only; needs the gateway now).
+    pub async fn rename_room(&self, room: String, name: String) -> Result<(), SplitlineError> {
+        let admin = self.with(|c| c.room_admin())?;
+        admin.rename_room(&room, &name).await.map_err(gateway_error)
+    }
+
+    /// Leaves a room on every device; its messages stay (needs the gateway now).
+    pub async fn leave_room(&self, room: String) -> Result<(), SplitlineError> {
+        let admin = self.with(|c| c.room_admin())?;
+        admin.leave_room(&room).await.map_err(gateway_error)
+    }
+
+    /// Adds a member to a room and invites them (needs the gateway now).
+    pub async fn add_member(&self, room: String, jid: String) -> Result<(), SplitlineError> {
+        let admin = self.with(|c| c.room_admin())?;
+        admin.add_member(&room, &jid).await.map_err(gateway_error)
+    }
+
+    /// Removes a member from a room (needs the gateway now).
+    pub async fn remove_member(&self, room: String, jid: String) -> Result<(), SplitlineError> {
+        let admin = self.with(|c| c.room_admin())?;
+        admin
+            .remove_member(&room, &jid)
+            .await
+            .map_err(gateway_error)
     }
 
     /// A page of contacts, by name.

@@ -1,7 +1,7 @@
 //! The FFI's own types, converted from the core's.
 
 use splitline_core::{
-    store::{Chat, MessageRow, MessageState},
+    store::{Chat, MessageRow, MessageState, RoomRow},
     sync::SyncUpdate,
 };
 use splitline_protocol::Contact;
@@ -67,8 +67,10 @@ impl From<Contact> for ContactInfo {
 /// A chat in the chat list.
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct ChatInfo {
-    /// The other party.
+    /// The other party, or the room.
     pub peer: String,
+    /// The room's name, for a room's chat.
+    pub room_name: Option<String>,
     /// Newest message time, ms since the epoch.
     pub last_activity_ms: i64,
     /// Unread messages.
@@ -79,6 +81,7 @@ impl From<Chat> for ChatInfo {
     fn from(c: Chat) -> Self {
         Self {
             peer: c.peer,
+            room_name: c.room_name,
             last_activity_ms: c.last_activity_ms,
             unread: c.unread,
         }
@@ -139,11 +142,40 @@ impl From<MessageRow> for MessageInfo {
     }
 }
 
+/// A room the user is in.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct RoomInfo {
+    /// The room's address (its chat's peer).
+    pub jid: String,
+    /// Its name.
+    pub name: String,
+}
+
+impl From<RoomRow> for RoomInfo {
+    fn from(r: RoomRow) -> Self {
+        Self {
+            jid: r.jid,
+            name: r.name,
+        }
+    }
+}
+
+impl From<splitline_protocol::Room> for RoomInfo {
+    fn from(r: splitline_protocol::Room) -> Self {
+        Self {
+            jid: r.jid,
+            name: r.name,
+        }
+    }
+}
+
 /// What changed.
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct ChangeInfo {
     /// Contacts or presence changed.
     pub contacts: bool,
+    /// The user's rooms changed (joined, renamed or left).
+    pub rooms: bool,
     /// Chats with new or changed messages.
     pub chats: Vec<String>,
     /// People asking to see the user's presence.
@@ -159,6 +191,7 @@ impl ChangeInfo {
     pub fn reload() -> Self {
         Self {
             contacts: true,
+            rooms: true,
             chats: vec![],
             subscription_requests: vec![],
             online: None,
@@ -171,6 +204,7 @@ impl From<SyncUpdate> for ChangeInfo {
     fn from(update: SyncUpdate) -> Self {
         let none = Self {
             contacts: false,
+            rooms: false,
             chats: vec![],
             subscription_requests: vec![],
             online: None,
@@ -187,6 +221,7 @@ impl From<SyncUpdate> for ChangeInfo {
             },
             SyncUpdate::Changed(c) => Self {
                 contacts: c.contacts,
+                rooms: c.rooms,
                 chats: c.chats,
                 subscription_requests: c.subscription_requests,
                 ..none

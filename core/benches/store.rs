@@ -22,6 +22,7 @@ fn message(n: usize, chats: usize) -> Event {
         message: ChatMessage {
             network_id: Some(format!("n-{n}")),
             archive_id: None,
+            room: None,
             from: format!("friend{}@localhost", n % chats),
             to: "me@localhost".into(),
             body: format!("message number {n}, long enough to look like a real chat line"),

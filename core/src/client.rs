@@ -11,7 +11,8 @@ use tokio::{
 
 use crate::{
     gateway_client::GatewayClient,
-    store::{Chat, MessageRow, Store, StoreError, keys},
+    room_admin::RoomAdmin,
+    store::{Chat, MessageRow, RoomRow, Store, StoreError, keys},
     sync::{SyncConfig, SyncEngine, SyncError, SyncUpdate},
 };
 
@@ -86,6 +87,10 @@ pub enum ClientError {
     /// Not connected (yet).
     #[error("{0}")]
     Offline(String),
+    /// The gateway refused a request that needs the network at once (room
+    /// management), or could not be reached for it.
+    #[error(transparent)]
+    Gateway(#[from] crate::gateway_client::ClientError),
 }
 
 impl Client {
@@ -213,6 +218,25 @@ impl Client {
         Ok(closed)
     }
 
+    /// The rooms the user is in, by name.
+    pub fn rooms(&self) -> Result<Vec<RoomRow>, ClientError> {
+        Ok(self.store.rooms()?)
+    }
+
+    /// Room management, which needs the gateway now (it does not wait in
+    /// the outbox); `Offline` before the first sign-in.
+    pub fn room_admin(&self) -> Result<RoomAdmin, ClientError> {
+        let token = self.store.sync_value(keys::TOKEN)?;
+        let endpoint = self.store.sync_value(keys::ENDPOINT)?;
+        let (Some(token), Some(endpoint)) = (token, endpoint) else {
+            return Err(ClientError::Offline(
+                "not signed in to the gateway yet; try again once online".into(),
+            ));
+        };
+        let gateway = GatewayClient::new(&endpoint, self.extra_root_pem.as_deref())?;
+        Ok(RoomAdmin::new(gateway, token))
+    }
+
     /// A page of contacts, by name.
     pub fn contacts(&self, offset: u32, limit: u32) -> Result<Vec<Contact>, ClientError> {
         Ok(self.store.contacts_page(offset, limit)?)
@@ -242,8 +266,7 @@ impl Client {
         let token = store.sync_value(keys::TOKEN)?;
         let endpoint = store.sync_value(keys::ENDPOINT)?;
         if let (Some(token), Some(endpoint)) = (token, endpoint) {
-            let gateway = GatewayClient::new(&endpoint, pem.as_deref())
-                .map_err(|e| ClientError::Invalid(e.to_string()))?;
+            let gateway = GatewayClient::new(&endpoint, pem.as_deref())?;
             if let Err(error) = gateway.sign_off(&token).await {
                 // The session may have ended already; the gateway forgets it either way.
                 tracing::info!(%error, "sign-off at the gateway failed");

@@ -6,9 +6,10 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use serde::{Serialize, de::DeserializeOwned};
 use splitline_protocol::{
-    ArchivePage, ArchiveQuery, ClosedChat, ClosedChats, DisplayedRequest, ErrorBody, ErrorCode,
-    EventsQuery, EventsResponse, SendMessageRequest, SendMessageResponse, SignInRequest,
-    SignInResponse, Snapshot, paths,
+    AddMemberRequest, ArchivePage, ArchiveQuery, ClosedChat, ClosedChats, CreateRoomRequest,
+    DisplayedRequest, ErrorBody, ErrorCode, EventsQuery, EventsResponse, RenameRoomRequest, Room,
+    RoomMembers, Rooms, SendMessageRequest, SendMessageResponse, SignInRequest, SignInResponse,
+    Snapshot, paths,
 };
 
 /// A request did not succeed.
@@ -226,4 +227,110 @@ impl GatewayClient {
     pub async fn sign_off(&self, token: &str) -> Result<(), ClientError> {
         self.post::<()>(paths::SIGN_OFF, token, None).await
     }
+
+    /// `GET /v1/rooms`.
+    pub async fn rooms(&self, token: &str) -> Result<Rooms, ClientError> {
+        self.call::<(), _>(Method::GET, paths::ROOMS, Some(token), None)
+            .await
+    }
+
+    /// `POST /v1/rooms`.
+    pub async fn create_room(
+        &self,
+        token: &str,
+        request: &CreateRoomRequest,
+    ) -> Result<Room, ClientError> {
+        self.call(Method::POST, paths::ROOMS, Some(token), Some(request))
+            .await
+    }
+
+    /// `PUT /v1/rooms/{room}`.
+    pub async fn rename_room(
+        &self,
+        token: &str,
+        room: &str,
+        name: &str,
+    ) -> Result<(), ClientError> {
+        let request = RenameRoomRequest {
+            name: name.to_owned(),
+        };
+        self.call::<_, serde::de::IgnoredAny>(
+            Method::PUT,
+            &room_path(paths::ROOM, room, None),
+            Some(token),
+            Some(&request),
+        )
+        .await
+        .map(drop)
+    }
+
+    /// `DELETE /v1/rooms/{room}`.
+    pub async fn leave_room(&self, token: &str, room: &str) -> Result<(), ClientError> {
+        self.delete(&room_path(paths::ROOM, room, None), token)
+            .await
+    }
+
+    /// `GET /v1/rooms/{room}/members`.
+    pub async fn room_members(&self, token: &str, room: &str) -> Result<RoomMembers, ClientError> {
+        self.call::<(), _>(
+            Method::GET,
+            &room_path(paths::ROOM_MEMBERS, room, None),
+            Some(token),
+            None,
+        )
+        .await
+    }
+
+    /// `POST /v1/rooms/{room}/members`.
+    pub async fn add_member(&self, token: &str, room: &str, jid: &str) -> Result<(), ClientError> {
+        let request = AddMemberRequest {
+            jid: jid.to_owned(),
+        };
+        self.post(
+            &room_path(paths::ROOM_MEMBERS, room, None),
+            token,
+            Some(&request),
+        )
+        .await
+    }
+
+    /// `DELETE /v1/rooms/{room}/members/{jid}`.
+    pub async fn remove_member(
+        &self,
+        token: &str,
+        room: &str,
+        jid: &str,
+    ) -> Result<(), ClientError> {
+        self.delete(&room_path(paths::ROOM_MEMBER, room, Some(jid)), token)
+            .await
+    }
+
+    async fn delete(&self, path: &str, token: &str) -> Result<(), ClientError> {
+        self.call::<(), serde::de::IgnoredAny>(Method::DELETE, path, Some(token), None)
+            .await
+            .map(drop)
+    }
+}
+
+/// `template` with its `{room}` (and `{jid}`) filled in, percent-encoded.
+fn room_path(template: &str, room: &str, jid: Option<&str>) -> String {
+    let path = template.replace("{room}", &segment(room));
+    match jid {
+        Some(jid) => path.replace("{jid}", &segment(jid)),
+        None => path,
+    }
+}
+
+/// A path segment: everything but unreserved characters and `@` percent-encoded.
+fn segment(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~@".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }

@@ -4,5 +4,6 @@
 pub mod backoff;
 pub mod client;
 pub mod gateway_client;
+pub mod room_admin;
 pub mod store;
 pub mod sync;

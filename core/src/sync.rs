@@ -24,7 +24,7 @@ use tokio::sync::{Notify, mpsc, watch};
 use crate::{
     backoff::Backoff,
     gateway_client::{ClientError, GatewayClient},
-    store::{Changes, Store, StoreError, keys},
+    store::{Changes, RoomCatchUp, Store, StoreError, keys},
 };
 
 /// Messages asked for per archive page while catching up.
@@ -104,6 +104,8 @@ pub struct SyncEngine {
     token: Option<String>,
     /// Whether the closed chats were read since the last sign-in.
     closed_chats_read: bool,
+    /// Whether the user's rooms were read since the last sign-in.
+    rooms_read: bool,
     updates: mpsc::UnboundedSender<SyncUpdate>,
     outbox_changed: Arc<Notify>,
 }
@@ -144,6 +146,7 @@ impl SyncEngine {
             current: 0,
             token: None,
             closed_chats_read: false,
+            rooms_read: false,
             updates,
             outbox_changed,
         })
@@ -205,8 +208,15 @@ impl SyncEngine {
         if !self.closed_chats_read {
             self.read_closed_chats(&token).await?;
         }
+        if !self.rooms_read {
+            self.read_rooms(&token).await?;
+        }
         if blocking(&self.store, |s| s.catching_up()).await? {
-            self.catch_up_page(&token).await?;
+            self.catch_up_page(&token, None).await?;
+            return self.poll(&token, 0).await;
+        }
+        if let Some(room) = blocking(&self.store, |s| s.next_room_catch_up()).await? {
+            self.catch_up_page(&token, Some(room)).await?;
             return self.poll(&token, 0).await;
         }
         self.flush_outbox(&token).await?;
@@ -244,6 +254,7 @@ impl SyncEngine {
         .await?;
         self.token = Some(response.token.clone());
         self.closed_chats_read = false;
+        self.rooms_read = false;
         let _ = self
             .updates
             .send(SyncUpdate::Online(self.client().base().to_owned()));
@@ -266,7 +277,14 @@ impl SyncEngine {
                     })
                     .await?;
                 }
-                Err(error) if error.code() == Some(ErrorCode::InvalidRequest) => {
+                Err(error)
+                    if matches!(
+                        error.code(),
+                        Some(
+                            ErrorCode::InvalidRequest | ErrorCode::NotFound | ErrorCode::Forbidden
+                        )
+                    ) =>
+                {
                     tracing::warn!(%error, "the gateway refused a queued message for good");
                     let id = item.client_id;
                     blocking(&self.store, move |s| s.mark_failed(&id)).await?;
@@ -281,11 +299,22 @@ impl SyncEngine {
         Ok(())
     }
 
-    /// Reads and stores the archive page after the stored position; the last
-    /// page ends the catch-up.
-    async fn catch_up_page(&mut self, token: &str) -> Result<(), Setback> {
-        let after = blocking(&self.store, |s| s.sync_value(keys::ARCHIVE_CURSOR)).await?;
+    /// Reads and stores the page after the stored position of the user's 1:1
+    /// archive, or of a room's archive; the last page ends that catch-up.
+    async fn catch_up_page(
+        &mut self,
+        token: &str,
+        room: Option<RoomCatchUp>,
+    ) -> Result<(), Setback> {
+        let (room, after) = match room {
+            Some(r) => (Some(r.room), r.after),
+            None => (
+                None,
+                blocking(&self.store, |s| s.sync_value(keys::ARCHIVE_CURSOR)).await?,
+            ),
+        };
         let query = ArchiveQuery {
+            room: room.clone(),
             after: after.clone(),
             max: CATCH_UP_PAGE,
         };
@@ -295,8 +324,17 @@ impl SyncEngine {
                 tracing::warn!(
                     "the archive no longer knows the stored position; reading its newest page"
                 );
-                blocking(&self.store, |s| {
-                    s.set_sync_value(keys::ARCHIVE_CURSOR, None)
+                blocking(&self.store, move |s| match &room {
+                    Some(room) => s.forget_room_position(room),
+                    None => s.set_sync_value(keys::ARCHIVE_CURSOR, None),
+                })
+                .await?;
+                return Ok(());
+            }
+            Err(error) if error.code() == Some(ErrorCode::NotFound) && room.is_some() => {
+                tracing::info!(%error, "no longer in a room; its catch-up ends");
+                blocking(&self.store, move |s| {
+                    s.end_room_catch_up(room.as_deref().unwrap_or_default())
                 })
                 .await?;
                 return Ok(());
@@ -321,9 +359,14 @@ impl SyncEngine {
         tracing::info!(
             messages = page.messages.len(),
             complete = page.complete,
+            room = room.is_some(),
             "caught up an archive page"
         );
-        let changes = blocking(&self.store, move |s| s.apply_archive_page(&page)).await?;
+        let changes = blocking(&self.store, move |s| match &room {
+            Some(room) => s.apply_room_archive_page(room, &page),
+            None => s.apply_archive_page(&page),
+        })
+        .await?;
         if !changes.is_empty() {
             let _ = self.updates.send(SyncUpdate::Changed(changes));
         }
@@ -376,6 +419,25 @@ impl SyncEngine {
             }));
         }
         self.closed_chats_read = true;
+        Ok(())
+    }
+
+    /// Reads the user's rooms; each of them then catches up from its archive.
+    async fn read_rooms(&mut self, token: &str) -> Result<(), Setback> {
+        match self.client().rooms(token).await {
+            Ok(list) => {
+                blocking(&self.store, move |s| s.replace_rooms(&list.rooms)).await?;
+                let _ = self.updates.send(SyncUpdate::Changed(Changes {
+                    rooms: true,
+                    ..Changes::default()
+                }));
+            }
+            Err(error) if error.code() == Some(ErrorCode::NotFound) => {
+                tracing::warn!(%error, "the gateway offers no rooms");
+            }
+            Err(error) => return Err(self.setback(error)),
+        }
+        self.rooms_read = true;
         Ok(())
     }
 

@@ -44,6 +44,7 @@ pub fn router(registry: Arc<Registry>, max_body_bytes: usize) -> Router {
         .route(paths::PRESENCE, put(set_presence))
         .route(paths::DISPLAYED, post(displayed))
         .route(paths::CLOSED_CHATS, get(closed_chats).post(close_chat))
+        .merge(crate::room_routes::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(
@@ -129,9 +130,15 @@ async fn archive(
     if let Some(after) = &query.after {
         validate::text("after", after, validate::MAX_ID_CHARS, false)?;
     }
+    let room = query
+        .room
+        .as_deref()
+        .map(|r| validate::bare_jid("room", r))
+        .transpose()?;
     Ok(Json(
         session
             .command(|reply| Command::Archive {
+                room,
                 after: query.after,
                 max: query.max,
                 reply,

@@ -44,7 +44,12 @@ fn approx_bytes(event: &Event) -> usize {
             Event::PresenceChanged { jid, presence } => {
                 jid.len() + presence.status.as_ref().map_or(0, String::len)
             }
-            Event::ContactRemoved { jid } | Event::SubscriptionRequested { from: jid } => jid.len(),
+            Event::ContactRemoved { jid }
+            | Event::SubscriptionRequested { from: jid }
+            | Event::RoomLeft { room: jid, .. } => jid.len(),
+            Event::RoomJoined { room } | Event::RoomChanged { room } => {
+                room.jid.len() + room.name.len()
+            }
             Event::OwnPresenceChanged { status, .. } => status.as_ref().map_or(0, String::len),
             Event::Displayed {
                 peer, network_id, ..
@@ -275,6 +280,7 @@ mod tests {
                 message: splitline_protocol::ChatMessage {
                     archive_id: None,
                     network_id: None,
+                    room: None,
                     from: "eve@localhost".into(),
                     to: "alice@localhost".into(),
                     body: "x".repeat(3_000),

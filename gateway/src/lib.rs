@@ -8,6 +8,7 @@ pub mod error;
 pub mod event_log;
 pub mod json;
 pub mod metrics;
+pub mod room_routes;
 pub mod server;
 pub mod sessions;
 pub mod sign_in_limit;

@@ -77,7 +77,10 @@ impl Session {
         make: impl FnOnce(tokio::sync::oneshot::Sender<Result<T, CommandError>>) -> Command,
     ) -> Result<T, ApiError> {
         self.worker.request(make).await.map_err(|e| match e {
-            CommandError::NotAContact => ApiError::new(ErrorCode::NotFound, e.to_string()),
+            CommandError::NotAContact | CommandError::NotInRoom => {
+                ApiError::new(ErrorCode::NotFound, e.to_string())
+            }
+            CommandError::Forbidden => ApiError::new(ErrorCode::Forbidden, e.to_string()),
             CommandError::Unsupported => ApiError::new(ErrorCode::NotFound, e.to_string()),
             CommandError::UnknownArchivePosition => {
                 ApiError::new(ErrorCode::CursorInvalid, e.to_string())

@@ -18,6 +18,9 @@ fn default_max() -> u32 {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ArchiveQuery {
+    /// Read this room's archive instead of the user's 1:1 archive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room: Option<String>,
     /// The archive id after which to read, oldest first. Without it, the page
     /// holds the newest messages of the archive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -30,10 +33,10 @@ pub struct ArchiveQuery {
 /// One page of the archive, oldest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArchivePage {
-    /// The 1:1 messages of the page; each has its `archive_id`.
+    /// The messages of the page; each has its `archive_id`.
     pub messages: Vec<ArchivedMessage>,
     /// The archive id to read after next time: the page's last entry, which
-    /// may be one that is not a 1:1 message. Absent when the page is empty.
+    /// may be one that is not a chat message. Absent when the page is empty.
     pub last: Option<String>,
     /// True when nothing newer follows this page.
     pub complete: bool,

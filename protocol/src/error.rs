@@ -30,7 +30,10 @@ pub enum ErrorCode {
     SessionEnded,
     /// 403: the gateway does not serve the address's domain.
     DomainNotServed,
-    /// 404: no such path or contact.
+    /// 403: the network refused the request: the user may not do that (in a
+    /// room: only its owners and admins may).
+    Forbidden,
+    /// 404: no such path, contact or room.
     NotFound,
     /// 405: the path exists but not with this method.
     MethodNotAllowed,
@@ -54,7 +57,7 @@ impl ErrorCode {
         match self {
             Self::InvalidRequest => 400,
             Self::Unauthorized | Self::AuthFailed | Self::SessionEnded => 401,
-            Self::DomainNotServed => 403,
+            Self::DomainNotServed | Self::Forbidden => 403,
             Self::NotFound => 404,
             Self::MethodNotAllowed => 405,
             Self::CursorInvalid => 410,

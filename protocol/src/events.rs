@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Availability, ChatMessage, Contact, ContactPresence};
+use crate::{Availability, ChatMessage, Contact, ContactPresence, Room, RoomLeftReason};
 
 /// Query of a long-poll for events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,6 +93,24 @@ pub enum Event {
         network_id: String,
         /// True when the user read it (on another device), false when `peer` did.
         by_user: bool,
+    },
+    /// The user is in a room: created it, was added to it, or rejoined it
+    /// after signing in.
+    RoomJoined {
+        /// The room.
+        room: Room,
+    },
+    /// A room's name changed.
+    RoomChanged {
+        /// The room as it is now.
+        room: Room,
+    },
+    /// The user is no longer in a room.
+    RoomLeft {
+        /// The room's bare address.
+        room: String,
+        /// Why.
+        reason: RoomLeftReason,
     },
     /// The session is over; the token no longer works. Sign in again.
     SessionEnded {

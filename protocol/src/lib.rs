@@ -15,6 +15,7 @@ pub mod messages;
 pub mod paths;
 pub mod presence;
 pub mod read_state;
+pub mod rooms;
 pub mod session;
 
 pub use archive::{
@@ -27,4 +28,8 @@ pub use events::{Event, EventEnvelope, EventsQuery, EventsResponse, SessionEndRe
 pub use messages::{ChatMessage, SendMessageRequest, SendMessageResponse};
 pub use presence::{Availability, ContactPresence, SetPresenceRequest};
 pub use read_state::{DisplayedMarker, DisplayedRequest, MAX_MARKERS};
+pub use rooms::{
+    AddMemberRequest, Affiliation, CreateRoomRequest, MAX_INITIAL_MEMBERS, RenameRoomRequest, Room,
+    RoomLeftReason, RoomMember, RoomMembers, Rooms,
+};
 pub use session::{SignInRequest, SignInResponse, Snapshot};

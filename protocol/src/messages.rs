@@ -1,15 +1,15 @@
-//! 1:1 chat messages.
+//! Chat messages, 1:1 and in rooms.
 
 use serde::{Deserialize, Serialize};
 
-/// Send a 1:1 message. Sending the same `client_id` again during the session
+/// Send a message to a contact, or to a room the user is in. Sending the same `client_id` again during the session
 /// returns the first outcome and puts nothing more on the network.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SendMessageRequest {
     /// The client's id of the message (1 to 64 of `A-Z a-z 0-9 - _ .`).
     pub client_id: String,
-    /// The recipient's bare address.
+    /// The recipient's bare address, or the room's.
     pub to: String,
     /// The text (1 to 10,000 characters).
     pub body: String,
@@ -26,7 +26,7 @@ pub struct SendMessageResponse {
     pub duplicate: bool,
 }
 
-/// A 1:1 message as the event stream reports it.
+/// A message as the event stream and the archive report it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChatMessage {
     /// The message's id on the network (the sender's stanza id), if it had one.
@@ -35,9 +35,14 @@ pub struct ChatMessage {
     /// the server archives it; the position to catch up from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archive_id: Option<String>,
-    /// The sender's bare address.
+    /// The room the message was posted in; absent for a 1:1 message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room: Option<String>,
+    /// The sender's bare address. In a room: the sender's nickname, which
+    /// Splitline sets to the sender's bare address; a nickname that is not an
+    /// address shows as `room/nickname`.
     pub from: String,
-    /// The recipient's bare address.
+    /// The recipient's bare address (in a room: the room's).
     pub to: String,
     /// The text.
     pub body: String,

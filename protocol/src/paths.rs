@@ -21,6 +21,16 @@ pub const DISPLAYED: &str = "/v1/displayed";
 /// `GET`: the user's closed chats ([`crate::ClosedChats`]); `POST`: close a
 /// chat ([`crate::ClosedChat`]).
 pub const CLOSED_CHATS: &str = "/v1/closed-chats";
+/// `GET`: the user's rooms ([`crate::Rooms`]); `POST`: create a room
+/// ([`crate::CreateRoomRequest`] → [`crate::Room`]).
+pub const ROOMS: &str = "/v1/rooms";
+/// `PUT`: rename the room ([`crate::RenameRoomRequest`]); `DELETE`: leave it.
+pub const ROOM: &str = "/v1/rooms/{room}";
+/// `GET`: the room's members ([`crate::RoomMembers`]); `POST`: add a member
+/// ([`crate::AddMemberRequest`]).
+pub const ROOM_MEMBERS: &str = "/v1/rooms/{room}/members";
+/// `DELETE`: remove the member named in the path from the room.
+pub const ROOM_MEMBER: &str = "/v1/rooms/{room}/members/{jid}";
 /// `POST`: add a contact ([`crate::AddContactRequest`]).
 pub const CONTACTS: &str = "/v1/contacts";
 /// `DELETE`: remove the contact named in the path.

@@ -12,6 +12,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/002_archive.sql"),
     include_str!("../../migrations/003_read_state.sql"),
     include_str!("../../migrations/004_closed_chats.sql"),
+    include_str!("../../migrations/005_rooms.sql"),
 ];
 
 /// The schema version this build writes.

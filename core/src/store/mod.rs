@@ -9,6 +9,7 @@ mod closed_chats;
 mod migrations;
 mod read_state;
 mod records;
+mod rooms;
 mod sync_apply;
 
 use std::{
@@ -21,6 +22,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 pub use migrations::CURRENT_VERSION;
 pub use read_state::PendingMarker;
 pub use records::{Chat, MessageRow, MessageState, OutboxItem};
+pub use rooms::{RoomCatchUp, RoomRow};
 pub use sync_apply::Changes;
 
 /// A store operation failed.

@@ -93,11 +93,13 @@ fn parse_availability(value: &str) -> Result<Availability, StoreError> {
     })
 }
 
-/// A 1:1 chat in the chat list.
+/// A chat in the chat list: 1:1, or a room's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Chat {
-    /// The other party's address.
+    /// The other party's address, or the room's.
     pub peer: String,
+    /// The room's name, for a room's chat.
+    pub room_name: Option<String>,
     /// Time of the newest message, ms since the epoch.
     pub last_activity_ms: i64,
     /// Incoming messages not yet viewed.
@@ -230,13 +232,15 @@ impl Store {
     pub fn chats_page(&self, offset: u32, limit: u32) -> Result<Vec<Chat>, StoreError> {
         self.read(|c| {
             let mut statement = c.prepare_cached(
-                "SELECT peer, last_activity_ms, unread FROM chats
-                 WHERE closed_up_to_ms IS NULL OR last_activity_ms > closed_up_to_ms
-                 ORDER BY last_activity_ms DESC, id DESC LIMIT ?1 OFFSET ?2",
+                "SELECT c.peer, c.last_activity_ms, c.unread, r.name FROM chats c
+                 LEFT JOIN rooms r ON r.jid = c.peer
+                 WHERE c.closed_up_to_ms IS NULL OR c.last_activity_ms > c.closed_up_to_ms
+                 ORDER BY c.last_activity_ms DESC, c.id DESC LIMIT ?1 OFFSET ?2",
             )?;
             let rows = statement.query_map(params![limit, offset], |r| {
                 Ok(Chat {
                     peer: r.get(0)?,
+                    room_name: r.get(3)?,
                     last_activity_ms: r.get(1)?,
                     unread: r.get(2)?,
                 })

@@ -14,6 +14,7 @@ use super::{
     put_sync_value,
     read_state::apply_displayed,
     records::{availability_str, chat_id, upsert_contact},
+    rooms,
 };
 
 /// What a batch changed, for listeners.
@@ -25,6 +26,8 @@ pub struct Changes {
     pub chats: Vec<String>,
     /// New messages stored (duplicates not counted).
     pub new_messages: usize,
+    /// The user's rooms changed (joined, renamed or left).
+    pub rooms: bool,
     /// People asking to see the user's presence.
     pub subscription_requests: Vec<String>,
     /// The session ended, and why.
@@ -59,9 +62,12 @@ impl Store {
                 apply(tx, &envelope.event, &mut changes)?;
                 if let Event::MessageReceived { message } | Event::MessageSentElsewhere { message } =
                     &envelope.event
-                    && message.archive_id.is_some()
+                    && let Some(archive_id) = &message.archive_id
                 {
-                    newest_archived = message.archive_id.as_deref();
+                    match &message.room {
+                        Some(room) => rooms::live_position(tx, room, archive_id)?,
+                        None => newest_archived = Some(archive_id.as_str()),
+                    }
                 }
             }
             put_sync_value(tx, CURSOR, Some(next_cursor))?;
@@ -91,7 +97,7 @@ impl Store {
         self.write(|tx| put_sync_value(tx, CATCH_UP, Some("due")))
     }
 
-    /// True while a catch-up from the archive is due or under way.
+    /// True while a catch-up of the user's 1:1 archive is due or under way.
     pub fn catching_up(&self) -> Result<bool, StoreError> {
         Ok(self.sync_value(CATCH_UP)?.is_some())
     }
@@ -155,10 +161,24 @@ fn apply(tx: &Transaction<'_>, event: &Event, changes: &mut Changes) -> Result<(
         }
         Event::SubscriptionRequested { from } => changes.subscription_requests.push(from.clone()),
         Event::MessageReceived { message } => {
-            store_message(tx, message, &message.from, false, changes)?
+            let peer = message.room.as_ref().unwrap_or(&message.from);
+            store_message(tx, message, peer, false, changes)?
         }
         Event::MessageSentElsewhere { message } => {
-            store_message(tx, message, &message.to, true, changes)?
+            let peer = message.room.as_ref().unwrap_or(&message.to);
+            store_message(tx, message, peer, true, changes)?
+        }
+        Event::RoomJoined { room } => {
+            rooms::joined(tx, room)?;
+            changes.rooms = true;
+        }
+        Event::RoomChanged { room } => {
+            rooms::renamed(tx, room)?;
+            changes.rooms = true;
+        }
+        Event::RoomLeft { room, .. } => {
+            rooms::left(tx, room)?;
+            changes.rooms = true;
         }
         // The core keeps no own presence yet: the user sets it, and the
         // gateway's session follows their other logins by itself.
@@ -182,7 +202,7 @@ fn apply(tx: &Transaction<'_>, event: &Event, changes: &mut Changes) -> Result<(
 /// response, a carbon, or the archive overlapping the live stream). An
 /// outgoing message whose network id is one of this device's client ids is
 /// that message, proven sent: it leaves the outbox, so it is never sent twice.
-fn store_message(
+pub(super) fn store_message(
     tx: &Transaction<'_>,
     message: &ChatMessage,
     peer: &str,

@@ -31,6 +31,7 @@ fn received(from: &str, id: &str, body: &str, at: i64) -> Event {
         message: ChatMessage {
             network_id: Some(id.into()),
             archive_id: None,
+            room: None,
             from: from.into(),
             to: "me@localhost".into(),
             body: body.into(),
@@ -306,6 +307,7 @@ fn archived(from: &str, to: &str, id: &str, archive_id: &str, at: i64) -> Archiv
         message: ChatMessage {
             network_id: Some(id.into()),
             archive_id: Some(archive_id.into()),
+            room: None,
             from: from.into(),
             to: to.into(),
             body: format!("text of {id}"),

@@ -3,6 +3,7 @@
 
 pub mod closed_chats;
 pub mod connect;
+pub mod rooms;
 pub mod roster;
 pub mod sent_messages;
 pub mod stanzas;

@@ -227,6 +227,7 @@ fn chat(
     Some(ChatMessage {
         network_id,
         archive_id,
+        room: None,
         from,
         to,
         body,

@@ -10,7 +10,8 @@ use std::{
 
 use futures::StreamExt;
 use splitline_protocol::{
-    ArchivePage, ArchivedMessage, Availability, ClosedChat, Event, SessionEndReason, Snapshot,
+    Affiliation, ArchivePage, ArchivedMessage, Availability, ClosedChat, Event, Room,
+    RoomLeftReason, RoomMember, SessionEndReason, Snapshot,
 };
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio_xmpp::{
@@ -23,6 +24,7 @@ use tokio_xmpp::{
 
 use super::{
     closed_chats,
+    rooms::{self, RoomBook, RoomInbound},
     roster::{DevicePresence, RosterBook},
     sent_messages::{Begin, SentMessages},
     stanzas::{self, Inbound},
@@ -44,6 +46,9 @@ const FLAPS_BEFORE_FRESH_STREAM: usize = 3;
 const FLAP_WINDOW: Duration = Duration::from_secs(10);
 /// How long a phone's request may wait for the worker's answer.
 const COMMAND_WAIT: Duration = Duration::from_secs(30);
+/// Most commands held until the user's rooms are known; past it they fail
+/// at once.
+const MAX_HELD: usize = 256;
 
 /// A command failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -51,6 +56,12 @@ pub enum CommandError {
     /// The address is not in the contact list.
     #[error("that address is not in the contact list")]
     NotAContact,
+    /// The user is not in that room.
+    #[error("you are not in that room")]
+    NotInRoom,
+    /// The network refused: the user may not do that.
+    #[error("the network refused: you may not do that (in a room, only its owners and admins may)")]
+    Forbidden,
     /// The archive does not know the position asked for (expired, or from
     /// another server).
     #[error("the archive does not know that position; read the newest page instead")]
@@ -80,11 +91,11 @@ type Reply<T> = oneshot::Sender<Result<T, CommandError>>;
 /// What the phone asks the worker to do.
 #[derive(Debug)]
 pub enum Command {
-    /// Send a 1:1 message once per client id.
+    /// Send a message once per client id, to a contact or one of the user's rooms.
     Send {
         /// The client's id, also the stanza id.
         client_id: String,
-        /// Recipient.
+        /// Recipient: a contact or a room.
         to: BareJid,
         /// Text.
         body: String,
@@ -125,8 +136,10 @@ pub enum Command {
         /// Done.
         reply: Reply<()>,
     },
-    /// A page of the user's archive of 1:1 messages.
+    /// A page of the user's archive of 1:1 messages, or of a room's archive.
     Archive {
+        /// The room whose archive to read; the user's own without it.
+        room: Option<BareJid>,
         /// Read after this archive id, or the newest page without it.
         after: Option<String>,
         /// Most entries.
@@ -153,11 +166,106 @@ pub enum Command {
         /// Done once the server stored it.
         reply: Reply<()>,
     },
+    /// The user's rooms (once the bookmarks are read).
+    Rooms {
+        /// The list.
+        reply: Reply<Vec<Room>>,
+    },
+    /// Create a persistent, members-only room owned by the user.
+    CreateRoom {
+        /// Its name.
+        name: String,
+        /// Members to add and invite.
+        members: Vec<BareJid>,
+        /// The new room.
+        reply: Reply<Room>,
+    },
+    /// Rename a room.
+    RenameRoom {
+        /// The room.
+        room: BareJid,
+        /// Its new name.
+        name: String,
+        /// Done.
+        reply: Reply<()>,
+    },
+    /// Leave a room on every device of the user.
+    LeaveRoom {
+        /// The room.
+        room: BareJid,
+        /// Done.
+        reply: Reply<()>,
+    },
+    /// A room's owners, admins and members.
+    RoomMembers {
+        /// The room.
+        room: BareJid,
+        /// The members.
+        reply: Reply<Vec<RoomMember>>,
+    },
+    /// Add a member to a room and invite them, or remove one.
+    SetMember {
+        /// The room.
+        room: BareJid,
+        /// The member.
+        jid: BareJid,
+        /// Add (true) or remove (false).
+        add: bool,
+        /// Done.
+        reply: Reply<()>,
+    },
     /// The contact list and own presence with the matching cursor.
     Snapshot {
         /// The snapshot.
         reply: Reply<Snapshot>,
     },
+}
+
+impl Command {
+    /// True for commands that need the user's rooms known: a message's
+    /// recipient may be a room, and room commands act on them.
+    fn needs_rooms(&self) -> bool {
+        match self {
+            Self::Send { .. }
+            | Self::Rooms { .. }
+            | Self::CreateRoom { .. }
+            | Self::RenameRoom { .. }
+            | Self::LeaveRoom { .. }
+            | Self::RoomMembers { .. }
+            | Self::SetMember { .. } => true,
+            Self::Archive { room, .. } => room.is_some(),
+            Self::AddContact { .. }
+            | Self::RemoveContact { .. }
+            | Self::Answer { .. }
+            | Self::SetPresence { .. }
+            | Self::Displayed { .. }
+            | Self::ClosedChats { .. }
+            | Self::CloseChat { .. }
+            | Self::Snapshot { .. } => false,
+        }
+    }
+
+    /// Answers the command with `error`.
+    fn fail(self, error: CommandError) {
+        match self {
+            Self::Send { reply, .. } => drop(reply.send(Err(error))),
+            Self::Rooms { reply } => drop(reply.send(Err(error))),
+            Self::CreateRoom { reply, .. } => drop(reply.send(Err(error))),
+            Self::RoomMembers { reply, .. } => drop(reply.send(Err(error))),
+            Self::Archive { reply, .. } => drop(reply.send(Err(error))),
+            Self::Snapshot { reply } => drop(reply.send(Err(error))),
+            Self::ClosedChats { reply } => drop(reply.send(Err(error))),
+            Self::AddContact { reply, .. }
+            | Self::RemoveContact { reply, .. }
+            | Self::Answer { reply, .. }
+            | Self::SetPresence { reply, .. }
+            | Self::Displayed { reply, .. }
+            | Self::CloseChat { reply, .. }
+            | Self::RenameRoom { reply, .. }
+            | Self::LeaveRoom { reply, .. }
+            | Self::SetMember { reply, .. } => drop(reply.send(Err(error))),
+        }
+    }
 }
 
 /// The sending side of a worker.
@@ -206,6 +314,7 @@ enum IqPurpose {
         reply: Reply<()>,
     },
     Archive {
+        room: Option<BareJid>,
         newest: bool,
         max: usize,
         messages: Vec<ArchivedMessage>,
@@ -221,6 +330,92 @@ enum IqPurpose {
     ClosedChatsWrite {
         replies: Vec<Reply<()>>,
     },
+    BookmarksRead,
+    BookmarksWrite,
+    /// A new room is joined; its configuration was sent.
+    RoomConfigure {
+        room: BareJid,
+        name: String,
+        members: Vec<BareJid>,
+        reply: Reply<Room>,
+    },
+    /// A new room is configured; its first members were sent.
+    RoomFirstMembers {
+        room: BareJid,
+        name: String,
+        members: Vec<BareJid>,
+        reply: Reply<Room>,
+    },
+    RoomRename {
+        room: BareJid,
+        name: String,
+        reply: Reply<()>,
+    },
+    RoomInfo {
+        room: BareJid,
+    },
+    /// One affiliation list was asked for; `remaining` follow.
+    RoomMembers {
+        room: BareJid,
+        asked: Affiliation,
+        remaining: Vec<Affiliation>,
+        members: Vec<RoomMember>,
+        reply: Reply<Vec<RoomMember>>,
+    },
+    SetMember {
+        room: BareJid,
+        invite: Option<BareJid>,
+        reply: Reply<()>,
+    },
+}
+
+impl IqPurpose {
+    /// The room that answers this request, if a room does.
+    fn room(&self) -> Option<&BareJid> {
+        match self {
+            Self::Archive { room, .. } => room.as_ref(),
+            Self::RoomConfigure { room, .. }
+            | Self::RoomFirstMembers { room, .. }
+            | Self::RoomRename { room, .. }
+            | Self::RoomInfo { room }
+            | Self::RoomMembers { room, .. }
+            | Self::SetMember { room, .. } => Some(room),
+            _ => None,
+        }
+    }
+
+    /// Tells the waiting caller, if any, that the request failed.
+    fn fail(self, error: CommandError) {
+        match self {
+            Self::RosterChange { reply, .. }
+            | Self::RoomRename { reply, .. }
+            | Self::SetMember { reply, .. } => drop(reply.send(Err(error))),
+            Self::Archive { reply, .. } => drop(reply.send(Err(error))),
+            Self::ClosedChatsRead { reply } => drop(reply.send(Err(error))),
+            Self::ClosedChatsMerge { batch } => batch
+                .into_iter()
+                .for_each(|(_, r)| drop(r.send(Err(error.clone())))),
+            Self::ClosedChatsWrite { replies } => replies
+                .into_iter()
+                .for_each(|r| drop(r.send(Err(error.clone())))),
+            Self::RoomConfigure { reply, .. } | Self::RoomFirstMembers { reply, .. } => {
+                drop(reply.send(Err(error)))
+            }
+            Self::RoomMembers { reply, .. } => drop(reply.send(Err(error))),
+            Self::RosterFetch
+            | Self::Carbons
+            | Self::BookmarksRead
+            | Self::BookmarksWrite
+            | Self::RoomInfo { .. } => {}
+        }
+    }
+}
+
+/// A room being created: joined, then configured, then given its members.
+struct NewRoom {
+    name: String,
+    members: Vec<BareJid>,
+    reply: Reply<Room>,
 }
 
 /// Makes a new stream for the session's account.
@@ -250,6 +445,13 @@ pub struct Worker {
     online: Option<oneshot::Sender<Jid>>,
     /// This session's resource, once bound.
     resource: Option<String>,
+    /// The service new rooms are made on.
+    rooms_service: String,
+    rooms: RoomBook,
+    /// Commands that need to know the user's rooms, held until the
+    /// bookmarks are read.
+    held: Vec<Command>,
+    new_rooms: HashMap<BareJid, NewRoom>,
 }
 
 impl Worker {
@@ -270,7 +472,6 @@ impl Worker {
             stream: new_stream(),
             new_stream,
             suspensions: VecDeque::new(),
-            own,
             log,
             metrics,
             roster: RosterBook::default(),
@@ -287,6 +488,11 @@ impl Worker {
             network_grace,
             online: Some(online),
             resource: None,
+            rooms_service: format!("conference.{}", own.domain()),
+            own,
+            rooms: RoomBook::default(),
+            held: Vec::new(),
+            new_rooms: HashMap::new(),
         };
         let handle = WorkerHandle {
             commands: tx,
@@ -387,28 +593,38 @@ impl Worker {
     async fn start_fresh_stream(&mut self) {
         let reset = || CommandError::Network("the network connection was reset; try again".into());
         for (_, purpose) in self.pending_iqs.drain() {
-            match purpose {
-                IqPurpose::RosterChange { reply, .. } => drop(reply.send(Err(reset()))),
-                IqPurpose::Archive { reply, .. } => drop(reply.send(Err(reset()))),
-                IqPurpose::ClosedChatsRead { reply } => drop(reply.send(Err(reset()))),
-                IqPurpose::ClosedChatsMerge { batch } => batch
-                    .into_iter()
-                    .for_each(|(_, r)| drop(r.send(Err(reset())))),
-                IqPurpose::ClosedChatsWrite { replies } => {
-                    replies.into_iter().for_each(|r| drop(r.send(Err(reset()))))
-                }
-                IqPurpose::RosterFetch | IqPurpose::Carbons => {}
-            }
+            purpose.fail(reset());
         }
+        for (_, new_room) in self.new_rooms.drain() {
+            let _ = new_room.reply.send(Err(reset()));
+        }
+        self.rooms.reset();
+        self.send_iq(
+            None,
+            IqKind::Get,
+            rooms::bookmarks_query(),
+            IqPurpose::BookmarksRead,
+        )
+        .await;
         self.closes_in_flight = false;
         self.start_close_batch().await;
         for event in self.roster.clear_presence() {
             self.publish(event);
         }
-        self.send_iq(IqKind::Set, stanzas::enable_carbons(), IqPurpose::Carbons)
-            .await;
-        self.send_iq(IqKind::Get, stanzas::roster_query(), IqPurpose::RosterFetch)
-            .await;
+        self.send_iq(
+            None,
+            IqKind::Set,
+            stanzas::enable_carbons(),
+            IqPurpose::Carbons,
+        )
+        .await;
+        self.send_iq(
+            None,
+            IqKind::Get,
+            stanzas::roster_query(),
+            IqPurpose::RosterFetch,
+        )
+        .await;
     }
 
     async fn on_stanza(&mut self, stanza: Stanza) {
@@ -419,6 +635,9 @@ impl Worker {
             },
             other => other,
         };
+        if let Some(room) = self.room_of(&stanza) {
+            return self.on_room_stanza(stanza, room).await;
+        }
         match stanzas::classify(stanza, &self.own, now_ms()) {
             Inbound::RosterPush { id, items } => {
                 for item in &items {
@@ -434,14 +653,7 @@ impl Worker {
                     .ok();
             }
             Inbound::Event(event) => self.publish(event),
-            Inbound::ArchiveResult { query_id, item } => {
-                if let Some(IqPurpose::Archive { messages, max, .. }) =
-                    self.pending_iqs.get_mut(&query_id)
-                    && messages.len() < *max
-                {
-                    messages.push(item);
-                }
-            }
+            Inbound::ArchiveResult { query_id, item } => self.collect_archive_item(&query_id, item),
             Inbound::DevicePresence {
                 jid,
                 device,
@@ -455,6 +667,182 @@ impl Worker {
                 self.follow_own_presence(&device, presence).await
             }
             Inbound::Ignored => {}
+        }
+    }
+
+    /// Adds a message to the page of the archive query `query_id`.
+    fn collect_archive_item(&mut self, query_id: &str, item: ArchivedMessage) {
+        if let Some(IqPurpose::Archive { messages, max, .. }) = self.pending_iqs.get_mut(query_id)
+            && messages.len() < *max
+        {
+            messages.push(item);
+        }
+    }
+
+    /// The room a stanza comes from, if it is one of the user's rooms, a room
+    /// being created, or a room the user is invited into.
+    fn room_of(&self, stanza: &Stanza) -> Option<BareJid> {
+        let from = match stanza {
+            Stanza::Message(m) => m.from.as_ref(),
+            Stanza::Presence(p) => p.from.as_ref(),
+            Stanza::Iq(_) => None,
+        }?
+        .to_bare();
+        let ours = self.rooms.contains(&from) || self.new_rooms.contains_key(&from);
+        (from != self.own && (ours || rooms::is_invitation(stanza))).then_some(from)
+    }
+
+    async fn on_room_stanza(&mut self, stanza: Stanza, room: BareJid) {
+        match rooms::classify(stanza, &room, &self.own, now_ms()) {
+            RoomInbound::Joined(room) => self.on_room_joined(room).await,
+            RoomInbound::Gone(room, Some(reason)) => self.drop_room(&room, reason).await,
+            // The user left, or the service restarts: the next sign-in rejoins.
+            RoomInbound::Gone(_, None) => {}
+            RoomInbound::JoinRefused(room, condition) => {
+                if let Some(new_room) = self.new_rooms.remove(&room) {
+                    let _ = new_room.reply.send(Err(CommandError::Network(format!(
+                        "the room service refused the new room ({condition:?})"
+                    ))));
+                } else if matches!(
+                    condition,
+                    DefinedCondition::Forbidden
+                        | DefinedCondition::RegistrationRequired
+                        | DefinedCondition::ItemNotFound
+                        | DefinedCondition::NotAuthorized
+                ) {
+                    self.drop_room(&room, RoomLeftReason::Removed).await;
+                } else {
+                    tracing::warn!(user = %self.own, %room, ?condition, "a room refused the user");
+                }
+            }
+            RoomInbound::ConfigChanged(room) => {
+                let purpose = IqPurpose::RoomInfo { room: room.clone() };
+                self.send_iq(Some(&room), IqKind::Get, rooms::info_query(), purpose)
+                    .await;
+            }
+            RoomInbound::Invited { room, by } => {
+                if self.rooms.contains(&room) {
+                    return;
+                }
+                if !self.roster.contains(&by) {
+                    tracing::info!(user = %self.own, %room, "ignored a room invitation from outside the contact list");
+                    return;
+                }
+                self.rooms.insert(room.clone(), String::new());
+                if let Some(join) = rooms::join(&room, &self.own) {
+                    self.send(join.into()).await.ok();
+                }
+                self.write_bookmarks().await;
+            }
+            RoomInbound::Event(event) => self.publish(event),
+            RoomInbound::ArchiveResult { query_id, item } => {
+                self.collect_archive_item(&query_id, item)
+            }
+            RoomInbound::Ignored => {}
+        }
+    }
+
+    /// The user is in `room`: a new room goes on to its configuration; a
+    /// room of the user's is news for the phone, and its name is asked for.
+    async fn on_room_joined(&mut self, room: BareJid) {
+        if let Some(new_room) = self.new_rooms.remove(&room) {
+            let payload = rooms::new_room_config(&new_room.name);
+            let purpose = IqPurpose::RoomConfigure {
+                room: room.clone(),
+                name: new_room.name,
+                members: new_room.members,
+                reply: new_room.reply,
+            };
+            self.send_iq(Some(&room), IqKind::Set, payload, purpose)
+                .await;
+            return;
+        }
+        if let Some(joined) = self.rooms.joined(&room) {
+            self.publish(Event::RoomJoined { room: joined });
+            let purpose = IqPurpose::RoomInfo { room: room.clone() };
+            self.send_iq(Some(&room), IqKind::Get, rooms::info_query(), purpose)
+                .await;
+        }
+    }
+
+    /// A configured new room becomes one of the user's rooms; its members are invited.
+    async fn finish_new_room(&mut self, room: BareJid, name: String, members: &[BareJid]) -> Room {
+        self.rooms.insert(room.clone(), name.clone());
+        if let Some(joined) = self.rooms.joined(&room) {
+            self.publish(Event::RoomJoined { room: joined });
+        }
+        self.write_bookmarks().await;
+        for member in members {
+            self.send(rooms::invite(&room, member).into()).await.ok();
+        }
+        Room {
+            jid: room.to_string(),
+            name,
+        }
+    }
+
+    async fn create_room(&mut self, name: String, members: Vec<BareJid>, reply: Reply<Room>) {
+        let joined = rooms::new_room_address(&self.rooms_service).and_then(|room| {
+            rooms::join(&room, &self.own)
+                .map(|join| (room, join))
+                .ok_or_else(|| "the user's address cannot be a nickname".to_owned())
+        });
+        let (room, join) = match joined {
+            Ok(joined) => joined,
+            Err(error) => {
+                let _ = reply.send(Err(CommandError::Network(error)));
+                return;
+            }
+        };
+        match self.send(join.into()).await {
+            Ok(()) => {
+                self.new_rooms.insert(
+                    room,
+                    NewRoom {
+                        name,
+                        members,
+                        reply,
+                    },
+                );
+            }
+            Err(error) => drop(reply.send(Err(error))),
+        }
+    }
+
+    async fn leave_room(&mut self, room: &BareJid) -> Result<(), CommandError> {
+        self.in_room(room)?;
+        if let Some(leave) = rooms::leave(room, &self.own) {
+            self.send(leave.into()).await?;
+        }
+        self.drop_room(room, RoomLeftReason::Left).await;
+        Ok(())
+    }
+
+    /// Forgets one of the user's rooms on every device.
+    async fn drop_room(&mut self, room: &BareJid, reason: RoomLeftReason) {
+        if self.rooms.remove(room) {
+            self.write_bookmarks().await;
+            self.publish(Event::RoomLeft {
+                room: room.to_string(),
+                reason,
+            });
+        }
+    }
+
+    /// Stores the user's rooms as bookmarks (once they were read).
+    async fn write_bookmarks(&mut self) {
+        if let Some(payload) = self.rooms.write(&self.own) {
+            self.send_iq(None, IqKind::Set, payload, IqPurpose::BookmarksWrite)
+                .await;
+        }
+    }
+
+    /// Whether the user is in `room`.
+    fn in_room(&self, room: &BareJid) -> Result<(), CommandError> {
+        if self.rooms.contains(room) {
+            Ok(())
+        } else {
+            Err(CommandError::NotInRoom)
         }
     }
 
@@ -497,15 +885,23 @@ impl Worker {
                     DefinedCondition::ItemNotFound => CommandError::UnknownArchivePosition,
                     DefinedCondition::ServiceUnavailable
                     | DefinedCondition::FeatureNotImplemented => CommandError::Unsupported,
+                    DefinedCondition::Forbidden
+                    | DefinedCondition::NotAllowed
+                    | DefinedCondition::NotAuthorized => CommandError::Forbidden,
                     ref other => CommandError::Network(format!("{other:?}")),
                 }),
             ),
             Iq::Get { .. } | Iq::Set { .. } => return Err(iq),
         };
-        let trusted = from.as_ref().is_none_or(|f| {
-            f.to_bare() == self.own
-                || f.to_bare().node().is_none() && f.domain() == self.own.domain()
-        });
+        let answerer = self.pending_iqs.get(id).and_then(IqPurpose::room);
+        let trusted = match (from, answerer) {
+            (Some(f), Some(room)) => f.to_bare() == *room,
+            (None, Some(_)) => false,
+            (from, None) => from.as_ref().is_none_or(|f| {
+                f.to_bare() == self.own
+                    || f.to_bare().node().is_none() && f.domain() == self.own.domain()
+            }),
+        };
         if !trusted {
             return Err(iq);
         }
@@ -595,7 +991,10 @@ impl Worker {
                     }
                     let id = self.next_iq_id();
                     let payload = closed_chats::write_query(&chats);
-                    match self.try_send_iq(id.clone(), IqKind::Set, payload).await {
+                    match self
+                        .try_send_iq(id.clone(), None, IqKind::Set, payload)
+                        .await
+                    {
                         Ok(()) => {
                             self.pending_iqs
                                 .insert(id, IqPurpose::ClosedChatsWrite { replies });
@@ -625,6 +1024,132 @@ impl Worker {
                 self.closes_in_flight = false;
                 self.start_close_batch().await;
             }
+            IqPurpose::BookmarksRead => {
+                let storage = match outcome {
+                    Ok(payload) => rooms::parse_bookmarks(payload),
+                    Err(error) => {
+                        tracing::warn!(user = %self.own, %error, "could not read the user's rooms");
+                        rooms::parse_bookmarks(None)
+                    }
+                };
+                for room in self.rooms.load(storage) {
+                    if let Some(join) = rooms::join(&room, &self.own) {
+                        self.send(join.into()).await.ok();
+                    }
+                }
+                if self.rooms.take_dirty() {
+                    self.write_bookmarks().await;
+                }
+                for command in std::mem::take(&mut self.held) {
+                    Box::pin(self.on_command(command)).await;
+                }
+            }
+            IqPurpose::BookmarksWrite => {
+                if let Err(error) = outcome {
+                    tracing::warn!(user = %self.own, %error, "could not store the user's rooms");
+                }
+            }
+            IqPurpose::RoomConfigure {
+                room,
+                name,
+                members,
+                reply,
+            } => match outcome {
+                Ok(_) if members.is_empty() => {
+                    let created = self.finish_new_room(room, name, &[]).await;
+                    let _ = reply.send(Ok(created));
+                }
+                Ok(_) => {
+                    let payload = rooms::set_affiliation(&members, "member");
+                    let purpose = IqPurpose::RoomFirstMembers {
+                        room: room.clone(),
+                        name,
+                        members,
+                        reply,
+                    };
+                    self.send_iq(Some(&room), IqKind::Set, payload, purpose)
+                        .await;
+                }
+                Err(error) => {
+                    if let Some(leave) = rooms::leave(&room, &self.own) {
+                        self.send(leave.into()).await.ok();
+                    }
+                    let _ = reply.send(Err(error));
+                }
+            },
+            IqPurpose::RoomFirstMembers {
+                room,
+                name,
+                members,
+                reply,
+            } => {
+                let invited = if outcome.is_ok() { &members[..] } else { &[] };
+                let created = self.finish_new_room(room, name, invited).await;
+                let _ = reply.send(match outcome {
+                    Ok(_) => Ok(created),
+                    Err(error) => Err(CommandError::Network(format!(
+                        "the room {} was created, but adding its members failed: {error}",
+                        created.jid
+                    ))),
+                });
+            }
+            IqPurpose::RoomRename { room, name, reply } => {
+                if outcome.is_ok()
+                    && let Some(renamed) = self.rooms.rename(&room, &name)
+                {
+                    self.publish(Event::RoomChanged { room: renamed });
+                    self.write_bookmarks().await;
+                }
+                let _ = reply.send(outcome.map(drop));
+            }
+            IqPurpose::RoomInfo { room } => {
+                if let Ok(payload) = outcome
+                    && let Some(name) = rooms::parse_name(payload)
+                    && let Some(renamed) = self.rooms.rename(&room, &name)
+                {
+                    self.publish(Event::RoomChanged { room: renamed });
+                    self.write_bookmarks().await;
+                }
+            }
+            IqPurpose::RoomMembers {
+                room,
+                asked,
+                mut remaining,
+                mut members,
+                reply,
+            } => match outcome {
+                Ok(payload) => {
+                    members.extend(rooms::parse_members(payload.as_ref(), asked));
+                    if remaining.is_empty() {
+                        let _ = reply.send(Ok(members));
+                        return;
+                    }
+                    let asked = remaining.remove(0);
+                    let purpose = IqPurpose::RoomMembers {
+                        room: room.clone(),
+                        asked,
+                        remaining,
+                        members,
+                        reply,
+                    };
+                    let payload = rooms::list_affiliation(asked);
+                    self.send_iq(Some(&room), IqKind::Get, payload, purpose)
+                        .await;
+                }
+                Err(error) => drop(reply.send(Err(error))),
+            },
+            IqPurpose::SetMember {
+                room,
+                invite,
+                reply,
+            } => {
+                if outcome.is_ok()
+                    && let Some(member) = invite
+                {
+                    self.send(rooms::invite(&room, &member).into()).await.ok();
+                }
+                let _ = reply.send(outcome.map(drop));
+            }
         }
     }
 
@@ -635,7 +1160,7 @@ impl Worker {
             let batch = std::mem::take(&mut self.closes_waiting);
             let id = self.next_iq_id();
             match self
-                .try_send_iq(id.clone(), IqKind::Get, closed_chats::read_query())
+                .try_send_iq(id.clone(), None, IqKind::Get, closed_chats::read_query())
                 .await
             {
                 Ok(()) => {
@@ -651,6 +1176,16 @@ impl Worker {
     }
 
     async fn on_command(&mut self, command: Command) {
+        if !self.rooms.loaded() && command.needs_rooms() {
+            if self.held.len() < MAX_HELD {
+                self.held.push(command);
+            } else {
+                command.fail(CommandError::Network(
+                    "the session is still joining the user's rooms; try again".to_owned(),
+                ));
+            }
+            return;
+        }
         match command {
             Command::Send {
                 client_id,
@@ -664,7 +1199,7 @@ impl Worker {
                     subscribe_to: Some(jid),
                     reply,
                 };
-                self.send_iq(IqKind::Set, payload, purpose).await;
+                self.send_iq(None, IqKind::Set, payload, purpose).await;
             }
             Command::RemoveContact { jid, reply } => {
                 if !self.roster.contains(&jid) {
@@ -676,7 +1211,7 @@ impl Worker {
                     subscribe_to: None,
                     reply,
                 };
-                self.send_iq(IqKind::Set, payload, purpose).await;
+                self.send_iq(None, IqKind::Set, payload, purpose).await;
             }
             Command::Answer { jid, accept, reply } => {
                 let _ = reply.send(self.answer(&jid, accept).await);
@@ -691,16 +1226,28 @@ impl Worker {
                 let presence = stanzas::own_presence(availability, self.status.as_deref());
                 let _ = reply.send(self.send(presence.into()).await);
             }
-            Command::Archive { after, max, reply } => {
+            Command::Archive {
+                room,
+                after,
+                max,
+                reply,
+            } => {
+                if let Some(room) = &room
+                    && let Err(error) = self.in_room(room)
+                {
+                    let _ = reply.send(Err(error));
+                    return;
+                }
                 let query_id = self.next_iq_id();
                 let purpose = IqPurpose::Archive {
+                    room: room.clone(),
                     newest: after.is_none(),
                     max: max as usize,
                     messages: Vec::new(),
                     reply,
                 };
                 let payload = stanzas::archive_query(&query_id, after, max);
-                self.send_iq_with_id(query_id, IqKind::Set, payload, purpose)
+                self.send_iq_with_id(query_id, room.as_ref(), IqKind::Set, payload, purpose)
                     .await;
             }
             Command::Displayed { markers, reply } => {
@@ -717,12 +1264,73 @@ impl Worker {
             }
             Command::ClosedChats { reply } => {
                 let purpose = IqPurpose::ClosedChatsRead { reply };
-                self.send_iq(IqKind::Get, closed_chats::read_query(), purpose)
+                self.send_iq(None, IqKind::Get, closed_chats::read_query(), purpose)
                     .await;
             }
             Command::CloseChat { chat, reply } => {
                 self.closes_waiting.push((chat, reply));
                 self.start_close_batch().await;
+            }
+            Command::Rooms { reply } => {
+                let _ = reply.send(Ok(self.rooms.rooms()));
+            }
+            Command::CreateRoom {
+                name,
+                members,
+                reply,
+            } => self.create_room(name, members, reply).await,
+            Command::RenameRoom { room, name, reply } => {
+                if let Err(error) = self.in_room(&room) {
+                    let _ = reply.send(Err(error));
+                    return;
+                }
+                let payload = rooms::rename_config(&name);
+                let purpose = IqPurpose::RoomRename {
+                    room: room.clone(),
+                    name,
+                    reply,
+                };
+                self.send_iq(Some(&room), IqKind::Set, payload, purpose)
+                    .await;
+            }
+            Command::LeaveRoom { room, reply } => {
+                let _ = reply.send(self.leave_room(&room).await);
+            }
+            Command::RoomMembers { room, reply } => {
+                if let Err(error) = self.in_room(&room) {
+                    let _ = reply.send(Err(error));
+                    return;
+                }
+                let purpose = IqPurpose::RoomMembers {
+                    room: room.clone(),
+                    asked: Affiliation::Owner,
+                    remaining: vec![Affiliation::Admin, Affiliation::Member],
+                    members: Vec::new(),
+                    reply,
+                };
+                let payload = rooms::list_affiliation(Affiliation::Owner);
+                self.send_iq(Some(&room), IqKind::Get, payload, purpose)
+                    .await;
+            }
+            Command::SetMember {
+                room,
+                jid,
+                add,
+                reply,
+            } => {
+                if let Err(error) = self.in_room(&room) {
+                    let _ = reply.send(Err(error));
+                    return;
+                }
+                let affiliation = if add { "member" } else { "none" };
+                let payload = rooms::set_affiliation(std::slice::from_ref(&jid), affiliation);
+                let purpose = IqPurpose::SetMember {
+                    room: room.clone(),
+                    invite: add.then_some(jid),
+                    reply,
+                };
+                self.send_iq(Some(&room), IqKind::Set, payload, purpose)
+                    .await;
             }
             Command::Snapshot { reply } => {
                 let _ = reply.send(Ok(Snapshot {
@@ -744,13 +1352,18 @@ impl Worker {
         body: &str,
         reply: Reply<SendOutcome>,
     ) {
+        let stanza: Stanza = if self.rooms.contains(&to) {
+            rooms::room_message(to, body, &client_id).into()
+        } else if to.domain().as_str() == self.rooms_service {
+            let _ = reply.send(Err(CommandError::NotInRoom));
+            return;
+        } else {
+            stanzas::chat_message(to, body, &client_id).into()
+        };
         if let Begin::Handled = self.sent.begin(&client_id, reply) {
             return;
         }
-        let token = match self
-            .enqueue(stanzas::chat_message(to, body, &client_id).into())
-            .await
-        {
+        let token = match self.enqueue(stanza).await {
             Ok(token) => token,
             Err(error) => return self.sent.settle(&client_id, Err(error)),
         };
@@ -794,9 +1407,17 @@ impl Worker {
         format!("sl-{}", self.next_iq)
     }
 
-    async fn send_iq(&mut self, kind: IqKind, payload: Element, purpose: IqPurpose) {
+    /// Sends an IQ request to `to` (the user's own account without it) whose
+    /// answer goes to `purpose`.
+    async fn send_iq(
+        &mut self,
+        to: Option<&BareJid>,
+        kind: IqKind,
+        payload: Element,
+        purpose: IqPurpose,
+    ) {
         let id = self.next_iq_id();
-        self.send_iq_with_id(id, kind, payload, purpose).await;
+        self.send_iq_with_id(id, to, kind, payload, purpose).await;
     }
 
     /// Sends an IQ request whose answer goes to `purpose`; `id` is also the
@@ -804,15 +1425,16 @@ impl Worker {
     async fn send_iq_with_id(
         &mut self,
         id: String,
+        to: Option<&BareJid>,
         kind: IqKind,
         payload: Element,
         purpose: IqPurpose,
     ) {
-        match self.try_send_iq(id.clone(), kind, payload).await {
+        match self.try_send_iq(id.clone(), to, kind, payload).await {
             Ok(()) => {
                 self.pending_iqs.insert(id, purpose);
             }
-            Err(error) => self.on_iq_result(purpose, Err(error)).await,
+            Err(error) => Box::pin(self.on_iq_result(purpose, Err(error))).await,
         }
     }
 
@@ -820,19 +1442,21 @@ impl Worker {
     async fn try_send_iq(
         &mut self,
         id: String,
+        to: Option<&BareJid>,
         kind: IqKind,
         payload: Element,
     ) -> Result<(), CommandError> {
+        let to = to.map(|t| Jid::from(t.clone()));
         let iq = match kind {
             IqKind::Get => Iq::Get {
                 from: None,
-                to: None,
+                to,
                 id: id.clone(),
                 payload,
             },
             IqKind::Set => Iq::Set {
                 from: None,
-                to: None,
+                to,
                 id,
                 payload,
             },

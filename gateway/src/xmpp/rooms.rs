@@ -1,0 +1,719 @@
+//! Group chats: persistent, members-only rooms (XEP-0045) with their own
+//! archives (XEP-0313), kept as bookmarks in the user's private storage
+//! (XEP-0048 over XEP-0049) so that every device lists them.
+//!
+//! Splitline joins each room with the user's bare address as nickname, so a
+//! message's sender is known from its nickname, and two logins of the same
+//! user share one occupant.
+
+use std::collections::BTreeMap;
+
+use splitline_protocol::{
+    Affiliation, ArchivedMessage, ChatMessage, Event, Room, RoomLeftReason, RoomMember,
+};
+use tokio_xmpp::{
+    Stanza,
+    jid::{BareJid, FullJid, Jid},
+    minidom::{Element, rxml::xml_ncname},
+    parsers::{
+        bookmarks::{Conference, Storage},
+        delay::Delay,
+        disco::{DiscoInfoQuery, DiscoInfoResult},
+        mam,
+        message::{Message, MessageType},
+        muc::{Muc, muc::History},
+        presence::{self, Presence},
+        private,
+        stanza_error::{DefinedCondition, StanzaError},
+        stanza_id::{OriginId, StanzaId},
+    },
+};
+
+const MUC_USER: &str = "http://jabber.org/protocol/muc#user";
+const MUC_ADMIN: &str = "http://jabber.org/protocol/muc#admin";
+const MUC_OWNER: &str = "http://jabber.org/protocol/muc#owner";
+const DATA_FORMS: &str = "jabber:x:data";
+const ROOM_CONFIG: &str = "http://jabber.org/protocol/muc#roomconfig";
+
+/// The user's rooms as the gateway knows them: those in the bookmarks, with
+/// the rest of the bookmarks kept as they were.
+#[derive(Debug, Default)]
+pub struct RoomBook {
+    /// Whether the bookmarks have been read on this stream.
+    loaded: bool,
+    /// Whether a change waits to be written once the bookmarks are read.
+    dirty: bool,
+    rooms: BTreeMap<BareJid, RoomEntry>,
+    /// Bookmarks Splitline does not join (other clients' rooms without
+    /// autojoin, and links), written back untouched.
+    others: Storage,
+}
+
+#[derive(Debug, Clone)]
+struct RoomEntry {
+    name: String,
+    joined: bool,
+}
+
+impl RoomBook {
+    /// True once the bookmarks were read.
+    pub fn loaded(&self) -> bool {
+        self.loaded
+    }
+
+    /// Takes the bookmarks read from the server, keeping rooms joined since
+    /// the read was asked for; returns the rooms to join.
+    pub fn load(&mut self, storage: Storage) -> Vec<BareJid> {
+        self.loaded = true;
+        self.others = Storage::new();
+        for conference in storage.conferences {
+            if conference.autojoin {
+                self.rooms.entry(conference.jid).or_insert(RoomEntry {
+                    name: conference.name.unwrap_or_default(),
+                    joined: false,
+                });
+            } else {
+                self.others.conferences.push(conference);
+            }
+        }
+        self.others.urls = storage.urls;
+        self.rooms.keys().cloned().collect()
+    }
+
+    /// A stream that did not resume is in no room and must read the
+    /// bookmarks again (another device may have changed them).
+    pub fn reset(&mut self) {
+        *self = Self::default();
+    }
+
+    /// The payload that stores the bookmarks as they are now, or `None`
+    /// before they were read (the change is written once they are).
+    pub fn write(&mut self, own: &BareJid) -> Option<Element> {
+        if !self.loaded {
+            self.dirty = true;
+            return None;
+        }
+        self.dirty = false;
+        Some(self.write_query(own))
+    }
+
+    /// True once if a change waited for the bookmarks to be read.
+    pub fn take_dirty(&mut self) -> bool {
+        std::mem::take(&mut self.dirty)
+    }
+
+    /// True when `room` is one of the user's rooms.
+    pub fn contains(&self, room: &BareJid) -> bool {
+        self.rooms.contains_key(room)
+    }
+
+    /// Adds a room (or renames it); true if it was new.
+    pub fn insert(&mut self, room: BareJid, name: String) -> bool {
+        match self.rooms.get_mut(&room) {
+            Some(entry) => {
+                entry.name = name;
+                false
+            }
+            None => {
+                self.rooms.insert(
+                    room,
+                    RoomEntry {
+                        name,
+                        joined: false,
+                    },
+                );
+                true
+            }
+        }
+    }
+
+    /// Forgets a room; true if it was known.
+    pub fn remove(&mut self, room: &BareJid) -> bool {
+        self.rooms.remove(room).is_some()
+    }
+
+    /// Notes that the user is in `room` now; the room as the phone sees it,
+    /// if this is news (the first join on this stream).
+    pub fn joined(&mut self, room: &BareJid) -> Option<Room> {
+        let entry = self.rooms.get_mut(room)?;
+        if entry.joined {
+            return None;
+        }
+        entry.joined = true;
+        Some(Room {
+            jid: room.to_string(),
+            name: entry.name.clone(),
+        })
+    }
+
+    /// Sets a room's name; the room if the name changed.
+    pub fn rename(&mut self, room: &BareJid, name: &str) -> Option<Room> {
+        let entry = self.rooms.get_mut(room)?;
+        if entry.name == name {
+            return None;
+        }
+        entry.name = name.to_owned();
+        Some(Room {
+            jid: room.to_string(),
+            name: name.to_owned(),
+        })
+    }
+
+    /// The user's rooms, by address.
+    pub fn rooms(&self) -> Vec<Room> {
+        self.rooms
+            .iter()
+            .map(|(jid, entry)| Room {
+                jid: jid.to_string(),
+                name: entry.name.clone(),
+            })
+            .collect()
+    }
+
+    fn write_query(&self, own: &BareJid) -> Element {
+        let mut storage = Storage::new();
+        storage.urls = self.others.urls.clone();
+        storage.conferences = self.others.conferences.clone();
+        storage
+            .conferences
+            .extend(self.rooms.iter().map(|(jid, entry)| Conference {
+                autojoin: true,
+                jid: jid.clone(),
+                name: Some(entry.name.clone()).filter(|n| !n.is_empty()),
+                nick: nick(own).ok(),
+                password: None,
+            }));
+        private::Query { storage }.into()
+    }
+}
+
+/// The payload that reads the bookmarks.
+pub fn bookmarks_query() -> Element {
+    private::Query {
+        storage: Storage::new(),
+    }
+    .into()
+}
+
+/// The bookmarks in a read's answer; none stored is an empty list.
+pub fn parse_bookmarks(payload: Option<Element>) -> Storage {
+    payload
+        .and_then(|p| private::Query::try_from(p).ok())
+        .map_or_else(Storage::new, |q| q.storage)
+}
+
+fn nick(own: &BareJid) -> Result<tokio_xmpp::jid::ResourcePart, tokio_xmpp::jid::Error> {
+    tokio_xmpp::jid::ResourcePart::new(own.as_str()).map(|r| r.into_owned())
+}
+
+/// The user's occupant address in `room`.
+pub fn occupant(room: &BareJid, own: &BareJid) -> Option<FullJid> {
+    nick(own).ok().map(|n| room.with_resource(&n))
+}
+
+/// The presence that joins `room` without its history (the archive has it).
+pub fn join(room: &BareJid, own: &BareJid) -> Option<Presence> {
+    let muc = Muc::new().with_history(History::new().with_maxstanzas(0));
+    Some(
+        Presence::available()
+            .with_to(occupant(room, own)?)
+            .with_payload(muc),
+    )
+}
+
+/// The presence that leaves `room`.
+pub fn leave(room: &BareJid, own: &BareJid) -> Option<Presence> {
+    Some(Presence::unavailable().with_to(occupant(room, own)?))
+}
+
+/// A new room's address on `service`, unguessable.
+pub fn new_room_address(service: &str) -> Result<BareJid, String> {
+    let mut bytes = [0u8; 10];
+    getrandom::fill(&mut bytes).map_err(|e| e.to_string())?;
+    let node: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    BareJid::new(&format!("room-{node}@{service}")).map_err(|e| e.to_string())
+}
+
+fn form_field(var: &str, value: &str) -> Element {
+    Element::builder("field", DATA_FORMS)
+        .attr(xml_ncname!("var").to_owned(), var)
+        .append(Element::builder("value", DATA_FORMS).append(value).build())
+        .build()
+}
+
+fn room_config(fields: Vec<Element>) -> Element {
+    let form = Element::builder("x", DATA_FORMS)
+        .attr(xml_ncname!("type").to_owned(), "submit")
+        .append(form_field("FORM_TYPE", ROOM_CONFIG))
+        .append_all(fields)
+        .build();
+    Element::builder("query", MUC_OWNER).append(form).build()
+}
+
+/// The owner's configuration of a new room: persistent, members-only,
+/// members see each other's addresses, archived, named `name`.
+pub fn new_room_config(name: &str) -> Element {
+    room_config(vec![
+        form_field("muc#roomconfig_roomname", name),
+        form_field("muc#roomconfig_persistentroom", "1"),
+        form_field("muc#roomconfig_membersonly", "1"),
+        form_field("muc#roomconfig_whois", "anyone"),
+        form_field("muc#roomconfig_enablearchiving", "1"),
+        form_field("muc#roomconfig_publicroom", "0"),
+    ])
+}
+
+/// The owner's renaming of a room.
+pub fn rename_config(name: &str) -> Element {
+    room_config(vec![form_field("muc#roomconfig_roomname", name)])
+}
+
+/// The payload that gives each of `members` the affiliation `affiliation`
+/// (`member`, or `none` to remove them).
+pub fn set_affiliation(members: &[BareJid], affiliation: &str) -> Element {
+    Element::builder("query", MUC_ADMIN)
+        .append_all(members.iter().map(|m| {
+            Element::builder("item", MUC_ADMIN)
+                .attr(xml_ncname!("affiliation").to_owned(), affiliation)
+                .attr(xml_ncname!("jid").to_owned(), m.as_str())
+                .build()
+        }))
+        .build()
+}
+
+/// The payload that lists those with `affiliation` in a room.
+pub fn list_affiliation(affiliation: Affiliation) -> Element {
+    Element::builder("query", MUC_ADMIN)
+        .append(
+            Element::builder("item", MUC_ADMIN)
+                .attr(
+                    xml_ncname!("affiliation").to_owned(),
+                    affiliation_str(affiliation),
+                )
+                .build(),
+        )
+        .build()
+}
+
+fn affiliation_str(affiliation: Affiliation) -> &'static str {
+    match affiliation {
+        Affiliation::Owner => "owner",
+        Affiliation::Admin => "admin",
+        Affiliation::Member => "member",
+    }
+}
+
+/// The members in the answer to [`list_affiliation`].
+pub fn parse_members(payload: Option<&Element>, affiliation: Affiliation) -> Vec<RoomMember> {
+    let Some(query) = payload.filter(|p| p.is("query", MUC_ADMIN)) else {
+        return Vec::new();
+    };
+    query
+        .children()
+        .filter(|c| c.is("item", MUC_ADMIN))
+        .filter(|c| c.attr("affiliation") == Some(affiliation_str(affiliation)))
+        .filter_map(|c| BareJid::new(c.attr("jid")?).ok())
+        .map(|jid| RoomMember {
+            jid: jid.to_string(),
+            affiliation,
+        })
+        .collect()
+}
+
+/// A mediated invitation (sent through the room) for `to`.
+pub fn invite(room: &BareJid, to: &BareJid) -> Message {
+    let x = Element::builder("x", MUC_USER)
+        .append(
+            Element::builder("invite", MUC_USER)
+                .attr(xml_ncname!("to").to_owned(), to.as_str())
+                .build(),
+        )
+        .build();
+    let mut message = Message::new(Some(Jid::from(room.clone())));
+    message.type_ = MessageType::Normal;
+    message.payloads.push(x);
+    message
+}
+
+/// The payload that asks a room for its name.
+pub fn info_query() -> Element {
+    DiscoInfoQuery { node: None }.into()
+}
+
+/// The room's name in the answer to [`info_query`].
+pub fn parse_name(payload: Option<Element>) -> Option<String> {
+    let info = DiscoInfoResult::try_from(payload?).ok()?;
+    info.identities
+        .into_iter()
+        .find(|i| i.category == "conference")
+        .and_then(|i| i.name)
+}
+
+/// A groupchat message to a room, with the client's id as stanza id and origin id.
+pub fn room_message(room: BareJid, body: &str, id: &str) -> Message {
+    let mut message = Message::groupchat(Some(Jid::from(room))).with_body(
+        tokio_xmpp::parsers::message::Lang::default(),
+        body.to_owned(),
+    );
+    message.id = Some(tokio_xmpp::parsers::message::Id(id.to_owned()));
+    message.with_payload(OriginId { id: id.to_owned() })
+}
+
+/// True for a message inviting the user into a room (XEP-0045 mediated invitation).
+pub fn is_invitation(stanza: &Stanza) -> bool {
+    let Stanza::Message(message) = stanza else {
+        return false;
+    };
+    muc_user(&message.payloads).is_some_and(|x| x.get_child("invite", MUC_USER).is_some())
+}
+
+/// What a stanza from a room means.
+#[derive(Debug, PartialEq)]
+pub enum RoomInbound {
+    /// The user is in the room now.
+    Joined(BareJid),
+    /// The user is no longer in the room; with a reason when the room says
+    /// why (otherwise the user left, or the service went down).
+    Gone(BareJid, Option<RoomLeftReason>),
+    /// The room refused the user.
+    JoinRefused(BareJid, DefinedCondition),
+    /// The room's configuration changed (its name may have).
+    ConfigChanged(BareJid),
+    /// A contact invites the user into the room.
+    Invited {
+        /// The room.
+        room: BareJid,
+        /// Who invites.
+        by: BareJid,
+    },
+    /// A message posted in the room.
+    Event(Event),
+    /// A message of the room's archive, answering the query `query_id`.
+    ArchiveResult {
+        /// The query it answers.
+        query_id: String,
+        /// The message.
+        item: ArchivedMessage,
+    },
+    /// Nothing for the phone.
+    Ignored,
+}
+
+/// Classifies a stanza whose sender is `room`, one of the user's rooms (or
+/// any room, for an invitation).
+pub fn classify(stanza: Stanza, room: &BareJid, own: &BareJid, now_ms: i64) -> RoomInbound {
+    match stanza {
+        Stanza::Presence(presence) => classify_presence(presence, room, own),
+        Stanza::Message(message) => classify_message(message, room, own, now_ms),
+        Stanza::Iq(_) => RoomInbound::Ignored,
+    }
+}
+
+/// The status codes and the `muc#user` element of a stanza.
+fn muc_user(payloads: &[Element]) -> Option<&Element> {
+    payloads.iter().find(|p| p.is("x", MUC_USER))
+}
+
+fn status_codes(x: Option<&Element>) -> Vec<u16> {
+    x.map(|x| {
+        x.children()
+            .filter(|c| c.is("status", MUC_USER))
+            .filter_map(|c| c.attr("code")?.parse().ok())
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+fn classify_presence(presence: Presence, room: &BareJid, own: &BareJid) -> RoomInbound {
+    let x = muc_user(&presence.payloads);
+    let codes = status_codes(x);
+    let own_nick = nick(own).ok();
+    let is_self = codes.contains(&110)
+        || presence.from.as_ref().and_then(|f| f.resource()) == own_nick.as_deref();
+    match presence.type_ {
+        presence::Type::Error => {
+            let condition = presence
+                .payloads
+                .iter()
+                .find_map(|p| StanzaError::try_from(p.clone()).ok())
+                .map_or(DefinedCondition::UndefinedCondition, |e| {
+                    e.defined_condition
+                });
+            RoomInbound::JoinRefused(room.clone(), condition)
+        }
+        presence::Type::None if is_self => RoomInbound::Joined(room.clone()),
+        presence::Type::Unavailable if is_self => {
+            let destroyed = x.is_some_and(|x| x.children().any(|c| c.is("destroy", MUC_USER)));
+            let reason = if destroyed {
+                Some(RoomLeftReason::Destroyed)
+            } else if codes.iter().any(|c| matches!(c, 301 | 307 | 321)) {
+                Some(RoomLeftReason::Removed)
+            } else {
+                None
+            };
+            RoomInbound::Gone(room.clone(), reason)
+        }
+        _ => RoomInbound::Ignored,
+    }
+}
+
+fn classify_message(
+    mut message: Message,
+    room: &BareJid,
+    own: &BareJid,
+    now_ms: i64,
+) -> RoomInbound {
+    if let Ok(Some(result)) = message.extract_payload::<mam::Result_>() {
+        return archive_result(result, room, own, now_ms);
+    }
+    let x = muc_user(&message.payloads);
+    if let Some(by) = x
+        .and_then(|x| x.get_child("invite", MUC_USER))
+        .and_then(|i| i.attr("from"))
+        .and_then(|f| Jid::new(f).ok())
+    {
+        return RoomInbound::Invited {
+            room: room.clone(),
+            by: by.to_bare(),
+        };
+    }
+    if message.type_ != MessageType::Groupchat {
+        return RoomInbound::Ignored;
+    }
+    if message.bodies.is_empty() {
+        return if status_codes(x).contains(&104) {
+            RoomInbound::ConfigChanged(room.clone())
+        } else {
+            RoomInbound::Ignored
+        };
+    }
+    match posted(message, None, room, now_ms) {
+        Some(m) if m.from == own.as_str() => {
+            RoomInbound::Event(Event::MessageSentElsewhere { message: m })
+        }
+        Some(m) => RoomInbound::Event(Event::MessageReceived { message: m }),
+        None => RoomInbound::Ignored,
+    }
+}
+
+fn archive_result(result: mam::Result_, room: &BareJid, own: &BareJid, now_ms: i64) -> RoomInbound {
+    let Some(query_id) = result.queryid.map(|q| q.0) else {
+        return RoomInbound::Ignored;
+    };
+    let forwarded = result.forwarded;
+    if forwarded.message.type_ != MessageType::Groupchat {
+        return RoomInbound::Ignored;
+    }
+    let Some(mut message) = posted(forwarded.message, forwarded.delay.as_ref(), room, now_ms)
+    else {
+        return RoomInbound::Ignored;
+    };
+    message.archive_id = Some(result.id);
+    RoomInbound::ArchiveResult {
+        query_id,
+        item: ArchivedMessage {
+            outgoing: message.from == own.as_str(),
+            message,
+        },
+    }
+}
+
+/// A message with a text posted in `room`. Its archive id counts only when
+/// the room stamped it, its delay only when the room or the archive did.
+fn posted(
+    mut message: Message,
+    archive_delay: Option<&Delay>,
+    room: &BareJid,
+    now_ms: i64,
+) -> Option<ChatMessage> {
+    let (_, body) = message.get_best_body_cloned(vec![])?;
+    let nick = message.from.as_ref()?.resource()?.as_str().to_owned();
+    let from = match BareJid::new(&nick) {
+        Ok(jid) if jid.node().is_some() => jid.to_string(),
+        _ => format!("{room}/{nick}"),
+    };
+    let room_delay = message
+        .extract_payload::<Delay>()
+        .ok()
+        .flatten()
+        .filter(|d| d.from.as_ref().is_some_and(|f| f.to_bare() == *room));
+    let timestamp_ms = archive_delay
+        .or(room_delay.as_ref())
+        .map_or(now_ms, |d| d.stamp.0.timestamp_millis());
+    let origin = message.extract_payload::<OriginId>().ok().flatten();
+    let network_id = origin.map(|o| o.id).or(message.id.map(|id| id.0));
+    let archive_id = message
+        .payloads
+        .iter()
+        .filter_map(|p| StanzaId::try_from(p.clone()).ok())
+        .find(|s| s.by == *room)
+        .map(|s| s.id);
+    Some(ChatMessage {
+        network_id,
+        archive_id,
+        room: Some(room.to_string()),
+        from,
+        to: room.to_string(),
+        body,
+        timestamp_ms,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(xml: &str) -> Stanza {
+        let element: Element = xml.parse().unwrap();
+        Stanza::try_from(element).unwrap()
+    }
+
+    fn room() -> BareJid {
+        BareJid::new("team@conference.localhost").unwrap()
+    }
+
+    fn own() -> BareJid {
+        BareJid::new("alice@localhost").unwrap()
+    }
+
+    #[test]
+    fn a_message_in_a_room_names_its_sender_and_the_rooms_archive_id() {
+        let stanza = parse(
+            "<message xmlns='jabber:client' type='groupchat' id='c1' \
+             from='team@conference.localhost/bob@localhost' to='alice@localhost/x'>\
+             <body>hi all</body>\
+             <stanza-id xmlns='urn:xmpp:sid:0' by='team@conference.localhost' id='A1'/>\
+             <stanza-id xmlns='urn:xmpp:sid:0' by='alice@localhost' id='FORGED'/>\
+             </message>",
+        );
+        let RoomInbound::Event(Event::MessageReceived { message }) =
+            classify(stanza, &room(), &own(), 7)
+        else {
+            panic!("expected a received message");
+        };
+        assert_eq!(message.from, "bob@localhost");
+        assert_eq!(message.room.as_deref(), Some("team@conference.localhost"));
+        assert_eq!(message.archive_id.as_deref(), Some("A1"));
+        assert_eq!(message.network_id.as_deref(), Some("c1"));
+        assert_eq!(message.timestamp_ms, 7);
+    }
+
+    #[test]
+    fn the_users_own_message_comes_back_as_sent_elsewhere() {
+        let stanza = parse(
+            "<message xmlns='jabber:client' type='groupchat' id='c2' \
+             from='team@conference.localhost/alice@localhost'><body>mine</body></message>",
+        );
+        assert!(matches!(
+            classify(stanza, &room(), &own(), 0),
+            RoomInbound::Event(Event::MessageSentElsewhere { .. })
+        ));
+    }
+
+    #[test]
+    fn a_nickname_that_is_no_address_shows_with_the_room() {
+        let stanza = parse(
+            "<message xmlns='jabber:client' type='groupchat' \
+             from='team@conference.localhost/Bobby'><body>x</body></message>",
+        );
+        let RoomInbound::Event(Event::MessageReceived { message }) =
+            classify(stanza, &room(), &own(), 0)
+        else {
+            panic!("expected a received message");
+        };
+        assert_eq!(message.from, "team@conference.localhost/Bobby");
+    }
+
+    #[test]
+    fn removal_and_destruction_are_told_apart_from_leaving() {
+        let removed = parse(
+            "<presence xmlns='jabber:client' type='unavailable' \
+             from='team@conference.localhost/alice@localhost'>\
+             <x xmlns='http://jabber.org/protocol/muc#user'>\
+             <item affiliation='none' role='none'/><status code='110'/><status code='321'/></x>\
+             </presence>",
+        );
+        assert_eq!(
+            classify(removed, &room(), &own(), 0),
+            RoomInbound::Gone(room(), Some(RoomLeftReason::Removed))
+        );
+        let destroyed = parse(
+            "<presence xmlns='jabber:client' type='unavailable' \
+             from='team@conference.localhost/alice@localhost'>\
+             <x xmlns='http://jabber.org/protocol/muc#user'>\
+             <item affiliation='none' role='none'/><destroy/><status code='110'/></x>\
+             </presence>",
+        );
+        assert_eq!(
+            classify(destroyed, &room(), &own(), 0),
+            RoomInbound::Gone(room(), Some(RoomLeftReason::Destroyed))
+        );
+        let left = parse(
+            "<presence xmlns='jabber:client' type='unavailable' \
+             from='team@conference.localhost/alice@localhost'>\
+             <x xmlns='http://jabber.org/protocol/muc#user'><status code='110'/></x></presence>",
+        );
+        assert_eq!(
+            classify(left, &room(), &own(), 0),
+            RoomInbound::Gone(room(), None)
+        );
+        let other = parse(
+            "<presence xmlns='jabber:client' type='unavailable' \
+             from='team@conference.localhost/bob@localhost'/>",
+        );
+        assert_eq!(classify(other, &room(), &own(), 0), RoomInbound::Ignored);
+    }
+
+    #[test]
+    fn an_invitation_names_the_inviter() {
+        let stanza = parse(
+            "<message xmlns='jabber:client' from='team@conference.localhost'>\
+             <x xmlns='http://jabber.org/protocol/muc#user'>\
+             <invite from='bob@localhost/desk'/></x></message>",
+        );
+        assert_eq!(
+            classify(stanza, &room(), &own(), 0),
+            RoomInbound::Invited {
+                room: room(),
+                by: BareJid::new("bob@localhost").unwrap()
+            }
+        );
+    }
+
+    #[test]
+    fn bookmarks_keep_what_splitline_does_not_manage() {
+        let mut book = RoomBook::default();
+        let other = BareJid::new("other@conference.example").unwrap();
+        let storage = Storage {
+            conferences: vec![
+                Conference {
+                    autojoin: true,
+                    jid: room(),
+                    name: Some("Team".into()),
+                    nick: None,
+                    password: None,
+                },
+                Conference {
+                    autojoin: false,
+                    jid: other.clone(),
+                    name: None,
+                    nick: None,
+                    password: None,
+                },
+            ],
+            urls: vec![],
+        };
+        assert_eq!(book.load(storage), vec![room()]);
+        assert!(book.contains(&room()) && !book.contains(&other));
+        let written = parse_bookmarks(book.write(&own()));
+        assert_eq!(written.conferences.len(), 2);
+        assert!(
+            written
+                .conferences
+                .iter()
+                .any(|c| c.jid == other && !c.autojoin)
+        );
+        assert_eq!(book.joined(&room()).map(|r| r.name), Some("Team".into()));
+        assert_eq!(book.joined(&room()), None, "a second join is no news");
+    }
+}

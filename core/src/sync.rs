@@ -313,9 +313,13 @@ impl SyncEngine {
                 blocking(&self.store, |s| s.sync_value(keys::ARCHIVE_CURSOR)).await?,
             ),
         };
+        // A room without a position reads its archive from the start: all of
+        // it is news to a member who has not seen it here.
+        let start_ms = (room.is_some() && after.is_none()).then_some(0);
         let query = ArchiveQuery {
             room: room.clone(),
             after: after.clone(),
+            start_ms,
             max: CATCH_UP_PAGE,
         };
         let page = match self.client().archive(token, &query).await {

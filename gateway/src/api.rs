@@ -127,6 +127,11 @@ async fn archive(
             "max must be 1 to {MAX_ARCHIVE_PAGE}"
         )));
     }
+    if query.start_ms.is_some_and(|s| s < 0) {
+        return Err(ApiError::invalid(
+            "start_ms must be a time in milliseconds since the Unix epoch",
+        ));
+    }
     if let Some(after) = &query.after {
         validate::text("after", after, validate::MAX_ID_CHARS, false)?;
     }
@@ -139,6 +144,7 @@ async fn archive(
         session
             .command(|reply| Command::Archive {
                 room,
+                start_ms: query.start_ms,
                 after: query.after,
                 max: query.max,
                 reply,

@@ -25,6 +25,11 @@ pub struct ArchiveQuery {
     /// holds the newest messages of the archive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
+    /// Without `after`: read forward from the first message at or after this
+    /// time (milliseconds since the Unix epoch; 0 for the archive's start)
+    /// instead of reading the newest page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_ms: Option<i64>,
     /// Most messages in the page (1 to 500, default 100).
     #[serde(default = "default_max")]
     pub max: u32,

@@ -8,6 +8,7 @@ use tokio_xmpp::{
     minidom::Element,
     parsers::{
         carbons,
+        data_forms::{DataForm, DataFormType, Field},
         delay::Delay,
         displayed_markers::{Displayed, Markable},
         iq::Iq,
@@ -359,14 +360,31 @@ pub fn roster_set(jid: &BareJid, name: Option<&str>, remove: bool) -> Element {
     .into()
 }
 
-/// The payload of an archive query for 1:1 messages: `max` entries after the
-/// archive id `after`, or the newest `max` entries without it.
-pub fn archive_query(query_id: &str, after: Option<String>, max: u32) -> Element {
-    let before = after.is_none().then(String::new);
+/// The payload of an archive query: `max` entries after the archive id
+/// `after`; without it, the first `max` entries from the time `start_ms`, or
+/// the newest `max` entries.
+pub fn archive_query(
+    query_id: &str,
+    after: Option<String>,
+    start_ms: Option<i64>,
+    max: u32,
+) -> Element {
+    let start = start_ms
+        .filter(|_| after.is_none())
+        .and_then(chrono::DateTime::from_timestamp_millis);
+    let before = (after.is_none() && start.is_none()).then(String::new);
+    let form = start.map(|start| {
+        let stamp = start.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+        DataForm::new(
+            DataFormType::Submit,
+            "urn:xmpp:mam:2",
+            vec![Field::text_single("start", &stamp)],
+        )
+    });
     mam::Query {
         queryid: Some(mam::QueryId(query_id.to_owned())),
         node: None,
-        form: None,
+        form,
         set: Some(SetQuery {
             max: Some(max as usize),
             after,

@@ -140,8 +140,11 @@ pub enum Command {
     Archive {
         /// The room whose archive to read; the user's own without it.
         room: Option<BareJid>,
-        /// Read after this archive id, or the newest page without it.
+        /// Read after this archive id; without it, forward from `start_ms`,
+        /// or the newest page.
         after: Option<String>,
+        /// Without `after`: the time to read forward from.
+        start_ms: Option<i64>,
         /// Most entries.
         max: u32,
         /// The page.
@@ -1229,6 +1232,7 @@ impl Worker {
             Command::Archive {
                 room,
                 after,
+                start_ms,
                 max,
                 reply,
             } => {
@@ -1241,12 +1245,12 @@ impl Worker {
                 let query_id = self.next_iq_id();
                 let purpose = IqPurpose::Archive {
                     room: room.clone(),
-                    newest: after.is_none(),
+                    newest: after.is_none() && start_ms.is_none(),
                     max: max as usize,
                     messages: Vec::new(),
                     reply,
                 };
-                let payload = stanzas::archive_query(&query_id, after, max);
+                let payload = stanzas::archive_query(&query_id, after, start_ms, max);
                 self.send_iq_with_id(query_id, room.as_ref(), IqKind::Set, payload, purpose)
                     .await;
             }

@@ -62,6 +62,12 @@ fn every_example_matches_its_type() {
             "ClosedChat" => round_trip::<ClosedChat>(name, value),
             "ClosedChats" => round_trip::<ClosedChats>(name, value),
             "ErrorBody" => round_trip::<ErrorBody>(name, value),
+            "Rooms" => round_trip::<Rooms>(name, value),
+            "Room" => round_trip::<Room>(name, value),
+            "CreateRoomRequest" => round_trip::<CreateRoomRequest>(name, value),
+            "RenameRoomRequest" => round_trip::<RenameRoomRequest>(name, value),
+            "AddMemberRequest" => round_trip::<AddMemberRequest>(name, value),
+            "RoomMembers" => round_trip::<RoomMembers>(name, value),
             other => panic!("example of unknown type {other}"),
         }
     }
@@ -83,6 +89,12 @@ fn every_example_matches_its_type() {
         "ClosedChat",
         "ClosedChats",
         "ErrorBody",
+        "Rooms",
+        "Room",
+        "CreateRoomRequest",
+        "RenameRoomRequest",
+        "AddMemberRequest",
+        "RoomMembers",
     ];
     for name in wanted {
         assert!(
@@ -109,6 +121,9 @@ fn every_event_type_has_an_example() {
         "message_sent_elsewhere",
         "displayed",
         "own_presence_changed",
+        "room_joined",
+        "room_changed",
+        "room_left",
         "session_ended",
     ] {
         assert!(
@@ -128,6 +143,7 @@ fn every_error_code_is_in_the_table_with_its_status() {
         ErrorCode::AuthFailed,
         ErrorCode::SessionEnded,
         ErrorCode::DomainNotServed,
+        ErrorCode::Forbidden,
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::CursorInvalid,
@@ -162,6 +178,10 @@ fn every_path_is_documented() {
         paths::PRESENCE,
         paths::DISPLAYED,
         paths::CLOSED_CHATS,
+        paths::ROOMS,
+        paths::ROOM,
+        paths::ROOM_MEMBERS,
+        paths::ROOM_MEMBER,
     ] {
         assert!(
             text.contains(&format!("{path}`")) || text.contains(&format!("{path}?")),

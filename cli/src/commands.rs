@@ -10,7 +10,13 @@ commands:
   /open ADDRESS        open the chat with ADDRESS, show its latest messages, mark it viewed
   /read                mark every chat viewed
   /close ADDRESS       close the chat with ADDRESS everywhere until a new message arrives
-  /msg ADDRESS TEXT    send TEXT to ADDRESS
+  /msg ADDRESS TEXT    send TEXT to ADDRESS (a contact or a room)
+  /rooms               list your group chats
+  /newroom NAME        create a group chat named NAME (you own it)
+  /add ROOM ADDRESS    add ADDRESS to the room ROOM and invite them
+  /remove ROOM ADDRESS remove ADDRESS from the room ROOM
+  /rename ROOM NAME    rename the room ROOM
+  /leave ROOM          leave the room ROOM on every device
   TEXT                 send TEXT to the open chat
   /quit                stop";
 
@@ -37,7 +43,7 @@ impl Session {
     }
 
     /// Carries out one input line; false means quit.
-    pub fn handle(&mut self, client: &Client, line: &str) -> bool {
+    pub async fn handle(&mut self, client: &Client, line: &str) -> bool {
         let line = line.trim();
         let (command, rest) = line
             .split_once(' ')
@@ -64,6 +70,25 @@ impl Session {
                 Ok(chats) => println!("marked {} chat(s) viewed", chats.len()),
                 Err(e) => println!("error: {e}"),
             },
+            "/rooms" => list_rooms(client),
+            "/newroom" if !rest.is_empty() => {
+                let created = match client.room_admin() {
+                    Ok(admin) => admin
+                        .create_room(rest, &[])
+                        .await
+                        .map_err(|e| e.to_string()),
+                    Err(e) => Err(e.to_string()),
+                };
+                match created {
+                    Ok(room) => println!("created {} ({})", room.name, room.jid),
+                    Err(e) => println!("error: {e}"),
+                }
+            }
+            "/add" | "/remove" | "/rename" => match rest.split_once(' ') {
+                Some((room, arg)) => room_command(client, command, room, arg.trim()).await,
+                None => println!("usage: {command} ROOM ADDRESS (or NAME)"),
+            },
+            "/leave" if !rest.is_empty() => room_command(client, command, rest, "").await,
             "/msg" => match rest.split_once(' ') {
                 Some((peer, text)) => send(client, peer, text),
                 None => println!("usage: /msg ADDRESS TEXT"),
@@ -106,7 +131,12 @@ impl Session {
             Ok(chats) if chats.is_empty() => println!("no chats"),
             Ok(chats) => {
                 for chat in chats {
-                    println!("  {} ({} unread)", chat.peer, chat.unread);
+                    match &chat.room_name {
+                        Some(name) => {
+                            println!("  {name} [room {}] ({} unread)", chat.peer, chat.unread)
+                        }
+                        None => println!("  {} ({} unread)", chat.peer, chat.unread),
+                    }
                 }
             }
             Err(e) => println!("error: {e}"),
@@ -148,6 +178,36 @@ impl Session {
                 }
             }
         }
+    }
+}
+
+fn list_rooms(client: &Client) {
+    match client.rooms() {
+        Ok(rooms) if rooms.is_empty() => println!("no rooms"),
+        Ok(rooms) => {
+            for room in rooms {
+                println!("  {} ({})", room.name, room.jid);
+            }
+        }
+        Err(e) => println!("error: {e}"),
+    }
+}
+
+/// `/add`, `/remove`, `/rename` and `/leave`, which need the gateway now.
+async fn room_command(client: &Client, command: &str, room: &str, arg: &str) {
+    let admin = match client.room_admin() {
+        Ok(admin) => admin,
+        Err(e) => return println!("error: {e}"),
+    };
+    let result = match command {
+        "/add" => admin.add_member(room, arg).await,
+        "/remove" => admin.remove_member(room, arg).await,
+        "/rename" => admin.rename_room(room, arg).await,
+        _ => admin.leave_room(room).await,
+    };
+    match result {
+        Ok(()) => println!("done"),
+        Err(e) => println!("error: {e}"),
     }
 }
 

@@ -95,7 +95,7 @@ async fn run(args: Args) -> Result<(), String> {
             },
             line = lines.next_line() => match line {
                 Ok(Some(line)) => {
-                    if !session.handle(&client, &line) {
+                    if !session.handle(&client, &line).await {
                         break;
                     }
                 }

@@ -10,7 +10,8 @@ use super::{Store, StoreError};
 pub struct PendingMarker {
     /// The chat's other party.
     pub peer: String,
-    /// The network id of the newest message from `peer` the user has seen.
+    /// The network id of the newest message from `peer` the user has seen
+    /// (in a room: its archive id, the room's id of the message).
     pub network_id: String,
 }
 
@@ -79,11 +80,19 @@ impl Store {
 }
 
 fn mark_viewed(tx: &Transaction<'_>, chat: i64, peer: &str) -> Result<bool, StoreError> {
+    // A room's markers name messages by the room's ids (XEP-0333 in group chats).
+    let is_room = tx
+        .query_row("SELECT 1 FROM rooms WHERE jid = ?1", [peer], |_| Ok(()))
+        .optional()?
+        .is_some();
+    let id_column = if is_room { "archive_id" } else { "network_id" };
     let newest: Option<String> = tx
         .query_row(
-            "SELECT network_id FROM messages
-             WHERE chat_id = ?1 AND outgoing = 0 AND network_id IS NOT NULL
-             ORDER BY timestamp_ms DESC, id DESC LIMIT 1",
+            &format!(
+                "SELECT {id_column} FROM messages
+                 WHERE chat_id = ?1 AND outgoing = 0 AND {id_column} IS NOT NULL
+                 ORDER BY timestamp_ms DESC, id DESC LIMIT 1"
+            ),
             [chat],
             |r| r.get(0),
         )
@@ -121,7 +130,8 @@ pub(super) fn apply_displayed(
     let found: Option<(i64, i64, i64)> = tx
         .query_row(
             "SELECT m.chat_id, m.timestamp_ms, m.id FROM messages m JOIN chats c ON c.id = m.chat_id
-             WHERE c.peer = ?1 AND m.outgoing = ?2 AND (m.network_id = ?3 OR m.client_id = ?3)",
+             WHERE c.peer = ?1 AND m.outgoing = ?2
+               AND (m.network_id = ?3 OR m.client_id = ?3 OR m.archive_id = ?3)",
             params![peer, !by_user, network_id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )

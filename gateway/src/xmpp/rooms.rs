@@ -19,6 +19,7 @@ use tokio_xmpp::{
         bookmarks::{Conference, Storage},
         delay::Delay,
         disco::{DiscoInfoQuery, DiscoInfoResult},
+        displayed_markers::Displayed,
         mam,
         message::{Message, MessageType},
         muc::{Muc, muc::History},
@@ -349,6 +350,14 @@ pub fn parse_name(payload: Option<Element>) -> Option<String> {
         .and_then(|i| i.name)
 }
 
+/// A displayed marker for a room: the user has read it up to the message
+/// the room knows as `id` (XEP-0333 in group chats uses the room's ids).
+pub fn room_displayed(room: BareJid, id: &str) -> Message {
+    Message::groupchat(Some(Jid::from(room))).with_payload(Displayed {
+        id: tokio_xmpp::parsers::message::Id(id.to_owned()),
+    })
+}
+
 /// A groupchat message to a room, with the client's id as stanza id and origin id.
 pub fn room_message(room: BareJid, body: &str, id: &str) -> Message {
     let mut message = Message::groupchat(Some(Jid::from(room))).with_body(
@@ -481,6 +490,24 @@ fn classify_message(
         return RoomInbound::Ignored;
     }
     if message.bodies.is_empty() {
+        if let Some(marker) = message
+            .payloads
+            .iter()
+            .find_map(|p| Displayed::try_from(p.clone()).ok())
+        {
+            // Only the user's own markers are read state; other members' are theirs.
+            let by_user =
+                message.from.as_ref().and_then(|f| f.resource()) == nick(own).ok().as_deref();
+            return if by_user {
+                RoomInbound::Event(Event::Displayed {
+                    peer: room.to_string(),
+                    network_id: marker.id.0,
+                    by_user: true,
+                })
+            } else {
+                RoomInbound::Ignored
+            };
+        }
         return if status_codes(x).contains(&104) {
             RoomInbound::ConfigChanged(room.clone())
         } else {

@@ -230,6 +230,7 @@ impl Command {
     fn needs_rooms(&self) -> bool {
         match self {
             Self::Send { .. }
+            | Self::Displayed { .. }
             | Self::Rooms { .. }
             | Self::CreateRoom { .. }
             | Self::RenameRoom { .. }
@@ -241,7 +242,6 @@ impl Command {
             | Self::RemoveContact { .. }
             | Self::Answer { .. }
             | Self::SetPresence { .. }
-            | Self::Displayed { .. }
             | Self::ClosedChats { .. }
             | Self::CloseChat { .. }
             | Self::Snapshot { .. } => false,
@@ -1257,9 +1257,12 @@ impl Worker {
             Command::Displayed { markers, reply } => {
                 let mut result = Ok(());
                 for (peer, network_id) in markers {
-                    result = self
-                        .send(stanzas::displayed_marker(peer, &network_id).into())
-                        .await;
+                    let marker = if self.rooms.contains(&peer) {
+                        rooms::room_displayed(peer, &network_id)
+                    } else {
+                        stanzas::displayed_marker(peer, &network_id)
+                    };
+                    result = self.send(marker.into()).await;
                     if result.is_err() {
                         break;
                     }

@@ -252,14 +252,16 @@ fn room_config(fields: Vec<Element>) -> Element {
 }
 
 /// The owner's configuration of a new room: persistent, members-only,
-/// members see each other's addresses, archived, named `name`.
+/// unlisted, members see each other's addresses, named `name`. Only fields
+/// of the standard form: servers refuse a form with fields they do not know
+/// (ejabberd), so archiving is left to the server's default for rooms,
+/// which must be on (see docs/protocol.md).
 pub fn new_room_config(name: &str) -> Element {
     room_config(vec![
         form_field("muc#roomconfig_roomname", name),
         form_field("muc#roomconfig_persistentroom", "1"),
         form_field("muc#roomconfig_membersonly", "1"),
         form_field("muc#roomconfig_whois", "anyone"),
-        form_field("muc#roomconfig_enablearchiving", "1"),
         form_field("muc#roomconfig_publicroom", "0"),
     ])
 }

@@ -11,7 +11,9 @@ cd "$(dirname "$0")"
 
 say() { printf '\n== %s\n' "$*" >&2; }
 
-APT_PACKAGES=(prosody lua-unbound libjna-java libjna-jni)
+APT_PACKAGES=(prosody lua-unbound ejabberd libjna-java libjna-jni)
+# End-to-end test binaries (tests/tests/NAME.rs) that also run against ejabberd.
+EJABBERD_TESTS=(archive_e2e rooms_e2e rooms_catch_up_e2e)
 
 setup() {
   local missing=()
@@ -23,11 +25,13 @@ setup() {
     local sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }; then
-      echo "build.sh: could not install ${missing[*]} with apt-get; install them by hand (they provide the real XMPP server the tests use)" >&2
+      echo "build.sh: could not install ${missing[*]} with apt-get; install them by hand (they provide the real XMPP servers the tests use)" >&2
       exit 1
     fi
+    case " ${missing[*]} " in *" ejabberd "*) stop_system_ejabberd ;; esac
   fi
   command -v prosody >/dev/null || { echo "build.sh: prosody is still missing after setup" >&2; exit 1; }
+  command -v ejabberdctl >/dev/null || { echo "build.sh: ejabberd is still missing after setup" >&2; exit 1; }
   command -v npm >/dev/null || { echo "build.sh: npm is missing; the JVM test installs kotlinc with it (install Node.js)" >&2; exit 1; }
   command -v java >/dev/null || { echo "build.sh: java is missing; the JVM test needs Java 17" >&2; exit 1; }
   for component in rustfmt clippy; do
@@ -36,6 +40,25 @@ setup() {
       rustup component add "$component" || { echo "build.sh: could not install $component" >&2; exit 1; }
     fi
   done
+}
+
+# Debian starts a package's service on install unless policy-rc.d forbids it
+# (as in containers). The tests start their own ejabberd in a temporary
+# directory, so stop a system one the install started and keep it from
+# starting at boot.
+stop_system_ejabberd() {
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  if [ -d /run/systemd/system ]; then
+    if systemctl is-active --quiet ejabberd 2>/dev/null; then
+      say "stopping the system ejabberd service (the tests start their own)"
+    fi
+    $sudo systemctl disable --now --quiet ejabberd 2>/dev/null || true
+  elif [ -s /run/ejabberd/ejabberd.pid ]; then
+    say "stopping the system ejabberd service (the tests start their own)"
+    $sudo invoke-rc.d ejabberd stop >/dev/null 2>&1 || true
+    $sudo update-rc.d ejabberd disable >/dev/null 2>&1 || true
+  fi
 }
 
 build() { say "cargo build"; cargo build --workspace --all-targets --locked; }
@@ -53,6 +76,10 @@ run_tests() {
   # (Whole-workspace builds share one feature set, so later steps reuse them.)
   cargo build --workspace --locked
   cargo test --workspace --locked
+  say "room and archive tests against ejabberd"
+  local test_args=()
+  for t in "${EJABBERD_TESTS[@]}"; do test_args+=(--test "$t"); done
+  SPLITLINE_XMPP_SERVER=ejabberd cargo test --locked -p splitline-e2e "${test_args[@]}"
   say "JVM test of the Kotlin bindings"
   tests/jvm/run.sh
 }

@@ -92,6 +92,34 @@ impl Desktop {
         self.outgoing.send(message.into()).await.unwrap();
     }
 
+    /// Enters a room with the login's bare address as nickname (as
+    /// Splitline does), without its history.
+    pub async fn join_room(&self, room: &str) {
+        let occupant = FullJid::new(&format!("{room}/{}", self.jid.to_bare())).unwrap();
+        let muc = tokio_xmpp::parsers::muc::Muc::new()
+            .with_history(tokio_xmpp::parsers::muc::muc::History::new().with_maxstanzas(0));
+        let presence = Presence::available().with_to(occupant).with_payload(muc);
+        self.outgoing.send(presence.into()).await.unwrap();
+    }
+
+    /// Posts in a room with this id.
+    pub async fn send_groupchat(&self, room: &str, id: &str, body: &str) {
+        let mut message = Message::groupchat(Some(Jid::from(BareJid::new(room).unwrap())))
+            .with_body(Lang::default(), body.to_owned());
+        message.id = Some(Id(id.to_owned()));
+        self.outgoing.send(message.into()).await.unwrap();
+    }
+
+    /// Sends a displayed marker to a room: this login has read it up to the
+    /// message the room knows as `id`.
+    pub async fn send_room_displayed(&self, room: &str, id: &str) {
+        let message = Message::groupchat(Some(Jid::from(BareJid::new(room).unwrap())))
+            .with_payload(tokio_xmpp::parsers::displayed_markers::Displayed {
+                id: Id(id.to_owned()),
+            });
+        self.outgoing.send(message.into()).await.unwrap();
+    }
+
     /// Sends any stanza.
     pub async fn send(&self, stanza: Stanza) {
         self.outgoing.send(stanza).await.unwrap();
@@ -140,6 +168,16 @@ pub fn displayed_marker(message: &Message) -> Option<(String, String)> {
         element.children().find_map(|child| find(child, to))
     }
     find(&Element::from(message.clone()), None)
+}
+
+/// The id a room gave a message (its XEP-0359 stanza id by the room).
+pub fn room_stanza_id(message: &Message, room: &str) -> Option<String> {
+    message
+        .payloads
+        .iter()
+        .find(|p| p.is("stanza-id", "urn:xmpp:sid:0") && p.attr("by") == Some(room))
+        .and_then(|p| p.attr("id"))
+        .map(str::to_owned)
 }
 
 /// The text of a message.

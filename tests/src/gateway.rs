@@ -21,7 +21,7 @@ pub struct Options {
     pub port: Option<u16>,
 }
 
-/// Starts a gateway in front of the Prosody on `xmpp_port`.
+/// Starts a gateway in front of the XMPP server on `xmpp_port`.
 pub async fn start(xmpp_port: u16, options: Options) -> RunningGateway {
     // RUST_LOG=debug shows the gateway's logs in a failing test's output.
     let _ = tracing_subscriber::fmt()

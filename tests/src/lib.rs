@@ -1,17 +1,20 @@
-//! Harness for Splitline's end-to-end tests: a real Prosody in a temporary
-//! directory, the real gateway over real HTTP(S), phones speaking the
-//! protocol, and a direct XMPP client standing in for a desktop login.
+//! Harness for Splitline's end-to-end tests: a real XMPP server (Prosody, or
+//! ejabberd with `SPLITLINE_XMPP_SERVER=ejabberd`) in a temporary directory,
+//! the real gateway over real HTTP(S), phones speaking the protocol, and a
+//! direct XMPP client standing in for a desktop login.
 //!
 //! Harness code may panic: a panic here is a failed test with its reason.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 pub mod app;
 pub mod desktop;
+pub mod ejabberd;
 pub mod gateway;
 pub mod phone;
 pub mod prosody;
 pub mod tls;
 pub mod world;
+pub mod xmpp_server;
 
 use std::time::Duration;
 

@@ -1,34 +1,35 @@
-//! One test's world: a Prosody with accounts, a gateway in front of it, and an
-//! HTTP client for phones.
+//! One test's world: an XMPP server with accounts, a gateway in front of it,
+//! and an HTTP client for phones.
 
 use splitline_gateway::RunningGateway;
 
 use crate::{
     gateway::{self, Options},
     phone::{Phone, Refusal, http_client},
-    prosody::Prosody,
+    xmpp_server::XmppServer,
 };
 
 /// The password of every test account.
 pub const PASSWORD: &str = "s3cret-pw";
 
 pub struct World {
-    pub prosody: Prosody,
+    pub xmpp: XmppServer,
     pub gateway: RunningGateway,
     pub http: reqwest::Client,
     pub base: String,
 }
 
 impl World {
-    /// Prosody with these users (password [`PASSWORD`]) and a gateway with `options`.
+    /// The XMPP server `SPLITLINE_XMPP_SERVER` chooses (Prosody by default)
+    /// with these users (password [`PASSWORD`]) and a gateway with `options`.
     /// With TLS options, `ca_pem` is the CA the phones trust.
     pub async fn start(users: &[&str], options: Options, ca_pem: Option<&str>) -> Self {
         let accounts: Vec<(&str, &str)> = users.iter().map(|u| (*u, PASSWORD)).collect();
-        let prosody = Prosody::start(&accounts).await;
-        let gateway = gateway::start(prosody.port, options).await;
+        let xmpp = XmppServer::start(&accounts).await;
+        let gateway = gateway::start(xmpp.port, options).await;
         let base = gateway::base_url(&gateway);
         Self {
-            prosody,
+            xmpp,
             gateway,
             http: http_client(ca_pem),
             base,

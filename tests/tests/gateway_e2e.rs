@@ -227,7 +227,7 @@ async fn a_desktop_login_shows_on_the_phone_and_messages_reach_both() {
     let mut alice = world.sign_in("alice", "a1").await;
     let mut bob = world.sign_in("bob", "b1").await;
     befriend(&mut alice, &mut bob).await;
-    let mut desktop = Desktop::connect("alice@localhost/desktop", PW, world.prosody.port).await;
+    let mut desktop = Desktop::connect("alice@localhost/desktop", PW, world.xmpp.port).await;
 
     // What the desktop sends shows on the phone as sent from another device.
     desktop
@@ -285,7 +285,7 @@ async fn with_a_desktop_logged_in_contacts_see_one_presence_the_newest_the_user_
     let mut alice = world.sign_in("alice", "a1").await;
     let mut bob = world.sign_in("bob", "b1").await;
     befriend(&mut alice, &mut bob).await;
-    let desktop = Desktop::connect("alice@localhost/desktop", PW, world.prosody.port).await;
+    let desktop = Desktop::connect("alice@localhost/desktop", PW, world.xmpp.port).await;
 
     // The user goes busy at the desk: the phone's session follows.
     let mut busy = Presence::available();
@@ -445,8 +445,8 @@ async fn sessions_heal_by_themselves_when_the_xmpp_server_restarts() {
     let mut bob = world.sign_in("bob", "b1").await;
     befriend(&mut alice, &mut bob).await;
 
-    world.prosody.stop();
-    world.prosody.start_again().await;
+    world.xmpp.stop();
+    world.xmpp.start_again().await;
     // Both sessions log in again by themselves (a fresh stream: the roster is
     // fetched again and presence comes back).
     alice
@@ -488,7 +488,7 @@ async fn a_session_whose_server_stays_down_ends_as_network_lost() {
     };
     let mut world = World::start(&["alice"], options, None).await;
     let mut alice = world.sign_in("alice", "a1").await;
-    world.prosody.stop();
+    world.xmpp.stop();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     let body = loop {
         match alice.poll(1).await {

@@ -8,8 +8,8 @@ use splitline_e2e::{
     app::{self, eventually, unread},
     desktop::{Desktop, displayed_marker},
     gateway::{self, Options},
-    prosody::Prosody,
     world::PASSWORD,
+    xmpp_server::XmppServer,
 };
 
 /// Waits for a displayed marker naming `peer` and `id` at `desktop`.
@@ -24,12 +24,12 @@ async fn expect_marker(desktop: &mut Desktop, peer: &str, id: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn read_state_travels_between_the_phone_the_desktop_and_contacts() {
-    let prosody =
-        Prosody::start(&[("alice", PASSWORD), ("bob", PASSWORD), ("carol", PASSWORD)]).await;
-    let mut bob = Desktop::connect("bob@localhost/desk", PASSWORD, prosody.port).await;
-    let mut carol = Desktop::connect("carol@localhost/desk", PASSWORD, prosody.port).await;
-    let mut alice_desk = Desktop::connect("alice@localhost/desk", PASSWORD, prosody.port).await;
-    let gateway = gateway::start(prosody.port, Options::default()).await;
+    let xmpp =
+        XmppServer::start(&[("alice", PASSWORD), ("bob", PASSWORD), ("carol", PASSWORD)]).await;
+    let mut bob = Desktop::connect("bob@localhost/desk", PASSWORD, xmpp.port).await;
+    let mut carol = Desktop::connect("carol@localhost/desk", PASSWORD, xmpp.port).await;
+    let mut alice_desk = Desktop::connect("alice@localhost/desk", PASSWORD, xmpp.port).await;
+    let gateway = gateway::start(xmpp.port, Options::default()).await;
     let dir = tempfile::tempdir().unwrap();
     let alice = app::signed_in(
         &gateway::base_url(&gateway),

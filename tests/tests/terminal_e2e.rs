@@ -13,8 +13,8 @@ use splitline_core::store::Store;
 use splitline_e2e::{
     desktop::{Desktop, body},
     gateway::{self, Options},
-    prosody::Prosody,
     world::PASSWORD,
+    xmpp_server::XmppServer,
 };
 use tokio::{io::AsyncWriteExt, process::Command};
 
@@ -66,9 +66,9 @@ fn stored_from_bob(store: &Store) -> BTreeMap<String, usize> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killing_the_client_mid_sync_loses_nothing_and_duplicates_nothing() {
-    let prosody = Prosody::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
-    let mut bob = Desktop::connect("bob@localhost/desk", PASSWORD, prosody.port).await;
-    let gateway = gateway::start(prosody.port, Options::default()).await;
+    let xmpp = XmppServer::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
+    let mut bob = Desktop::connect("bob@localhost/desk", PASSWORD, xmpp.port).await;
+    let gateway = gateway::start(xmpp.port, Options::default()).await;
     let base = gateway::base_url(&gateway);
     let dir = tempfile::tempdir().unwrap();
     let store_path = dir.path().join("alice.db");

@@ -1,5 +1,5 @@
 //! A real ejabberd (Debian package, 23.01) in a temporary directory with its
-//! own config and ports, all on loopback. Stopped and deleted on drop.
+//! own config and ports, all on loopback. Killed and deleted on drop.
 //!
 //! `ejabberdctl foreground` runs the Erlang VM through `su` as user
 //! `ejabberd`, so the harness must run as root (or as `ejabberd`) and gives
@@ -91,8 +91,9 @@ impl Ejabberd {
         let Some(mut child) = self.child.take() else {
             return;
         };
-        // The VM runs under su; its pid file names it. SIGTERM stops it within
-        // a fraction of a second, with its data written out.
+        // The VM runs under su; its pid file names it. On SIGTERM ejabberd
+        // closes its listeners and connections within a few milliseconds and
+        // writes its data out; the VM exits about a second later.
         if let Some(pid) = self.vm_pid() {
             signal("TERM", &[pid]);
         }
@@ -197,8 +198,13 @@ impl Ejabberd {
 }
 
 impl Drop for Ejabberd {
+    /// Kills the server at once: its data goes with the directory.
     fn drop(&mut self) {
-        self.stop();
+        if let Some(mut child) = self.child.take() {
+            signal("KILL", &descendants(child.id()));
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
 

@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/003_read_state.sql"),
     include_str!("../../migrations/004_closed_chats.sql"),
     include_str!("../../migrations/005_rooms.sql"),
+    include_str!("../../migrations/006_archive_id_per_chat.sql"),
 ];
 
 /// The schema version this build writes.

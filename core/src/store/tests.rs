@@ -358,6 +358,45 @@ fn the_archive_and_the_live_stream_overlap_without_duplicates() {
 }
 
 #[test]
+fn two_rooms_whose_archives_give_the_same_id_keep_both_messages() {
+    let (_dir, store) = temp_store();
+    let room_post = |room: &str, id: &str| ArchivePage {
+        messages: vec![ArchivedMessage {
+            outgoing: false,
+            message: ChatMessage {
+                network_id: Some(id.into()),
+                archive_id: Some("1795537346041642".into()),
+                room: Some(room.into()),
+                from: "bob@localhost".into(),
+                to: room.into(),
+                body: format!("post {id}"),
+                timestamp_ms: 100,
+            },
+        }],
+        last: Some("1795537346041642".into()),
+        complete: true,
+    };
+    for (room, id) in [
+        ("a@conference.localhost", "p1"),
+        ("b@conference.localhost", "p2"),
+    ] {
+        let changes = store
+            .apply_room_archive_page(room, &room_post(room, id))
+            .unwrap();
+        assert_eq!(changes.new_messages, 1, "{room} keeps its post");
+    }
+    // The same entry again is still a repeat.
+    let again = store
+        .apply_room_archive_page(
+            "a@conference.localhost",
+            &room_post("a@conference.localhost", "p1"),
+        )
+        .unwrap();
+    assert_eq!(again.new_messages, 0);
+    assert_eq!(bodies(&store, "b@conference.localhost"), ["post p2"]);
+}
+
+#[test]
 fn live_messages_move_the_archive_cursor_only_when_no_catch_up_is_due() {
     let (_dir, store) = temp_store();
     let live = |id: &str, archive_id: &str| {

@@ -446,6 +446,8 @@ pub struct Worker {
     offline_since: Option<Instant>,
     network_grace: Duration,
     online: Option<oneshot::Sender<Jid>>,
+    /// The address the server bound, once it did.
+    bound: Option<Jid>,
     /// This session's resource, once bound.
     resource: Option<String>,
     /// The service new rooms are made on.
@@ -459,7 +461,8 @@ pub struct Worker {
 
 impl Worker {
     /// A worker on a stream from `new_stream`, publishing to `log`. `online`
-    /// hears the bound address once the first connection is up.
+    /// hears the bound address once the first connection is up and the
+    /// session's initial presence is out.
     pub fn spawn(
         new_stream: StreamFactory,
         own: BareJid,
@@ -490,6 +493,7 @@ impl Worker {
             offline_since: Some(Instant::now()),
             network_grace,
             online: Some(online),
+            bound: None,
             resource: None,
             rooms_service: format!("conference.{}", own.domain()),
             own,
@@ -551,10 +555,8 @@ impl Worker {
                 self.suspensions.clear();
                 tracing::info!(user = %self.own, "network session online");
                 self.resource = bound_jid.resource().map(|r| r.as_str().to_owned());
+                self.bound = Some(bound_jid);
                 self.start_fresh_stream().await;
-                if let Some(online) = self.online.take() {
-                    let _ = online.send(bound_jid);
-                }
             }
             stanzastream::Event::Stream(StreamEvent::Resumed) => {
                 self.offline_since = None;
@@ -933,7 +935,19 @@ impl Worker {
                 }
                 // Initial presence goes out once the roster is known (RFC 6121 §4.2).
                 let presence = stanzas::own_presence(self.availability, self.status.as_deref());
-                self.send(presence.into()).await.ok();
+                let sent = self.enqueue(presence.into()).await;
+                // Sign-in answers only once the server has taken the initial
+                // presence: until then the session is not available, and a
+                // server may put what arrives meanwhile into offline storage
+                // instead of delivering it (ejabberd does).
+                if let (Some(online), Some(bound)) = (self.online.take(), self.bound.clone()) {
+                    tokio::spawn(async move {
+                        if let Ok(token) = sent {
+                            let _ = await_ack(token).await;
+                        }
+                        let _ = online.send(bound);
+                    });
+                }
             }
             IqPurpose::Carbons => {
                 if outcome.is_err() {

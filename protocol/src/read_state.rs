@@ -1,5 +1,6 @@
 //! Read state: telling the user's contacts and other devices how far the user
-//! has read a chat (XEP-0333 displayed markers).
+//! has read a chat (XEP-0333 displayed markers, and XEP-0490 where the server
+//! offers it).
 
 use serde::{Deserialize, Serialize};
 
@@ -22,4 +23,8 @@ pub struct DisplayedMarker {
     pub peer: String,
     /// The `network_id` of the newest message from `peer` the user has seen.
     pub network_id: String,
+    /// That message's `archive_id`, when known: the gateway then also stores
+    /// the read position on the server for the user's other devices (XEP-0490).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive_id: Option<String>,
 }

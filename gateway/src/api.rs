@@ -25,7 +25,7 @@ use crate::{
     metrics::Metrics,
     sessions::{MAX_WAIT_SECS, Registry},
     validate,
-    xmpp::worker::Command,
+    xmpp::worker::{Command, ReadUpTo},
 };
 
 /// The protocol router over `registry`.
@@ -270,7 +270,14 @@ async fn displayed(
         .map(|m| {
             let peer = validate::bare_jid("peer", &m.peer)?;
             validate::text("network_id", &m.network_id, validate::MAX_ID_CHARS, false)?;
-            Ok((peer, m.network_id))
+            if let Some(archive_id) = &m.archive_id {
+                validate::text("archive_id", archive_id, validate::MAX_ID_CHARS, false)?;
+            }
+            Ok(ReadUpTo {
+                chat: peer,
+                network_id: m.network_id,
+                archive_id: m.archive_id,
+            })
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
     session

@@ -30,10 +30,11 @@ use tokio_xmpp::{
     },
 };
 
+use super::stanzas;
+
 const MUC_USER: &str = "http://jabber.org/protocol/muc#user";
 const MUC_ADMIN: &str = "http://jabber.org/protocol/muc#admin";
 const MUC_OWNER: &str = "http://jabber.org/protocol/muc#owner";
-const DATA_FORMS: &str = "jabber:x:data";
 const ROOM_CONFIG: &str = "http://jabber.org/protocol/muc#roomconfig";
 
 /// The user's rooms as the gateway knows them: those in the bookmarks, with
@@ -235,20 +236,10 @@ pub fn new_room_address(service: &str) -> Result<BareJid, String> {
     BareJid::new(&format!("room-{node}@{service}")).map_err(|e| e.to_string())
 }
 
-fn form_field(var: &str, value: &str) -> Element {
-    Element::builder("field", DATA_FORMS)
-        .attr(xml_ncname!("var").to_owned(), var)
-        .append(Element::builder("value", DATA_FORMS).append(value).build())
+fn room_config(fields: &[(&str, &str)]) -> Element {
+    Element::builder("query", MUC_OWNER)
+        .append(stanzas::submit_form(ROOM_CONFIG, fields))
         .build()
-}
-
-fn room_config(fields: Vec<Element>) -> Element {
-    let form = Element::builder("x", DATA_FORMS)
-        .attr(xml_ncname!("type").to_owned(), "submit")
-        .append(form_field("FORM_TYPE", ROOM_CONFIG))
-        .append_all(fields)
-        .build();
-    Element::builder("query", MUC_OWNER).append(form).build()
 }
 
 /// The owner's configuration of a new room: persistent, members-only,
@@ -257,18 +248,18 @@ fn room_config(fields: Vec<Element>) -> Element {
 /// (ejabberd), so archiving is left to the server's default for rooms,
 /// which must be on (see docs/protocol.md).
 pub fn new_room_config(name: &str) -> Element {
-    room_config(vec![
-        form_field("muc#roomconfig_roomname", name),
-        form_field("muc#roomconfig_persistentroom", "1"),
-        form_field("muc#roomconfig_membersonly", "1"),
-        form_field("muc#roomconfig_whois", "anyone"),
-        form_field("muc#roomconfig_publicroom", "0"),
+    room_config(&[
+        ("muc#roomconfig_roomname", name),
+        ("muc#roomconfig_persistentroom", "1"),
+        ("muc#roomconfig_membersonly", "1"),
+        ("muc#roomconfig_whois", "anyone"),
+        ("muc#roomconfig_publicroom", "0"),
     ])
 }
 
 /// The owner's renaming of a room.
 pub fn rename_config(name: &str) -> Element {
-    room_config(vec![form_field("muc#roomconfig_roomname", name)])
+    room_config(&[("muc#roomconfig_roomname", name)])
 }
 
 /// The payload that gives each of `members` the affiliation `affiliation`

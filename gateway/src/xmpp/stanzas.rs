@@ -5,11 +5,12 @@ use splitline_protocol::{ArchivedMessage, Availability, ChatMessage, Event};
 use tokio_xmpp::{
     Stanza,
     jid::{BareJid, Jid},
-    minidom::Element,
+    minidom::{Element, rxml::xml_ncname},
     parsers::{
         carbons,
         data_forms::{DataForm, DataFormType, Field},
         delay::Delay,
+        disco::{DiscoInfoQuery, DiscoInfoResult},
         displayed_markers::{Displayed, Markable},
         iq::Iq,
         mam,
@@ -22,7 +23,9 @@ use tokio_xmpp::{
     },
 };
 
-use super::roster::DevicePresence;
+use super::{client_caps, displayed_sync, roster::DevicePresence};
+
+const DATA_FORMS: &str = "jabber:x:data";
 
 /// What an incoming stanza means.
 #[derive(Debug, PartialEq)]
@@ -41,8 +44,20 @@ pub enum Inbound {
         /// Who asked.
         from: Option<Jid>,
     },
+    /// Service discovery asks what this session can do; answer with
+    /// [`disco_answer`].
+    DiscoInfo {
+        /// The request's IQ id.
+        id: String,
+        /// Who asked.
+        from: Option<Jid>,
+        /// The node asked about.
+        node: Option<String>,
+    },
     /// Something to put on the phone's stream as it is.
     Event(Event),
+    /// Several things to put on the phone's stream.
+    Events(Vec<Event>),
     /// A message of the user's archive, answering the archive query `query_id`.
     ArchiveResult {
         /// The query it answers.
@@ -99,7 +114,16 @@ fn classify_iq(iq: Iq, own: &BareJid) -> Inbound {
             }
             Inbound::UnsupportedIq { id, from }
         }
-        Iq::Get { from, id, .. } => Inbound::UnsupportedIq { id, from },
+        Iq::Get {
+            from, id, payload, ..
+        } => match DiscoInfoQuery::try_from(payload) {
+            Ok(query) => Inbound::DiscoInfo {
+                id,
+                from,
+                node: query.node,
+            },
+            Err(_) => Inbound::UnsupportedIq { id, from },
+        },
         Iq::Result { .. } | Iq::Error { .. } => Inbound::Ignored,
     }
 }
@@ -108,6 +132,9 @@ fn classify_message(mut message: Message, own: &BareJid, now_ms: i64) -> Inbound
     // Carbons and archive results are trusted only from the user's own account:
     // anyone else could forge them.
     if from_own_account(message.from.as_ref(), own) {
+        if let Some(events) = displayed_sync::pushed(&message, own) {
+            return Inbound::Events(events);
+        }
         if let Ok(Some(result)) = message.extract_payload::<mam::Result_>() {
             return archive_result(result, own, now_ms);
         }
@@ -310,9 +337,9 @@ pub fn displayed_marker(to: BareJid, id: &str) -> Message {
     })
 }
 
-/// One's own presence to broadcast.
+/// One's own presence to broadcast, with this session's capabilities.
 pub fn own_presence(availability: Availability, status: Option<&str>) -> Presence {
-    let mut presence = Presence::available();
+    let mut presence = Presence::available().with_payload(client_caps::caps());
     presence.show = match availability {
         Availability::Chat => Some(Show::Chat),
         Availability::Away => Some(Show::Away),
@@ -411,6 +438,32 @@ pub fn iq_result(id: String, to: Option<Jid>) -> Iq {
     }
 }
 
+/// The answer to a service discovery request `id` about `node`.
+pub fn disco_answer(id: String, to: Option<Jid>, node: Option<String>) -> Iq {
+    let info: DiscoInfoResult = client_caps::disco_info(node);
+    Iq::Result {
+        from: None,
+        to,
+        id,
+        payload: Some(info.into()),
+    }
+}
+
+/// A submitted data form (XEP-0004) of type `form_type` with these fields.
+pub fn submit_form(form_type: &str, fields: &[(&str, &str)]) -> Element {
+    let field = |var: &str, value: &str| {
+        Element::builder("field", DATA_FORMS)
+            .attr(xml_ncname!("var").to_owned(), var)
+            .append(Element::builder("value", DATA_FORMS).append(value).build())
+            .build()
+    };
+    Element::builder("x", DATA_FORMS)
+        .attr(xml_ncname!("type").to_owned(), "submit")
+        .append(field("FORM_TYPE", form_type))
+        .append_all(fields.iter().map(|(var, value)| field(var, value)))
+        .build()
+}
+
 /// The refusal of an IQ request this gateway does not serve.
 pub fn iq_unsupported(id: String, to: Option<Jid>) -> Iq {
     Iq::Error {
@@ -438,6 +491,63 @@ mod tests {
 
     fn alice() -> BareJid {
         BareJid::new("alice@localhost").unwrap()
+    }
+
+    #[test]
+    fn service_discovery_is_answered_and_presence_carries_the_capabilities() {
+        let query = parse(
+            "<iq xmlns='jabber:client' type='get' id='disco' from='alice@localhost'>\
+             <query xmlns='http://jabber.org/protocol/disco#info' node='n#v'/></iq>",
+        );
+        let Inbound::DiscoInfo { id, from, node } = classify(query, &alice(), 0) else {
+            panic!("not a disco request")
+        };
+        assert_eq!((id.as_str(), node.as_deref()), ("disco", Some("n#v")));
+        let answer: Element = disco_answer(id, from, node).into();
+        let info = answer
+            .get_child("query", "http://jabber.org/protocol/disco#info")
+            .unwrap();
+        assert_eq!(info.attr("node"), Some("n#v"));
+        assert!(
+            info.children()
+                .any(|f| f.attr("var") == Some(displayed_sync::NOTIFY))
+        );
+        let other = parse(
+            "<iq xmlns='jabber:client' type='get' id='v1' from='bob@localhost/x'>\
+             <query xmlns='jabber:iq:version'/></iq>",
+        );
+        assert!(matches!(
+            classify(other, &alice(), 0),
+            Inbound::UnsupportedIq { .. }
+        ));
+        let presence: Element = own_presence(Availability::Away, None).into();
+        assert!(presence.has_child("c", "http://jabber.org/protocol/caps"));
+    }
+
+    #[test]
+    fn read_positions_are_pushed_only_from_the_users_own_account() {
+        let push = |from: &str| {
+            parse(&format!(
+                "<message xmlns='jabber:client' from='{from}'>\
+                 <event xmlns='http://jabber.org/protocol/pubsub#event'>\
+                 <items node='urn:xmpp:mds:displayed:0'><item id='bob@localhost'>\
+                 <displayed xmlns='urn:xmpp:mds:displayed:0'>\
+                 <stanza-id xmlns='urn:xmpp:sid:0' by='alice@localhost' id='a-1'/>\
+                 </displayed></item></items></event></message>"
+            ))
+        };
+        assert_eq!(
+            classify(push("alice@localhost"), &alice(), 0),
+            Inbound::Events(vec![Event::Displayed {
+                peer: "bob@localhost".into(),
+                network_id: "a-1".into(),
+                by_user: true
+            }])
+        );
+        assert_eq!(
+            classify(push("mallory@localhost"), &alice(), 0),
+            Inbound::Ignored
+        );
     }
 
     #[test]

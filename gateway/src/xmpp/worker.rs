@@ -23,7 +23,7 @@ use tokio_xmpp::{
 };
 
 use super::{
-    closed_chats,
+    closed_chats, displayed_sync,
     rooms::{self, RoomBook, RoomInbound},
     roster::{DevicePresence, RosterBook},
     sent_messages::{Begin, SentMessages},
@@ -75,6 +75,18 @@ pub enum CommandError {
     /// The session is over.
     #[error("the session has ended")]
     Ended,
+}
+
+/// How far the user has read one chat.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadUpTo {
+    /// The chat's other party (a contact or a room).
+    pub chat: BareJid,
+    /// The network id of the newest message seen (in a room: the room's id).
+    pub network_id: String,
+    /// That message's archive id, when known: the position is then also
+    /// stored on the server (XEP-0490).
+    pub archive_id: Option<String>,
 }
 
 /// The outcome of a send.
@@ -152,8 +164,8 @@ pub enum Command {
     },
     /// Send displayed markers: each chat read up to a message.
     Displayed {
-        /// The chat's other party and the network id of its newest message seen.
-        markers: Vec<(BareJid, String)>,
+        /// How far each chat was read.
+        markers: Vec<ReadUpTo>,
         /// Done once every marker is queued.
         reply: Reply<()>,
     },
@@ -335,6 +347,15 @@ enum IqPurpose {
     },
     BookmarksRead,
     BookmarksWrite,
+    /// The read positions stored on the server (XEP-0490) were asked for.
+    DisplayedRead,
+    /// A read position was sent to the server; with `retry`, with all publish
+    /// options, to be sent again with the basic ones if refused.
+    DisplayedPublish {
+        retry: Option<(BareJid, BareJid, String)>,
+    },
+    /// The node of read positions was configured.
+    DisplayedConfigure,
     /// A new room is joined; its configuration was sent.
     RoomConfigure {
         room: BareJid,
@@ -409,6 +430,9 @@ impl IqPurpose {
             | Self::Carbons
             | Self::BookmarksRead
             | Self::BookmarksWrite
+            | Self::DisplayedRead
+            | Self::DisplayedPublish { .. }
+            | Self::DisplayedConfigure
             | Self::RoomInfo { .. } => {}
         }
     }
@@ -441,6 +465,12 @@ pub struct Worker {
     /// Closes waiting for the one read-modify-write of the list in flight.
     closes_waiting: Vec<(ClosedChat, Reply<()>)>,
     closes_in_flight: bool,
+    /// False once the server showed it cannot store read positions (XEP-0490).
+    displayed_sync: bool,
+    /// The publish options the server takes for read positions.
+    displayed_options: displayed_sync::Options,
+    /// Whether the node was configured apart (with the basic options).
+    displayed_configured: bool,
     stream_alive: bool,
     next_iq: u64,
     offline_since: Option<Instant>,
@@ -488,6 +518,9 @@ impl Worker {
             pending_iqs: HashMap::new(),
             closes_waiting: Vec::new(),
             closes_in_flight: false,
+            displayed_sync: true,
+            displayed_options: displayed_sync::Options::Full,
+            displayed_configured: false,
             stream_alive: true,
             next_iq: 0,
             offline_since: Some(Instant::now()),
@@ -613,6 +646,13 @@ impl Worker {
         .await;
         self.closes_in_flight = false;
         self.start_close_batch().await;
+        self.send_iq(
+            None,
+            IqKind::Get,
+            displayed_sync::read_query(),
+            IqPurpose::DisplayedRead,
+        )
+        .await;
         for event in self.roster.clear_presence() {
             self.publish(event);
         }
@@ -657,7 +697,13 @@ impl Worker {
                     .await
                     .ok();
             }
+            Inbound::DiscoInfo { id, from, node } => {
+                self.send(stanzas::disco_answer(id, from, node).into())
+                    .await
+                    .ok();
+            }
             Inbound::Event(event) => self.publish(event),
+            Inbound::Events(events) => events.into_iter().for_each(|e| self.publish(e)),
             Inbound::ArchiveResult { query_id, item } => self.collect_archive_item(&query_id, item),
             Inbound::DevicePresence {
                 jid,
@@ -1061,6 +1107,36 @@ impl Worker {
                     Box::pin(self.on_command(command)).await;
                 }
             }
+            IqPurpose::DisplayedRead => match outcome {
+                Ok(payload) => {
+                    self.displayed_sync = true;
+                    for event in displayed_sync::read_answer(payload.as_ref(), &self.own) {
+                        self.publish(event);
+                    }
+                }
+                // No positions stored yet.
+                Err(CommandError::UnknownArchivePosition) => self.displayed_sync = true,
+                Err(error) => {
+                    tracing::info!(user = %self.own, %error, "the server keeps no read positions (XEP-0490)");
+                    self.displayed_sync = false;
+                }
+            },
+            IqPurpose::DisplayedPublish { retry } => match (outcome, retry) {
+                (Ok(_), _) => {}
+                (Err(error), Some((chat, by, archive_id))) => {
+                    tracing::info!(user = %self.own, %error, "read position refused with all publish options; trying the basic ones");
+                    self.displayed_options = displayed_sync::Options::Basic;
+                    self.publish_read_position(&chat, &by, &archive_id).await;
+                }
+                (Err(error), None) => {
+                    tracing::warn!(user = %self.own, %error, "the server did not store a read position");
+                }
+            },
+            IqPurpose::DisplayedConfigure => {
+                if let Err(error) = outcome {
+                    tracing::warn!(user = %self.own, %error, "the server did not configure the read positions node");
+                }
+            }
             IqPurpose::BookmarksWrite => {
                 if let Err(error) = outcome {
                     tracing::warn!(user = %self.own, %error, "could not store the user's rooms");
@@ -1270,13 +1346,8 @@ impl Worker {
             }
             Command::Displayed { markers, reply } => {
                 let mut result = Ok(());
-                for (peer, network_id) in markers {
-                    let marker = if self.rooms.contains(&peer) {
-                        rooms::room_displayed(peer, &network_id)
-                    } else {
-                        stanzas::displayed_marker(peer, &network_id)
-                    };
-                    result = self.send(marker.into()).await;
+                for read in markers {
+                    result = self.send_read_up_to(read).await;
                     if result.is_err() {
                         break;
                     }
@@ -1393,6 +1464,57 @@ impl Worker {
         tokio::spawn(async move {
             let _ = settled.send((client_id, await_ack(token).await));
         });
+    }
+
+    /// Tells the chat's other party and the user's other logins how far the
+    /// user read it (a displayed marker), and stores the position on the
+    /// server where it can (XEP-0490).
+    async fn send_read_up_to(&mut self, read: ReadUpTo) -> Result<(), CommandError> {
+        let in_room = self.rooms.contains(&read.chat);
+        if self.displayed_sync
+            && let Some(archive_id) = &read.archive_id
+        {
+            let by = if in_room {
+                read.chat.clone()
+            } else {
+                self.own.clone()
+            };
+            self.publish_read_position(&read.chat, &by, archive_id)
+                .await;
+        }
+        let marker = if in_room {
+            rooms::room_displayed(read.chat, &read.network_id)
+        } else {
+            stanzas::displayed_marker(read.chat, &read.network_id)
+        };
+        self.send(marker.into()).await
+    }
+
+    /// Stores a read position on the server (XEP-0490) with the options the
+    /// server takes; the first publish with the basic options also configures
+    /// the node.
+    async fn publish_read_position(&mut self, chat: &BareJid, by: &BareJid, archive_id: &str) {
+        let options = self.displayed_options;
+        let payload = displayed_sync::publish(chat, by, archive_id, options);
+        let retry = (options == displayed_sync::Options::Full)
+            .then(|| (chat.clone(), by.clone(), archive_id.to_owned()));
+        self.send_iq(
+            None,
+            IqKind::Set,
+            payload,
+            IqPurpose::DisplayedPublish { retry },
+        )
+        .await;
+        if options == displayed_sync::Options::Basic && !self.displayed_configured {
+            self.displayed_configured = true;
+            self.send_iq(
+                None,
+                IqKind::Set,
+                displayed_sync::configure(),
+                IqPurpose::DisplayedConfigure,
+            )
+            .await;
+        }
     }
 
     async fn answer(&mut self, jid: &BareJid, accept: bool) -> Result<(), CommandError> {

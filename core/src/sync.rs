@@ -388,6 +388,7 @@ impl SyncEngine {
                     .map(|m| DisplayedMarker {
                         peer: m.peer.clone(),
                         network_id: m.network_id.clone(),
+                        archive_id: m.archive_id.clone(),
                     })
                     .collect(),
             };

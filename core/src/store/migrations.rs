@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/004_closed_chats.sql"),
     include_str!("../../migrations/005_rooms.sql"),
     include_str!("../../migrations/006_archive_id_per_chat.sql"),
+    include_str!("../../migrations/007_read_positions.sql"),
 ];
 
 /// The schema version this build writes.

@@ -13,6 +13,9 @@ pub struct PendingMarker {
     /// The network id of the newest message from `peer` the user has seen
     /// (in a room: its archive id, the room's id of the message).
     pub network_id: String,
+    /// That message's archive id, when it has one: the position the server
+    /// keeps for the user's other devices (XEP-0490).
+    pub archive_id: Option<String>,
 }
 
 impl Store {
@@ -52,12 +55,14 @@ impl Store {
     /// The markers waiting for the network.
     pub fn pending_markers(&self) -> Result<Vec<PendingMarker>, StoreError> {
         self.read(|c| {
-            let mut statement =
-                c.prepare_cached("SELECT peer, network_id FROM pending_markers ORDER BY peer")?;
+            let mut statement = c.prepare_cached(
+                "SELECT peer, network_id, archive_id FROM pending_markers ORDER BY peer",
+            )?;
             let rows = statement.query_map([], |r| {
                 Ok(PendingMarker {
                     peer: r.get(0)?,
                     network_id: r.get(1)?,
+                    archive_id: r.get(2)?,
                 })
             })?;
             Ok(rows.collect::<Result<_, _>>()?)
@@ -86,15 +91,15 @@ fn mark_viewed(tx: &Transaction<'_>, chat: i64, peer: &str) -> Result<bool, Stor
         .optional()?
         .is_some();
     let id_column = if is_room { "archive_id" } else { "network_id" };
-    let newest: Option<String> = tx
+    let newest: Option<(String, Option<String>)> = tx
         .query_row(
             &format!(
-                "SELECT {id_column} FROM messages
+                "SELECT {id_column}, archive_id FROM messages
                  WHERE chat_id = ?1 AND outgoing = 0 AND {id_column} IS NOT NULL
                  ORDER BY timestamp_ms DESC, id DESC LIMIT 1"
             ),
             [chat],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
     let seen = tx.execute(
@@ -106,21 +111,23 @@ fn mark_viewed(tx: &Transaction<'_>, chat: i64, peer: &str) -> Result<bool, Stor
     if seen == 0 {
         return Ok(false);
     }
-    if let Some(network_id) = newest {
+    if let Some((network_id, archive_id)) = newest {
         tx.execute(
-            "INSERT INTO pending_markers (peer, network_id) VALUES (?1, ?2)
-             ON CONFLICT (peer) DO UPDATE SET network_id = excluded.network_id",
-            params![peer, network_id],
+            "INSERT INTO pending_markers (peer, network_id, archive_id) VALUES (?1, ?2, ?3)
+             ON CONFLICT (peer) DO UPDATE
+                 SET network_id = excluded.network_id, archive_id = excluded.archive_id",
+            params![peer, network_id, archive_id],
         )?;
     }
     Ok(true)
 }
 
 /// Applies a displayed marker from the network. `by_user`: the user read the
-/// chat on another device up to `peer`'s message `network_id`; otherwise
-/// `peer` has seen the user's messages up to `network_id`. Every earlier
-/// message of the chat counts as seen too. Returns whether anything changed;
-/// a marker for a message not (yet) stored changes nothing.
+/// chat on another device up to its message `network_id` (a network or
+/// archive id, of either party's message); otherwise `peer` has seen the
+/// user's messages up to `network_id`. Every earlier message of the chat
+/// counts as seen too. Returns whether anything changed. The user's position
+/// at a message not stored yet waits for it (see [`apply_awaited_position`]).
 pub(super) fn apply_displayed(
     tx: &Transaction<'_>,
     peer: &str,
@@ -130,13 +137,20 @@ pub(super) fn apply_displayed(
     let found: Option<(i64, i64, i64)> = tx
         .query_row(
             "SELECT m.chat_id, m.timestamp_ms, m.id FROM messages m JOIN chats c ON c.id = m.chat_id
-             WHERE c.peer = ?1 AND m.outgoing = ?2
+             WHERE c.peer = ?1 AND (m.outgoing = 1 OR ?2)
                AND (m.network_id = ?3 OR m.client_id = ?3 OR m.archive_id = ?3)",
-            params![peer, !by_user, network_id],
+            params![peer, by_user, network_id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
     let Some((chat, timestamp_ms, id)) = found else {
+        if by_user {
+            tx.execute(
+                "INSERT INTO awaited_read_positions (peer, message_id) VALUES (?1, ?2)
+                 ON CONFLICT (peer) DO UPDATE SET message_id = excluded.message_id",
+                params![peer, network_id],
+            )?;
+        }
         return Ok(false);
     };
     let (outgoing, from_states) = if by_user {
@@ -161,4 +175,24 @@ pub(super) fn apply_displayed(
         )?;
     }
     Ok(changed > 0)
+}
+
+/// Applies the user's read position in the chat with `peer` that waited for
+/// a message with one of `ids` (its network and archive ids), now stored.
+pub(super) fn apply_awaited_position(
+    tx: &Transaction<'_>,
+    peer: &str,
+    ids: [Option<&str>; 2],
+) -> Result<(), StoreError> {
+    for id in ids.into_iter().flatten() {
+        let waited = tx.execute(
+            "DELETE FROM awaited_read_positions WHERE peer = ?1 AND message_id = ?2",
+            params![peer, id],
+        )?;
+        if waited > 0 {
+            apply_displayed(tx, peer, id, true)?;
+            return Ok(());
+        }
+    }
+    Ok(())
 }

@@ -12,7 +12,7 @@ use super::{
     MessageState, Store, StoreError,
     keys::{ARCHIVE_CURSOR, CATCH_UP, CURSOR},
     put_sync_value,
-    read_state::apply_displayed,
+    read_state::{apply_awaited_position, apply_displayed},
     records::{availability_str, chat_id, upsert_contact},
     rooms,
 };
@@ -228,6 +228,7 @@ pub(super) fn store_message(
             if tx.execute("DELETE FROM outbox WHERE message_id = ?1", [id])? > 0 {
                 changes.touched(peer);
             }
+            apply_awaited_position(tx, peer, [None, message.archive_id.as_deref()])?;
             return Ok(());
         }
     }
@@ -257,6 +258,11 @@ pub(super) fn store_message(
     if !outgoing {
         tx.execute("UPDATE chats SET unread = unread + 1 WHERE id = ?1", [chat])?;
     }
+    apply_awaited_position(
+        tx,
+        peer,
+        [message.network_id.as_deref(), message.archive_id.as_deref()],
+    )?;
     changes.new_messages += 1;
     changes.touched(peer);
     Ok(())

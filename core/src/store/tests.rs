@@ -517,11 +517,13 @@ fn mark_all_viewed_clears_unread_and_queues_one_marker_per_chat() {
         vec![
             PendingMarker {
                 peer: "bob@localhost".into(),
-                network_id: "n2".into()
+                network_id: "n2".into(),
+                archive_id: None,
             },
             PendingMarker {
                 peer: "carol@localhost".into(),
-                network_id: "c1".into()
+                network_id: "c1".into(),
+                archive_id: None,
             },
         ]
     );
@@ -540,7 +542,8 @@ fn mark_all_viewed_clears_unread_and_queues_one_marker_per_chat() {
         store.pending_markers().unwrap(),
         vec![PendingMarker {
             peer: "bob@localhost".into(),
-            network_id: "n3".into()
+            network_id: "n3".into(),
+            archive_id: None,
         }]
     );
 }
@@ -601,6 +604,106 @@ fn markers_from_other_devices_and_contacts_update_read_state() {
     };
     let changes = store.apply_events(&batch(vec![unknown]), "c-4").unwrap();
     assert!(changes.is_empty());
+}
+
+#[test]
+fn a_read_position_for_a_message_not_here_yet_applies_when_it_arrives() {
+    let (_dir, store) = temp_store();
+    // The desktop read bob's chat up to a3 while this device was away; the
+    // position arrives before the catch-up brings the messages.
+    let read_elsewhere = Event::Displayed {
+        peer: "bob@localhost".into(),
+        network_id: "a3".into(),
+        by_user: true,
+    };
+    let changes = store
+        .apply_events(&batch(vec![read_elsewhere]), "c-1")
+        .unwrap();
+    assert!(changes.is_empty());
+    let page = |messages| ArchivePage {
+        messages,
+        last: None,
+        complete: false,
+    };
+    store
+        .apply_archive_page(&page(vec![
+            archived("bob@localhost", "me@localhost", "n1", "a1", 100),
+            archived("me@localhost", "bob@localhost", "m2", "a2", 200),
+        ]))
+        .unwrap();
+    assert_eq!(unread(&store, "bob@localhost"), 1, "not there yet");
+    store
+        .apply_archive_page(&page(vec![
+            archived("bob@localhost", "me@localhost", "n3", "a3", 300),
+            archived("bob@localhost", "me@localhost", "n4", "a4", 400),
+        ]))
+        .unwrap();
+    assert_eq!(
+        unread(&store, "bob@localhost"),
+        1,
+        "n4 came after the position"
+    );
+    let states: Vec<MessageState> = store
+        .messages_page("bob@localhost", None, 10)
+        .unwrap()
+        .into_iter()
+        .filter(|m| !m.outgoing)
+        .map(|m| m.state)
+        .collect();
+    assert_eq!(
+        states,
+        [
+            MessageState::Displayed,
+            MessageState::Displayed,
+            MessageState::Delivered
+        ]
+    );
+    // A position at the user's own message counts too.
+    let at_own = Event::Displayed {
+        peer: "bob@localhost".into(),
+        network_id: "a2".into(),
+        by_user: true,
+    };
+    store.apply_events(&batch(vec![at_own]), "c-2").unwrap();
+    let at_newest_own = |id: &str| Event::Displayed {
+        peer: "bob@localhost".into(),
+        network_id: id.into(),
+        by_user: true,
+    };
+    store
+        .apply_archive_page(&page(vec![archived(
+            "me@localhost",
+            "bob@localhost",
+            "m5",
+            "a5",
+            500,
+        )]))
+        .unwrap();
+    store
+        .apply_events(&batch(vec![at_newest_own("a5")]), "c-3")
+        .unwrap();
+    assert_eq!(unread(&store, "bob@localhost"), 0);
+}
+
+#[test]
+fn a_viewed_chat_queues_its_newest_message_with_its_archive_id() {
+    let (_dir, store) = temp_store();
+    store
+        .apply_archive_page(&ArchivePage {
+            messages: vec![archived("bob@localhost", "me@localhost", "n1", "a1", 100)],
+            last: None,
+            complete: false,
+        })
+        .unwrap();
+    assert!(store.mark_chat_viewed("bob@localhost").unwrap());
+    assert_eq!(
+        store.pending_markers().unwrap(),
+        vec![PendingMarker {
+            peer: "bob@localhost".into(),
+            network_id: "n1".into(),
+            archive_id: Some("a1".into()),
+        }]
+    );
 }
 
 fn listed(store: &Store) -> Vec<String> {

@@ -13,7 +13,7 @@ say() { printf '\n== %s\n' "$*" >&2; }
 
 APT_PACKAGES=(prosody lua-unbound ejabberd libjna-java libjna-jni)
 # End-to-end test binaries (tests/tests/NAME.rs) that also run against ejabberd.
-EJABBERD_TESTS=(archive_e2e rooms_e2e rooms_catch_up_e2e)
+EJABBERD_TESTS=(archive_e2e rooms_e2e rooms_catch_up_e2e read_state_e2e read_positions_e2e)
 
 setup() {
   local missing=()

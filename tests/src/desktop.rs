@@ -23,6 +23,8 @@ pub struct Desktop {
     pub jid: FullJid,
     outgoing: mpsc::Sender<Stanza>,
     incoming: mpsc::Receiver<Message>,
+    answers: mpsc::Receiver<Iq>,
+    next_iq: u32,
 }
 
 impl Desktop {
@@ -39,6 +41,7 @@ impl Desktop {
         );
         let (outgoing, mut out_rx) = mpsc::channel::<Stanza>(64);
         let (in_tx, incoming) = mpsc::channel::<Message>(1024);
+        let (answer_tx, answers) = mpsc::channel::<Iq>(64);
         let (online_tx, online_rx) = tokio::sync::oneshot::channel();
         tokio::spawn(async move {
             let mut online_tx = Some(online_tx);
@@ -52,6 +55,9 @@ impl Desktop {
                             if let Some(tx) = online_tx.take() { let _ = tx.send(()); }
                         }
                         Some(Event::Stanza(Stanza::Message(m))) => { let _ = in_tx.send(m).await; }
+                        Some(Event::Stanza(Stanza::Iq(iq @ (Iq::Result { .. } | Iq::Error { .. })))) => {
+                            let _ = answer_tx.send(iq).await;
+                        }
                         Some(_) => {}
                         None => break,
                     },
@@ -70,6 +76,8 @@ impl Desktop {
             jid,
             outgoing,
             incoming,
+            answers,
+            next_iq: 0,
         }
     }
 
@@ -118,6 +126,49 @@ impl Desktop {
                 id: Id(id.to_owned()),
             });
         self.outgoing.send(message.into()).await.unwrap();
+    }
+
+    /// Sends an IQ request with `payload` to `to` (the own account without
+    /// it) and waits for its answer: the payload of a result, or the error.
+    pub async fn iq(
+        &mut self,
+        to: Option<&str>,
+        set: bool,
+        payload: Element,
+    ) -> Result<Option<Element>, tokio_xmpp::parsers::stanza_error::StanzaError> {
+        self.next_iq += 1;
+        let id = format!("desk-{}", self.next_iq);
+        let to = to.map(|t| Jid::new(t).unwrap());
+        let iq = if set {
+            Iq::Set {
+                from: None,
+                to,
+                id: id.clone(),
+                payload,
+            }
+        } else {
+            Iq::Get {
+                from: None,
+                to,
+                id: id.clone(),
+                payload,
+            }
+        };
+        self.outgoing.send(iq.into()).await.unwrap();
+        let deadline = tokio::time::Instant::now() + crate::phone::EVENT_WAIT;
+        loop {
+            let answer = tokio::time::timeout_at(deadline, self.answers.recv())
+                .await
+                .unwrap_or_else(|_| panic!("{} never got an answer to {id}", self.jid))
+                .unwrap();
+            match answer {
+                Iq::Result {
+                    id: got, payload, ..
+                } if got == id => return Ok(payload),
+                Iq::Error { id: got, error, .. } if got == id => return Err(error),
+                _ => {}
+            }
+        }
     }
 
     /// Sends any stanza.
@@ -170,12 +221,13 @@ pub fn displayed_marker(message: &Message) -> Option<(String, String)> {
     find(&Element::from(message.clone()), None)
 }
 
-/// The id a room gave a message (its XEP-0359 stanza id by the room).
-pub fn room_stanza_id(message: &Message, room: &str) -> Option<String> {
+/// The id an archive (a room's or the user's own) gave a message: its
+/// XEP-0359 stanza id by `by`.
+pub fn stanza_id_by(message: &Message, by: &str) -> Option<String> {
     message
         .payloads
         .iter()
-        .find(|p| p.is("stanza-id", "urn:xmpp:sid:0") && p.attr("by") == Some(room))
+        .find(|p| p.is("stanza-id", "urn:xmpp:sid:0") && p.attr("by") == Some(by))
         .and_then(|p| p.attr("id"))
         .map(str::to_owned)
 }

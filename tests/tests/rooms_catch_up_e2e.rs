@@ -14,7 +14,7 @@ use splitline_core::{
 };
 use splitline_e2e::{
     app::{eventually, signed_in, unread},
-    desktop::{Desktop, body, displayed_marker, room_stanza_id},
+    desktop::{Desktop, body, displayed_marker, stanza_id_by},
     gateway::Options,
     world::{PASSWORD as PW, World},
 };
@@ -168,7 +168,7 @@ async fn a_room_read_on_one_device_shows_read_on_the_other_both_ways() {
     let first = desktop
         .expect_message("first", |m| body(m) == "first")
         .await;
-    let first_id = room_stanza_id(&first, &room).expect("the room's id of the post");
+    let first_id = stanza_id_by(&first, &room).expect("the room's id of the post");
     eventually("the post unread on the phone", || {
         unread(&alice, &room) == 1
     })
@@ -184,7 +184,7 @@ async fn a_room_read_on_one_device_shows_read_on_the_other_both_ways() {
     let second = desktop
         .expect_message("second", |m| body(m) == "second")
         .await;
-    let second_id = room_stanza_id(&second, &room).expect("the room's id of the post");
+    let second_id = stanza_id_by(&second, &room).expect("the room's id of the post");
     eventually("the second post unread on the phone", || {
         unread(&alice, &room) == 1
     })

@@ -6,6 +6,7 @@
 //! stable [`ErrorCode`]. `docs/protocol.md` shows an example of every type here,
 //! and a test checks that those examples parse.
 
+pub mod access_numbers;
 pub mod archive;
 pub mod closed_chats;
 pub mod contacts;
@@ -13,11 +14,13 @@ pub mod error;
 pub mod events;
 pub mod messages;
 pub mod paths;
+pub mod phone_numbers;
 pub mod presence;
 pub mod read_state;
 pub mod rooms;
 pub mod session;
 
+pub use access_numbers::{AccessNumber, AccessNumbers, CostClass};
 pub use archive::{
     ArchivePage, ArchiveQuery, ArchivedMessage, DEFAULT_ARCHIVE_PAGE, MAX_ARCHIVE_PAGE,
 };
@@ -26,6 +29,7 @@ pub use contacts::{AddContactRequest, Contact, Subscription};
 pub use error::{ErrorBody, ErrorCode};
 pub use events::{Event, EventEnvelope, EventsQuery, EventsResponse, SessionEndReason};
 pub use messages::{ChatMessage, SendMessageRequest, SendMessageResponse};
+pub use phone_numbers::{LineKind, NumberError, PhoneNumber};
 pub use presence::{Availability, ContactPresence, SetPresenceRequest};
 pub use read_state::{DisplayedMarker, DisplayedRequest, MAX_MARKERS};
 pub use rooms::{

@@ -39,6 +39,8 @@ pub const CONTACT: &str = "/v1/contacts/{jid}";
 pub const CONTACT_ACCEPT: &str = "/v1/contacts/{jid}/accept";
 /// `POST`: refuse the contact's subscription request.
 pub const CONTACT_REFUSE: &str = "/v1/contacts/{jid}/refuse";
+/// `GET`: the gateway's access numbers ([`crate::AccessNumbers`]).
+pub const ACCESS_NUMBERS: &str = "/v1/access-numbers";
 /// `PUT`: set one's own presence ([`crate::SetPresenceRequest`]).
 pub const PRESENCE: &str = "/v1/presence";
 

@@ -68,6 +68,7 @@ fn every_example_matches_its_type() {
             "RenameRoomRequest" => round_trip::<RenameRoomRequest>(name, value),
             "AddMemberRequest" => round_trip::<AddMemberRequest>(name, value),
             "RoomMembers" => round_trip::<RoomMembers>(name, value),
+            "AccessNumbers" => round_trip::<AccessNumbers>(name, value),
             other => panic!("example of unknown type {other}"),
         }
     }
@@ -95,6 +96,7 @@ fn every_example_matches_its_type() {
         "RenameRoomRequest",
         "AddMemberRequest",
         "RoomMembers",
+        "AccessNumbers",
     ];
     for name in wanted {
         assert!(

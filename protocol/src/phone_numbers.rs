@@ -1,0 +1,171 @@
+//! Telephone numbers on the wire: always E.164 (`+` and digits), parsed and
+//! checked against the numbering plans of the `phonenumber` crate.
+
+use std::str::FromStr;
+
+use phonenumber::{Mode, Type, country};
+
+/// A number that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NumberError {
+    /// The region to read a local number in is not an ISO 3166 country code.
+    #[error("'{0}' is not a country code (ISO 3166, like GB or DE)")]
+    UnknownRegion(String),
+    /// Not a telephone number at all.
+    #[error("not a telephone number: {0}")]
+    Unreadable(String),
+    /// Read as a number, but not one that exists in its country's plan
+    /// (short and emergency numbers are among these: dial them directly).
+    #[error(
+        "not a complete, valid telephone number; short and emergency numbers must be dialled directly"
+    )]
+    Invalid,
+}
+
+/// What kind of line a number is, as far as its numbering plan tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    /// A mobile line.
+    Mobile,
+    /// A fixed line.
+    FixedLine,
+    /// The plan does not tell fixed from mobile (for example the US).
+    FixedLineOrMobile,
+    /// A freephone line.
+    TollFree,
+    /// A premium-rate or shared-cost line.
+    PremiumRate,
+    /// Anything else (VoIP, personal, pager, UAN…).
+    Other,
+}
+
+/// A valid number, normalised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhoneNumber {
+    /// The number in E.164: `+` and up to 15 digits.
+    pub e164: String,
+    /// The country it belongs to (ISO 3166 alpha-2), when the plan names one
+    /// (not for global services).
+    pub country: Option<String>,
+    /// Its country calling code (44 for the UK).
+    pub calling_code: u16,
+    /// What kind of line it is.
+    pub kind: LineKind,
+}
+
+impl PhoneNumber {
+    /// Reads `input` as dialled in `region` (ISO 3166 alpha-2): a local or
+    /// national form is read in that country's plan; a number starting with
+    /// `+` (or the region's international prefix) is read as it says.
+    pub fn parse(input: &str, region: &str) -> Result<Self, NumberError> {
+        let region_id = country::Id::from_str(&region.to_ascii_uppercase())
+            .map_err(|_| NumberError::UnknownRegion(region.to_owned()))?;
+        Self::read(Some(region_id), input)
+    }
+
+    /// Reads a number that must already be in E.164 form.
+    pub fn parse_e164(input: &str) -> Result<Self, NumberError> {
+        if !input.starts_with('+') {
+            return Err(NumberError::Unreadable(format!(
+                "'{input}' is not in E.164 form (+ and the country code)"
+            )));
+        }
+        // Without a region: a region would wrongly colour how the national
+        // part of a number with its own country code is read.
+        Self::read(None, input)
+    }
+
+    fn read(region: Option<country::Id>, input: &str) -> Result<Self, NumberError> {
+        let number = phonenumber::parse(region, input)
+            .map_err(|e| NumberError::Unreadable(e.to_string()))?;
+        if !number.is_valid() {
+            return Err(NumberError::Invalid);
+        }
+        let kind = match number.number_type(&phonenumber::metadata::DATABASE) {
+            Type::Mobile => LineKind::Mobile,
+            Type::FixedLine => LineKind::FixedLine,
+            Type::FixedLineOrMobile => LineKind::FixedLineOrMobile,
+            Type::TollFree => LineKind::TollFree,
+            Type::PremiumRate | Type::SharedCost => LineKind::PremiumRate,
+            _ => LineKind::Other,
+        };
+        Ok(Self {
+            e164: number.format().mode(Mode::E164).to_string(),
+            country: number.country().id().map(|id| id.as_ref().to_owned()),
+            calling_code: number.code().value(),
+            kind,
+        })
+    }
+
+    /// The digits of the E.164 form, without the `+`.
+    pub fn digits(&self) -> &str {
+        self.e164.trim_start_matches('+')
+    }
+
+    /// The number for logs: the country code and the last two digits only.
+    pub fn redacted(&self) -> String {
+        let digits = self.digits();
+        let tail = &digits[digits.len().saturating_sub(2)..];
+        format!("+{}…{tail}", &digits[..digits.len().min(2)])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn local_national_and_international_forms_normalise_to_e164() {
+        let london = PhoneNumber::parse("020 7946 0018", "GB").unwrap();
+        assert_eq!(london.e164, "+442079460018");
+        assert_eq!(london.country.as_deref(), Some("GB"));
+        assert_eq!(london.kind, LineKind::FixedLine);
+        assert_eq!(london.calling_code, 44);
+        assert_eq!(
+            PhoneNumber::parse("+44 20 7946 0018", "DE").unwrap(),
+            london
+        );
+        assert_eq!(
+            PhoneNumber::parse("0044 20 7946 0018", "de").unwrap(),
+            london
+        );
+        let mobile = PhoneNumber::parse("07400 123456", "GB").unwrap();
+        assert_eq!(mobile.kind, LineKind::Mobile);
+        assert_eq!(mobile.redacted(), "+44…56");
+        assert_eq!(
+            PhoneNumber::parse("0808 157 0192", "GB").unwrap().kind,
+            LineKind::TollFree
+        );
+    }
+
+    #[test]
+    fn bad_numbers_get_clear_errors() {
+        assert_eq!(PhoneNumber::parse("112", "DE"), Err(NumberError::Invalid));
+        assert_eq!(PhoneNumber::parse("911", "US"), Err(NumberError::Invalid));
+        assert!(matches!(
+            PhoneNumber::parse("call me", "GB"),
+            Err(NumberError::Unreadable(_))
+        ));
+        assert_eq!(
+            PhoneNumber::parse("020 7946 0018", "XX"),
+            Err(NumberError::UnknownRegion("XX".into()))
+        );
+        assert!(matches!(
+            PhoneNumber::parse_e164("02079460018"),
+            Err(NumberError::Unreadable(_))
+        ));
+        assert_eq!(
+            PhoneNumber::parse_e164("+4930901820")
+                .unwrap()
+                .country
+                .as_deref(),
+            Some("DE")
+        );
+        // Read as it says, whatever region a parser might assume.
+        assert_eq!(
+            PhoneNumber::parse_e164("+44 161 496 0000").unwrap().e164,
+            "+441614960000"
+        );
+    }
+}

@@ -10,6 +10,7 @@ use tokio::{
 };
 
 use crate::{
+    calls::Calls,
     gateway_client::GatewayClient,
     room_admin::RoomAdmin,
     store::{Chat, MessageRow, RoomRow, Store, StoreError, keys},
@@ -226,6 +227,19 @@ impl Client {
     /// Room management, which needs the gateway now (it does not wait in
     /// the outbox); `Offline` before the first sign-in.
     pub fn room_admin(&self) -> Result<RoomAdmin, ClientError> {
+        let (gateway, token) = self.online_gateway()?;
+        Ok(RoomAdmin::new(gateway, token))
+    }
+
+    /// Call setup, which needs the gateway now; `Offline` before the first
+    /// sign-in.
+    pub fn calls(&self) -> Result<Calls, ClientError> {
+        let (gateway, token) = self.online_gateway()?;
+        Ok(Calls::new(gateway, token))
+    }
+
+    /// The gateway of the current session and its token.
+    fn online_gateway(&self) -> Result<(GatewayClient, String), ClientError> {
         let token = self.store.sync_value(keys::TOKEN)?;
         let endpoint = self.store.sync_value(keys::ENDPOINT)?;
         let (Some(token), Some(endpoint)) = (token, endpoint) else {
@@ -234,7 +248,7 @@ impl Client {
             ));
         };
         let gateway = GatewayClient::new(&endpoint, self.extra_root_pem.as_deref())?;
-        Ok(RoomAdmin::new(gateway, token))
+        Ok((gateway, token))
     }
 
     /// A page of contacts, by name.

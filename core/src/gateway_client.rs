@@ -6,10 +6,10 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use serde::{Serialize, de::DeserializeOwned};
 use splitline_protocol::{
-    AddMemberRequest, ArchivePage, ArchiveQuery, ClosedChat, ClosedChats, CreateRoomRequest,
-    DisplayedRequest, ErrorBody, ErrorCode, EventsQuery, EventsResponse, RenameRoomRequest, Room,
-    RoomMembers, Rooms, SendMessageRequest, SendMessageResponse, SignInRequest, SignInResponse,
-    Snapshot, paths,
+    AccessNumbers, AddMemberRequest, ArchivePage, ArchiveQuery, ClosedChat, ClosedChats,
+    CreateRoomRequest, DisplayedRequest, ErrorBody, ErrorCode, EventsQuery, EventsResponse,
+    RenameRoomRequest, Room, RoomMembers, Rooms, SendMessageRequest, SendMessageResponse,
+    SignInRequest, SignInResponse, Snapshot, paths,
 };
 
 /// A request did not succeed.
@@ -226,6 +226,12 @@ impl GatewayClient {
     /// `POST /v1/sign-off`.
     pub async fn sign_off(&self, token: &str) -> Result<(), ClientError> {
         self.post::<()>(paths::SIGN_OFF, token, None).await
+    }
+
+    /// `GET /v1/access-numbers`.
+    pub async fn access_numbers(&self, token: &str) -> Result<AccessNumbers, ClientError> {
+        self.call::<(), _>(Method::GET, paths::ACCESS_NUMBERS, Some(token), None)
+            .await
     }
 
     /// `GET /v1/rooms`.

@@ -9,6 +9,7 @@ use std::{
 
 use clap::{Parser, ValueEnum};
 use serde::Deserialize;
+use splitline_protocol::AccessNumber;
 
 /// How the gateway talks to the XMPP server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ValueEnum)]
@@ -88,6 +89,11 @@ pub struct Settings {
     /// Seconds a sign-in may take to reach the XMPP server [default: 15].
     #[arg(long, env = "SPLITLINE_SIGN_IN_TIMEOUT_SECS")]
     pub sign_in_timeout_secs: Option<u64>,
+    /// The access numbers (points of presence) served to phones: file only, as
+    /// `[[access-numbers]]` tables with `number`, `country`, `area_prefixes`
+    /// and `cost_class` (`toll_free`, `local` or `national`).
+    #[arg(skip)]
+    pub access_numbers: Option<Vec<AccessNumber>>,
 }
 
 /// HTTPS certificate and key files.
@@ -134,6 +140,8 @@ pub struct Config {
     pub sign_in_failures: u32,
     /// The window of `sign_in_failures`.
     pub sign_in_failure_window: Duration,
+    /// The access-number directory, normalised.
+    pub access_numbers: Vec<AccessNumber>,
 }
 
 /// A configuration that cannot be used.
@@ -218,6 +226,7 @@ impl Settings {
             sign_in_failure_window_secs: self
                 .sign_in_failure_window_secs
                 .or(base.sign_in_failure_window_secs),
+            access_numbers: self.access_numbers.or(base.access_numbers),
         }
     }
 
@@ -282,6 +291,9 @@ impl Settings {
         if max_body_bytes < 1024 {
             return Err(invalid("max-body-bytes", "must be at least 1024"));
         }
+        let access_numbers =
+            crate::access_directory::validate(self.access_numbers.unwrap_or_default())
+                .map_err(|reason| invalid("access-numbers", reason))?;
         Ok(Config {
             listen,
             tls,
@@ -307,6 +319,7 @@ impl Settings {
             sign_in_failure_window: Duration::from_secs(
                 self.sign_in_failure_window_secs.unwrap_or(300).max(1),
             ),
+            access_numbers,
         })
     }
 }
@@ -388,6 +401,23 @@ mod tests {
         .validate()
         .unwrap();
         assert_eq!(ok.xmpp_server, Some(("127.0.0.1".to_owned(), 5222)));
+    }
+
+    #[test]
+    fn access_numbers_come_from_the_file_and_are_checked() {
+        let file: Settings = toml::from_str(
+            "[[access-numbers]]\nnumber = \"+44 20 7946 0000\"\ncountry = \"GB\"\n\
+             area_prefixes = [\"4420\"]\ncost_class = \"local\"\n",
+        )
+        .unwrap();
+        let config = file.clone().validate().unwrap();
+        assert_eq!(config.access_numbers[0].number, "+442079460000");
+        let mut wrong = file;
+        if let Some(numbers) = wrong.access_numbers.as_mut() {
+            numbers[0].country = "FR".into();
+        }
+        let err = wrong.validate().unwrap_err();
+        assert!(err.to_string().contains("access-numbers"), "{err}");
     }
 
     #[test]

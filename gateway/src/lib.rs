@@ -1,6 +1,7 @@
 //! The Splitline gateway: runs an XMPP session on each signed-in user's behalf
 //! and serves the HTTP/JSON data channel (`splitline-protocol`) to phones.
 
+pub mod access_directory;
 pub mod api;
 pub mod auth;
 pub mod config;

@@ -13,7 +13,9 @@ use std::{
 };
 
 use base64::Engine;
-use splitline_protocol::{ErrorCode, Event, SessionEndReason, SignInRequest, SignInResponse};
+use splitline_protocol::{
+    AccessNumber, ErrorCode, Event, SessionEndReason, SignInRequest, SignInResponse,
+};
 use tokio_xmpp::jid::{BareJid, FullJid};
 
 use crate::{
@@ -183,6 +185,11 @@ impl Registry {
             workers: AtomicUsize::new(0),
             sign_in_limit,
         })
+    }
+
+    /// The access-number directory.
+    pub fn access_numbers(&self) -> &[AccessNumber] {
+        &self.config.access_numbers
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {

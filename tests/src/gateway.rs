@@ -19,6 +19,8 @@ pub struct Options {
     pub tls: Option<(PathBuf, PathBuf)>,
     /// A fixed port (default: any free one).
     pub port: Option<u16>,
+    /// The access-number directory.
+    pub access_numbers: Option<Vec<splitline_protocol::AccessNumber>>,
 }
 
 /// Starts a gateway in front of the XMPP server on `xmpp_port`.
@@ -46,6 +48,7 @@ pub async fn start(xmpp_port: u16, options: Options) -> RunningGateway {
         event_buffer: options.event_buffer,
         tls_cert,
         tls_key,
+        access_numbers: options.access_numbers,
         ..Settings::default()
     }
     .validate()

@@ -6,7 +6,14 @@ import java.util.concurrent.LinkedBlockingQueue
 import java.util.concurrent.TimeUnit
 import kotlin.system.exitProcess
 import kotlinx.coroutines.runBlocking
+import uniffi.splitline_bindings.CallAsk
+import uniffi.splitline_bindings.CallCallee
+import uniffi.splitline_bindings.CallDevice
+import uniffi.splitline_bindings.CallPreference
+import uniffi.splitline_bindings.CallRoute
+import uniffi.splitline_bindings.CallRules
 import uniffi.splitline_bindings.ChangeInfo
+import uniffi.splitline_bindings.DataNetwork
 import uniffi.splitline_bindings.ChangeListener
 import uniffi.splitline_bindings.ClientConfig
 import uniffi.splitline_bindings.MessageInfo
@@ -116,6 +123,35 @@ fun main(args: Array<String>) {
         e.message.orEmpty().contains("not an address")
     }
     check("a bad address is a typed error with details, not a crash", refused)
+
+    // Call planning: no platform SIP here, so carrier voice (a callback).
+    val ask = CallAsk(
+        callee = CallCallee.Number("020 7946 0018"),
+        preference = CallPreference.AUTOMATIC,
+        device = CallDevice(false, DataNetwork.CELLULAR, false, "GB", "23415"),
+        rules = CallRules(voipOverData = true, voipOnCellular = true, callback = true, accessNumbers = true),
+        homeCountry = "GB",
+        verifiedNumber = "+447400123456",
+    )
+    val plan = runBlocking { client.planCall(ask) }
+    check(
+        "planCall chooses a callback with the number in E.164 and says why",
+        plan.route == CallRoute.CALLBACK && plan.target == "+442079460018" && plan.explanation.isNotEmpty(),
+    )
+    val noRoute = try {
+        runBlocking { client.planCall(ask.copy(verifiedNumber = null)) }
+        false
+    } catch (e: SplitlineException.CallNotPossible) {
+        e.message.orEmpty().contains("not verified")
+    }
+    check("a call with no route left is CallNotPossible with the reasons", noRoute)
+    val badNumber = try {
+        runBlocking { client.planCall(ask.copy(callee = CallCallee.Number("12"))) }
+        false
+    } catch (e: SplitlineException.Invalid) {
+        true
+    }
+    check("an invalid number is an Invalid exception", badNumber)
 
     subscription.cancel()
     subscription.close()

@@ -5,6 +5,7 @@
 //! `details` string, and panics are caught at the boundary by uniffi and
 //! surface as exceptions, never as crashes across the FFI.
 
+mod calls;
 mod logging;
 mod types;
 
@@ -13,6 +14,10 @@ use std::sync::{Arc, Mutex, OnceLock};
 use splitline_core::{client::Client, sync::SyncConfig};
 use tokio::runtime::Runtime;
 
+pub use calls::{
+    CallAsk, CallCallee, CallDevice, CallPlanInfo, CallPreference, CallRoute, CallRules,
+    DataNetwork,
+};
 pub use types::{
     Availability, ChangeInfo, ChatInfo, ContactInfo, MessageInfo, MessageStatus, RoomInfo,
 };
@@ -44,6 +49,12 @@ pub enum SplitlineError {
     #[error("sign-in refused: {details}")]
     AuthFailed {
         /// What the network said.
+        details: String,
+    },
+    /// No route can place the call now; `details` says why for each.
+    #[error("the call cannot be placed: {details}")]
+    CallNotPossible {
+        /// Why.
         details: String,
     },
     /// Anything else, a bug included.
@@ -282,6 +293,22 @@ impl SplitlineClient {
             .remove_member(&room, &jid)
             .await
             .map_err(gateway_error)
+    }
+
+    /// Chooses how to place a call (needs the gateway when access numbers
+    /// are offered). Throws `Invalid` for a bad number or address and
+    /// `CallNotPossible` when no route is left, with the reasons.
+    pub async fn plan_call(&self, ask: CallAsk) -> Result<CallPlanInfo, SplitlineError> {
+        let (callee, preference, device, policy, caller) = ask.parts()?;
+        let calls = self.with(|c| c.calls())?;
+        let request = splitline_core::call_routing::CallRequest {
+            callee: &callee,
+            preference,
+            device: &device,
+            policy: &policy,
+            caller: &caller,
+        };
+        Ok(calls.plan(request).await?.into())
     }
 
     /// A page of contacts, by name.

@@ -1,0 +1,205 @@
+//! The FFI's call-planning types, converted to and from the core's.
+
+use splitline_core::{
+    call_routing::{
+        CallPlan, CallPolicy, Callee, Caller, DeviceReport, Network, Preference, Route,
+        RoutingError, Target,
+    },
+    calls::CallError,
+};
+use splitline_protocol::{CostClass, PhoneNumber};
+
+use crate::SplitlineError;
+
+/// The phone's data connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum DataNetwork {
+    /// No data connection.
+    None,
+    /// Wi-Fi.
+    Wifi,
+    /// Mobile data.
+    Cellular,
+}
+
+/// What the device reports when the user asks to call.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct CallDevice {
+    /// The platform's SIP stack exists and can place calls.
+    pub platform_sip: bool,
+    /// The data connection.
+    pub network: DataNetwork,
+    /// Roaming.
+    pub roaming: bool,
+    /// The country the phone is in, from the network (ISO 3166 alpha-2).
+    pub country: String,
+    /// The network operator (MCC and MNC).
+    pub operator: Option<String>,
+}
+
+/// The carrier's rules for calls, from the white-label build.
+#[derive(Debug, Clone, Copy, uniffi::Record)]
+pub struct CallRules {
+    /// Calls over data are allowed.
+    pub voip_over_data: bool,
+    /// ... on mobile data too, not only Wi-Fi.
+    pub voip_on_cellular: bool,
+    /// Carrier callbacks are offered.
+    pub callback: bool,
+    /// Access numbers are offered.
+    pub access_numbers: bool,
+}
+
+/// How the user would like to call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum CallPreference {
+    /// Let Splitline choose.
+    Automatic,
+    /// Over data.
+    Data,
+    /// A callback to the user's mobile.
+    Callback,
+    /// A local access number.
+    AccessNumber,
+}
+
+/// Whom to call.
+#[derive(Debug, Clone, uniffi::Enum)]
+pub enum CallCallee {
+    /// A network contact.
+    Contact {
+        /// The contact's address.
+        address: String,
+    },
+    /// A telephone number as typed or stored in the address book.
+    Number {
+        /// The number.
+        number: String,
+    },
+}
+
+/// A call the user asks for.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct CallAsk {
+    /// Whom to call.
+    pub callee: CallCallee,
+    /// How the user would like to call.
+    pub preference: CallPreference,
+    /// What the device reports.
+    pub device: CallDevice,
+    /// The carrier's rules.
+    pub rules: CallRules,
+    /// The SIM's home country (ISO 3166 alpha-2).
+    pub home_country: String,
+    /// The user's verified mobile number (E.164), if verified.
+    pub verified_number: Option<String>,
+}
+
+/// How a call goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum CallRoute {
+    /// Over data, through the platform SIP stack.
+    PlatformSip,
+    /// The gateway calls the user's mobile back.
+    Callback,
+    /// The app dials an access number.
+    AccessNumber,
+}
+
+/// The chosen way to call.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct CallPlanInfo {
+    /// How.
+    pub route: CallRoute,
+    /// Whom: the contact's address, or the number in E.164.
+    pub target: String,
+    /// The access number to dial (E.164), for `AccessNumber`.
+    pub access_number: Option<String>,
+    /// Whether that number is free to call.
+    pub access_number_toll_free: bool,
+    /// Why, as a sentence for the UI.
+    pub explanation: String,
+}
+
+impl CallAsk {
+    /// The core's parts of this request.
+    pub(crate) fn parts(
+        &self,
+    ) -> Result<(Callee, Preference, DeviceReport, CallPolicy, Caller), SplitlineError> {
+        let callee = match &self.callee {
+            CallCallee::Contact { address } => Callee::Contact(address.clone()),
+            CallCallee::Number { number } => Callee::Number(number.clone()),
+        };
+        let preference = match self.preference {
+            CallPreference::Automatic => Preference::Automatic,
+            CallPreference::Data => Preference::Data,
+            CallPreference::Callback => Preference::Callback,
+            CallPreference::AccessNumber => Preference::AccessNumber,
+        };
+        let device = DeviceReport {
+            platform_sip: self.device.platform_sip,
+            network: match self.device.network {
+                DataNetwork::None => Network::None,
+                DataNetwork::Wifi => Network::Wifi,
+                DataNetwork::Cellular => Network::Cellular,
+            },
+            roaming: self.device.roaming,
+            country: self.device.country.trim().to_ascii_uppercase(),
+            operator: self.device.operator.clone(),
+        };
+        let policy = CallPolicy {
+            voip_over_data: self.rules.voip_over_data,
+            voip_on_cellular: self.rules.voip_on_cellular,
+            callback: self.rules.callback,
+            access_numbers: self.rules.access_numbers,
+        };
+        let verified_number = self
+            .verified_number
+            .as_deref()
+            .map(PhoneNumber::parse_e164)
+            .transpose()
+            .map_err(|e| SplitlineError::Invalid {
+                details: format!("the verified number: {e}"),
+            })?;
+        let caller = Caller {
+            home_country: self.home_country.trim().to_ascii_uppercase(),
+            verified_number,
+        };
+        Ok((callee, preference, device, policy, caller))
+    }
+}
+
+impl From<CallPlan> for CallPlanInfo {
+    fn from(plan: CallPlan) -> Self {
+        let explanation = plan.explanation();
+        let target = match plan.target {
+            Target::Contact(address) => address,
+            Target::Number(number) => number.e164,
+        };
+        let (route, access) = match plan.route {
+            Route::PlatformSip => (CallRoute::PlatformSip, None),
+            Route::Callback => (CallRoute::Callback, None),
+            Route::AccessNumber(number) => (CallRoute::AccessNumber, Some(number)),
+        };
+        Self {
+            route,
+            target,
+            access_number_toll_free: access
+                .as_ref()
+                .is_some_and(|n| n.cost_class == CostClass::TollFree),
+            access_number: access.map(|n| n.number),
+            explanation,
+        }
+    }
+}
+
+impl From<CallError> for SplitlineError {
+    fn from(error: CallError) -> Self {
+        let details = error.to_string();
+        match error {
+            CallError::Gateway(error) => crate::gateway_error(error),
+            CallError::Routing(RoutingError::NoRoute(_)) => Self::CallNotPossible { details },
+            CallError::Routing(_) => Self::Invalid { details },
+        }
+    }
+}

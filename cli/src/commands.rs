@@ -3,6 +3,8 @@
 use splitline_core::{client::Client, sync::SyncUpdate};
 use splitline_protocol::Availability;
 
+use crate::call_commands::{self, Whereabouts};
+
 const HELP: &str = "\
 commands:
   /contacts            list contacts with presence
@@ -17,12 +19,15 @@ commands:
   /remove ROOM ADDRESS remove ADDRESS from the room ROOM
   /rename ROOM NAME    rename the room ROOM
   /leave ROOM          leave the room ROOM on every device
+  /numbers             list the gateway's access numbers
+  /plan CALLEE         show how a call to CALLEE (number or address) would be placed
   TEXT                 send TEXT to the open chat
   /quit                stop";
 
 /// What the terminal is showing.
 pub struct Session {
     open_chat: Option<String>,
+    here: Whereabouts,
 }
 
 fn availability(a: Availability) -> &'static str {
@@ -37,9 +42,12 @@ fn availability(a: Availability) -> &'static str {
 }
 
 impl Session {
-    /// Nothing open yet.
-    pub fn new() -> Self {
-        Self { open_chat: None }
+    /// Nothing open yet; `country` and `mobile` are for planning calls.
+    pub fn new(country: Option<String>, mobile: Option<String>) -> Self {
+        Self {
+            open_chat: None,
+            here: Whereabouts { country, mobile },
+        }
     }
 
     /// Carries out one input line; false means quit.
@@ -71,6 +79,8 @@ impl Session {
                 Err(e) => println!("error: {e}"),
             },
             "/rooms" => list_rooms(client),
+            "/numbers" => call_commands::list_numbers(client).await,
+            "/plan" if !rest.is_empty() => call_commands::plan(client, &self.here, rest).await,
             "/newroom" if !rest.is_empty() => {
                 let created = match client.room_admin() {
                     Ok(admin) => admin

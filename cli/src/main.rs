@@ -4,6 +4,7 @@
 //! commands from standard input (`/help` lists them). The password comes from
 //! `SPLITLINE_PASSWORD` or a prompt, never from the command line.
 
+mod call_commands;
 mod commands;
 
 use std::{io::IsTerminal, path::PathBuf, process::ExitCode, time::Duration};
@@ -36,6 +37,12 @@ struct Args {
     /// An extra trusted root certificate (PEM file) for the gateway.
     #[arg(long, env = "SPLITLINE_CA")]
     ca: Option<PathBuf>,
+    /// The country you are in and your SIM's (ISO 3166, like GB), for `/plan`.
+    #[arg(long, env = "SPLITLINE_COUNTRY")]
+    country: Option<String>,
+    /// Your verified mobile number (E.164), for `/plan`.
+    #[arg(long, env = "SPLITLINE_MOBILE")]
+    mobile: Option<String>,
 }
 
 #[tokio::main]
@@ -84,7 +91,7 @@ async fn run(args: Args) -> Result<(), String> {
     let client = Client::start(args.store, config).map_err(|e| e.to_string())?;
     let mut updates = client.subscribe();
     let mut lines = BufReader::new(tokio::io::stdin()).lines();
-    let mut session = commands::Session::new();
+    let mut session = commands::Session::new(args.country, args.mobile);
     println!("splitline: type /help for commands");
     loop {
         tokio::select! {

@@ -16,7 +16,11 @@ use splitline_e2e::{
     world::PASSWORD,
     xmpp_server::XmppServer,
 };
-use tokio::{io::AsyncWriteExt, process::Command};
+use splitline_protocol::{AccessNumber, CostClass};
+use tokio::{
+    io::{AsyncBufReadExt, AsyncWriteExt, BufReader},
+    process::Command,
+};
 
 /// The `splitline` binary: `SPLITLINE_CLI`, or the workspace's debug build.
 fn cli_binary() -> PathBuf {
@@ -32,8 +36,10 @@ fn cli_binary() -> PathBuf {
     path
 }
 
-fn start_cli(store: &Path, gateway: &str) -> tokio::process::Child {
-    Command::new(cli_binary())
+/// The terminal client for alice, with its input piped.
+fn cli(store: &Path, gateway: &str) -> Command {
+    let mut command = Command::new(cli_binary());
+    command
         .args([
             "--jid",
             "alice@localhost",
@@ -48,9 +54,12 @@ fn start_cli(store: &Path, gateway: &str) -> tokio::process::Child {
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap()
+        .kill_on_drop(true);
+    command
+}
+
+fn start_cli(store: &Path, gateway: &str) -> tokio::process::Child {
+    cli(store, gateway).spawn().unwrap()
 }
 
 /// Bodies of bob's messages in alice's store, with how often each is stored.
@@ -155,5 +164,76 @@ async fn killing_the_client_mid_sync_loses_nothing_and_duplicates_nothing() {
     got.sort();
     let expected: Vec<String> = (0..5).map(|n| format!("from alice {n}")).collect();
     assert_eq!(got, expected);
+    gateway.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_terminal_lists_access_numbers_and_plans_calls() {
+    let xmpp = XmppServer::start(&[("alice", PASSWORD)]).await;
+    let london = AccessNumber {
+        number: "+442079460000".into(),
+        country: "GB".into(),
+        area_prefixes: vec!["4420".into()],
+        cost_class: CostClass::Local,
+    };
+    let freephone = AccessNumber {
+        number: "+448081570192".into(),
+        country: "GB".into(),
+        area_prefixes: Vec::new(),
+        cost_class: CostClass::TollFree,
+    };
+    let gateway = gateway::start(
+        xmpp.port,
+        Options {
+            access_numbers: Some(vec![london, freephone]),
+            ..Options::default()
+        },
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = cli(&dir.path().join("alice.db"), &gateway::base_url(&gateway))
+        .args(["--country", "GB"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut next_line = async || {
+        tokio::time::timeout(Duration::from_secs(20), lines.next_line())
+            .await
+            .expect("the terminal answers within 20 s")
+            .unwrap()
+            .expect("the terminal is still running")
+    };
+    while !next_line().await.starts_with("* online") {}
+
+    stdin.write_all(b"/numbers\n").await.unwrap();
+    let listed = [next_line().await, next_line().await];
+    assert!(listed[0].contains("+442079460000 GB Local (4420)"), "{listed:?}");
+    assert!(listed[1].contains("+448081570192 GB TollFree (whole country)"), "{listed:?}");
+
+    // No verified mobile: no callback, and the user's area is unknown, so
+    // the freephone number, not London's local one.
+    stdin.write_all(b"/plan 020 7946 0018\n").await.unwrap();
+    let planned = next_line().await;
+    assert!(
+        planned.starts_with("call +442079460018 through the access number +448081570192"),
+        "{planned}"
+    );
+    assert!(planned.contains("not verified"), "{planned}");
+
+    stdin.write_all(b"/plan 12\n").await.unwrap();
+    let refused = next_line().await;
+    assert!(
+        refused.starts_with("error: not a complete, valid"),
+        "{refused}"
+    );
+
+    stdin.write_all(b"/quit\n").await.unwrap();
+    let status = tokio::time::timeout(Duration::from_secs(20), child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(status.success());
     gateway.shutdown().await;
 }

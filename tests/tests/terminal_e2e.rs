@@ -209,8 +209,14 @@ async fn the_terminal_lists_access_numbers_and_plans_calls() {
 
     stdin.write_all(b"/numbers\n").await.unwrap();
     let listed = [next_line().await, next_line().await];
-    assert!(listed[0].contains("+442079460000 GB Local (4420)"), "{listed:?}");
-    assert!(listed[1].contains("+448081570192 GB TollFree (whole country)"), "{listed:?}");
+    assert!(
+        listed[0].contains("+442079460000 GB Local (4420)"),
+        "{listed:?}"
+    );
+    assert!(
+        listed[1].contains("+448081570192 GB TollFree (whole country)"),
+        "{listed:?}"
+    );
 
     // No verified mobile: no callback, and the user's area is unknown, so
     // the freephone number, not London's local one.

@@ -11,7 +11,7 @@ cd "$(dirname "$0")"
 
 say() { printf '\n== %s\n' "$*" >&2; }
 
-APT_PACKAGES=(prosody lua-unbound ejabberd libjna-java libjna-jni)
+APT_PACKAGES=(prosody lua-unbound ejabberd libjna-java libjna-jni kamailio sip-tester baresip-core)
 # End-to-end test binaries (tests/tests/NAME.rs) that also run against ejabberd.
 EJABBERD_TESTS=(archive_e2e rooms_e2e rooms_catch_up_e2e read_state_e2e read_positions_e2e)
 
@@ -32,6 +32,9 @@ setup() {
   fi
   command -v prosody >/dev/null || { echo "build.sh: prosody is still missing after setup" >&2; exit 1; }
   command -v ejabberdctl >/dev/null || { echo "build.sh: ejabberd is still missing after setup" >&2; exit 1; }
+  for tool in kamailio sipp baresip; do
+    command -v "$tool" >/dev/null || { echo "build.sh: $tool is still missing after setup (the call tests need it)" >&2; exit 1; }
+  done
   command -v npm >/dev/null || { echo "build.sh: npm is missing; the JVM test installs kotlinc with it (install Node.js)" >&2; exit 1; }
   command -v java >/dev/null || { echo "build.sh: java is missing; the JVM test needs Java 17" >&2; exit 1; }
   for component in rustfmt clippy; do

@@ -46,6 +46,7 @@ pub fn router(registry: Arc<Registry>, max_body_bytes: usize) -> Router {
         .route(paths::CLOSED_CHATS, get(closed_chats).post(close_chat))
         .merge(crate::room_routes::routes())
         .merge(crate::access_directory::routes())
+        .merge(crate::call_routes::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(

@@ -9,7 +9,7 @@ use std::{
 
 use clap::{Parser, ValueEnum};
 use serde::Deserialize;
-use splitline_protocol::AccessNumber;
+use splitline_protocol::{AccessNumber, PhoneNumber};
 
 /// How the gateway talks to the XMPP server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ValueEnum)]
@@ -94,6 +94,77 @@ pub struct Settings {
     /// and `cost_class` (`toll_free`, `local` or `national`).
     #[arg(skip)]
     pub access_numbers: Option<Vec<AccessNumber>>,
+    /// UDP address for SIP call control; calls are off without it.
+    #[arg(long, env = "SPLITLINE_SIP_LISTEN")]
+    pub sip_listen: Option<SocketAddr>,
+    /// The carrier's SIP trunk (ip:port): telephone numbers are called through it.
+    #[arg(long, env = "SPLITLINE_SIP_TRUNK")]
+    pub sip_trunk: Option<SocketAddr>,
+    /// The SIP registrar and proxy (ip:port) where contacts' phones register.
+    #[arg(long, env = "SPLITLINE_SIP_REGISTRAR")]
+    pub sip_registrar: Option<SocketAddr>,
+    /// The E.164 number every callback comes from, so the app can answer it by itself.
+    #[arg(long, env = "SPLITLINE_CALLBACK_CALLER_ID")]
+    pub callback_caller_id: Option<String>,
+    /// E.164 prefix of flash-call caller ids; the last 4 digits are the code.
+    #[arg(long, env = "SPLITLINE_VERIFICATION_CALLER_PREFIX")]
+    pub verification_caller_prefix: Option<String>,
+    /// Directory for call records and verified numbers (needed with sip-listen).
+    #[arg(long, env = "SPLITLINE_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Seconds the user's mobile may ring with a callback [default: 30].
+    #[arg(long, env = "SPLITLINE_CALLBACK_ANSWER_SECS")]
+    pub callback_answer_secs: Option<u64>,
+    /// Seconds the callee may ring [default: 45].
+    #[arg(long, env = "SPLITLINE_RING_TIMEOUT_SECS")]
+    pub ring_timeout_secs: Option<u64>,
+    /// Calls one account may start per hour [default: 20].
+    #[arg(long, env = "SPLITLINE_CALLS_PER_ACCOUNT_PER_HOUR")]
+    pub calls_per_account_per_hour: Option<u32>,
+    /// Flash calls (number verifications) one account may ask for per day [default: 5].
+    #[arg(long, env = "SPLITLINE_VERIFICATIONS_PER_ACCOUNT_PER_DAY")]
+    pub verifications_per_account_per_day: Option<u32>,
+    /// Calls and flash calls the whole gateway may start per minute [default: 300].
+    #[arg(long, env = "SPLITLINE_CALLS_PER_MINUTE")]
+    pub calls_per_minute: Option<u32>,
+    /// Calls under way at once over the whole gateway [default: 200].
+    #[arg(long, env = "SPLITLINE_MAX_CONCURRENT_CALLS")]
+    pub max_concurrent_calls: Option<usize>,
+    /// Countries (ISO 3166) the trunk may call, comma-separated; empty: any
+    /// country. Premium-rate numbers are never called.
+    #[arg(long, env = "SPLITLINE_CALL_COUNTRIES", value_delimiter = ',')]
+    pub call_countries: Option<Vec<String>>,
+}
+
+/// SIP call control settings, checked.
+#[derive(Debug, Clone)]
+pub struct SipConfig {
+    /// Where the gateway's SIP endpoint listens (UDP).
+    pub listen: SocketAddr,
+    /// The carrier trunk.
+    pub trunk: SocketAddr,
+    /// The registrar and proxy of contacts' SIP phones.
+    pub registrar: SocketAddr,
+    /// The callback caller id, E.164.
+    pub callback_caller_id: String,
+    /// The flash-call caller id prefix, E.164.
+    pub verification_caller_prefix: String,
+    /// Where call records and verified numbers are kept.
+    pub data_dir: PathBuf,
+    /// How long the mobile may ring.
+    pub callback_answer: Duration,
+    /// How long the callee may ring.
+    pub ring_timeout: Duration,
+    /// Calls per account per hour.
+    pub calls_per_account_per_hour: u32,
+    /// Flash calls per account per day.
+    pub verifications_per_account_per_day: u32,
+    /// Calls and flash calls per minute, gateway-wide.
+    pub calls_per_minute: u32,
+    /// Calls at once, gateway-wide.
+    pub max_concurrent_calls: usize,
+    /// Countries the trunk may call; empty: any.
+    pub call_countries: Vec<String>,
 }
 
 /// HTTPS certificate and key files.
@@ -142,6 +213,8 @@ pub struct Config {
     pub sign_in_failure_window: Duration,
     /// The access-number directory, normalised.
     pub access_numbers: Vec<AccessNumber>,
+    /// SIP call control; `None`: calls are off.
+    pub sip: Option<SipConfig>,
 }
 
 /// A configuration that cannot be used.
@@ -227,11 +300,31 @@ impl Settings {
                 .sign_in_failure_window_secs
                 .or(base.sign_in_failure_window_secs),
             access_numbers: self.access_numbers.or(base.access_numbers),
+            sip_listen: self.sip_listen.or(base.sip_listen),
+            sip_trunk: self.sip_trunk.or(base.sip_trunk),
+            sip_registrar: self.sip_registrar.or(base.sip_registrar),
+            callback_caller_id: self.callback_caller_id.or(base.callback_caller_id),
+            verification_caller_prefix: self
+                .verification_caller_prefix
+                .or(base.verification_caller_prefix),
+            data_dir: self.data_dir.or(base.data_dir),
+            callback_answer_secs: self.callback_answer_secs.or(base.callback_answer_secs),
+            ring_timeout_secs: self.ring_timeout_secs.or(base.ring_timeout_secs),
+            calls_per_account_per_hour: self
+                .calls_per_account_per_hour
+                .or(base.calls_per_account_per_hour),
+            verifications_per_account_per_day: self
+                .verifications_per_account_per_day
+                .or(base.verifications_per_account_per_day),
+            calls_per_minute: self.calls_per_minute.or(base.calls_per_minute),
+            max_concurrent_calls: self.max_concurrent_calls.or(base.max_concurrent_calls),
+            call_countries: self.call_countries.or(base.call_countries),
         }
     }
 
     /// Applies defaults and checks the result.
     pub fn validate(self) -> Result<Config, ConfigError> {
+        let sip = self.sip_config()?;
         let listen = self
             .listen
             .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8480)));
@@ -271,6 +364,7 @@ impl Settings {
         }
         let domains: Vec<String> = self
             .domains
+            .clone()
             .unwrap_or_else(|| vec!["localhost".to_owned()])
             .into_iter()
             .map(|d| d.trim().to_ascii_lowercase())
@@ -292,8 +386,9 @@ impl Settings {
             return Err(invalid("max-body-bytes", "must be at least 1024"));
         }
         let access_numbers =
-            crate::access_directory::validate(self.access_numbers.unwrap_or_default())
+            crate::access_directory::validate(self.access_numbers.clone().unwrap_or_default())
                 .map_err(|reason| invalid("access-numbers", reason))?;
+
         Ok(Config {
             listen,
             tls,
@@ -320,7 +415,76 @@ impl Settings {
                 self.sign_in_failure_window_secs.unwrap_or(300).max(1),
             ),
             access_numbers,
+            sip,
         })
+    }
+
+    /// The SIP settings: all of listen, trunk, registrar, caller ids and data
+    /// directory, or none of them.
+    fn sip_config(&self) -> Result<Option<SipConfig>, ConfigError> {
+        let Some(listen) = self.sip_listen else {
+            if self.sip_trunk.is_some() || self.sip_registrar.is_some() {
+                return Err(invalid("sip-listen", "set it to turn calls on"));
+            }
+            return Ok(None);
+        };
+        let need = |setting: &'static str| invalid(setting, "needed with sip-listen");
+        let callback_caller_id = self
+            .callback_caller_id
+            .as_deref()
+            .ok_or_else(|| need("callback-caller-id"))?;
+        let callback_caller_id = PhoneNumber::parse_e164(callback_caller_id.trim())
+            .map_err(|e| invalid("callback-caller-id", e.to_string()))?
+            .e164;
+        let prefix = self
+            .verification_caller_prefix
+            .as_deref()
+            .ok_or_else(|| need("verification-caller-prefix"))?
+            .trim()
+            .to_owned();
+        PhoneNumber::parse_e164(&format!("{prefix}0000")).map_err(|e| {
+            invalid(
+                "verification-caller-prefix",
+                format!("'{prefix}' followed by 4 digits is not a usable number: {e}"),
+            )
+        })?;
+        let countries = self
+            .call_countries
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|c| c.trim().to_ascii_uppercase())
+            .filter(|c| !c.is_empty())
+            .collect::<Vec<_>>();
+        if let Some(bad) = countries
+            .iter()
+            .find(|c| c.len() != 2 || !c.bytes().all(|b| b.is_ascii_uppercase()))
+        {
+            return Err(invalid(
+                "call-countries",
+                format!("'{bad}' is not an ISO 3166 country code"),
+            ));
+        }
+        let secs =
+            |value: Option<u64>, default: u64| Duration::from_secs(value.unwrap_or(default).max(1));
+        Ok(Some(SipConfig {
+            listen,
+            trunk: self.sip_trunk.ok_or_else(|| need("sip-trunk"))?,
+            registrar: self.sip_registrar.ok_or_else(|| need("sip-registrar"))?,
+            callback_caller_id,
+            verification_caller_prefix: prefix,
+            data_dir: self.data_dir.clone().ok_or_else(|| need("data-dir"))?,
+            callback_answer: secs(self.callback_answer_secs, 30),
+            ring_timeout: secs(self.ring_timeout_secs, 45),
+            calls_per_account_per_hour: self.calls_per_account_per_hour.unwrap_or(20).max(1),
+            verifications_per_account_per_day: self
+                .verifications_per_account_per_day
+                .unwrap_or(5)
+                .max(1),
+            calls_per_minute: self.calls_per_minute.unwrap_or(300).max(1),
+            max_concurrent_calls: self.max_concurrent_calls.unwrap_or(200).max(1),
+            call_countries: countries,
+        }))
     }
 }
 
@@ -418,6 +582,45 @@ mod tests {
         }
         let err = wrong.validate().unwrap_err();
         assert!(err.to_string().contains("access-numbers"), "{err}");
+    }
+
+    #[test]
+    fn sip_settings_come_together_or_not_at_all() {
+        assert!(Settings::default().validate().unwrap().sip.is_none());
+        let err = settings(&["--sip-trunk", "127.0.0.1:5064"])
+            .validate()
+            .unwrap_err();
+        assert!(err.to_string().contains("sip-listen"), "{err}");
+        let base = [
+            "--sip-listen",
+            "127.0.0.1:5070",
+            "--sip-trunk",
+            "127.0.0.1:5064",
+            "--sip-registrar",
+            "127.0.0.1:5060",
+            "--callback-caller-id",
+            "+44 20 7946 0999",
+            "--verification-caller-prefix",
+            "+44207946",
+            "--data-dir",
+            "/tmp/x",
+        ];
+        let sip = settings(&base).validate().unwrap().sip.unwrap();
+        assert_eq!(sip.callback_caller_id, "+442079460999");
+        assert_eq!(sip.ring_timeout, Duration::from_secs(45));
+        let err = settings(&base[..10]).validate().unwrap_err();
+        assert!(err.to_string().contains("data-dir"), "{err}");
+        let mut bad = base.to_vec();
+        bad[9] = "+44";
+        let err = settings(&bad).validate().unwrap_err();
+        assert!(
+            err.to_string().contains("verification-caller-prefix"),
+            "{err}"
+        );
+        let mut bad = base.to_vec();
+        bad.extend(["--call-countries", "GB,Germany"]);
+        let err = settings(&bad).validate().unwrap_err();
+        assert!(err.to_string().contains("Germany"), "{err}");
     }
 
     #[test]

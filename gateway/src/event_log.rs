@@ -54,6 +54,8 @@ fn approx_bytes(event: &Event) -> usize {
             Event::Displayed {
                 peer, network_id, ..
             } => peer.len() + network_id.len(),
+            Event::CallChanged { call_id, .. } => call_id.len(),
+            Event::MobileNumberVerified { number } => number.len(),
             Event::SessionEnded { .. } => 0,
         }
 }

@@ -4,6 +4,8 @@
 pub mod access_directory;
 pub mod api;
 pub mod auth;
+pub mod call_routes;
+pub mod calls;
 pub mod config;
 pub mod error;
 pub mod event_log;

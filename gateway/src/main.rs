@@ -27,7 +27,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let gateway = match Gateway::start(config) {
+    let gateway = match Gateway::start(config).await {
         Ok(gateway) => gateway,
         Err(error) => {
             eprintln!("splitline-gateway: {error}");

@@ -5,10 +5,14 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use axum::Router;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, pem::PemObject};
-use tokio::{sync::watch, task::JoinHandle};
+use tokio::{
+    sync::{mpsc, watch},
+    task::JoinHandle,
+};
 
 use crate::{
     api,
+    calls::{CallControl, CallStartError},
     config::{Config, TlsFiles},
     metrics::Metrics,
     sessions::Registry,
@@ -28,6 +32,9 @@ pub enum StartError {
     /// The certificate or key could not be used.
     #[error("cannot use the TLS certificate or key: {0}")]
     Tls(String),
+    /// Call control could not start.
+    #[error(transparent)]
+    Calls(#[from] CallStartError),
 }
 
 /// Entry point of the gateway.
@@ -43,6 +50,8 @@ pub struct RunningGateway {
     pub metrics_addr: Option<SocketAddr>,
     /// True when the protocol is served over TLS.
     pub tls: bool,
+    /// The call control, when calls are on.
+    pub calls: Option<Arc<CallControl>>,
     registry: Arc<Registry>,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
@@ -50,14 +59,25 @@ pub struct RunningGateway {
 
 impl Gateway {
     /// Binds the listeners and starts serving (on the current tokio runtime).
-    pub fn start(config: Config) -> Result<RunningGateway, StartError> {
+    pub async fn start(config: Config) -> Result<RunningGateway, StartError> {
         // Several crates may pull in rustls; this process uses ring. A second
         // install (another gateway in the same process) is harmless.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let metrics = Arc::new(Metrics::default());
-        let registry = Registry::new(config.clone(), metrics.clone());
+        let (call_events, mut call_events_rx) = mpsc::unbounded_channel();
+        let calls = match &config.sip {
+            Some(sip) => Some(CallControl::start(sip.clone(), call_events).await?),
+            None => None,
+        };
+        let registry = Registry::new(config.clone(), metrics.clone(), calls.clone());
         let (stop, stop_rx) = watch::channel(false);
         let mut tasks = Vec::new();
+        let notifier = registry.clone();
+        tasks.push(tokio::spawn(async move {
+            while let Some((account, event)) = call_events_rx.recv().await {
+                notifier.notify_account(&account, &event);
+            }
+        }));
 
         let router = api::router(registry.clone(), config.max_body_bytes);
         let listener = bind(config.listen)?;
@@ -72,11 +92,11 @@ impl Gateway {
             Some(wanted) => {
                 let listener = bind(wanted)?;
                 let bound = local_addr(&listener, wanted)?;
-                tasks.push(serve_plain(
-                    listener,
-                    api::metrics_router(metrics),
-                    stop_rx,
-                )?);
+                let mut private = api::metrics_router(metrics);
+                if let Some(calls) = &calls {
+                    private = private.merge(crate::call_routes::export_router(calls.clone()));
+                }
+                tasks.push(serve_plain(listener, private, stop_rx)?);
                 Some(bound)
             }
             None => None,
@@ -87,6 +107,7 @@ impl Gateway {
             addr,
             metrics_addr,
             tls,
+            calls,
             registry,
             stop,
             tasks,
@@ -97,6 +118,9 @@ impl Gateway {
 impl RunningGateway {
     /// Ends every session (the phones learn why), then stops serving.
     pub async fn shutdown(self) {
+        if let Some(calls) = &self.calls {
+            calls.shutdown(Duration::from_secs(5)).await;
+        }
         self.registry.shutdown(Duration::from_secs(5)).await;
         let _ = self.stop.send(true);
         for task in self.tasks {

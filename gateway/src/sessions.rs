@@ -19,6 +19,7 @@ use splitline_protocol::{
 use tokio_xmpp::jid::{BareJid, FullJid};
 
 use crate::{
+    calls::CallControl,
     config::Config,
     error::ApiError,
     event_log::{CursorError, EventLog},
@@ -170,14 +171,20 @@ pub struct Registry {
     state: Mutex<State>,
     workers: AtomicUsize,
     sign_in_limit: SignInLimit,
+    calls: Option<Arc<CallControl>>,
 }
 
 impl Registry {
-    /// An empty registry.
-    pub fn new(config: Config, metrics: Arc<Metrics>) -> Arc<Self> {
+    /// An empty registry; `calls` is the call control, when calls are on.
+    pub fn new(
+        config: Config,
+        metrics: Arc<Metrics>,
+        calls: Option<Arc<CallControl>>,
+    ) -> Arc<Self> {
         let sign_in_limit =
             SignInLimit::new(config.sign_in_failures, config.sign_in_failure_window);
         Arc::new(Self {
+            calls,
             endpoint: XmppEndpoint::from_config(&config),
             config,
             metrics,
@@ -185,6 +192,30 @@ impl Registry {
             workers: AtomicUsize::new(0),
             sign_in_limit,
         })
+    }
+
+    /// The call control, or `not_found` when this gateway places no calls.
+    pub fn calls(&self) -> Result<&Arc<CallControl>, ApiError> {
+        self.calls.as_ref().ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::NotFound,
+                "this gateway does not place calls (no sip-listen configured)",
+            )
+        })
+    }
+
+    /// Adds `event` to the stream of every session of `account`.
+    pub fn notify_account(&self, account: &BareJid, event: &Event) {
+        let sessions: Vec<Arc<Session>> = self
+            .state()
+            .live
+            .values()
+            .filter(|s| s.jid == *account)
+            .cloned()
+            .collect();
+        for session in sessions {
+            session.log.push(event.clone());
+        }
     }
 
     /// The access-number directory.
@@ -493,7 +524,7 @@ impl Registry {
 }
 
 /// `bytes` random bytes as URL-safe base64.
-fn random_text(bytes: usize) -> Result<String, ApiError> {
+pub(crate) fn random_text(bytes: usize) -> Result<String, ApiError> {
     let mut buf = vec![0u8; bytes];
     getrandom::fill(&mut buf).map_err(|e| {
         tracing::error!(error = %e, "the operating system's random source failed");

@@ -2,7 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Availability, ChatMessage, Contact, ContactPresence, Room, RoomLeftReason};
+use crate::{
+    Availability, CallEndReason, CallState, ChatMessage, Contact, ContactPresence, Room,
+    RoomLeftReason,
+};
 
 /// Query of a long-poll for events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,6 +114,21 @@ pub enum Event {
         room: String,
         /// Why.
         reason: RoomLeftReason,
+    },
+    /// A call placed by the gateway moved on (from any of the user's devices).
+    CallChanged {
+        /// The call.
+        call_id: String,
+        /// Where it is now.
+        state: CallState,
+        /// With `ended`: why.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<CallEndReason>,
+    },
+    /// The user's mobile number was verified: callbacks may go to it.
+    MobileNumberVerified {
+        /// The number, E.164.
+        number: String,
     },
     /// The session is over; the token no longer works. Sign in again.
     SessionEnded {

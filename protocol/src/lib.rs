@@ -8,6 +8,7 @@
 
 pub mod access_numbers;
 pub mod archive;
+pub mod calls;
 pub mod closed_chats;
 pub mod contacts;
 pub mod error;
@@ -23,6 +24,10 @@ pub mod session;
 pub use access_numbers::{AccessNumber, AccessNumbers, CostClass};
 pub use archive::{
     ArchivePage, ArchiveQuery, ArchivedMessage, DEFAULT_ARCHIVE_PAGE, MAX_ARCHIVE_PAGE,
+};
+pub use calls::{
+    CallEndReason, CallRecord, CallRecords, CallRoute, CallStarted, CallState, Callee,
+    ConfirmNumberRequest, MobileNumber, StartCallRequest, VerificationStarted, VerifyNumberRequest,
 };
 pub use closed_chats::{ClosedChat, ClosedChats};
 pub use contacts::{AddContactRequest, Contact, Subscription};

@@ -41,6 +41,19 @@ pub const CONTACT_ACCEPT: &str = "/v1/contacts/{jid}/accept";
 pub const CONTACT_REFUSE: &str = "/v1/contacts/{jid}/refuse";
 /// `GET`: the gateway's access numbers ([`crate::AccessNumbers`]).
 pub const ACCESS_NUMBERS: &str = "/v1/access-numbers";
+/// `POST`: call the user's verified mobile back and bridge the callee
+/// ([`crate::StartCallRequest`] → [`crate::CallStarted`]).
+pub const CALLS: &str = "/v1/calls";
+/// `DELETE`: hang up or cancel the call named in the path.
+pub const CALL: &str = "/v1/calls/{call_id}";
+/// `GET`: the user's call records ([`crate::CallRecords`]; `?format=csv` or
+/// `?format=jsonl` for those formats).
+pub const CALL_RECORDS: &str = "/v1/call-records";
+/// `GET`: the user's mobile number ([`crate::MobileNumber`]); `POST`: start
+/// verifying one ([`crate::VerifyNumberRequest`] → [`crate::VerificationStarted`]).
+pub const MOBILE_NUMBER: &str = "/v1/mobile-number";
+/// `POST`: confirm the code of the flash call ([`crate::ConfirmNumberRequest`]).
+pub const MOBILE_NUMBER_CONFIRM: &str = "/v1/mobile-number/confirm";
 /// `PUT`: set one's own presence ([`crate::SetPresenceRequest`]).
 pub const PRESENCE: &str = "/v1/presence";
 

@@ -21,6 +21,21 @@ pub struct Options {
     pub port: Option<u16>,
     /// The access-number directory.
     pub access_numbers: Option<Vec<splitline_protocol::AccessNumber>>,
+    /// Call control, on when set.
+    pub calls: Option<CallOptions>,
+}
+
+/// Call control settings of a test gateway.
+#[derive(Debug, Clone)]
+pub struct CallOptions {
+    pub trunk: std::net::SocketAddr,
+    pub registrar: std::net::SocketAddr,
+    pub data_dir: PathBuf,
+    pub callback_caller_id: String,
+    pub verification_caller_prefix: String,
+    pub ring_timeout_secs: Option<u64>,
+    pub calls_per_account_per_hour: Option<u32>,
+    pub call_countries: Option<Vec<String>>,
 }
 
 /// Starts a gateway in front of the XMPP server on `xmpp_port`.
@@ -49,11 +64,32 @@ pub async fn start(xmpp_port: u16, options: Options) -> RunningGateway {
         tls_cert,
         tls_key,
         access_numbers: options.access_numbers,
+        sip_listen: options
+            .calls
+            .as_ref()
+            .map(|_| "127.0.0.1:0".parse().unwrap()),
+        sip_trunk: options.calls.as_ref().map(|c| c.trunk),
+        sip_registrar: options.calls.as_ref().map(|c| c.registrar),
+        callback_caller_id: options.calls.as_ref().map(|c| c.callback_caller_id.clone()),
+        verification_caller_prefix: options
+            .calls
+            .as_ref()
+            .map(|c| c.verification_caller_prefix.clone()),
+        data_dir: options.calls.as_ref().map(|c| c.data_dir.clone()),
+        ring_timeout_secs: options.calls.as_ref().and_then(|c| c.ring_timeout_secs),
+        calls_per_account_per_hour: options
+            .calls
+            .as_ref()
+            .and_then(|c| c.calls_per_account_per_hour),
+        call_countries: options
+            .calls
+            .as_ref()
+            .and_then(|c| c.call_countries.clone()),
         ..Settings::default()
     }
     .validate()
     .unwrap();
-    let gateway = Gateway::start(config).unwrap();
+    let gateway = Gateway::start(config).await.unwrap();
     crate::wait_for_port(gateway.addr.port(), Duration::from_secs(5)).await;
     gateway
 }

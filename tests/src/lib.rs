@@ -12,6 +12,7 @@ pub mod ejabberd;
 pub mod gateway;
 pub mod phone;
 pub mod prosody;
+pub mod sip;
 pub mod tls;
 pub mod world;
 pub mod xmpp_server;

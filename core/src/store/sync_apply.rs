@@ -5,7 +5,8 @@
 
 use rusqlite::{OptionalExtension, Transaction, params};
 use splitline_protocol::{
-    ArchivePage, ChatMessage, Contact, Event, EventEnvelope, SessionEndReason,
+    ArchivePage, CallEndReason, CallState, ChatMessage, Contact, Event, EventEnvelope,
+    SessionEndReason,
 };
 
 use super::{
@@ -32,6 +33,21 @@ pub struct Changes {
     pub subscription_requests: Vec<String>,
     /// The session ended, and why.
     pub session_ended: Option<SessionEndReason>,
+    /// Calls that moved on, in order.
+    pub calls: Vec<CallUpdate>,
+    /// The user's mobile number was verified (E.164).
+    pub mobile_verified: Option<String>,
+}
+
+/// A call placed by the gateway moved on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallUpdate {
+    /// The call.
+    pub call_id: String,
+    /// Where it is now.
+    pub state: CallState,
+    /// With `ended`: why.
+    pub reason: Option<CallEndReason>,
 }
 
 impl Changes {
@@ -192,6 +208,16 @@ fn apply(tx: &Transaction<'_>, event: &Event, changes: &mut Changes) -> Result<(
                 changes.touched(peer);
             }
         }
+        Event::CallChanged {
+            call_id,
+            state,
+            reason,
+        } => changes.calls.push(CallUpdate {
+            call_id: call_id.clone(),
+            state: *state,
+            reason: *reason,
+        }),
+        Event::MobileNumberVerified { number } => changes.mobile_verified = Some(number.clone()),
         Event::SessionEnded { reason } => changes.session_ended = Some(*reason),
     }
     Ok(())

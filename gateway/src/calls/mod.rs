@@ -1,0 +1,490 @@
+//! Voice calls over the carrier: the gateway's SIP user agent places
+//! callbacks to users' verified mobiles and bridges them to contacts or
+//! numbers, proves mobile numbers by flash call, limits how often the trunk
+//! is dialled, and journals every call for billing.
+
+pub mod callback;
+pub mod flash_call;
+pub mod leg;
+pub mod limits;
+pub mod numbers;
+pub mod records;
+pub mod sdp;
+pub mod sip_endpoint;
+
+use std::{
+    collections::HashMap,
+    net::SocketAddr,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use ezk_sip_types::uri::{NameAddr, SipUri};
+use splitline_protocol::{
+    CallEndReason, CallRecord, CallRoute, CallStarted, CallState, Callee, Event, LineKind,
+    MobileNumber, PhoneNumber, VerificationStarted,
+};
+use tokio::sync::{mpsc, watch};
+use tokio_xmpp::jid::BareJid;
+
+use crate::config::SipConfig;
+use callback::{CallbackPlan, Milestone};
+use limits::WindowLimit;
+use numbers::{CODE_DIGITS, CODE_TTL, ConfirmError, MobileNumbers};
+use records::{CallJournal, NewCall, RecordsError};
+use sip_endpoint::SipUa;
+
+/// A call request that cannot be carried out.
+#[derive(Debug, thiserror::Error)]
+pub enum CallError {
+    /// The account has no verified mobile number to call back.
+    #[error("verify your mobile number first: callbacks go only to a verified number")]
+    NotVerified,
+    /// The callee or number is not usable.
+    #[error("{0}")]
+    Invalid(String),
+    /// The policy does not allow calling this number.
+    #[error("{0}")]
+    NotAllowed(String),
+    /// Too many calls; retry after the seconds given.
+    #[error("{what}; try again in {retry_after} s")]
+    RateLimited {
+        /// What limit was hit.
+        what: &'static str,
+        /// Seconds to wait.
+        retry_after: u64,
+    },
+    /// The gateway is at its limit of calls under way.
+    #[error("the gateway has too many calls under way; try again shortly")]
+    AtCapacity,
+    /// No call of this user has this id, or it is over.
+    #[error("no call of yours has that id, or it has ended")]
+    UnknownCall,
+    /// A verification code was not accepted.
+    #[error(transparent)]
+    Confirm(#[from] ConfirmError),
+    /// The call records could not be written or read.
+    #[error(transparent)]
+    Records(#[from] RecordsError),
+    /// The system's random source failed.
+    #[error("the gateway cannot make a call id")]
+    NoRandomness,
+}
+
+/// What the gateway measured while setting one callback up.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SetupTiming {
+    /// From the request to the mobile's INVITE handed to the socket.
+    pub request_to_invite: Duration,
+    /// From the mobile's 200 to the callee's INVITE handed to the socket.
+    pub answer_to_callee_invite: Option<Duration>,
+    /// From the callee's 200 to both ACKs sent: the bridge.
+    pub callee_answer_to_bridge: Option<Duration>,
+}
+
+struct ActiveCall {
+    account: String,
+    hangup: watch::Sender<bool>,
+}
+
+/// The gateway's call control.
+pub struct CallControl {
+    ua: SipUa,
+    config: SipConfig,
+    journal: CallJournal,
+    numbers: MobileNumbers,
+    calls_per_account: WindowLimit,
+    verifications_per_account: WindowLimit,
+    calls_overall: WindowLimit,
+    active: Mutex<HashMap<String, ActiveCall>>,
+    events: mpsc::UnboundedSender<(BareJid, Event)>,
+    timings: Mutex<Vec<SetupTiming>>,
+}
+
+impl std::fmt::Debug for CallControl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallControl")
+            .field("listen", &self.config.listen)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Call control could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum CallStartError {
+    /// The data directory or its files cannot be used.
+    #[error("data directory {path}: {source}")]
+    DataDir {
+        /// The directory.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The call records cannot be used.
+    #[error(transparent)]
+    Records(#[from] RecordsError),
+    /// The verified numbers cannot be used.
+    #[error(transparent)]
+    Numbers(#[from] numbers::NumbersFileError),
+    /// The SIP address cannot be bound.
+    #[error(transparent)]
+    Sip(#[from] sip_endpoint::EndpointError),
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+const HOUR: Duration = Duration::from_secs(3600);
+const DAY: Duration = Duration::from_secs(24 * 3600);
+const MINUTE: Duration = Duration::from_secs(60);
+
+impl CallControl {
+    /// Opens the journals in the data directory (ending calls a previous run
+    /// left open) and binds the SIP endpoint. Call state events go to `events`.
+    pub async fn start(
+        config: SipConfig,
+        events: mpsc::UnboundedSender<(BareJid, Event)>,
+    ) -> Result<Arc<Self>, CallStartError> {
+        std::fs::create_dir_all(&config.data_dir).map_err(|source| CallStartError::DataDir {
+            path: config.data_dir.clone(),
+            source,
+        })?;
+        let journal = CallJournal::open(&config.data_dir.join("call-records.jsonl"), now_ms())?;
+        let numbers = MobileNumbers::open(&config.data_dir.join("verified-numbers.jsonl"))?;
+        let ua = sip_endpoint::bind(config.listen).await?;
+        Ok(Arc::new(Self {
+            ua,
+            calls_per_account: WindowLimit::new(config.calls_per_account_per_hour, HOUR),
+            verifications_per_account: WindowLimit::new(
+                config.verifications_per_account_per_day,
+                DAY,
+            ),
+            calls_overall: WindowLimit::new(config.calls_per_minute, MINUTE),
+            config,
+            journal,
+            numbers,
+            active: Mutex::new(HashMap::new()),
+            events,
+            timings: Mutex::new(Vec::new()),
+        }))
+    }
+
+    /// Where the SIP endpoint listens.
+    pub fn sip_addr(&self) -> SocketAddr {
+        self.ua.bound
+    }
+
+    /// The account's mobile number.
+    pub fn mobile_number(&self, account: &BareJid) -> MobileNumber {
+        self.numbers.status(account.as_str(), Instant::now())
+    }
+
+    /// Starts proving `number` is the account's: rings it once from a caller
+    /// id ending in a fresh code.
+    pub fn verify(
+        self: &Arc<Self>,
+        account: &BareJid,
+        number: &str,
+    ) -> Result<VerificationStarted, CallError> {
+        let number = PhoneNumber::parse_e164(number.trim())
+            .map_err(|e| CallError::Invalid(format!("number: {e}")))?;
+        if !matches!(number.kind, LineKind::Mobile | LineKind::FixedLineOrMobile) {
+            return Err(CallError::NotAllowed(
+                "only a mobile number can be verified for callbacks".into(),
+            ));
+        }
+        self.check_country(&number)?;
+        let now = Instant::now();
+        self.verifications_per_account
+            .take(account.as_str(), now)
+            .map_err(|retry_after| CallError::RateLimited {
+                what: "too many verification calls for this account",
+                retry_after,
+            })?;
+        self.take_overall(now)?;
+        let code = self.numbers.begin(account.as_str(), &number.e164, now);
+        let from =
+            self.trunk_party(&format!("{}{code}", self.config.verification_caller_prefix))?;
+        let mobile = self.trunk_uri(&number.e164)?;
+        let control = self.clone();
+        tokio::spawn(async move {
+            match flash_call::ring(&control.ua, from, mobile).await {
+                Ok(outcome) => tracing::info!(?outcome, "flash call done"),
+                Err(error) => tracing::warn!(%error, "flash call failed"),
+            }
+        });
+        Ok(VerificationStarted {
+            number: number.e164,
+            caller_prefix: self.config.verification_caller_prefix.clone(),
+            code_digits: CODE_DIGITS,
+            expires_in_secs: CODE_TTL.as_secs(),
+        })
+    }
+
+    /// Checks the flash call's code; the number becomes the account's.
+    pub fn confirm(&self, account: &BareJid, code: &str) -> Result<String, CallError> {
+        let number = self
+            .numbers
+            .confirm(account.as_str(), code, Instant::now(), now_ms())?;
+        self.notify(
+            account,
+            Event::MobileNumberVerified {
+                number: number.clone(),
+            },
+        );
+        Ok(number)
+    }
+
+    /// Calls the account's verified mobile back and bridges it to `callee`.
+    pub fn place_callback(
+        self: &Arc<Self>,
+        account: &BareJid,
+        callee: &Callee,
+    ) -> Result<CallStarted, CallError> {
+        let requested = Instant::now();
+        let mobile = self
+            .numbers
+            .verified(account.as_str())
+            .ok_or(CallError::NotVerified)?;
+        let (callee_uri, callee_sees, callee_text) = match callee {
+            Callee::Contact { jid } => {
+                let jid = BareJid::new(jid.trim())
+                    .map_err(|e| CallError::Invalid(format!("jid: {e}")))?;
+                let node = jid.node().ok_or_else(|| {
+                    CallError::Invalid("jid: a contact's address has a user part".into())
+                })?;
+                let me = account.node().map(|n| n.as_str()).unwrap_or_default();
+                let uri = self.registrar_uri(node.as_str())?;
+                let text = format!("sip:{}@{}", node.as_str(), self.config.registrar);
+                (uri, NameAddr::uri(self.registrar_uri(me)?), text)
+            }
+            Callee::Number { number } => {
+                let number = PhoneNumber::parse_e164(number.trim())
+                    .map_err(|e| CallError::Invalid(format!("number: {e}")))?;
+                if number.kind == LineKind::PremiumRate {
+                    return Err(CallError::NotAllowed(
+                        "premium-rate and shared-cost numbers cannot be called".into(),
+                    ));
+                }
+                self.check_country(&number)?;
+                (
+                    self.trunk_uri(&number.e164)?,
+                    self.trunk_party(&mobile)?,
+                    number.e164,
+                )
+            }
+        };
+        let now = Instant::now();
+        self.calls_per_account
+            .take(account.as_str(), now)
+            .map_err(|retry_after| CallError::RateLimited {
+                what: "too many calls for this account",
+                retry_after,
+            })?;
+        if lock(&self.active).len() >= self.config.max_concurrent_calls {
+            return Err(CallError::AtCapacity);
+        }
+        self.take_overall(now)?;
+        let call_id = crate::sessions::random_text(12).map_err(|_| CallError::NoRandomness)?;
+        self.journal.started(
+            &NewCall {
+                call: &call_id,
+                account: account.as_str(),
+                route: CallRoute::Callback,
+                mobile: &mobile,
+                callee: &callee_text,
+                access_number: None,
+            },
+            now_ms(),
+        )?;
+        let plan = CallbackPlan {
+            mobile: self.trunk_uri(&mobile)?,
+            callee: callee_uri,
+            callback_from: self.trunk_party(&self.config.callback_caller_id)?,
+            callee_sees,
+            answer_timeout: self.config.callback_answer,
+            ring_timeout: self.config.ring_timeout,
+        };
+        let (hangup, hangup_rx) = watch::channel(false);
+        lock(&self.active).insert(
+            call_id.clone(),
+            ActiveCall {
+                account: account.as_str().to_owned(),
+                hangup,
+            },
+        );
+        tracing::info!(call = %call_id, route = "callback", "call requested");
+        self.notify_state(account, &call_id, CallState::CallingYou, None);
+        let control = self.clone();
+        let account = account.clone();
+        let id = call_id.clone();
+        tokio::spawn(async move {
+            control
+                .run_callback(&account, &id, &plan, hangup_rx, requested)
+                .await;
+        });
+        Ok(CallStarted {
+            call_id,
+            callback_from: self.config.callback_caller_id.clone(),
+        })
+    }
+
+    async fn run_callback(
+        &self,
+        account: &BareJid,
+        call_id: &str,
+        plan: &CallbackPlan,
+        hangup: watch::Receiver<bool>,
+        requested: Instant,
+    ) {
+        let mut timing = SetupTiming {
+            request_to_invite: Duration::ZERO,
+            answer_to_callee_invite: None,
+            callee_answer_to_bridge: None,
+        };
+        let mut mobile_answered = requested;
+        let mut callee_answered = requested;
+        let mut observe = |milestone: Milestone| {
+            let now = Instant::now();
+            match milestone {
+                Milestone::MobileInvited => timing.request_to_invite = now - requested,
+                Milestone::MobileAnswered => {
+                    mobile_answered = now;
+                    self.notify_state(account, call_id, CallState::Connecting, None);
+                }
+                Milestone::CalleeInvited => {
+                    timing.answer_to_callee_invite = Some(now - mobile_answered);
+                }
+                Milestone::CalleeRinging => {
+                    self.notify_state(account, call_id, CallState::Ringing, None);
+                }
+                Milestone::CalleeAnswered => callee_answered = now,
+                Milestone::Bridged => {
+                    timing.callee_answer_to_bridge = Some(now - callee_answered);
+                    if let Err(error) = self.journal.answered(call_id, now_ms()) {
+                        tracing::error!(%error, call = %call_id, "cannot journal an answer");
+                    }
+                    self.notify_state(account, call_id, CallState::Answered, None);
+                }
+            }
+        };
+        let reason = callback::run(&self.ua, plan, hangup, &mut observe).await;
+        lock(&self.timings).push(timing);
+        self.end(account, call_id, reason);
+    }
+
+    fn end(&self, account: &BareJid, call_id: &str, reason: CallEndReason) {
+        lock(&self.active).remove(call_id);
+        if let Err(error) = self.journal.ended(call_id, now_ms(), reason) {
+            tracing::error!(%error, call = %call_id, "cannot journal a call's end");
+        }
+        tracing::info!(call = %call_id, ?reason, "call ended");
+        self.notify_state(account, call_id, CallState::Ended, Some(reason));
+    }
+
+    /// Hangs up (or cancels) one of the account's calls.
+    pub fn hang_up(&self, account: &BareJid, call_id: &str) -> Result<(), CallError> {
+        let active = lock(&self.active);
+        let call = active
+            .get(call_id)
+            .filter(|c| c.account == account.as_str())
+            .ok_or(CallError::UnknownCall)?;
+        call.hangup.send_replace(true);
+        Ok(())
+    }
+
+    /// Hangs up every call under way and waits (up to `grace`) for them to end.
+    pub async fn shutdown(&self, grace: Duration) {
+        for call in lock(&self.active).values() {
+            call.hangup.send_replace(true);
+        }
+        let deadline = Instant::now() + grace;
+        while !lock(&self.active).is_empty() && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Call records: one account's, or (`None`) everyone's, oldest first.
+    pub fn records(&self, account: Option<&BareJid>) -> Result<Vec<CallRecord>, CallError> {
+        let mut all = self.journal.all()?;
+        if let Some(account) = account {
+            all.retain(|r| r.account == account.as_str());
+        }
+        Ok(all)
+    }
+
+    /// What the gateway measured for each callback so far.
+    pub fn setup_timings(&self) -> Vec<SetupTiming> {
+        lock(&self.timings).clone()
+    }
+
+    fn check_country(&self, number: &PhoneNumber) -> Result<(), CallError> {
+        let countries = &self.config.call_countries;
+        if countries.is_empty()
+            || number
+                .country
+                .as_ref()
+                .is_some_and(|c| countries.contains(c))
+        {
+            return Ok(());
+        }
+        Err(CallError::NotAllowed(format!(
+            "calls to {} are not allowed by this carrier",
+            number.country.as_deref().unwrap_or("that destination")
+        )))
+    }
+
+    fn take_overall(&self, now: Instant) -> Result<(), CallError> {
+        self.calls_overall
+            .take("", now)
+            .map_err(|retry_after| CallError::RateLimited {
+                what: "the gateway is placing too many calls",
+                retry_after,
+            })
+    }
+
+    fn trunk_uri(&self, e164: &str) -> Result<SipUri, CallError> {
+        parse_uri(&format!("sip:{e164}@{}", self.config.trunk))
+    }
+
+    fn trunk_party(&self, e164: &str) -> Result<NameAddr, CallError> {
+        Ok(NameAddr::uri(self.trunk_uri(e164)?))
+    }
+
+    fn registrar_uri(&self, user: &str) -> Result<SipUri, CallError> {
+        parse_uri(&format!("sip:{user}@{}", self.config.registrar))
+    }
+
+    fn notify_state(
+        &self,
+        account: &BareJid,
+        call_id: &str,
+        state: CallState,
+        reason: Option<CallEndReason>,
+    ) {
+        self.notify(
+            account,
+            Event::CallChanged {
+                call_id: call_id.to_owned(),
+                state,
+                reason,
+            },
+        );
+    }
+
+    fn notify(&self, account: &BareJid, event: Event) {
+        let _ = self.events.send((account.clone(), event));
+    }
+}
+
+fn parse_uri(text: &str) -> Result<SipUri, CallError> {
+    text.parse()
+        .map_err(|_| CallError::Invalid(format!("'{text}' is not a usable SIP address")))
+}

@@ -1,0 +1,67 @@
+//! The gateway's SIP user agent: one UDP endpoint with the dialog and INVITE
+//! layers, and the Contact address peers reach it at.
+
+use std::net::SocketAddr;
+
+use ezk_sip_core::Endpoint;
+use ezk_sip_types::{
+    header::typed::Contact,
+    uri::{NameAddr, SipUri},
+};
+use ezk_sip_ua::{dialog::DialogLayer, invite::InviteLayer};
+
+/// The SIP endpoint could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum EndpointError {
+    /// The UDP address could not be bound.
+    #[error("cannot listen for SIP on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The address is not usable in a SIP Contact (unspecified, 0.0.0.0).
+    #[error("{0} cannot be a SIP contact address: listen on a specific address")]
+    Contact(SocketAddr),
+}
+
+/// The endpoint and the address other parties reach the gateway at.
+#[derive(Clone)]
+pub struct SipUa {
+    /// The SIP endpoint.
+    pub endpoint: Endpoint,
+    /// The gateway's Contact.
+    pub contact: Contact,
+    /// The bound address.
+    pub bound: SocketAddr,
+}
+
+/// Binds the endpoint on `listen` (UDP).
+pub async fn bind(listen: SocketAddr) -> Result<SipUa, EndpointError> {
+    let mut builder = Endpoint::builder();
+    builder.add_layer(DialogLayer::default());
+    builder.add_layer(InviteLayer::default());
+    builder.user_agent(concat!("splitline-gateway/", env!("CARGO_PKG_VERSION")));
+    let transport = builder
+        .bind_udp(listen)
+        .await
+        .map_err(|source| EndpointError::Bind {
+            addr: listen,
+            source,
+        })?;
+    let bound = transport.bound();
+    if bound.ip().is_unspecified() {
+        return Err(EndpointError::Contact(bound));
+    }
+    let endpoint = builder.build();
+    let uri: SipUri = format!("sip:splitline@{bound}")
+        .parse()
+        .map_err(|_| EndpointError::Contact(bound))?;
+    tracing::info!(%bound, "SIP endpoint listening");
+    Ok(SipUa {
+        endpoint,
+        contact: Contact::new(NameAddr::uri(uri)),
+        bound,
+    })
+}

@@ -1,0 +1,585 @@
+//! End-to-end: callbacks placed by the real gateway over real SIP peers.
+//! Kamailio is the carrier trunk and the registrar of contacts' phones; sipp
+//! plays the user's mobile and the phone behind a number; baresip is a
+//! contact's SIP phone that answers by itself. Every test checks that the
+//! call records add up.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::{path::Path, time::Duration};
+
+use reqwest::{Method, StatusCode};
+use splitline_e2e::{
+    gateway::{CallOptions, Options},
+    phone::Phone,
+    sip::{Baresip, Kamailio, Sipp},
+    world::World,
+};
+use splitline_protocol::{
+    CallEndReason, CallRecord, CallRecords, CallStarted, CallState, Callee, ConfirmNumberRequest,
+    ErrorCode, Event, MobileNumber, StartCallRequest, VerificationStarted, VerifyNumberRequest,
+    paths,
+};
+use tempfile::TempDir;
+
+/// Alice's mobile.
+const MOBILE: &str = "+447400123456";
+/// A London number behind the trunk.
+const CALLEE: &str = "+442079460123";
+/// Every callback comes from this number.
+const CALLBACK_FROM: &str = "+442079460999";
+/// Flash calls come from this prefix and a 4-digit code.
+const FLASH_PREFIX: &str = "+44207946";
+/// How long a sipp phone may take to play its part.
+const SIPP_WITHIN: Duration = Duration::from_secs(30);
+
+/// One test's network: sipp phones behind the trunk, Kamailio, Prosody and
+/// the gateway with call control on.
+struct Net {
+    world: World,
+    kamailio: Kamailio,
+    data: TempDir,
+}
+
+impl Net {
+    /// Starts everything; the trunk routes [`MOBILE`] and [`CALLEE`] to
+    /// the given sipp phones. With `verified`, Alice's mobile is already
+    /// proven (as after an earlier flash call).
+    async fn start(
+        mobile: Option<&Sipp>,
+        callee: Option<&Sipp>,
+        verified: bool,
+        tune: impl FnOnce(&mut CallOptions),
+    ) -> Self {
+        let mut routes = Vec::new();
+        if let Some(mobile) = mobile {
+            routes.push((MOBILE, mobile.port));
+        }
+        if let Some(callee) = callee {
+            routes.push((CALLEE, callee.port));
+        }
+        let kamailio = Kamailio::start(&routes).await;
+        let data = tempfile::tempdir().unwrap();
+        if verified {
+            std::fs::write(
+                data.path().join("verified-numbers.jsonl"),
+                format!(
+                    "{{\"account\":\"alice@localhost\",\"number\":\"{MOBILE}\",\"at_ms\":1}}\n"
+                ),
+            )
+            .unwrap();
+        }
+        let world = World::start(
+            &["alice", "bob"],
+            Options {
+                calls: Some(call_options(&kamailio, data.path(), tune)),
+                ..Options::default()
+            },
+            None,
+        )
+        .await;
+        Self {
+            world,
+            kamailio,
+            data,
+        }
+    }
+}
+
+fn call_options(
+    kamailio: &Kamailio,
+    data: &Path,
+    tune: impl FnOnce(&mut CallOptions),
+) -> CallOptions {
+    let mut options = CallOptions {
+        trunk: kamailio.trunk,
+        registrar: kamailio.registrar,
+        data_dir: data.to_owned(),
+        callback_caller_id: CALLBACK_FROM.into(),
+        verification_caller_prefix: FLASH_PREFIX.into(),
+        ring_timeout_secs: None,
+        calls_per_account_per_hour: None,
+        call_countries: None,
+    };
+    tune(&mut options);
+    options
+}
+
+async fn start_call(phone: &Phone, callee: Callee) -> Result<CallStarted, (StatusCode, ErrorCode)> {
+    phone
+        .call(
+            Method::POST,
+            paths::CALLS,
+            Some(&StartCallRequest { callee }),
+        )
+        .await
+        .map_err(|(status, body)| (status, body.code))
+}
+
+fn number(number: &str) -> Callee {
+    Callee::Number {
+        number: number.into(),
+    }
+}
+
+/// Waits for the call to reach `state`; returns the end reason with `ended`.
+async fn wait_state(phone: &mut Phone, call_id: &str, state: CallState) -> Option<CallEndReason> {
+    let event = phone
+        .wait_for(&format!("call {call_id} {state:?}"), |e| {
+            matches!(e, Event::CallChanged { call_id: id, state: s, .. } if id == call_id && *s == state)
+        })
+        .await;
+    match event {
+        Event::CallChanged { reason, .. } => reason,
+        _ => None,
+    }
+}
+
+/// The states the phone saw for `call_id`, in order.
+fn states(phone: &Phone, call_id: &str) -> Vec<CallState> {
+    phone
+        .seen
+        .iter()
+        .filter_map(|e| match e {
+            Event::CallChanged {
+                call_id: id, state, ..
+            } if id == call_id => Some(*state),
+            _ => None,
+        })
+        .collect()
+}
+
+async fn records(phone: &Phone) -> Vec<CallRecord> {
+    let records: CallRecords = phone
+        .call::<(), _>(Method::GET, paths::CALL_RECORDS, None)
+        .await
+        .unwrap();
+    records.records
+}
+
+/// Every call has an end and a duration, the duration is the answered time
+/// rounded up to whole seconds, and an unanswered call bills nothing.
+fn assert_records_add_up(records: &[CallRecord]) {
+    for r in records {
+        let ended = r.ended_ms.unwrap_or_else(|| panic!("{r:?} has no end"));
+        let duration = r
+            .duration_secs
+            .unwrap_or_else(|| panic!("{r:?} has no duration"));
+        assert!(r.end_reason.is_some(), "{r:?} has no end reason");
+        assert!(ended >= r.started_ms, "{r:?} ended before it started");
+        match r.answered_ms {
+            Some(answered) => {
+                assert!(answered >= r.started_ms && answered <= ended, "{r:?}");
+                let billed = u64::try_from(ended - answered).unwrap().div_ceil(1000);
+                assert_eq!(duration, billed, "{r:?}");
+            }
+            None => assert_eq!(duration, 0, "an unanswered call bills nothing: {r:?}"),
+        }
+    }
+}
+
+/// Places a callback to [`CALLEE`] and waits for it to end; returns the
+/// reason, the states seen and the call's record.
+async fn callback_ends(alice: &mut Phone) -> (CallEndReason, Vec<CallState>, CallRecord) {
+    let started = start_call(alice, number(CALLEE)).await.unwrap();
+    assert_eq!(started.callback_from, CALLBACK_FROM);
+    let reason = wait_state(alice, &started.call_id, CallState::Ended)
+        .await
+        .unwrap();
+    let records = records(alice).await;
+    assert_records_add_up(&records);
+    let record = records
+        .into_iter()
+        .find(|r| r.call_id == started.call_id)
+        .unwrap();
+    assert_eq!(record.mobile, MOBILE);
+    (reason, states(alice, &started.call_id), record)
+}
+
+async fn finish_passed(sipp: Sipp) -> String {
+    let outcome = sipp.finish(SIPP_WITHIN).await;
+    assert!(outcome.passed, "sipp failed:\n{}", outcome.logs);
+    outcome.logs
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_callback_to_a_number_bridges_the_legs_and_the_callee_hangs_up() {
+    let mobile = Sipp::start("mobile_answers").await;
+    let callee = Sipp::start("callee_hangs_up").await;
+    let net = Net::start(Some(&mobile), Some(&callee), true, |_| {}).await;
+    let mut alice = net.world.sign_in("alice", "phone").await;
+
+    let (reason, seen, record) = callback_ends(&mut alice).await;
+    assert_eq!(reason, CallEndReason::CalleeHungUp);
+    assert_eq!(
+        seen,
+        [
+            CallState::CallingYou,
+            CallState::Connecting,
+            CallState::Ringing,
+            CallState::Answered,
+            CallState::Ended
+        ]
+    );
+    assert_eq!(record.callee, CALLEE);
+    assert!(record.answered_ms.is_some());
+    assert!(record.duration_secs.unwrap() >= 1, "{record:?}");
+    let mobile_logs = finish_passed(mobile).await;
+    assert!(
+        mobile_logs.contains("ACK carries answer m=audio"),
+        "the mobile's ACK carried the callee's answer:\n{mobile_logs}"
+    );
+    finish_passed(callee).await;
+    net.world.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_user_hanging_up_the_mobile_ends_the_callees_leg() {
+    let mobile = Sipp::start("mobile_hangs_up").await;
+    let callee = Sipp::start("callee_answers").await;
+    let net = Net::start(Some(&mobile), Some(&callee), true, |_| {}).await;
+    let mut alice = net.world.sign_in("alice", "phone").await;
+    let (reason, seen, record) = callback_ends(&mut alice).await;
+    assert_eq!(reason, CallEndReason::YouHungUp);
+    assert!(seen.contains(&CallState::Answered));
+    assert!(record.answered_ms.is_some());
+    finish_passed(mobile).await;
+    finish_passed(callee).await;
+    net.world.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_hangs_up_an_answered_call_on_both_legs() {
+    let mobile = Sipp::start("mobile_answers").await;
+    let callee = Sipp::start("callee_answers").await;
+    let net = Net::start(Some(&mobile), Some(&callee), true, |_| {}).await;
+    let mut alice = net.world.sign_in("alice", "phone").await;
+    let started = start_call(&alice, number(CALLEE)).await.unwrap();
+    wait_state(&mut alice, &started.call_id, CallState::Answered).await;
+    alice
+        .delete(&paths::CALL.replace("{call_id}", &started.call_id))
+        .await
+        .unwrap();
+    let reason = wait_state(&mut alice, &started.call_id, CallState::Ended).await;
+    assert_eq!(reason, Some(CallEndReason::YouHungUp));
+    finish_passed(mobile).await;
+    finish_passed(callee).await;
+    // A call that is over cannot be hung up again.
+    let gone = alice
+        .delete(&paths::CALL.replace("{call_id}", &started.call_id))
+        .await
+        .unwrap_err();
+    assert_eq!(gone.1.code, ErrorCode::NotFound);
+    assert_records_add_up(&records(&alice).await);
+    net.world.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_busy_callee_ends_the_call_and_bills_nothing() {
+    let mobile = Sipp::start("mobile_answers").await;
+    let callee = Sipp::start("callee_busy").await;
+    let net = Net::start(Some(&mobile), Some(&callee), true, |_| {}).await;
+    let mut alice = net.world.sign_in("alice", "phone").await;
+    let (reason, seen, record) = callback_ends(&mut alice).await;
+    assert_eq!(reason, CallEndReason::Busy);
+    assert!(!seen.contains(&CallState::Answered));
+    assert_eq!(record.answered_ms, None);
+    assert_eq!(record.duration_secs, Some(0));
+    let mobile_logs = finish_passed(mobile).await;
+    assert!(
+        mobile_logs.contains("ACK carries answer m=audio 0 "),
+        "the mobile's offer was refused in its ACK before the BYE:\n{mobile_logs}"
+    );
+    finish_passed(callee).await;
+    net.world.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_callee_that_does_not_answer_is_cancelled_after_the_ring_timeout() {
+    let mobile = Sipp::start("mobile_answers").await;
+    let callee = Sipp::start("callee_rings").await;
+    let net = Net::start(Some(&mobile), Some(&callee), true, |o| {
+        o.ring_timeout_secs = Some(2);
+    })
+    .await;
+    let mut alice = net.world.sign_in("alice", "phone").await;
+    let (reason, seen, record) = callback_ends(&mut alice).await;
+    assert_eq!(reason, CallEndReason::NoAnswer);
+    assert!(seen.contains(&CallState::Ringing));
+    assert_eq!(record.duration_secs, Some(0));
+    finish_passed(mobile).await;
+    let callee_logs = finish_passed(callee).await;
+    assert!(
+        net.kamailio
+            .log()
+            .contains("CANCEL matched an INVITE transaction"),
+        "the trunk matched the CANCEL to the INVITE:\n{callee_logs}"
+    );
+    net.world.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_cancels_a_ringing_call() {
+    let mobile = Sipp::start("mobile_answers").await;
+    let callee = Sipp::start("callee_rings").await;
+    let net = Net::start(Some(&mobile), Some(&callee), true, |_| {}).await;
+    let mut alice = net.world.sign_in("alice", "phone").await;
+    let started = start_call(&alice, number(CALLEE)).await.unwrap();
+    wait_state(&mut alice, &started.call_id, CallState::Ringing).await;
+    alice
+        .delete(&paths::CALL.replace("{call_id}", &started.call_id))
+        .await
+        .unwrap();
+    let reason = wait_state(&mut alice, &started.call_id, CallState::Ended).await;
+    assert_eq!(reason, Some(CallEndReason::Cancelled));
+    finish_passed(mobile).await;
+    finish_passed(callee).await;
+    let records = records(&alice).await;
+    assert_records_add_up(&records);
+    assert_eq!(records[0].end_reason, Some(CallEndReason::Cancelled));
+    assert_eq!(records[0].duration_secs, Some(0));
+    net.world.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_callback_to_a_contact_reaches_their_registered_sip_phone() {
+    let mobile = Sipp::start("mobile_answers").await;
+    let net = Net::start(Some(&mobile), None, true, |_| {}).await;
+    let bob_phone = Baresip::start("bob", &net.kamailio).await;
+    let mut alice = net.world.sign_in("alice", "phone").await;
+    let started = start_call(
+        &alice,
+        Callee::Contact {
+            jid: "bob@localhost".into(),
+        },
+    )
+    .await
+    .unwrap();
+    wait_state(&mut alice, &started.call_id, CallState::Answered).await;
+    alice
+        .delete(&paths::CALL.replace("{call_id}", &started.call_id))
+        .await
+        .unwrap();
+    let reason = wait_state(&mut alice, &started.call_id, CallState::Ended).await;
+    assert_eq!(reason, Some(CallEndReason::YouHungUp));
+    finish_passed(mobile).await;
+    let records = records(&alice).await;
+    assert_records_add_up(&records);
+    assert_eq!(
+        records[0].callee,
+        format!("sip:bob@{}", net.kamailio.registrar)
+    );
+    assert!(records[0].answered_ms.is_some());
+    let log = net.kamailio.log();
+    assert!(
+        log.contains("REQ INVITE sip:bob@"),
+        "the INVITE went through the registrar:\n{log}"
+    );
+    assert!(
+        bob_phone.log().to_lowercase().contains("established"),
+        "baresip took the call:\n{}",
+        bob_phone.log()
+    );
+    net.world.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unverified_number_gets_no_callback_until_the_flash_call_proves_it() {
+    let mobile = Sipp::start("mobile_flash_call").await;
+    let net = Net::start(Some(&mobile), None, false, |_| {}).await;
+    let mut alice = net.world.sign_in("alice", "phone").await;
+
+    // No verified number: refused, and the trunk is not dialled.
+    let refused = start_call(&alice, number(CALLEE)).await.unwrap_err();
+    assert_eq!(refused, (StatusCode::FORBIDDEN, ErrorCode::Forbidden));
+    assert!(
+        !net.kamailio.log().contains("REQ INVITE"),
+        "nothing dialled"
+    );
+    let status: MobileNumber = alice
+        .call::<(), _>(Method::GET, paths::MOBILE_NUMBER, None)
+        .await
+        .unwrap();
+    assert_eq!(status.verified, None);
+
+    // Premium-rate and non-mobile numbers are not rung.
+    for bad in ["+449098790000", CALLEE] {
+        let refused = alice
+            .call::<_, VerificationStarted>(
+                Method::POST,
+                paths::MOBILE_NUMBER,
+                Some(&VerifyNumberRequest { number: bad.into() }),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(refused.1.code, ErrorCode::Forbidden, "{bad}");
+    }
+
+    let started: VerificationStarted = alice
+        .call(
+            Method::POST,
+            paths::MOBILE_NUMBER,
+            Some(&VerifyNumberRequest {
+                number: "+44 7400 123456".into(),
+            }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(started.number, MOBILE);
+    assert_eq!(started.caller_prefix, FLASH_PREFIX);
+    let logs = finish_passed(mobile).await;
+    let caller = logs
+        .lines()
+        .find_map(|l| l.strip_prefix("FLASH FROM "))
+        .unwrap_or_else(|| panic!("the flash call's caller id:\n{logs}"))
+        .trim()
+        .to_owned();
+    let code = caller.strip_prefix(FLASH_PREFIX).unwrap();
+    assert_eq!(code.len(), usize::from(started.code_digits));
+
+    let wrong = if code == "0000" { "1111" } else { "0000" };
+    let refused = alice
+        .call::<_, MobileNumber>(
+            Method::POST,
+            paths::MOBILE_NUMBER_CONFIRM,
+            Some(&ConfirmNumberRequest { code: wrong.into() }),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(refused.1.code, ErrorCode::InvalidRequest);
+    let confirmed: MobileNumber = alice
+        .call(
+            Method::POST,
+            paths::MOBILE_NUMBER_CONFIRM,
+            Some(&ConfirmNumberRequest { code: code.into() }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(confirmed.verified.as_deref(), Some(MOBILE));
+    alice
+        .wait_for(
+            "the number verified",
+            |e| matches!(e, Event::MobileNumberVerified { number } if number == MOBILE),
+        )
+        .await;
+    // Bob's session sees none of it, and cannot hang up Alice's calls.
+    let bob = net.world.sign_in("bob", "phone").await;
+    let bobs: MobileNumber = bob
+        .call::<(), _>(Method::GET, paths::MOBILE_NUMBER, None)
+        .await
+        .unwrap();
+    assert_eq!(bobs.verified, None);
+    assert!(
+        records(&alice).await.is_empty(),
+        "flash calls are not billed calls"
+    );
+    net.world.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn limits_refuse_extra_calls_and_records_survive_a_restart() {
+    let mobile = Sipp::start("mobile_answers").await;
+    let callee = Sipp::start("callee_busy").await;
+    let net = Net::start(Some(&mobile), Some(&callee), true, |o| {
+        o.calls_per_account_per_hour = Some(1);
+        o.call_countries = Some(vec!["GB".into()]);
+    })
+    .await;
+    let mut alice = net.world.sign_in("alice", "phone").await;
+    let bob = net.world.sign_in("bob", "phone").await;
+
+    // Policy first: premium-rate and foreign numbers are never dialled, and
+    // a refused request does not use up the allowance.
+    let premium = start_call(&alice, number("+449098790000"))
+        .await
+        .unwrap_err();
+    assert_eq!(premium, (StatusCode::FORBIDDEN, ErrorCode::Forbidden));
+    let abroad = start_call(&alice, number("+4930901820")).await.unwrap_err();
+    assert_eq!(abroad, (StatusCode::FORBIDDEN, ErrorCode::Forbidden));
+    let junk = start_call(&alice, number("12")).await.unwrap_err();
+    assert_eq!(junk, (StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest));
+
+    let started = start_call(&alice, number(CALLEE)).await.unwrap();
+    // Bob cannot hang up Alice's call.
+    let not_his = bob
+        .delete(&paths::CALL.replace("{call_id}", &started.call_id))
+        .await
+        .unwrap_err();
+    assert_eq!(not_his.1.code, ErrorCode::NotFound);
+    let limited = start_call(&alice, number(CALLEE)).await.unwrap_err();
+    assert_eq!(
+        limited,
+        (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited)
+    );
+    assert_eq!(
+        wait_state(&mut alice, &started.call_id, CallState::Ended).await,
+        Some(CallEndReason::Busy)
+    );
+    finish_passed(mobile).await;
+    finish_passed(callee).await;
+    let before = records(&alice).await;
+    assert_eq!(before.len(), 1);
+    assert_records_add_up(&before);
+    assert!(
+        records(&bob).await.is_empty(),
+        "each user sees only their calls"
+    );
+
+    // The carrier's export on the private address, as CSV and JSON lines.
+    let metrics = net.world.gateway.metrics_addr.unwrap();
+    let csv = reqwest::get(format!("http://{metrics}/call-records?format=csv"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(
+        lines[0].starts_with("call_id,account,route,mobile,callee"),
+        "{csv}"
+    );
+    assert!(
+        lines[1].starts_with(&format!(
+            "{},alice@localhost,callback,{MOBILE},{CALLEE}",
+            started.call_id
+        )),
+        "{csv}"
+    );
+    assert!(lines[1].ends_with(",0,busy"), "{csv}");
+    let jsonl = reqwest::get(format!("http://{metrics}/call-records?format=jsonl"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let exported: Vec<CallRecord> = jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(exported, before);
+
+    // The same data directory after a restart: the records and the verified
+    // number are still there.
+    let Net {
+        world,
+        kamailio,
+        data,
+    } = net;
+    world.shutdown().await;
+    let again = World::start(
+        &["alice"],
+        Options {
+            calls: Some(call_options(&kamailio, data.path(), |_| {})),
+            ..Options::default()
+        },
+        None,
+    )
+    .await;
+    let alice = again.sign_in("alice", "phone").await;
+    assert_eq!(records(&alice).await, before);
+    let status: MobileNumber = alice
+        .call::<(), _>(Method::GET, paths::MOBILE_NUMBER, None)
+        .await
+        .unwrap();
+    assert_eq!(status.verified.as_deref(), Some(MOBILE));
+    again.shutdown().await;
+}

@@ -620,7 +620,7 @@ mod tests {
         let mut bad = base.to_vec();
         bad.extend(["--call-countries", "GB,Germany"]);
         let err = settings(&bad).validate().unwrap_err();
-        assert!(err.to_string().contains("Germany"), "{err}");
+        assert!(err.to_string().contains("GERMANY"), "{err}");
     }
 
     #[test]

@@ -69,6 +69,13 @@ fn every_example_matches_its_type() {
             "AddMemberRequest" => round_trip::<AddMemberRequest>(name, value),
             "RoomMembers" => round_trip::<RoomMembers>(name, value),
             "AccessNumbers" => round_trip::<AccessNumbers>(name, value),
+            "VerifyNumberRequest" => round_trip::<VerifyNumberRequest>(name, value),
+            "VerificationStarted" => round_trip::<VerificationStarted>(name, value),
+            "ConfirmNumberRequest" => round_trip::<ConfirmNumberRequest>(name, value),
+            "MobileNumber" => round_trip::<MobileNumber>(name, value),
+            "StartCallRequest" => round_trip::<StartCallRequest>(name, value),
+            "CallStarted" => round_trip::<CallStarted>(name, value),
+            "CallRecords" => round_trip::<CallRecords>(name, value),
             other => panic!("example of unknown type {other}"),
         }
     }
@@ -97,6 +104,13 @@ fn every_example_matches_its_type() {
         "AddMemberRequest",
         "RoomMembers",
         "AccessNumbers",
+        "VerifyNumberRequest",
+        "VerificationStarted",
+        "ConfirmNumberRequest",
+        "MobileNumber",
+        "StartCallRequest",
+        "CallStarted",
+        "CallRecords",
     ];
     for name in wanted {
         assert!(
@@ -126,6 +140,8 @@ fn every_event_type_has_an_example() {
         "room_joined",
         "room_changed",
         "room_left",
+        "call_changed",
+        "mobile_number_verified",
         "session_ended",
     ] {
         assert!(
@@ -184,6 +200,11 @@ fn every_path_is_documented() {
         paths::ROOM,
         paths::ROOM_MEMBERS,
         paths::ROOM_MEMBER,
+        paths::CALLS,
+        paths::CALL,
+        paths::CALL_RECORDS,
+        paths::MOBILE_NUMBER,
+        paths::MOBILE_NUMBER_CONFIRM,
     ] {
         assert!(
             text.contains(&format!("{path}`")) || text.contains(&format!("{path}?")),

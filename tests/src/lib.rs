@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 pub mod app;
+pub mod call_net;
 pub mod desktop;
 pub mod ejabberd;
 pub mod gateway;

@@ -133,8 +133,13 @@ pub struct SippOutcome {
 }
 
 impl Sipp {
-    /// Starts sipp with `tests/sip/<scenario>.xml` on a free port.
+    /// Starts sipp with `tests/sip/<scenario>.xml` on a free port, for one call.
     pub async fn start(scenario: &str) -> Self {
+        Self::start_calls(scenario, 1).await
+    }
+
+    /// Starts sipp with `tests/sip/<scenario>.xml` on a free port, for `calls` calls.
+    pub async fn start_calls(scenario: &str, calls: u32) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let port = free_udp_port();
         let media_port = free_udp_port();
@@ -143,9 +148,16 @@ impl Sipp {
         let child = Command::new("sipp")
             .arg("-sf")
             .arg(&file)
-            .args(["-i", "127.0.0.1", "-mi", "127.0.0.1", "-m", "1", "-nostdin"])
+            .args(["-i", "127.0.0.1", "-mi", "127.0.0.1", "-nostdin"])
+            .args(["-m", &calls.to_string()])
             .args(["-p", &port.to_string(), "-mp", &media_port.to_string()])
-            .args(["-timeout", "60s", "-trace_msg", "-trace_logs", "-trace_err"])
+            .args([
+                "-timeout",
+                "300s",
+                "-trace_msg",
+                "-trace_logs",
+                "-trace_err",
+            ])
             .arg("-message_file")
             .arg(at("messages.log"))
             .arg("-log_file")

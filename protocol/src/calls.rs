@@ -21,12 +21,18 @@ pub enum Callee {
 }
 
 /// `POST /v1/calls`: call the user's verified mobile back and bridge it to
-/// the callee when the user answers.
+/// the callee when the user answers; or, with `access_number`, reserve a
+/// call-through: the phone dials that access number itself and the gateway
+/// bridges the incoming call to the callee.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StartCallRequest {
     /// Whom to call.
     pub callee: Callee,
+    /// The access number (E.164, one of `GET /v1/access-numbers`) the phone
+    /// is about to dial; absent for a callback.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_number: Option<String>,
 }
 
 /// A call the gateway has begun to place.
@@ -43,6 +49,9 @@ pub struct CallStarted {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CallState {
+    /// A call-through is reserved: the gateway waits for the user's mobile
+    /// to dial the access number.
+    AwaitingDial,
     /// The gateway is calling the user's mobile.
     CallingYou,
     /// The user answered; the callee's phone is being called.
@@ -61,16 +70,20 @@ pub enum CallState {
 pub enum CallEndReason {
     /// The user hung up (on the phone or through the app).
     YouHungUp,
-    /// The callee hung up.
+    /// The other party (the callee, or the caller of an incoming call) hung up.
     CalleeHungUp,
-    /// The user did not answer the callback, or declined it.
+    /// The user did not answer the callback (or the forwarded incoming
+    /// call), or declined it.
     YouDidNotAnswer,
     /// The callee was busy or declined.
     Busy,
     /// The callee did not answer in time.
     NoAnswer,
-    /// The user cancelled before the callee answered.
+    /// The call was called off before it was answered: by the user, or for
+    /// an incoming call, by the caller.
     Cancelled,
+    /// A reserved call-through was not dialled in time.
+    NotDialled,
     /// The callee cannot be reached (unknown, offline or the network failed).
     Unreachable,
     /// The call could not be set up, or broke off (a network or protocol failure).
@@ -125,6 +138,11 @@ pub struct ConfirmNumberRequest {
 pub enum CallRoute {
     /// The gateway called the user's mobile and bridged the callee.
     Callback,
+    /// The user's mobile dialled an access number; the gateway bridged the
+    /// callee.
+    CallThrough,
+    /// A call to the user's network address, forwarded to their mobile.
+    Incoming,
 }
 
 /// One call as the carrier bills it.
@@ -138,7 +156,8 @@ pub struct CallRecord {
     pub route: CallRoute,
     /// The user's mobile, E.164.
     pub mobile: String,
-    /// The callee: a SIP address or an E.164 number.
+    /// The other party, a SIP address or an E.164 number: whom the user
+    /// called, or for an incoming call, who called.
     pub callee: String,
     /// The access number dialled, for call-through.
     pub access_number: Option<String>,

@@ -125,6 +125,17 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<CallEndReason>,
     },
+    /// Someone calls the user's network address and the gateway forwards the
+    /// call to the user's mobile: it is about to ring from `callback_from`.
+    /// `call_changed` events follow.
+    CallIncoming {
+        /// The call.
+        call_id: String,
+        /// Who calls: a SIP address or a telephone number.
+        caller: String,
+        /// The caller id the forwarded call comes from.
+        callback_from: String,
+    },
     /// The user's mobile number was verified: callbacks may go to it.
     MobileNumberVerified {
         /// The number, E.164.

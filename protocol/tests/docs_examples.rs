@@ -141,6 +141,7 @@ fn every_event_type_has_an_example() {
         "room_changed",
         "room_left",
         "call_changed",
+        "call_incoming",
         "mobile_number_verified",
         "session_ended",
     ] {

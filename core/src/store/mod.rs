@@ -23,7 +23,7 @@ pub use migrations::CURRENT_VERSION;
 pub use read_state::PendingMarker;
 pub use records::{Chat, MessageRow, MessageState, OutboxItem};
 pub use rooms::{RoomCatchUp, RoomRow};
-pub use sync_apply::Changes;
+pub use sync_apply::{CallUpdate, Changes, IncomingCall};
 
 /// A store operation failed.
 #[derive(Debug, thiserror::Error)]

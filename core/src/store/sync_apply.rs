@@ -35,8 +35,21 @@ pub struct Changes {
     pub session_ended: Option<SessionEndReason>,
     /// Calls that moved on, in order.
     pub calls: Vec<CallUpdate>,
+    /// Calls to the user forwarded to their mobile, in order.
+    pub incoming_calls: Vec<IncomingCall>,
     /// The user's mobile number was verified (E.164).
     pub mobile_verified: Option<String>,
+}
+
+/// Someone calls the user; the gateway forwards the call to the mobile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncomingCall {
+    /// The call.
+    pub call_id: String,
+    /// Who calls.
+    pub caller: String,
+    /// The caller id the forwarded call rings the mobile from.
+    pub callback_from: String,
 }
 
 /// A call placed by the gateway moved on.
@@ -216,6 +229,15 @@ fn apply(tx: &Transaction<'_>, event: &Event, changes: &mut Changes) -> Result<(
             call_id: call_id.clone(),
             state: *state,
             reason: *reason,
+        }),
+        Event::CallIncoming {
+            call_id,
+            caller,
+            callback_from,
+        } => changes.incoming_calls.push(IncomingCall {
+            call_id: call_id.clone(),
+            caller: caller.clone(),
+            callback_from: callback_from.clone(),
         }),
         Event::MobileNumberVerified { number } => changes.mobile_verified = Some(number.clone()),
         Event::SessionEnded { reason } => changes.session_ended = Some(*reason),

@@ -69,9 +69,7 @@ async fn start_call(
     Authed(session): Authed,
     ApiJson(request): ApiJson<StartCallRequest>,
 ) -> Result<(StatusCode, Json<CallStarted>), ApiError> {
-    let started = registry
-        .calls()?
-        .place_callback(&session.jid, &request.callee)?;
+    let started = registry.calls()?.start_call(&session.jid, &request)?;
     Ok((StatusCode::CREATED, Json(started)))
 }
 

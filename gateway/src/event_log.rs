@@ -55,6 +55,11 @@ fn approx_bytes(event: &Event) -> usize {
                 peer, network_id, ..
             } => peer.len() + network_id.len(),
             Event::CallChanged { call_id, .. } => call_id.len(),
+            Event::CallIncoming {
+                call_id,
+                caller,
+                callback_from,
+            } => call_id.len() + caller.len() + callback_from.len(),
             Event::MobileNumberVerified { number } => number.len(),
             Event::SessionEnded { .. } => 0,
         }

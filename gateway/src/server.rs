@@ -66,7 +66,14 @@ impl Gateway {
         let metrics = Arc::new(Metrics::default());
         let (call_events, mut call_events_rx) = mpsc::unbounded_channel();
         let calls = match &config.sip {
-            Some(sip) => Some(CallControl::start(sip.clone(), call_events).await?),
+            Some(sip) => {
+                let access_numbers = config
+                    .access_numbers
+                    .iter()
+                    .map(|a| a.number.clone())
+                    .collect();
+                Some(CallControl::start(sip.clone(), access_numbers, call_events).await?)
+            }
             None => None,
         };
         let registry = Registry::new(config.clone(), metrics.clone(), calls.clone());

@@ -2,11 +2,12 @@
 //! XMPP server and the gateway with call control on; and the requests and
 //! events of calls.
 
-use std::path::Path;
+use std::{path::Path, time::Duration};
 
 use reqwest::{Method, StatusCode};
 use splitline_protocol::{
-    CallEndReason, CallStarted, CallState, Callee, ErrorCode, Event, StartCallRequest, paths,
+    AccessNumber, CallEndReason, CallRecord, CallRecords, CallStarted, CallState, Callee,
+    CostClass, ErrorCode, Event, StartCallRequest, paths,
 };
 use tempfile::TempDir;
 
@@ -17,6 +18,17 @@ use crate::{
     world::World,
 };
 
+/// How long a sipp phone may take to play its part.
+pub const SIPP_WITHIN: Duration = Duration::from_secs(30);
+
+/// Waits for a sipp phone to finish; asserts its scenario passed and
+/// returns its logs.
+pub async fn finish_passed(sipp: Sipp) -> String {
+    let outcome = sipp.finish(SIPP_WITHIN).await;
+    assert!(outcome.passed, "sipp failed:\n{}", outcome.logs);
+    outcome.logs
+}
+
 /// Alice's mobile.
 pub const MOBILE: &str = "+447400123456";
 /// A London number behind the trunk.
@@ -25,6 +37,9 @@ pub const CALLEE: &str = "+442079460123";
 pub const CALLBACK_FROM: &str = "+442079460999";
 /// Flash calls come from this prefix and a 4-digit code.
 pub const FLASH_PREFIX: &str = "+44207946";
+/// The gateway's London access number (point of presence).
+pub const ACCESS: &str = "+442079460500";
+
 /// One test's network: sipp phones behind the trunk, Kamailio, Prosody and
 /// the gateway with call control on.
 pub struct Net {
@@ -50,7 +65,7 @@ impl Net {
         if let Some(callee) = callee {
             routes.push((CALLEE, callee.port));
         }
-        let kamailio = Kamailio::start(&routes).await;
+        let kamailio = Kamailio::start(&routes, &[ACCESS]).await;
         let data = tempfile::tempdir().unwrap();
         if verified {
             std::fs::write(
@@ -65,6 +80,12 @@ impl Net {
             &["alice", "bob"],
             Options {
                 calls: Some(call_options(&kamailio, data.path(), tune)),
+                access_numbers: Some(vec![AccessNumber {
+                    number: ACCESS.into(),
+                    country: "GB".into(),
+                    area_prefixes: vec!["4420".into()],
+                    cost_class: CostClass::Local,
+                }]),
                 ..Options::default()
             },
             None,
@@ -84,6 +105,7 @@ pub fn call_options(
     tune: impl FnOnce(&mut CallOptions),
 ) -> CallOptions {
     let mut options = CallOptions {
+        sip_port: kamailio.gateway.port(),
         trunk: kamailio.trunk,
         registrar: kamailio.registrar,
         data_dir: data.to_owned(),
@@ -105,7 +127,29 @@ pub async fn start_call(
         .call(
             Method::POST,
             paths::CALLS,
-            Some(&StartCallRequest { callee }),
+            Some(&StartCallRequest {
+                callee,
+                access_number: None,
+            }),
+        )
+        .await
+        .map_err(|(status, body)| (status, body.code))
+}
+
+/// Reserves a call-through to `callee` by the access number `access`.
+pub async fn reserve(
+    phone: &Phone,
+    callee: Callee,
+    access: &str,
+) -> Result<CallStarted, (StatusCode, ErrorCode)> {
+    phone
+        .call(
+            Method::POST,
+            paths::CALLS,
+            Some(&StartCallRequest {
+                callee,
+                access_number: Some(access.into()),
+            }),
         )
         .await
         .map_err(|(status, body)| (status, body.code))
@@ -131,5 +175,48 @@ pub async fn wait_state(
     match event {
         Event::CallChanged { reason, .. } => reason,
         _ => None,
+    }
+}
+
+/// The states the phone saw for `call_id`, in order.
+pub fn states(phone: &Phone, call_id: &str) -> Vec<CallState> {
+    phone
+        .seen
+        .iter()
+        .filter_map(|e| match e {
+            Event::CallChanged {
+                call_id: id, state, ..
+            } if id == call_id => Some(*state),
+            _ => None,
+        })
+        .collect()
+}
+
+pub async fn records(phone: &Phone) -> Vec<CallRecord> {
+    let records: CallRecords = phone
+        .call::<(), _>(Method::GET, paths::CALL_RECORDS, None)
+        .await
+        .unwrap();
+    records.records
+}
+
+/// Every call has an end and a duration, the duration is the answered time
+/// rounded up to whole seconds, and an unanswered call bills nothing.
+pub fn assert_records_add_up(records: &[CallRecord]) {
+    for r in records {
+        let ended = r.ended_ms.unwrap_or_else(|| panic!("{r:?} has no end"));
+        let duration = r
+            .duration_secs
+            .unwrap_or_else(|| panic!("{r:?} has no duration"));
+        assert!(r.end_reason.is_some(), "{r:?} has no end reason");
+        assert!(ended >= r.started_ms, "{r:?} ended before it started");
+        match r.answered_ms {
+            Some(answered) => {
+                assert!(answered >= r.started_ms && answered <= ended, "{r:?}");
+                let billed = u64::try_from(ended - answered).unwrap().div_ceil(1000);
+                assert_eq!(duration, billed, "{r:?}");
+            }
+            None => assert_eq!(duration, 0, "an unanswered call bills nothing: {r:?}"),
+        }
     }
 }

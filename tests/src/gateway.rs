@@ -28,6 +28,9 @@ pub struct Options {
 /// Call control settings of a test gateway.
 #[derive(Debug, Clone)]
 pub struct CallOptions {
+    /// The gateway's SIP port, picked before Kamailio starts so that it can
+    /// route to the gateway.
+    pub sip_port: u16,
     pub trunk: std::net::SocketAddr,
     pub registrar: std::net::SocketAddr,
     pub data_dir: PathBuf,
@@ -67,7 +70,7 @@ pub async fn start(xmpp_port: u16, options: Options) -> RunningGateway {
         sip_listen: options
             .calls
             .as_ref()
-            .map(|_| "127.0.0.1:0".parse().unwrap()),
+            .map(|c| std::net::SocketAddr::from(([127, 0, 0, 1], c.sip_port))),
         sip_trunk: options.calls.as_ref().map(|c| c.trunk),
         sip_registrar: options.calls.as_ref().map(|c| c.registrar),
         callback_caller_id: options.calls.as_ref().map(|c| c.callback_caller_id.clone()),

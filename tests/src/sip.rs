@@ -50,16 +50,24 @@ pub struct Kamailio {
     pub registrar: SocketAddr,
     /// The carrier trunk.
     pub trunk: SocketAddr,
+    /// Where the gateway's SIP endpoint is to listen: calls to users with
+    /// no registered phone and to access numbers go there.
+    pub gateway: SocketAddr,
 }
 
 impl Kamailio {
-    /// Starts Kamailio; the trunk sends each number of `routes` to its port.
-    pub async fn start(routes: &[(&str, u16)]) -> Self {
+    /// Starts Kamailio; the trunk sends each number of `routes` to its port,
+    /// and each of `access_numbers` to the gateway.
+    pub async fn start(routes: &[(&str, u16)], access_numbers: &[&str]) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let registrar_port = free_udp_port();
         let trunk_port = free_udp_port();
+        let gateway_port = free_udp_port();
+        let to_gateway: Vec<(&str, u16)> =
+            access_numbers.iter().map(|n| (*n, gateway_port)).collect();
         let route_lines: String = routes
             .iter()
+            .chain(&to_gateway)
             .map(|(number, port)| {
                 format!(
                     "    if ($rU == \"{number}\") {{ $du = \"sip:127.0.0.1:{port}\"; t_relay(); exit; }}\n"
@@ -70,6 +78,7 @@ impl Kamailio {
             .unwrap()
             .replace("@REGISTRAR_PORT@", &registrar_port.to_string())
             .replace("@TRUNK_PORT@", &trunk_port.to_string())
+            .replace("@GATEWAY_PORT@", &gateway_port.to_string())
             .replace("@ROUTES@", route_lines.trim_end());
         let cfg_path = dir.path().join("kamailio.cfg");
         std::fs::write(&cfg_path, cfg).unwrap();
@@ -93,6 +102,7 @@ impl Kamailio {
             dir,
             registrar: SocketAddr::from(([127, 0, 0, 1], registrar_port)),
             trunk: SocketAddr::from(([127, 0, 0, 1], trunk_port)),
+            gateway: SocketAddr::from(([127, 0, 0, 1], gateway_port)),
         }
     }
 
@@ -140,6 +150,24 @@ impl Sipp {
 
     /// Starts sipp with `tests/sip/<scenario>.xml` on a free port, for `calls` calls.
     pub async fn start_calls(scenario: &str, calls: u32) -> Self {
+        Self::spawn(scenario, calls, &[]).await
+    }
+
+    /// Starts sipp calling `service` at `target` from the number or user
+    /// `caller`, with `tests/sip/<scenario>.xml` (a caller scenario).
+    pub async fn dial(scenario: &str, target: SocketAddr, service: &str, caller: &str) -> Self {
+        let args = [
+            target.to_string(),
+            "-s".into(),
+            service.into(),
+            "-key".into(),
+            "caller".into(),
+            caller.into(),
+        ];
+        Self::spawn(scenario, 1, &args).await
+    }
+
+    async fn spawn(scenario: &str, calls: u32, extra: &[String]) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let port = free_udp_port();
         let media_port = free_udp_port();
@@ -164,6 +192,7 @@ impl Sipp {
             .arg(at("logs.log"))
             .arg("-error_file")
             .arg(at("errors.log"))
+            .args(extra)
             .stdin(Stdio::null())
             .stdout(log_file(&at("stdout.log")))
             .stderr(log_file(&at("stderr.log")))

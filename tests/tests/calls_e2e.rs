@@ -5,69 +5,21 @@
 //! call records add up.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use std::time::Duration;
-
 use reqwest::{Method, StatusCode};
 use splitline_e2e::{
     call_net::{
-        CALLBACK_FROM, CALLEE, FLASH_PREFIX, MOBILE, Net, call_options, number, start_call,
-        wait_state,
+        CALLBACK_FROM, CALLEE, FLASH_PREFIX, MOBILE, Net, assert_records_add_up, call_options,
+        finish_passed, number, records, start_call, states, wait_state,
     },
     gateway::Options,
     phone::Phone,
-    sip::{Baresip, Sipp},
+    sip::{Baresip, Sipp, free_udp_port},
     world::World,
 };
 use splitline_protocol::{
-    CallEndReason, CallRecord, CallRecords, CallState, Callee, ConfirmNumberRequest, ErrorCode,
-    Event, MobileNumber, VerificationStarted, VerifyNumberRequest, paths,
+    CallEndReason, CallRecord, CallState, Callee, ConfirmNumberRequest, ErrorCode, Event,
+    MobileNumber, VerificationStarted, VerifyNumberRequest, paths,
 };
-
-/// How long a sipp phone may take to play its part.
-const SIPP_WITHIN: Duration = Duration::from_secs(30);
-
-/// The states the phone saw for `call_id`, in order.
-fn states(phone: &Phone, call_id: &str) -> Vec<CallState> {
-    phone
-        .seen
-        .iter()
-        .filter_map(|e| match e {
-            Event::CallChanged {
-                call_id: id, state, ..
-            } if id == call_id => Some(*state),
-            _ => None,
-        })
-        .collect()
-}
-
-async fn records(phone: &Phone) -> Vec<CallRecord> {
-    let records: CallRecords = phone
-        .call::<(), _>(Method::GET, paths::CALL_RECORDS, None)
-        .await
-        .unwrap();
-    records.records
-}
-
-/// Every call has an end and a duration, the duration is the answered time
-/// rounded up to whole seconds, and an unanswered call bills nothing.
-fn assert_records_add_up(records: &[CallRecord]) {
-    for r in records {
-        let ended = r.ended_ms.unwrap_or_else(|| panic!("{r:?} has no end"));
-        let duration = r
-            .duration_secs
-            .unwrap_or_else(|| panic!("{r:?} has no duration"));
-        assert!(r.end_reason.is_some(), "{r:?} has no end reason");
-        assert!(ended >= r.started_ms, "{r:?} ended before it started");
-        match r.answered_ms {
-            Some(answered) => {
-                assert!(answered >= r.started_ms && answered <= ended, "{r:?}");
-                let billed = u64::try_from(ended - answered).unwrap().div_ceil(1000);
-                assert_eq!(duration, billed, "{r:?}");
-            }
-            None => assert_eq!(duration, 0, "an unanswered call bills nothing: {r:?}"),
-        }
-    }
-}
 
 /// Places a callback to [`CALLEE`] and waits for it to end; returns the
 /// reason, the states seen and the call's record.
@@ -85,12 +37,6 @@ async fn callback_ends(alice: &mut Phone) -> (CallEndReason, Vec<CallState>, Cal
         .unwrap();
     assert_eq!(record.mobile, MOBILE);
     (reason, states(alice, &started.call_id), record)
-}
-
-async fn finish_passed(sipp: Sipp) -> String {
-    let outcome = sipp.finish(SIPP_WITHIN).await;
-    assert!(outcome.passed, "sipp failed:\n{}", outcome.logs);
-    outcome.logs
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -460,7 +406,11 @@ async fn limits_refuse_extra_calls_and_records_survive_a_restart() {
     let again = World::start(
         &["alice"],
         Options {
-            calls: Some(call_options(&kamailio, data.path(), |_| {})),
+            // A new SIP port: the first gateway's SIP socket lives on in
+            // this process (the SIP stack's transport task holds it).
+            calls: Some(call_options(&kamailio, data.path(), |o| {
+                o.sip_port = free_udp_port();
+            })),
             ..Options::default()
         },
         None,

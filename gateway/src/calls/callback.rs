@@ -5,10 +5,7 @@
 //! the callee's answer. Media flows between the two directly. A BYE on
 //! either leg, or a hang-up from the app, ends both.
 
-use std::{
-    sync::atomic::{AtomicU64, Ordering},
-    time::Duration,
-};
+use std::time::Duration;
 
 use ezk_sip_core::{Endpoint, transaction::TsxResponse};
 use ezk_sip_types::{
@@ -42,7 +39,9 @@ pub struct CallbackPlan {
     pub ring_timeout: Duration,
 }
 
-/// The steps of a callback, in order, for call state and timing.
+/// The steps of a callback, in order, for call state and timing. A bridged
+/// incoming call goes through the callee's steps, its outgoing leg playing
+/// the callee.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Milestone {
     /// The INVITE to the mobile is on the wire.
@@ -58,8 +57,6 @@ pub enum Milestone {
     /// Both legs are acknowledged: the two are talking.
     Bridged,
 }
-
-static SDP_SESSIONS: AtomicU64 = AtomicU64::new(1);
 
 /// Places the callback and runs it to its end; says why it ended.
 pub async fn run(
@@ -110,7 +107,7 @@ async fn drive(
         }
     };
     observe(Milestone::MobileAnswered);
-    let mobile_sdp = SDP_SESSIONS.fetch_add(1, Ordering::Relaxed);
+    let mobile_sdp = sdp::next_session_id();
     if !sdp::has_media(&mobile_ok.body) {
         tracing::warn!("the mobile answered without an offer");
         mobile
@@ -120,7 +117,7 @@ async fn drive(
         return Ok(CallEndReason::Failed);
     }
 
-    let callee_sdp = SDP_SESSIONS.fetch_add(1, Ordering::Relaxed);
+    let callee_sdp = sdp::next_session_id();
     let mut callee = OutLeg::new(
         endpoint,
         plan.callee_sees.clone(),
@@ -244,8 +241,9 @@ async fn ring_callee(
     }
 }
 
-/// Relays the conversation's end: whoever hangs up, both legs end.
-async fn talk(
+/// Relays the conversation's end: whoever hangs up, both legs end. A hang-up
+/// from the app counts as the user's.
+pub(super) async fn talk(
     mobile: &mut InviteSession,
     callee: &mut InviteSession,
     hangup: &mut watch::Receiver<bool>,
@@ -289,7 +287,7 @@ async fn talk(
 /// A re-INVITE (hold, codec change) would need relaying to the other leg,
 /// which this gateway does not do yet: it is refused and the call goes on
 /// unchanged. Other events need nothing.
-async fn refuse_in_dialog(endpoint: &Endpoint, event: InviteSessionEvent) {
+pub(super) async fn refuse_in_dialog(endpoint: &Endpoint, event: InviteSessionEvent) {
     if let InviteSessionEvent::ReInviteReceived(reinvite) = event {
         tracing::info!("refusing a re-INVITE: not relayed");
         let response =
@@ -301,7 +299,7 @@ async fn refuse_in_dialog(endpoint: &Endpoint, event: InviteSessionEvent) {
 }
 
 /// Why a callee's final refusal ends the call.
-fn refusal_reason(code: u16) -> CallEndReason {
+pub(super) fn refusal_reason(code: u16) -> CallEndReason {
     match code {
         486 | 600 | 603 => CallEndReason::Busy,
         408 | 480 => CallEndReason::NoAnswer,
@@ -310,6 +308,6 @@ fn refusal_reason(code: u16) -> CallEndReason {
 }
 
 /// Resolves when the app asks to hang up (or the call's owner is gone).
-async fn hung_up(hangup: &mut watch::Receiver<bool>) {
+pub(super) async fn hung_up(hangup: &mut watch::Receiver<bool>) {
     let _ = hangup.wait_for(|asked| *asked).await;
 }

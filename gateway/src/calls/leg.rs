@@ -38,6 +38,12 @@ pub enum LegError {
     /// A CANCEL was asked for a leg whose INVITE was never sent.
     #[error("no INVITE was sent on this leg")]
     NotSent,
+    /// An incoming INVITE could not be answered.
+    #[error("answering an incoming call: {0}")]
+    Accept(#[from] ezk_sip_ua::invite::acceptor::Error),
+    /// An incoming INVITE cannot open a dialog.
+    #[error("an incoming call's headers: {0}")]
+    Headers(#[from] ezk_sip_types::header::HeaderError),
 }
 
 /// How a leg's INVITE ended.

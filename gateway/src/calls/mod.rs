@@ -3,8 +3,10 @@
 //! numbers, proves mobile numbers by flash call, limits how often the trunk
 //! is dialled, and journals every call for billing.
 
+pub mod bridge;
 pub mod callback;
 pub mod flash_call;
+mod incoming;
 pub mod leg;
 pub mod limits;
 pub mod numbers;
@@ -22,7 +24,7 @@ use std::{
 use ezk_sip_types::uri::{NameAddr, SipUri};
 use splitline_protocol::{
     CallEndReason, CallRecord, CallRoute, CallStarted, CallState, Callee, Event, LineKind,
-    MobileNumber, PhoneNumber, VerificationStarted,
+    MobileNumber, PhoneNumber, StartCallRequest, VerificationStarted,
 };
 use tokio::sync::{mpsc, watch};
 use tokio_xmpp::jid::BareJid;
@@ -82,6 +84,18 @@ pub struct SetupTiming {
     pub callee_answer_to_bridge: Option<Duration>,
 }
 
+/// A call request that passed the checks, journalled and registered.
+struct Admitted {
+    call_id: String,
+    /// The account's verified mobile, E.164.
+    mobile: String,
+    /// Where the callee is reached.
+    callee: SipUri,
+    /// Who the callee sees calling.
+    callee_sees: NameAddr,
+    hangup: watch::Receiver<bool>,
+}
+
 struct ActiveCall {
     account: String,
     hangup: watch::Sender<bool>,
@@ -97,6 +111,10 @@ pub struct CallControl {
     verifications_per_account: WindowLimit,
     calls_overall: WindowLimit,
     active: Mutex<HashMap<String, ActiveCall>>,
+    /// The access numbers (E.164) calls through come in on.
+    access_numbers: Vec<String>,
+    /// Calls through an access number, reserved and not yet dialled.
+    reservations: Mutex<HashMap<String, incoming::Reservation>>,
     events: mpsc::UnboundedSender<(BareJid, Event)>,
     timings: Mutex<Vec<SetupTiming>>,
 }
@@ -147,9 +165,11 @@ const MINUTE: Duration = Duration::from_secs(60);
 
 impl CallControl {
     /// Opens the journals in the data directory (ending calls a previous run
-    /// left open) and binds the SIP endpoint. Call state events go to `events`.
+    /// left open) and binds the SIP endpoint. Calls through come in on
+    /// `access_numbers` (E.164). Call state events go to `events`.
     pub async fn start(
         config: SipConfig,
+        access_numbers: Vec<String>,
         events: mpsc::UnboundedSender<(BareJid, Event)>,
     ) -> Result<Arc<Self>, CallStartError> {
         std::fs::create_dir_all(&config.data_dir).map_err(|source| CallStartError::DataDir {
@@ -158,8 +178,8 @@ impl CallControl {
         })?;
         let journal = CallJournal::open(&config.data_dir.join("call-records.jsonl"), now_ms())?;
         let numbers = MobileNumbers::open(&config.data_dir.join("verified-numbers.jsonl"))?;
-        let ua = sip_endpoint::bind(config.listen).await?;
-        Ok(Arc::new(Self {
+        let (ua, new_calls) = sip_endpoint::bind(config.listen).await?;
+        let control = Arc::new(Self {
             ua,
             calls_per_account: WindowLimit::new(config.calls_per_account_per_hour, HOUR),
             verifications_per_account: WindowLimit::new(
@@ -171,9 +191,13 @@ impl CallControl {
             journal,
             numbers,
             active: Mutex::new(HashMap::new()),
+            access_numbers,
+            reservations: Mutex::new(HashMap::new()),
             events,
             timings: Mutex::new(Vec::new()),
-        }))
+        });
+        tokio::spawn(incoming::serve(Arc::downgrade(&control), new_calls));
+        Ok(control)
     }
 
     /// Where the SIP endpoint listens.
@@ -242,13 +266,28 @@ impl CallControl {
         Ok(number)
     }
 
-    /// Calls the account's verified mobile back and bridges it to `callee`.
-    pub fn place_callback(
+    /// Starts a call for the account: a callback to its verified mobile, or
+    /// with an access number, a call-through the mobile is about to dial.
+    pub fn start_call(
         self: &Arc<Self>,
         account: &BareJid,
-        callee: &Callee,
+        request: &StartCallRequest,
     ) -> Result<CallStarted, CallError> {
-        let requested = Instant::now();
+        match &request.access_number {
+            None => self.place_callback(account, &request.callee),
+            Some(number) => self.reserve_call_through(account, &request.callee, number),
+        }
+    }
+
+    /// Checks a call request against the verified number, the callee rules
+    /// and the limits; journals and registers the admitted call.
+    fn admit(
+        &self,
+        account: &BareJid,
+        callee: &Callee,
+        route: CallRoute,
+        access_number: Option<&str>,
+    ) -> Result<Admitted, CallError> {
         let mobile = self
             .numbers
             .verified(account.as_str())
@@ -288,46 +327,74 @@ impl CallControl {
                 what: "too many calls for this account",
                 retry_after,
             })?;
-        if lock(&self.active).len() >= self.config.max_concurrent_calls {
-            return Err(CallError::AtCapacity);
-        }
-        self.take_overall(now)?;
+        self.take_capacity(now)?;
         let call_id = crate::sessions::random_text(12).map_err(|_| CallError::NoRandomness)?;
-        self.journal.started(
+        let hangup = self.open_call(
+            account,
+            &call_id,
             &NewCall {
                 call: &call_id,
                 account: account.as_str(),
-                route: CallRoute::Callback,
+                route,
                 mobile: &mobile,
                 callee: &callee_text,
-                access_number: None,
+                access_number,
             },
-            now_ms(),
         )?;
-        let plan = CallbackPlan {
-            mobile: self.trunk_uri(&mobile)?,
+        Ok(Admitted {
+            call_id,
+            mobile,
             callee: callee_uri,
-            callback_from: self.trunk_party(&self.config.callback_caller_id)?,
             callee_sees,
-            answer_timeout: self.config.callback_answer,
-            ring_timeout: self.config.ring_timeout,
-        };
+            hangup,
+        })
+    }
+
+    /// Journals a new call and registers it so that it can be hung up.
+    fn open_call(
+        &self,
+        account: &BareJid,
+        call_id: &str,
+        call: &NewCall<'_>,
+    ) -> Result<watch::Receiver<bool>, CallError> {
+        self.journal.started(call, now_ms())?;
         let (hangup, hangup_rx) = watch::channel(false);
         lock(&self.active).insert(
-            call_id.clone(),
+            call_id.to_owned(),
             ActiveCall {
                 account: account.as_str().to_owned(),
                 hangup,
             },
         );
+        Ok(hangup_rx)
+    }
+
+    /// Calls the account's verified mobile back and bridges it to `callee`.
+    pub fn place_callback(
+        self: &Arc<Self>,
+        account: &BareJid,
+        callee: &Callee,
+    ) -> Result<CallStarted, CallError> {
+        let requested = Instant::now();
+        let admitted = self.admit(account, callee, CallRoute::Callback, None)?;
+        let plan = CallbackPlan {
+            mobile: self.trunk_uri(&admitted.mobile)?,
+            callee: admitted.callee,
+            callback_from: self.trunk_party(&self.config.callback_caller_id)?,
+            callee_sees: admitted.callee_sees,
+            answer_timeout: self.config.callback_answer,
+            ring_timeout: self.config.ring_timeout,
+        };
+        let call_id = admitted.call_id;
         tracing::info!(call = %call_id, route = "callback", "call requested");
         self.notify_state(account, &call_id, CallState::CallingYou, None);
         let control = self.clone();
         let account = account.clone();
         let id = call_id.clone();
+        let hangup = admitted.hangup;
         tokio::spawn(async move {
             control
-                .run_callback(&account, &id, &plan, hangup_rx, requested)
+                .run_callback(&account, &id, &plan, hangup, requested)
                 .await;
         });
         Ok(CallStarted {
@@ -439,6 +506,15 @@ impl CallControl {
             "calls to {} are not allowed by this carrier",
             number.country.as_deref().unwrap_or("that destination")
         )))
+    }
+
+    /// Room for one more call: under the concurrent calls and the
+    /// gateway-wide rate.
+    fn take_capacity(&self, now: Instant) -> Result<(), CallError> {
+        if lock(&self.active).len() >= self.config.max_concurrent_calls {
+            return Err(CallError::AtCapacity);
+        }
+        self.take_overall(now)
     }
 
     fn take_overall(&self, now: Instant) -> Result<(), CallError> {

@@ -118,6 +118,21 @@ impl MobileNumbers {
         lock(&self.verified).get(account).cloned()
     }
 
+    /// The one account whose address has the local part `user` and which
+    /// has a verified number: the account and the number. None when there is
+    /// none, or more than one (the user part is ambiguous across domains).
+    pub fn account_of_user(&self, user: &str) -> Option<(String, String)> {
+        let verified = lock(&self.verified);
+        let mut found = verified
+            .iter()
+            .filter(|(account, _)| account.split_once('@').is_some_and(|(u, _)| u == user));
+        let (account, number) = found.next()?;
+        if found.next().is_some() {
+            return None;
+        }
+        Some((account.clone(), number.clone()))
+    }
+
     /// What the account's number looks like now.
     pub fn status(&self, account: &str, now: Instant) -> MobileNumber {
         MobileNumber {

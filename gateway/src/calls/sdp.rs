@@ -2,7 +2,16 @@
 //! each side's session description to the other, presenting itself as one
 //! stable origin per leg, and can refuse an offer it must answer.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use bytes::Bytes;
+
+static SESSIONS: AtomicU64 = AtomicU64::new(1);
+
+/// A fresh SDP session id for one leg's origin.
+pub fn next_session_id() -> u64 {
+    SESSIONS.fetch_add(1, Ordering::Relaxed)
+}
 
 /// Replaces the `o=` line so that the peer of one leg sees the gateway as the
 /// origin `session_id`, at `version`.

@@ -152,6 +152,21 @@ fun main(args: Array<String>) {
         true
     }
     check("an invalid number is an Invalid exception", badNumber)
+    // This gateway has calls off: placing one is a typed refusal, not a crash.
+    val callsOff = try {
+        runBlocking { client.placeCall(ask) }
+        false
+    } catch (e: SplitlineException.Invalid) {
+        e.message.orEmpty().contains("404")
+    }
+    check("placeCall on a gateway without calls is an Invalid exception", callsOff)
+    val verifyOff = try {
+        runBlocking { client.verifyMobileNumber("+447400123456") }
+        false
+    } catch (e: SplitlineException.Invalid) {
+        true
+    }
+    check("verifyMobileNumber on a gateway without calls is an Invalid exception", verifyOff)
 
     subscription.cancel()
     subscription.close()

@@ -1,13 +1,15 @@
-//! The FFI's call-planning types, converted to and from the core's.
+//! The FFI's call types, converted to and from the core's: planning a
+//! call, placing it, its updates, and proving the mobile number.
 
 use splitline_core::{
     call_routing::{
         CallPlan, CallPolicy, Callee, Caller, DeviceReport, Network, Preference, Route,
         RoutingError, Target,
     },
-    calls::CallError,
+    calls::{CallError, PlacedCall},
+    store::{CallUpdate, IncomingCall},
 };
-use splitline_protocol::{CostClass, PhoneNumber};
+use splitline_protocol::{CallEndReason, CallState, CostClass, PhoneNumber, VerificationStarted};
 
 use crate::SplitlineError;
 
@@ -199,7 +201,156 @@ impl From<CallError> for SplitlineError {
         match error {
             CallError::Gateway(error) => crate::gateway_error(error),
             CallError::Routing(RoutingError::NoRoute(_)) => Self::CallNotPossible { details },
-            CallError::Routing(_) => Self::Invalid { details },
+            CallError::Routing(_) | CallError::NotThroughGateway => Self::Invalid { details },
+        }
+    }
+}
+
+/// Where a call the gateway places is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum CallPhase {
+    /// A call-through is reserved: dial the access number now.
+    AwaitingDial,
+    /// The gateway calls the user's mobile (answer the call from `callback_from`).
+    CallingYou,
+    /// The user answered; the callee is being called.
+    Connecting,
+    /// The callee's phone rings.
+    Ringing,
+    /// Talking.
+    Answered,
+    /// Over; see the end.
+    Ended,
+}
+
+/// Why a call ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum CallEnd {
+    /// The user hung up.
+    YouHungUp,
+    /// The other party hung up.
+    CalleeHungUp,
+    /// The user did not answer the callback or forwarded call.
+    YouDidNotAnswer,
+    /// The callee was busy or declined.
+    Busy,
+    /// The callee did not answer.
+    NoAnswer,
+    /// Called off before it was answered.
+    Cancelled,
+    /// A reserved call-through was not dialled in time.
+    NotDialled,
+    /// The callee cannot be reached.
+    Unreachable,
+    /// A network or protocol failure.
+    Failed,
+    /// The gateway stopped during the call.
+    GatewayRestart,
+}
+
+/// A call that moved on.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct CallUpdateInfo {
+    /// The call.
+    pub call_id: String,
+    /// Where it is.
+    pub phase: CallPhase,
+    /// With `Ended`: why.
+    pub end: Option<CallEnd>,
+}
+
+/// Someone calls the user; the gateway rings the user's mobile.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct IncomingCallInfo {
+    /// The call.
+    pub call_id: String,
+    /// Who calls: a SIP address or a number.
+    pub caller: String,
+    /// The caller id the mobile is rung from.
+    pub callback_from: String,
+}
+
+/// A call the gateway is placing, and what the phone does next.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct PlacedCallInfo {
+    /// The call, for hanging up and in updates.
+    pub call_id: String,
+    /// For a call-through: the access number to dial now.
+    pub dial: Option<String>,
+    /// For a callback: answer the call from this number.
+    pub callback_from: String,
+}
+
+/// A flash-call verification under way.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct VerificationInfo {
+    /// The number being verified (E.164).
+    pub number: String,
+    /// The flash call's caller id starts with this.
+    pub caller_prefix: String,
+    /// How many digits of code follow the prefix.
+    pub code_digits: u8,
+    /// Seconds the code stays valid.
+    pub expires_in_secs: u64,
+}
+
+impl From<CallUpdate> for CallUpdateInfo {
+    fn from(update: CallUpdate) -> Self {
+        let phase = match update.state {
+            CallState::AwaitingDial => CallPhase::AwaitingDial,
+            CallState::CallingYou => CallPhase::CallingYou,
+            CallState::Connecting => CallPhase::Connecting,
+            CallState::Ringing => CallPhase::Ringing,
+            CallState::Answered => CallPhase::Answered,
+            CallState::Ended => CallPhase::Ended,
+        };
+        let end = update.reason.map(|reason| match reason {
+            CallEndReason::YouHungUp => CallEnd::YouHungUp,
+            CallEndReason::CalleeHungUp => CallEnd::CalleeHungUp,
+            CallEndReason::YouDidNotAnswer => CallEnd::YouDidNotAnswer,
+            CallEndReason::Busy => CallEnd::Busy,
+            CallEndReason::NoAnswer => CallEnd::NoAnswer,
+            CallEndReason::Cancelled => CallEnd::Cancelled,
+            CallEndReason::NotDialled => CallEnd::NotDialled,
+            CallEndReason::Unreachable => CallEnd::Unreachable,
+            CallEndReason::Failed => CallEnd::Failed,
+            CallEndReason::GatewayRestart => CallEnd::GatewayRestart,
+        });
+        Self {
+            call_id: update.call_id,
+            phase,
+            end,
+        }
+    }
+}
+
+impl From<IncomingCall> for IncomingCallInfo {
+    fn from(call: IncomingCall) -> Self {
+        Self {
+            call_id: call.call_id,
+            caller: call.caller,
+            callback_from: call.callback_from,
+        }
+    }
+}
+
+impl From<PlacedCall> for PlacedCallInfo {
+    fn from(placed: PlacedCall) -> Self {
+        Self {
+            call_id: placed.started.call_id,
+            dial: placed.dial,
+            callback_from: placed.started.callback_from,
+        }
+    }
+}
+
+impl From<VerificationStarted> for VerificationInfo {
+    fn from(started: VerificationStarted) -> Self {
+        Self {
+            number: started.number,
+            caller_prefix: started.caller_prefix,
+            code_digits: started.code_digits,
+            expires_in_secs: started.expires_in_secs,
         }
     }
 }

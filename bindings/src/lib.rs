@@ -15,8 +15,8 @@ use splitline_core::{client::Client, sync::SyncConfig};
 use tokio::runtime::Runtime;
 
 pub use calls::{
-    CallAsk, CallCallee, CallDevice, CallPlanInfo, CallPreference, CallRoute, CallRules,
-    DataNetwork,
+    CallAsk, CallCallee, CallDevice, CallEnd, CallPhase, CallPlanInfo, CallPreference, CallRoute,
+    CallRules, CallUpdateInfo, DataNetwork, IncomingCallInfo, PlacedCallInfo, VerificationInfo,
 };
 pub use types::{
     Availability, ChangeInfo, ChatInfo, ContactInfo, MessageInfo, MessageStatus, RoomInfo,
@@ -309,6 +309,57 @@ impl SplitlineClient {
             caller: &caller,
         };
         Ok(calls.plan(request).await?.into())
+    }
+
+    /// Plans a call as `plan_call` does and has the gateway place it: a
+    /// callback (answer the call from `callback_from`) or a call-through
+    /// (dial `dial` now). Throws `Invalid` when the plan is a call over data,
+    /// which the phone's SIP stack places itself.
+    pub async fn place_call(&self, ask: CallAsk) -> Result<PlacedCallInfo, SplitlineError> {
+        let (callee, preference, device, policy, caller) = ask.parts()?;
+        let calls = self.with(|c| c.calls())?;
+        let request = splitline_core::call_routing::CallRequest {
+            callee: &callee,
+            preference,
+            device: &device,
+            policy: &policy,
+            caller: &caller,
+        };
+        let plan = calls.plan(request).await?;
+        Ok(calls.place(&plan).await?.into())
+    }
+
+    /// Hangs up or cancels a call the gateway is placing.
+    pub async fn hang_up_call(&self, call_id: String) -> Result<(), SplitlineError> {
+        let calls = self.with(|c| c.calls())?;
+        calls.hang_up(&call_id).await.map_err(gateway_error)
+    }
+
+    /// Starts proving `number` (E.164) is the user's mobile: the gateway
+    /// rings it once from a caller id that ends in the code.
+    pub async fn verify_mobile_number(
+        &self,
+        number: String,
+    ) -> Result<VerificationInfo, SplitlineError> {
+        let calls = self.with(|c| c.calls())?;
+        Ok(calls
+            .verify_number(&number)
+            .await
+            .map_err(gateway_error)?
+            .into())
+    }
+
+    /// Confirms the flash call's code; returns the verified number.
+    pub async fn confirm_mobile_number(
+        &self,
+        code: String,
+    ) -> Result<Option<String>, SplitlineError> {
+        let calls = self.with(|c| c.calls())?;
+        Ok(calls
+            .confirm_number(&code)
+            .await
+            .map_err(gateway_error)?
+            .verified)
     }
 
     /// A page of contacts, by name.

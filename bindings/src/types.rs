@@ -6,6 +6,8 @@ use splitline_core::{
 };
 use splitline_protocol::Contact;
 
+use crate::calls::{CallUpdateInfo, IncomingCallInfo};
+
 /// How available a contact is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum Availability {
@@ -184,6 +186,12 @@ pub struct ChangeInfo {
     pub online: Option<bool>,
     /// Everything may have changed: reload all that is shown.
     pub reload: bool,
+    /// Calls that moved on, in order.
+    pub calls: Vec<CallUpdateInfo>,
+    /// Calls to the user the gateway forwards to the mobile.
+    pub incoming_calls: Vec<IncomingCallInfo>,
+    /// The user's mobile number was verified (E.164).
+    pub mobile_verified: Option<String>,
 }
 
 impl ChangeInfo {
@@ -196,6 +204,9 @@ impl ChangeInfo {
             subscription_requests: vec![],
             online: None,
             reload: true,
+            calls: vec![],
+            incoming_calls: vec![],
+            mobile_verified: None,
         }
     }
 }
@@ -209,6 +220,9 @@ impl From<SyncUpdate> for ChangeInfo {
             subscription_requests: vec![],
             online: None,
             reload: false,
+            calls: vec![],
+            incoming_calls: vec![],
+            mobile_verified: None,
         };
         match update {
             SyncUpdate::Online(_) => Self {
@@ -224,6 +238,13 @@ impl From<SyncUpdate> for ChangeInfo {
                 rooms: c.rooms,
                 chats: c.chats,
                 subscription_requests: c.subscription_requests,
+                calls: c.calls.into_iter().map(CallUpdateInfo::from).collect(),
+                incoming_calls: c
+                    .incoming_calls
+                    .into_iter()
+                    .map(IncomingCallInfo::from)
+                    .collect(),
+                mobile_verified: c.mobile_verified,
                 ..none
             },
         }

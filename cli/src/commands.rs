@@ -21,6 +21,11 @@ commands:
   /leave ROOM          leave the room ROOM on every device
   /numbers             list the gateway's access numbers
   /plan CALLEE         show how a call to CALLEE (number or address) would be placed
+  /call CALLEE         place a call to CALLEE through the gateway (callback or access number)
+  /hangup CALL         hang up or cancel the call CALL
+  /calls               list your call records
+  /verify NUMBER       prove NUMBER (E.164) is your mobile: the gateway rings it once
+  /confirm CODE        confirm the code the verification call came from
   TEXT                 send TEXT to the open chat
   /quit                stop";
 
@@ -81,6 +86,11 @@ impl Session {
             "/rooms" => list_rooms(client),
             "/numbers" => call_commands::list_numbers(client).await,
             "/plan" if !rest.is_empty() => call_commands::plan(client, &self.here, rest).await,
+            "/call" if !rest.is_empty() => call_commands::call(client, &self.here, rest).await,
+            "/hangup" if !rest.is_empty() => call_commands::hang_up(client, rest).await,
+            "/calls" => call_commands::records(client).await,
+            "/verify" if !rest.is_empty() => call_commands::verify(client, rest).await,
+            "/confirm" if !rest.is_empty() => call_commands::confirm(client, rest).await,
             "/newroom" if !rest.is_empty() => {
                 let created = match client.room_admin() {
                     Ok(admin) => admin
@@ -182,6 +192,23 @@ impl Session {
                             }
                         }
                     }
+                }
+                for call in &changes.incoming_calls {
+                    println!(
+                        "* {} calls you (call {}): your mobile rings from {}",
+                        call.caller, call.call_id, call.callback_from
+                    );
+                }
+                for update in &changes.calls {
+                    match update.reason {
+                        Some(reason) => {
+                            println!("* call {}: {:?} ({reason:?})", update.call_id, update.state);
+                        }
+                        None => println!("* call {}: {:?}", update.call_id, update.state),
+                    }
+                }
+                if let Some(number) = &changes.mobile_verified {
+                    println!("* your mobile {number} is verified");
                 }
                 if let Some(reason) = changes.session_ended {
                     println!("* the gateway ended the session ({reason:?}); signing in again");

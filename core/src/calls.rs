@@ -1,10 +1,15 @@
-//! Call setup with the gateway: reading its access-number directory and
-//! planning a call's route from it (see [`crate::call_routing`]).
+//! Call setup with the gateway: reading its access-number directory,
+//! planning a call's route from it (see [`crate::call_routing`]), placing the
+//! planned call, hanging up, proving the user's mobile number and reading
+//! the call records.
 
-use splitline_protocol::AccessNumber;
+use splitline_protocol::{
+    AccessNumber, CallRecord, CallStarted, Callee, MobileNumber, StartCallRequest,
+    VerificationStarted,
+};
 
 use crate::{
-    call_routing::{self, CallPlan, CallRequest, RoutingError},
+    call_routing::{self, CallPlan, CallRequest, Route, RoutingError, Target},
     gateway_client::{ClientError, GatewayClient},
 };
 
@@ -17,6 +22,21 @@ pub enum CallError {
     /// The call cannot be placed as asked.
     #[error(transparent)]
     Routing(#[from] RoutingError),
+    /// The plan is a call over data: the phone's own SIP stack places it,
+    /// not the gateway.
+    #[error("this call goes over data through the phone's SIP stack, not through the gateway")]
+    NotThroughGateway,
+}
+
+/// A call the gateway is placing, and what the phone does next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlacedCall {
+    /// The gateway's call.
+    pub started: CallStarted,
+    /// For a call-through: the access number the phone dials now. For a
+    /// callback: none; the phone answers the call from
+    /// `started.callback_from`.
+    pub dial: Option<String>,
 }
 
 /// The current session's call requests.
@@ -33,6 +53,54 @@ impl Calls {
     /// The gateway's access numbers (points of presence).
     pub async fn access_numbers(&self) -> Result<Vec<AccessNumber>, ClientError> {
         Ok(self.gateway.access_numbers(&self.token).await?.numbers)
+    }
+
+    /// Asks the gateway to place a planned call: a callback, or a reserved
+    /// call-through whose access number the phone then dials.
+    pub async fn place(&self, plan: &CallPlan) -> Result<PlacedCall, CallError> {
+        let callee = match &plan.target {
+            Target::Contact(jid) => Callee::Contact { jid: jid.clone() },
+            Target::Number(number) => Callee::Number {
+                number: number.e164.clone(),
+            },
+        };
+        let dial = match &plan.route {
+            Route::PlatformSip => return Err(CallError::NotThroughGateway),
+            Route::Callback => None,
+            Route::AccessNumber(access) => Some(access.number.clone()),
+        };
+        let request = StartCallRequest {
+            callee,
+            access_number: dial.clone(),
+        };
+        let started = self.gateway.start_call(&self.token, &request).await?;
+        Ok(PlacedCall { started, dial })
+    }
+
+    /// Hangs up (or cancels) a call.
+    pub async fn hang_up(&self, call_id: &str) -> Result<(), ClientError> {
+        self.gateway.hang_up(&self.token, call_id).await
+    }
+
+    /// The user's mobile number as the gateway knows it.
+    pub async fn mobile_number(&self) -> Result<MobileNumber, ClientError> {
+        self.gateway.mobile_number(&self.token).await
+    }
+
+    /// Starts proving `number` (E.164) is the user's: the gateway rings it
+    /// once from a caller id that ends in a code.
+    pub async fn verify_number(&self, number: &str) -> Result<VerificationStarted, ClientError> {
+        self.gateway.verify_number(&self.token, number).await
+    }
+
+    /// Confirms the code the flash call carried.
+    pub async fn confirm_number(&self, code: &str) -> Result<MobileNumber, ClientError> {
+        self.gateway.confirm_number(&self.token, code).await
+    }
+
+    /// The user's call records, oldest first.
+    pub async fn records(&self) -> Result<Vec<CallRecord>, ClientError> {
+        Ok(self.gateway.call_records(&self.token).await?.records)
     }
 
     /// Plans a call. A bad callee is refused before the gateway is asked;

@@ -6,10 +6,11 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use serde::{Serialize, de::DeserializeOwned};
 use splitline_protocol::{
-    AccessNumbers, AddMemberRequest, ArchivePage, ArchiveQuery, ClosedChat, ClosedChats,
-    CreateRoomRequest, DisplayedRequest, ErrorBody, ErrorCode, EventsQuery, EventsResponse,
-    RenameRoomRequest, Room, RoomMembers, Rooms, SendMessageRequest, SendMessageResponse,
-    SignInRequest, SignInResponse, Snapshot, paths,
+    AccessNumbers, AddMemberRequest, ArchivePage, ArchiveQuery, CallRecords, CallStarted,
+    ClosedChat, ClosedChats, ConfirmNumberRequest, CreateRoomRequest, DisplayedRequest, ErrorBody,
+    ErrorCode, EventsQuery, EventsResponse, MobileNumber, RenameRoomRequest, Room, RoomMembers,
+    Rooms, SendMessageRequest, SendMessageResponse, SignInRequest, SignInResponse, Snapshot,
+    StartCallRequest, VerificationStarted, VerifyNumberRequest, paths,
 };
 
 /// A request did not succeed.
@@ -231,6 +232,70 @@ impl GatewayClient {
     /// `GET /v1/access-numbers`.
     pub async fn access_numbers(&self, token: &str) -> Result<AccessNumbers, ClientError> {
         self.call::<(), _>(Method::GET, paths::ACCESS_NUMBERS, Some(token), None)
+            .await
+    }
+
+    /// `POST /v1/calls`: a callback, or with an access number, a call-through.
+    pub async fn start_call(
+        &self,
+        token: &str,
+        request: &StartCallRequest,
+    ) -> Result<CallStarted, ClientError> {
+        self.call(Method::POST, paths::CALLS, Some(token), Some(request))
+            .await
+    }
+
+    /// `DELETE /v1/calls/{call_id}`.
+    pub async fn hang_up(&self, token: &str, call_id: &str) -> Result<(), ClientError> {
+        self.delete(&paths::CALL.replace("{call_id}", &segment(call_id)), token)
+            .await
+    }
+
+    /// `GET /v1/mobile-number`.
+    pub async fn mobile_number(&self, token: &str) -> Result<MobileNumber, ClientError> {
+        self.call::<(), _>(Method::GET, paths::MOBILE_NUMBER, Some(token), None)
+            .await
+    }
+
+    /// `POST /v1/mobile-number`: the gateway flash-calls the number.
+    pub async fn verify_number(
+        &self,
+        token: &str,
+        number: &str,
+    ) -> Result<VerificationStarted, ClientError> {
+        let request = VerifyNumberRequest {
+            number: number.to_owned(),
+        };
+        self.call(
+            Method::POST,
+            paths::MOBILE_NUMBER,
+            Some(token),
+            Some(&request),
+        )
+        .await
+    }
+
+    /// `POST /v1/mobile-number/confirm`.
+    pub async fn confirm_number(
+        &self,
+        token: &str,
+        code: &str,
+    ) -> Result<MobileNumber, ClientError> {
+        let request = ConfirmNumberRequest {
+            code: code.to_owned(),
+        };
+        self.call(
+            Method::POST,
+            paths::MOBILE_NUMBER_CONFIRM,
+            Some(token),
+            Some(&request),
+        )
+        .await
+    }
+
+    /// `GET /v1/call-records`.
+    pub async fn call_records(&self, token: &str) -> Result<CallRecords, ClientError> {
+        self.call::<(), _>(Method::GET, paths::CALL_RECORDS, Some(token), None)
             .await
     }
 

@@ -11,8 +11,10 @@ use std::{
 
 use splitline_core::store::Store;
 use splitline_e2e::{
+    call_net::{CALLBACK_FROM, CALLEE, FLASH_PREFIX, MOBILE, Net, finish_passed},
     desktop::{Desktop, body},
     gateway::{self, Options},
+    sip::Sipp,
     world::PASSWORD,
     xmpp_server::XmppServer,
 };
@@ -242,4 +244,148 @@ async fn the_terminal_lists_access_numbers_and_plans_calls() {
         .unwrap();
     assert!(status.success());
     gateway.shutdown().await;
+}
+
+/// The terminal for alice on `net`'s gateway, in Great Britain, with its
+/// input and output piped: the child, its input, and a reader that returns
+/// the next output line that contains `wanted` (within 20 s).
+fn call_terminal(
+    net: &Net,
+    store: &Path,
+) -> (
+    tokio::process::Child,
+    tokio::process::ChildStdin,
+    tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
+) {
+    let mut child = cli(store, &gateway::base_url(&net.world.gateway))
+        .args(["--country", "GB"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.take().unwrap();
+    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    (child, stdin, lines)
+}
+
+/// The next line of `lines` containing `wanted`; fails after 20 s.
+async fn line_with(
+    lines: &mut tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
+    wanted: &str,
+) -> String {
+    let found = tokio::time::timeout(Duration::from_secs(20), async {
+        loop {
+            let line = lines.next_line().await.unwrap().expect("the terminal runs");
+            if line.contains(wanted) {
+                return line;
+            }
+        }
+    })
+    .await;
+    found.unwrap_or_else(|_| panic!("the terminal printed no line with '{wanted}'"))
+}
+
+async fn quit(mut child: tokio::process::Child, mut stdin: tokio::process::ChildStdin) {
+    stdin.write_all(b"/quit\n").await.unwrap();
+    let status = tokio::time::timeout(Duration::from_secs(20), child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_terminal_proves_the_mobile_by_flash_call() {
+    let mobile = Sipp::start("mobile_flash_call").await;
+    let net = Net::start(Some(&mobile), None, false, |_| {}).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (child, mut stdin, mut lines) = call_terminal(&net, &dir.path().join("alice.db"));
+    line_with(&mut lines, "* online").await;
+
+    stdin.write_all(b"/verify 07400 123456\n").await.unwrap();
+    let error = line_with(&mut lines, "error").await;
+    assert!(
+        error.contains("E.164"),
+        "a national number is refused: {error}"
+    );
+    stdin
+        .write_all(format!("/verify {MOBILE}\n").as_bytes())
+        .await
+        .unwrap();
+    let started = line_with(&mut lines, "rings once").await;
+    assert!(started.contains(FLASH_PREFIX), "{started}");
+    let logs = finish_passed(mobile).await;
+    let code = logs
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("FLASH FROM {FLASH_PREFIX}")))
+        .unwrap_or_else(|| panic!("the flash call's caller id:\n{logs}"))
+        .trim()
+        .to_owned();
+    stdin
+        .write_all(format!("/confirm {code}\n").as_bytes())
+        .await
+        .unwrap();
+    line_with(
+        &mut lines,
+        &format!("{MOBILE} is verified: callbacks go to it"),
+    )
+    .await;
+    line_with(&mut lines, &format!("* your mobile {MOBILE} is verified")).await;
+    // The plan now takes the verified number from the gateway.
+    stdin
+        .write_all(format!("/plan {CALLEE}\n").as_bytes())
+        .await
+        .unwrap();
+    let planned = line_with(&mut lines, "call +44").await;
+    assert!(
+        planned.starts_with(&format!("call {CALLEE} by a callback to your mobile")),
+        "{planned}"
+    );
+    quit(child, stdin).await;
+    net.world.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_terminal_places_a_callback_and_follows_it_to_its_end() {
+    let mobile = Sipp::start("mobile_answers").await;
+    let callee = Sipp::start("callee_hangs_up").await;
+    let net = Net::start(Some(&mobile), Some(&callee), true, |_| {}).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (child, mut stdin, mut lines) = call_terminal(&net, &dir.path().join("alice.db"));
+    line_with(&mut lines, "* online").await;
+
+    stdin
+        .write_all(format!("/call {CALLEE}\n").as_bytes())
+        .await
+        .unwrap();
+    let placed = line_with(&mut lines, "your mobile rings from").await;
+    assert!(placed.contains(CALLBACK_FROM), "{placed}");
+    let call_id = placed
+        .strip_prefix("call ")
+        .and_then(|rest| rest.split(':').next())
+        .unwrap()
+        .to_owned();
+    line_with(&mut lines, &format!("* call {call_id}: Answered")).await;
+    line_with(
+        &mut lines,
+        &format!("* call {call_id}: Ended (CalleeHungUp)"),
+    )
+    .await;
+    finish_passed(mobile).await;
+    finish_passed(callee).await;
+
+    stdin.write_all(b"/calls\n").await.unwrap();
+    let listed = line_with(&mut lines, &call_id).await;
+    assert!(listed.contains(&format!("Callback {CALLEE}")), "{listed}");
+    assert!(listed.contains("(CalleeHungUp)"), "{listed}");
+    stdin
+        .write_all(format!("/hangup {call_id}\n").as_bytes())
+        .await
+        .unwrap();
+    let gone = line_with(&mut lines, "error").await;
+    assert!(
+        gone.contains("404"),
+        "an ended call cannot be hung up: {gone}"
+    );
+    quit(child, stdin).await;
+    net.world.shutdown().await;
 }

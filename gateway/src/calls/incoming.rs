@@ -38,7 +38,8 @@ pub(super) struct Reservation {
     claim: oneshot::Sender<IncomingRequest>,
 }
 
-/// Takes new incoming calls until the endpoint or call control is gone.
+/// Takes new incoming calls until the endpoint or call control is gone, each
+/// in its own task (a refusal waits for the caller's ACK).
 pub(super) async fn serve(
     control: Weak<CallControl>,
     mut calls: mpsc::UnboundedReceiver<IncomingRequest>,
@@ -47,7 +48,7 @@ pub(super) async fn serve(
         let Some(control) = control.upgrade() else {
             break;
         };
-        control.take_call(invite).await;
+        tokio::spawn(control.take_call(invite));
     }
 }
 
@@ -82,6 +83,15 @@ fn caller_text(from: &SipUri) -> String {
         ),
         None => format!("sip:{}", from.host_port.host),
     }
+}
+
+/// A display name for the mobile's caller id: the caller's own, cut to
+/// characters that need no quoting care, at most 48 of them.
+fn display_name(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric() || " +-._@:".contains(*c))
+        .take(48)
+        .collect()
 }
 
 impl CallControl {
@@ -146,20 +156,22 @@ impl CallControl {
         account: &BareJid,
         call_id: &str,
         plan: &BridgePlan,
-        claimed: oneshot::Receiver<IncomingRequest>,
+        mut claimed: oneshot::Receiver<IncomingRequest>,
         mut hangup: watch::Receiver<bool>,
     ) {
         let invite = tokio::select! {
-            invite = claimed => invite.ok(),
+            invite = &mut claimed => invite.ok(),
             () = super::callback::hung_up(&mut hangup) => None,
             () = tokio::time::sleep(DIAL_WITHIN) => None,
         };
+        // Whoever removes the reservation first owns it: when the matcher
+        // did, its call is on the way.
+        let invite = match invite {
+            Some(invite) => Some(invite),
+            None if lock(&self.reservations).remove(call_id).is_some() => None,
+            None => claimed.await.ok(),
+        };
         let Some(invite) = invite else {
-            // Whoever removes the reservation first owns the call.
-            let Some(reservation) = lock(&self.reservations).remove(call_id) else {
-                return;
-            };
-            drop(reservation);
             let reason = if *hangup.borrow() {
                 CallEndReason::Cancelled
             } else {
@@ -254,11 +266,7 @@ impl CallControl {
         }
         let from = &invite.base_headers.from;
         let caller = caller_text(&from.uri.uri);
-        let shown = from
-            .uri
-            .name
-            .as_ref()
-            .map_or_else(|| caller.clone(), |n| n.to_string());
+        let shown = display_name(from.uri.name.as_deref().unwrap_or(&caller));
         let target = self.trunk_uri(&mobile);
         let callback_from = self.trunk_uri(&self.config.callback_caller_id);
         let (Ok(target), Ok(callback_from)) = (target, callback_from) else {
@@ -329,6 +337,13 @@ mod tests {
         assert!(phone_number("alice").is_none());
         assert!(phone_number("").is_none());
         assert!(phone_number("12").is_none());
+    }
+
+    #[test]
+    fn display_names_keep_only_plain_characters() {
+        assert_eq!(display_name("Carol \"C\" <x>\r\nVia: y"), "Carol C xVia: y");
+        assert_eq!(display_name(&"a".repeat(100)).len(), 48);
+        assert_eq!(display_name("sip:carol@127.0.0.1"), "sip:carol@127.0.0.1");
     }
 
     #[test]

@@ -118,6 +118,9 @@ pub struct Settings {
     /// Seconds the callee may ring [default: 45].
     #[arg(long, env = "SPLITLINE_RING_TIMEOUT_SECS")]
     pub ring_timeout_secs: Option<u64>,
+    /// Seconds a reserved call-through waits for the mobile to dial [default: 60].
+    #[arg(long, env = "SPLITLINE_CALL_THROUGH_DIAL_SECS")]
+    pub call_through_dial_secs: Option<u64>,
     /// Calls one account may start per hour [default: 20].
     #[arg(long, env = "SPLITLINE_CALLS_PER_ACCOUNT_PER_HOUR")]
     pub calls_per_account_per_hour: Option<u32>,
@@ -155,6 +158,8 @@ pub struct SipConfig {
     pub callback_answer: Duration,
     /// How long the callee may ring.
     pub ring_timeout: Duration,
+    /// How long a reserved call-through waits to be dialled.
+    pub call_through_dial: Duration,
     /// Calls per account per hour.
     pub calls_per_account_per_hour: u32,
     /// Flash calls per account per day.
@@ -310,6 +315,7 @@ impl Settings {
             data_dir: self.data_dir.or(base.data_dir),
             callback_answer_secs: self.callback_answer_secs.or(base.callback_answer_secs),
             ring_timeout_secs: self.ring_timeout_secs.or(base.ring_timeout_secs),
+            call_through_dial_secs: self.call_through_dial_secs.or(base.call_through_dial_secs),
             calls_per_account_per_hour: self
                 .calls_per_account_per_hour
                 .or(base.calls_per_account_per_hour),
@@ -476,6 +482,7 @@ impl Settings {
             data_dir: self.data_dir.clone().ok_or_else(|| need("data-dir"))?,
             callback_answer: secs(self.callback_answer_secs, 30),
             ring_timeout: secs(self.ring_timeout_secs, 45),
+            call_through_dial: secs(self.call_through_dial_secs, 60),
             calls_per_account_per_hour: self.calls_per_account_per_hour.unwrap_or(20).max(1),
             verifications_per_account_per_day: self
                 .verifications_per_account_per_day
@@ -608,6 +615,7 @@ mod tests {
         let sip = settings(&base).validate().unwrap().sip.unwrap();
         assert_eq!(sip.callback_caller_id, "+442079460999");
         assert_eq!(sip.ring_timeout, Duration::from_secs(45));
+        assert_eq!(sip.call_through_dial, Duration::from_secs(60));
         let err = settings(&base[..10]).validate().unwrap_err();
         assert!(err.to_string().contains("data-dir"), "{err}");
         let mut bad = base.to_vec();

@@ -112,6 +112,7 @@ pub fn call_options(
         callback_caller_id: CALLBACK_FROM.into(),
         verification_caller_prefix: FLASH_PREFIX.into(),
         ring_timeout_secs: None,
+        call_through_dial_secs: None,
         calls_per_account_per_hour: None,
         call_countries: None,
     };

@@ -37,6 +37,7 @@ pub struct CallOptions {
     pub callback_caller_id: String,
     pub verification_caller_prefix: String,
     pub ring_timeout_secs: Option<u64>,
+    pub call_through_dial_secs: Option<u64>,
     pub calls_per_account_per_hour: Option<u32>,
     pub call_countries: Option<Vec<String>>,
 }
@@ -80,6 +81,10 @@ pub async fn start(xmpp_port: u16, options: Options) -> RunningGateway {
             .map(|c| c.verification_caller_prefix.clone()),
         data_dir: options.calls.as_ref().map(|c| c.data_dir.clone()),
         ring_timeout_secs: options.calls.as_ref().and_then(|c| c.ring_timeout_secs),
+        call_through_dial_secs: options
+            .calls
+            .as_ref()
+            .and_then(|c| c.call_through_dial_secs),
         calls_per_account_per_hour: options
             .calls
             .as_ref()

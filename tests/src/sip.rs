@@ -44,7 +44,7 @@ fn log_file(path: &Path) -> Stdio {
 /// Kamailio: the registrar (and record-routing proxy) of contacts' phones,
 /// and the carrier trunk routing numbers to sipp phones.
 pub struct Kamailio {
-    _child: Child,
+    child: Child,
     dir: TempDir,
     /// Where contacts' phones register.
     pub registrar: SocketAddr,
@@ -93,12 +93,14 @@ impl Kamailio {
             .stdout(Stdio::null())
             .stderr(log_file(&dir.path().join("kamailio.log")))
             .kill_on_drop(true)
+            // Its own process group, so that its worker processes go with it.
+            .process_group(0)
             .spawn()
             .expect("kamailio runs (./build.sh setup installs it)");
         wait_for_udp(registrar_port, "kamailio").await;
         wait_for_udp(trunk_port, "kamailio").await;
         Self {
-            _child: child,
+            child,
             dir,
             registrar: SocketAddr::from(([127, 0, 0, 1], registrar_port)),
             trunk: SocketAddr::from(([127, 0, 0, 1], trunk_port)),
@@ -121,6 +123,17 @@ impl Kamailio {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!("{user} did not register; kamailio log:\n{}", self.log());
+    }
+}
+
+impl Drop for Kamailio {
+    fn drop(&mut self) {
+        // Killing the main process alone would leave its workers behind.
+        if let Some(pid) = self.child.id() {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", "--", &format!("-{pid}")])
+                .status();
+        }
     }
 }
 

@@ -220,3 +220,20 @@ async fn a_forwarded_call_the_mobile_declines_is_refused_to_the_caller() {
     assert!(records(&bob).await.is_empty());
     net.world.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_through_not_dialled_in_time_ends_and_bills_nothing() {
+    let net = Net::start(None, None, true, |o| o.call_through_dial_secs = Some(1)).await;
+    let mut alice = net.world.sign_in("alice", "phone").await;
+    let started = reserve(&alice, number(CALLEE), ACCESS).await.unwrap();
+    let reason = wait_state(&mut alice, &started.call_id, CallState::Ended).await;
+    assert_eq!(reason, Some(CallEndReason::NotDialled));
+    // Too late: the reservation is gone.
+    let late = Sipp::dial("caller_refused", net.kamailio.trunk, ACCESS, MOBILE).await;
+    let logs = finish_passed(late).await;
+    assert!(logs.contains("refused: 403"), "{logs}");
+    let record = record_of(&alice, &started.call_id).await;
+    assert_eq!(record.end_reason, Some(CallEndReason::NotDialled));
+    assert_eq!(record.duration_secs, Some(0));
+    net.world.shutdown().await;
+}

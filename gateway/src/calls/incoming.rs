@@ -6,7 +6,7 @@
 
 use std::{
     sync::{Arc, Weak},
-    time::{Duration, Instant},
+    time::Instant,
 };
 
 use ezk_sip_core::IncomingRequest;
@@ -24,9 +24,6 @@ use super::{
     lock, now_ms,
     records::NewCall,
 };
-
-/// How long a reserved call-through waits for the mobile to dial.
-pub const DIAL_WITHIN: Duration = Duration::from_secs(60);
 
 /// A call-through waiting for the user's mobile to dial the access number.
 pub(super) struct Reservation {
@@ -162,7 +159,7 @@ impl CallControl {
         let invite = tokio::select! {
             invite = &mut claimed => invite.ok(),
             () = super::callback::hung_up(&mut hangup) => None,
-            () = tokio::time::sleep(DIAL_WITHIN) => None,
+            () = tokio::time::sleep(self.config.call_through_dial) => None,
         };
         // Whoever removes the reservation first owns it: when the matcher
         // did, its call is on the way.

@@ -2,7 +2,6 @@
 //! no FFI types; `bindings/` wraps it for Kotlin.
 
 pub mod access_numbers;
-pub mod backoff;
 pub mod call_routing;
 pub mod calls;
 pub mod client;

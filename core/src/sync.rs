@@ -19,10 +19,10 @@ use splitline_protocol::{
     ArchivePage, ArchiveQuery, DisplayedMarker, DisplayedRequest, ErrorCode, MAX_MARKERS,
     SendMessageRequest, SignInRequest,
 };
+use splitline_backoff::Backoff;
 use tokio::sync::{Notify, mpsc, watch};
 
 use crate::{
-    backoff::Backoff,
     gateway_client::{ClientError, GatewayClient},
     store::{Changes, RoomCatchUp, Store, StoreError, keys},
 };

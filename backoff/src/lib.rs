@@ -1,6 +1,8 @@
-//! Reconnect delays: exponential, capped, with full jitter, so a gateway
-//! restart does not bring every phone back in the same second; a server's
-//! `Retry-After` is a floor.
+//! Reconnect delays shared by the gateway (towards the XMPP server) and the
+//! core (towards the gateway): exponential, capped, with full jitter, so a
+//! server restart does not bring every client back in the same second. The
+//! first delay is random too, as RFC 6120 §3.3 asks; a server's `Retry-After`
+//! is a floor.
 
 use std::time::Duration;
 

@@ -4,6 +4,8 @@
 //! first delay is random too, as RFC 6120 §3.3 asks; a server's `Retry-After`
 //! is a floor.
 
+#![warn(missing_docs)]
+
 use std::time::Duration;
 
 /// Delays between attempts.

@@ -6,7 +6,7 @@
 //!
 //! Run with `cargo bench -p splitline-core`. Each figure is the median of
 //! several runs; every run starts from a fresh copy of the data.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
 

@@ -6,6 +6,8 @@
 //! stable [`ErrorCode`]. `docs/protocol.md` shows an example of every type here,
 //! and a test checks that those examples parse.
 
+#![warn(missing_docs)]
+
 pub mod access_numbers;
 pub mod archive;
 pub mod calls;

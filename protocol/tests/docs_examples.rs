@@ -1,7 +1,7 @@
 //! Every example in docs/protocol.md parses as the type it names and
 //! serialises back to the same JSON; every type, event and error code has one.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeSet;
 

@@ -6,7 +6,7 @@
 //! - from the callee's answer (its 200) to both ACKs sent: the bridge.
 //!
 //! Run with `cargo bench -p splitline-e2e --bench call_setup`.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
 

@@ -8,7 +8,7 @@
 //! starting the client to all 10,000 messages stored.
 //!
 //! Run with `cargo bench -p splitline-e2e --bench room_catch_up`.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
 

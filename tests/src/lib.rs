@@ -4,7 +4,7 @@
 //! direct XMPP client standing in for a desktop login.
 //!
 //! Harness code may panic: a panic here is a failed test with its reason.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod app;
 pub mod call_net;

@@ -2,7 +2,7 @@
 //! phones only, and the core plans calls from that directory (the local
 //! number for the user's area, a country-wide one when roaming), over the
 //! real gateway and Prosody.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use reqwest::StatusCode;
 use splitline_core::{

@@ -1,6 +1,6 @@
 //! End-to-end: the archive endpoint over the real gateway and Prosody's
 //! archive (XEP-0313), with a direct XMPP client as the other party.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use reqwest::{Method, StatusCode};
 use splitline_e2e::{

@@ -6,7 +6,7 @@
 //! registrar, no SIP phone of the user is registered, so the registrar hands
 //! the call to the gateway, which forwards it to the user's mobile (sipp
 //! behind the trunk). Every test checks that the call records add up.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use reqwest::StatusCode;
 use splitline_e2e::{

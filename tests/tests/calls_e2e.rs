@@ -3,7 +3,7 @@
 //! plays the user's mobile and the phone behind a number; baresip is a
 //! contact's SIP phone that answers by itself. Every test checks that the
 //! call records add up.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use reqwest::{Method, StatusCode};
 use splitline_e2e::{

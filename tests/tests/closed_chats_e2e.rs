@@ -1,7 +1,7 @@
 //! End-to-end: a chat closed on one phone stays closed on the user's other
 //! Splitline devices and after signing in again, until a new message reopens
 //! it; over the real gateway and Prosody's private storage.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use splitline_core::{client::Client, store::Store};
 use splitline_e2e::{

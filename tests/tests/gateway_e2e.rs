@@ -1,6 +1,6 @@
 //! End-to-end: phones → real gateway (HTTP/HTTPS) → real Prosody, with a
 //! direct XMPP client as the same user's desktop login.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
 

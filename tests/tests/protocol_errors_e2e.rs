@@ -1,6 +1,6 @@
 //! End-to-end: bad input gets clear 4xx errors while everyone else keeps being
 //! served; the protocol over TLS with a test CA; the metrics endpoint.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use reqwest::{Method, StatusCode};
 use splitline_e2e::{gateway::Options, phone::call, tls::TestPki, world::World};

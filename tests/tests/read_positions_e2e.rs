@@ -4,7 +4,7 @@
 //! absence. Real XMPP server (Prosody, or ejabberd with
 //! `SPLITLINE_XMPP_SERVER`), the real gateway over HTTP, the core's real
 //! SQLite store, and direct XMPP clients as the desktop and the contact.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::{collections::HashMap, time::Duration};
 

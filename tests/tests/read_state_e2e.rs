@@ -1,7 +1,7 @@
 //! End-to-end: read state (XEP-0333 displayed markers) between the phone's
 //! core, the user's desktop login and contacts, over the real gateway and
 //! Prosody.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use splitline_core::{client::Client, store::MessageState};
 use splitline_e2e::{

@@ -3,7 +3,7 @@
 //! in a room once each. Real Prosody (rooms and room archives), the real
 //! gateway over HTTP, the core's real SQLite store, and a direct XMPP client
 //! as the other member.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! End-to-end: group chats through the real gateway and the XMPP server's
 //! rooms (XEP-0045) and room archives (XEP-0313), with a direct XMPP client
 //! as the user's desktop.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
 

@@ -1,6 +1,6 @@
 //! End-to-end: the core's sync engine against the real gateway and Prosody,
 //! with bob as a direct XMPP client.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::{sync::Arc, time::Duration};
 

@@ -1,6 +1,6 @@
 //! End-to-end: the terminal client (a real process on the core) against the
 //! real gateway and Prosody, killed with SIGKILL mid-sync and restarted.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::{
     collections::BTreeMap,

@@ -36,6 +36,7 @@ setup() {
     command -v "$tool" >/dev/null || { echo "build.sh: $tool is still missing after setup (the call tests need it)" >&2; exit 1; }
   done
   command -v npm >/dev/null || { echo "build.sh: npm is missing; the JVM test installs kotlinc with it (install Node.js)" >&2; exit 1; }
+  command -v python3 >/dev/null || { echo "build.sh: python3 is missing; the module-cycle check needs it" >&2; exit 1; }
   command -v java >/dev/null || { echo "build.sh: java is missing; the JVM test needs Java 17" >&2; exit 1; }
   for component in rustfmt clippy; do
     if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then
@@ -66,7 +67,27 @@ stop_system_ejabberd() {
 
 build() { say "cargo build"; cargo build --workspace --all-targets --locked; }
 
+# Source files of the gateway and the core over 600 lines, counted up to their
+# test module (tests aside; `tests.rs` files are tests).
+long_files() {
+  find gateway/src core/src -name '*.rs' ! -name tests.rs | sort | while read -r f; do
+    n=$(awk '/^#\[cfg\(test\)\]/ { exit } { n++ } END { print n + 0 }' "$f")
+    [ "$n" -le 600 ] || echo "  $f: $n lines"
+  done
+}
+
 check() {
+  say "module cycles"
+  python3 scripts/test_check_module_cycles.py
+  python3 scripts/check_module_cycles.py protocol backoff gateway core bindings cli tests
+  say "file sizes"
+  local long
+  long=$(long_files)
+  if [ -n "$long" ]; then
+    echo "build.sh: these files are over 600 lines (tests aside); split them by concern:" >&2
+    echo "$long" >&2
+    exit 1
+  fi
   say "rustfmt"
   cargo fmt --all -- --check
   say "clippy"

@@ -107,7 +107,7 @@ impl EventLog {
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         // A poisoned lock only means another thread panicked mid-push; the
         // queue itself is still consistent.
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+        crate::util::lock(&self.inner)
     }
 
     /// Appends an event and wakes waiting readers. Returns its seq.

@@ -52,51 +52,36 @@ pub async fn start(xmpp_port: u16, options: Options) -> RunningGateway {
     let (tls_cert, tls_key) = options
         .tls
         .map_or((None, None), |(c, k)| (Some(c), Some(k)));
-    let config = Settings {
-        listen: Some(std::net::SocketAddr::from((
-            [127, 0, 0, 1],
-            options.port.unwrap_or(0),
-        ))),
-        metrics_listen: Some("127.0.0.1:0".parse().unwrap()),
-        xmpp_server: Some(format!("127.0.0.1:{xmpp_port}")),
-        xmpp_transport: Some(XmppTransport::Plaintext),
-        idle_timeout_secs: options.idle_timeout_secs,
-        max_body_bytes: options.max_body_bytes,
-        network_grace_secs: options.network_grace_secs,
-        max_sessions_per_account: options.max_sessions_per_account,
-        event_buffer: options.event_buffer,
-        tls_cert,
-        tls_key,
-        access_numbers: options.access_numbers,
-        sip_listen: options
-            .calls
-            .as_ref()
-            .map(|c| std::net::SocketAddr::from(([127, 0, 0, 1], c.sip_port))),
-        sip_trunk: options.calls.as_ref().map(|c| c.trunk),
-        sip_registrar: options.calls.as_ref().map(|c| c.registrar),
-        callback_caller_id: options.calls.as_ref().map(|c| c.callback_caller_id.clone()),
-        verification_caller_prefix: options
-            .calls
-            .as_ref()
-            .map(|c| c.verification_caller_prefix.clone()),
-        data_dir: options.calls.as_ref().map(|c| c.data_dir.clone()),
-        ring_timeout_secs: options.calls.as_ref().and_then(|c| c.ring_timeout_secs),
-        call_through_dial_secs: options
-            .calls
-            .as_ref()
-            .and_then(|c| c.call_through_dial_secs),
-        calls_per_account_per_hour: options
-            .calls
-            .as_ref()
-            .and_then(|c| c.calls_per_account_per_hour),
-        call_countries: options
-            .calls
-            .as_ref()
-            .and_then(|c| c.call_countries.clone()),
-        ..Settings::default()
+    let mut settings = Settings::default();
+    settings.http.listen = Some(std::net::SocketAddr::from((
+        [127, 0, 0, 1],
+        options.port.unwrap_or(0),
+    )));
+    settings.http.metrics_listen = Some("127.0.0.1:0".parse().unwrap());
+    settings.http.tls_cert = tls_cert;
+    settings.http.tls_key = tls_key;
+    settings.http.max_body_bytes = options.max_body_bytes;
+    settings.xmpp.xmpp_server = Some(format!("127.0.0.1:{xmpp_port}"));
+    settings.xmpp.xmpp_transport = Some(XmppTransport::Plaintext);
+    settings.sessions.idle_timeout_secs = options.idle_timeout_secs;
+    settings.sessions.network_grace_secs = options.network_grace_secs;
+    settings.sessions.max_sessions_per_account = options.max_sessions_per_account;
+    settings.sessions.event_buffer = options.event_buffer;
+    settings.directory.access_numbers = options.access_numbers;
+    if let Some(calls) = options.calls {
+        settings.sip.sip_listen =
+            Some(std::net::SocketAddr::from(([127, 0, 0, 1], calls.sip_port)));
+        settings.sip.sip_trunk = Some(calls.trunk);
+        settings.sip.sip_registrar = Some(calls.registrar);
+        settings.sip.callback_caller_id = Some(calls.callback_caller_id);
+        settings.sip.verification_caller_prefix = Some(calls.verification_caller_prefix);
+        settings.sip.data_dir = Some(calls.data_dir);
+        settings.sip.ring_timeout_secs = calls.ring_timeout_secs;
+        settings.sip.call_through_dial_secs = calls.call_through_dial_secs;
+        settings.sip.calls_per_account_per_hour = calls.calls_per_account_per_hour;
+        settings.sip.call_countries = calls.call_countries;
     }
-    .validate()
-    .unwrap();
+    let config = settings.validate().unwrap();
     let gateway = Gateway::start(config).await.unwrap();
     crate::wait_for_port(gateway.addr.port(), Duration::from_secs(5)).await;
     gateway

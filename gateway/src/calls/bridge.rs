@@ -20,9 +20,11 @@ use tokio::{sync::watch, time::Instant};
 
 use super::{
     callback::{Milestone, hung_up, refusal_reason, talk},
-    leg::{Answer, LegError, OutLeg, sdp_content_type},
-    sdp,
-    sip_endpoint::SipUa,
+    sip::{
+        endpoint::SipUa,
+        leg::{Answer, LegError, OutLeg, sdp_content_type},
+        sdp,
+    },
 };
 
 /// Which leg of a bridge is the user's own mobile.

@@ -16,10 +16,10 @@ use ezk_sip_ua::invite::session::{InviteSession, InviteSessionEvent};
 use splitline_protocol::CallEndReason;
 use tokio::{sync::watch, time::Instant};
 
-use super::{
+use super::sip::{
+    endpoint::SipUa,
     leg::{Answer, LegError, OutLeg},
     sdp,
-    sip_endpoint::SipUa,
 };
 
 /// Everything a callback needs to know.

@@ -7,10 +7,10 @@ use std::time::Duration;
 use ezk_sip_types::uri::{NameAddr, SipUri};
 use tokio::time::Instant;
 
-use super::{
+use super::sip::{
+    endpoint::SipUa,
     leg::{Answer, LegError, OutLeg},
     sdp,
-    sip_endpoint::SipUa,
 };
 
 /// How long the phone may take to start ringing.

@@ -8,6 +8,8 @@ use std::{
     time::{Duration, Instant},
 };
 
+use crate::util::lock;
+
 /// At most `max` events per key within `window`.
 #[derive(Debug)]
 pub struct WindowLimit {
@@ -29,7 +31,7 @@ impl WindowLimit {
     /// Counts an event for `key` at `now`, or refuses it with the seconds
     /// until the oldest counted event leaves the window.
     pub fn take(&self, key: &str, now: Instant) -> Result<(), u64> {
-        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        let mut seen = lock(&self.seen);
         let window = self.window;
         seen.retain(|_, times| {
             while times

@@ -18,6 +18,8 @@ use std::{
 use serde::{Deserialize, Serialize};
 use splitline_protocol::MobileNumber;
 
+use crate::util::{lock, random_bytes};
+
 /// Digits in a flash-call code.
 pub const CODE_DIGITS: u8 = 4;
 /// How long a code stays valid.
@@ -215,16 +217,12 @@ impl MobileNumbers {
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
-}
-
 /// A uniformly random code of [`CODE_DIGITS`] digits.
 fn random_code() -> String {
     let modulus = 10u32.pow(u32::from(CODE_DIGITS));
     loop {
         let mut bytes = [0u8; 4];
-        if getrandom::fill(&mut bytes).is_err() {
+        if random_bytes(&mut bytes).is_err() {
             continue;
         }
         let value = u32::from_le_bytes(bytes);

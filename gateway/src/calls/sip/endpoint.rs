@@ -36,8 +36,6 @@ pub struct SipUa {
     pub endpoint: Endpoint,
     /// The gateway's Contact.
     pub contact: Contact,
-    /// The bound address.
-    pub bound: SocketAddr,
 }
 
 /// Takes INVITEs that open a new dialog (the dialog layer before it has
@@ -96,7 +94,6 @@ pub async fn bind(
         SipUa {
             endpoint,
             contact: Contact::new(NameAddr::uri(uri)),
-            bound,
         },
         incoming,
     ))

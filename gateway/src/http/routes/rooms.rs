@@ -1,7 +1,5 @@
 //! The protocol's routes for group chats (rooms).
 
-use std::sync::Arc;
-
 use axum::{
     Json, Router,
     http::StatusCode,
@@ -14,16 +12,18 @@ use splitline_protocol::{
 use tokio_xmpp::jid::BareJid;
 
 use crate::{
-    auth::Authed,
-    error::ApiError,
-    json::{ApiJson, ApiPath},
-    sessions::{Registry, Session},
-    validate,
+    http::{
+        AppState,
+        auth::Authed,
+        error::ApiError,
+        json::{ApiJson, ApiPath},
+        validate,
+    },
+    sessions::session::UserSession,
     xmpp::worker::Command,
 };
 
-/// The room routes, to merge into the protocol router.
-pub fn routes() -> Router<Arc<Registry>> {
+pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route(paths::ROOMS, get(rooms).post(create_room))
         .route(paths::ROOM, delete(leave_room).put(rename_room))
@@ -122,7 +122,7 @@ async fn remove_member(
 }
 
 async fn set_member(
-    session: &Session,
+    session: &UserSession,
     room: BareJid,
     jid: BareJid,
     add: bool,

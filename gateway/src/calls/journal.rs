@@ -68,7 +68,7 @@ pub enum JournalError {
 
 /// The journal of every call.
 #[derive(Debug)]
-pub struct CallJournal {
+pub(crate) struct CallJournal {
     path: PathBuf,
     file: Mutex<File>,
 }
@@ -76,7 +76,7 @@ pub struct CallJournal {
 impl CallJournal {
     /// Opens (or creates) the journal at `path` and ends every call left
     /// open by an earlier run at `now_ms`.
-    pub fn open(path: &Path, now_ms: i64) -> Result<Self, JournalError> {
+    pub(crate) fn open(path: &Path, now_ms: i64) -> Result<Self, JournalError> {
         let io = |source| JournalError::Io {
             path: path.to_owned(),
             source,
@@ -99,7 +99,7 @@ impl CallJournal {
     }
 
     /// Journals a new call.
-    pub fn started(&self, record: &NewCall<'_>, at_ms: i64) -> Result<(), JournalError> {
+    pub(crate) fn started(&self, record: &NewCall<'_>, at_ms: i64) -> Result<(), JournalError> {
         self.append(&Step::Started {
             call: record.call.to_owned(),
             at_ms,
@@ -112,7 +112,7 @@ impl CallJournal {
     }
 
     /// Journals the answer that starts the billed time.
-    pub fn answered(&self, call: &str, at_ms: i64) -> Result<(), JournalError> {
+    pub(crate) fn answered(&self, call: &str, at_ms: i64) -> Result<(), JournalError> {
         self.append(&Step::Answered {
             call: call.to_owned(),
             at_ms,
@@ -120,7 +120,12 @@ impl CallJournal {
     }
 
     /// Journals a call's end.
-    pub fn ended(&self, call: &str, at_ms: i64, reason: CallEndReason) -> Result<(), JournalError> {
+    pub(crate) fn ended(
+        &self,
+        call: &str,
+        at_ms: i64,
+        reason: CallEndReason,
+    ) -> Result<(), JournalError> {
         self.append(&Step::Ended {
             call: call.to_owned(),
             at_ms,
@@ -141,7 +146,7 @@ impl CallJournal {
     }
 
     /// Every call, in the order they started.
-    pub fn all(&self) -> Result<Vec<CallRecord>, JournalError> {
+    pub(crate) fn all(&self) -> Result<Vec<CallRecord>, JournalError> {
         let _writer = lock(&self.file);
         let file = File::open(&self.path).map_err(|source| JournalError::Io {
             path: self.path.clone(),
@@ -176,7 +181,7 @@ fn cut_torn_tail(path: &Path) -> std::io::Result<()> {
 
 /// What a new call's record starts with.
 #[derive(Debug, Clone, Copy)]
-pub struct NewCall<'a> {
+pub(crate) struct NewCall<'a> {
     /// The call's id.
     pub call: &'a str,
     /// The account (bare address).
@@ -267,7 +272,7 @@ fn fold(path: &Path, reader: impl BufRead) -> Result<Vec<CallRecord>, JournalErr
 }
 
 /// The records as CSV, one call per line, with a header.
-pub fn to_csv(records: &[CallRecord]) -> String {
+pub(crate) fn to_csv(records: &[CallRecord]) -> String {
     let mut out = String::from(
         "call_id,account,route,mobile,callee,access_number,started_ms,answered_ms,ended_ms,duration_secs,end_reason\n",
     );
@@ -298,7 +303,7 @@ pub fn to_csv(records: &[CallRecord]) -> String {
 }
 
 /// The records as JSON lines, one call per line.
-pub fn to_json_lines(records: &[CallRecord]) -> String {
+pub(crate) fn to_json_lines(records: &[CallRecord]) -> String {
     let mut out = String::new();
     for record in records {
         if let Ok(line) = serde_json::to_string(record) {

@@ -21,9 +21,9 @@ use splitline_protocol::MobileNumber;
 use crate::util::{lock, random_bytes};
 
 /// Digits in a flash-call code.
-pub const CODE_DIGITS: u8 = 4;
+pub(crate) const CODE_DIGITS: u8 = 4;
 /// How long a code stays valid.
-pub const CODE_TTL: Duration = Duration::from_secs(300);
+pub(crate) const CODE_TTL: Duration = Duration::from_secs(300);
 /// Wrong codes before the verification is dropped.
 const MAX_WRONG_CODES: u32 = 3;
 
@@ -75,7 +75,7 @@ struct Pending {
 
 /// Verified numbers and verifications under way.
 #[derive(Debug)]
-pub struct MobileNumbers {
+pub(crate) struct MobileNumbers {
     path: PathBuf,
     file: Mutex<File>,
     verified: Mutex<HashMap<String, String>>,
@@ -85,7 +85,7 @@ pub struct MobileNumbers {
 impl MobileNumbers {
     /// Opens (or creates) the numbers file at `path`. Unreadable lines are
     /// skipped with a warning (a torn last line after a crash).
-    pub fn open(path: &Path) -> Result<Self, NumbersFileError> {
+    pub(crate) fn open(path: &Path) -> Result<Self, NumbersFileError> {
         let error = |source| NumbersFileError {
             path: path.to_owned(),
             source,
@@ -116,14 +116,14 @@ impl MobileNumbers {
     }
 
     /// The account's verified number.
-    pub fn verified(&self, account: &str) -> Option<String> {
+    pub(crate) fn verified(&self, account: &str) -> Option<String> {
         lock(&self.verified).get(account).cloned()
     }
 
     /// The one account whose address has the local part `user` and which
     /// has a verified number: the account and the number. None when there is
     /// none, or more than one (the user part is ambiguous across domains).
-    pub fn account_of_user(&self, user: &str) -> Option<(String, String)> {
+    pub(crate) fn account_of_user(&self, user: &str) -> Option<(String, String)> {
         let verified = lock(&self.verified);
         let mut found = verified
             .iter()
@@ -136,7 +136,7 @@ impl MobileNumbers {
     }
 
     /// What the account's number looks like now.
-    pub fn status(&self, account: &str, now: Instant) -> MobileNumber {
+    pub(crate) fn status(&self, account: &str, now: Instant) -> MobileNumber {
         MobileNumber {
             verified: self.verified(account),
             pending: lock(&self.pending)
@@ -148,7 +148,7 @@ impl MobileNumbers {
 
     /// Starts verifying `number` for `account` (replacing any verification
     /// under way); returns the code the flash call carries.
-    pub fn begin(&self, account: &str, number: &str, now: Instant) -> String {
+    pub(crate) fn begin(&self, account: &str, number: &str, now: Instant) -> String {
         let code = random_code();
         lock(&self.pending).insert(
             account.to_owned(),
@@ -164,7 +164,7 @@ impl MobileNumbers {
 
     /// Checks `code`; when right, the number becomes the account's verified
     /// number (saved before this returns) and is returned.
-    pub fn confirm(
+    pub(crate) fn confirm(
         &self,
         account: &str,
         code: &str,

@@ -133,20 +133,17 @@ impl CallControl {
             },
         );
         tracing::info!(call = %call_id, route = "call_through", "call reserved");
-        self.notify_state(account, &call_id, CallState::AwaitingDial, None);
-        let control = self.clone();
-        let account = account.clone();
-        let id = call_id.clone();
         let hangup = admitted.hangup;
-        tokio::spawn(async move {
-            control
-                .await_dial(&account, &id, &plan, claimed, hangup)
-                .await;
-        });
-        Ok(CallStarted {
+        Ok(self.launch(
+            account,
             call_id,
-            callback_from: self.config.callback_caller_id.clone(),
-        })
+            CallState::AwaitingDial,
+            move |control, account, id| async move {
+                control
+                    .await_dial(&account, &id, &plan, claimed, hangup)
+                    .await;
+            },
+        ))
     }
 
     /// Waits for the reserved call to come in, then bridges it.

@@ -38,7 +38,7 @@ const SETUP_TIMINGS_KEPT: usize = 64;
 
 /// A call request that cannot be carried out.
 #[derive(Debug, thiserror::Error)]
-pub enum CallControlError {
+pub(crate) enum CallControlError {
     /// The account has no verified mobile number to call back.
     #[error("verify your mobile number first: callbacks go only to a verified number")]
     NotVerified,
@@ -158,7 +158,7 @@ impl CallControl {
     /// Opens the journals in the data directory (ending calls a previous run
     /// left open) and binds the SIP endpoint. Calls through come in on
     /// `access_numbers` (E.164). Call state events go to `events`.
-    pub async fn start(
+    pub(crate) async fn start(
         config: SipConfig,
         access_numbers: Vec<String>,
         events: mpsc::UnboundedSender<(BareJid, Event)>,
@@ -192,13 +192,13 @@ impl CallControl {
     }
 
     /// The account's mobile number.
-    pub fn mobile_number(&self, account: &BareJid) -> MobileNumber {
+    pub(crate) fn mobile_number(&self, account: &BareJid) -> MobileNumber {
         self.numbers.status(account.as_str(), Instant::now())
     }
 
     /// Starts proving `number` is the account's: rings it once from a caller
     /// id ending in a fresh code.
-    pub fn verify(
+    pub(crate) fn verify(
         self: &Arc<Self>,
         account: &BareJid,
         number: &str,
@@ -235,7 +235,11 @@ impl CallControl {
     }
 
     /// Checks the flash call's code; the number becomes the account's.
-    pub fn confirm(&self, account: &BareJid, code: &str) -> Result<String, CallControlError> {
+    pub(crate) fn confirm(
+        &self,
+        account: &BareJid,
+        code: &str,
+    ) -> Result<String, CallControlError> {
         let number = self
             .numbers
             .confirm(account.as_str(), code, Instant::now(), now_ms())?;
@@ -250,7 +254,7 @@ impl CallControl {
 
     /// Starts a call for the account: a callback to its verified mobile, or
     /// with an access number, a call-through the mobile is about to dial.
-    pub fn start_call(
+    pub(crate) fn start_call(
         self: &Arc<Self>,
         account: &BareJid,
         request: &StartCallRequest,
@@ -348,7 +352,7 @@ impl CallControl {
     }
 
     /// Calls the account's verified mobile back and bridges it to `callee`.
-    pub fn place_callback(
+    pub(crate) fn place_callback(
         self: &Arc<Self>,
         account: &BareJid,
         callee: &Callee,
@@ -365,20 +369,37 @@ impl CallControl {
         };
         let call_id = admitted.call_id;
         tracing::info!(call = %call_id, route = "callback", "call requested");
-        self.notify_state(account, &call_id, CallState::CallingYou, None);
-        let control = self.clone();
-        let account = account.clone();
-        let id = call_id.clone();
         let hangup = admitted.hangup;
-        tokio::spawn(async move {
-            control
-                .run_callback(&account, &id, &plan, hangup, requested)
-                .await;
-        });
-        Ok(CallStarted {
+        Ok(self.launch(
+            account,
+            call_id,
+            CallState::CallingYou,
+            move |control, account, id| async move {
+                control
+                    .run_callback(&account, &id, &plan, hangup, requested)
+                    .await;
+            },
+        ))
+    }
+
+    /// Tells the account the call's first state, runs the call's `flow` in
+    /// its own task, and answers the request with the call's id.
+    fn launch<F>(
+        self: &Arc<Self>,
+        account: &BareJid,
+        call_id: String,
+        first: CallState,
+        flow: impl FnOnce(Arc<Self>, BareJid, String) -> F,
+    ) -> CallStarted
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        self.notify_state(account, &call_id, first, None);
+        tokio::spawn(flow(self.clone(), account.clone(), call_id.clone()));
+        CallStarted {
             call_id,
             callback_from: self.config.callback_caller_id.clone(),
-        })
+        }
     }
 
     async fn run_callback(
@@ -440,7 +461,7 @@ impl CallControl {
     }
 
     /// Hangs up (or cancels) one of the account's calls.
-    pub fn hang_up(&self, account: &BareJid, call_id: &str) -> Result<(), CallControlError> {
+    pub(crate) fn hang_up(&self, account: &BareJid, call_id: &str) -> Result<(), CallControlError> {
         let active = lock(&self.active);
         let call = active
             .get(call_id)
@@ -451,7 +472,7 @@ impl CallControl {
     }
 
     /// Hangs up every call under way and waits (up to `grace`) for them to end.
-    pub async fn shutdown(&self, grace: Duration) {
+    pub(crate) async fn shutdown(&self, grace: Duration) {
         for call in lock(&self.active).values() {
             call.hangup.send_replace(true);
         }
@@ -462,7 +483,10 @@ impl CallControl {
     }
 
     /// Call records: one account's, or (`None`) everyone's, oldest first.
-    pub fn records(&self, account: Option<&BareJid>) -> Result<Vec<CallRecord>, CallControlError> {
+    pub(crate) fn records(
+        &self,
+        account: Option<&BareJid>,
+    ) -> Result<Vec<CallRecord>, CallControlError> {
         let mut all = self.journal.all()?;
         if let Some(account) = account {
             all.retain(|r| r.account == account.as_str());

@@ -3,6 +3,7 @@
 use axum::{Json, Router, http::StatusCode, routing::get};
 use splitline_protocol::{ClosedChat, ClosedChats, paths};
 
+use super::no_content;
 use crate::{
     http::{AppState, auth::Authed, error::ApiError, json::ApiJson, validate},
     xmpp::worker::Command,
@@ -33,8 +34,5 @@ async fn close_chat(
         peer: peer.to_string(),
         up_to_ms: request.up_to_ms,
     };
-    session
-        .command(|reply| Command::CloseChat { chat, reply })
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+    no_content(&session, |reply| Command::CloseChat { chat, reply }).await
 }

@@ -7,6 +7,7 @@ use axum::{
 };
 use splitline_protocol::{AddContactRequest, paths};
 
+use super::no_content;
 use crate::{
     http::{
         AppState,
@@ -38,14 +39,12 @@ async fn add_contact(
     if let Some(name) = &request.name {
         validate::text("name", name, validate::MAX_NAME_CHARS, true)?;
     }
-    session
-        .command(|reply| Command::AddContact {
-            jid,
-            name: request.name,
-            reply,
-        })
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+    no_content(&session, |reply| Command::AddContact {
+        jid,
+        name: request.name,
+        reply,
+    })
+    .await
 }
 
 async fn remove_contact(
@@ -53,10 +52,7 @@ async fn remove_contact(
     ApiPath(jid): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     let jid = validate::bare_jid("jid", &jid)?;
-    session
-        .command(|reply| Command::RemoveContact { jid, reply })
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+    no_content(&session, |reply| Command::RemoveContact { jid, reply }).await
 }
 
 async fn accept_contact(
@@ -75,8 +71,5 @@ async fn refuse_contact(
 
 async fn answer(session: &UserSession, jid: &str, accept: bool) -> Result<StatusCode, ApiError> {
     let jid = validate::bare_jid("jid", jid)?;
-    session
-        .command(|reply| Command::Answer { jid, accept, reply })
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+    no_content(session, |reply| Command::Answer { jid, accept, reply }).await
 }

@@ -11,9 +11,14 @@ mod read_state;
 mod rooms;
 mod session;
 
-use axum::Router;
+use axum::{Router, http::StatusCode};
+use tokio::sync::oneshot;
 
-use super::AppState;
+use super::{AppState, error::ApiError};
+use crate::{
+    sessions::session::UserSession,
+    xmpp::worker::{Command, CommandError},
+};
 
 /// Every route of the protocol.
 pub(super) fn all() -> Router<AppState> {
@@ -28,4 +33,13 @@ pub(super) fn all() -> Router<AppState> {
         .merge(rooms::routes())
         .merge(access_numbers::routes())
         .merge(calls::routes())
+}
+
+/// Runs a worker command that answers nothing: `204 No Content`.
+async fn no_content(
+    session: &UserSession,
+    make: impl FnOnce(oneshot::Sender<Result<(), CommandError>>) -> Command,
+) -> Result<StatusCode, ApiError> {
+    session.command(make).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -3,6 +3,7 @@
 use axum::{Router, http::StatusCode, routing::put};
 use splitline_protocol::{Availability, SetPresenceRequest, paths};
 
+use super::no_content;
 use crate::{
     http::{AppState, auth::Authed, error::ApiError, json::ApiJson, validate},
     xmpp::worker::Command,
@@ -24,12 +25,10 @@ async fn set_presence(
     if let Some(status) = &request.status {
         validate::text("status", status, validate::MAX_STATUS_CHARS, true)?;
     }
-    session
-        .command(|reply| Command::SetPresence {
-            availability: request.availability,
-            status: request.status,
-            reply,
-        })
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+    no_content(&session, |reply| Command::SetPresence {
+        availability: request.availability,
+        status: request.status,
+        reply,
+    })
+    .await
 }

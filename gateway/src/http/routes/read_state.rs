@@ -3,6 +3,7 @@
 use axum::{Router, http::StatusCode, routing::post};
 use splitline_protocol::{DisplayedRequest, MAX_MARKERS, paths};
 
+use super::no_content;
 use crate::{
     http::{AppState, auth::Authed, error::ApiError, json::ApiJson, validate},
     xmpp::worker::{Command, ReadUpTo},
@@ -37,8 +38,5 @@ async fn displayed(
             })
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
-    session
-        .command(|reply| Command::Displayed { markers, reply })
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+    no_content(&session, |reply| Command::Displayed { markers, reply }).await
 }

@@ -11,6 +11,7 @@ use splitline_protocol::{
 };
 use tokio_xmpp::jid::BareJid;
 
+use super::no_content;
 use crate::{
     http::{
         AppState,
@@ -74,10 +75,7 @@ async fn rename_room(
 ) -> Result<StatusCode, ApiError> {
     let room = validate::bare_jid("room", &room)?;
     let name = room_name(&request.name)?;
-    session
-        .command(|reply| Command::RenameRoom { room, name, reply })
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+    no_content(&session, |reply| Command::RenameRoom { room, name, reply }).await
 }
 
 async fn leave_room(
@@ -85,10 +83,7 @@ async fn leave_room(
     ApiPath(room): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     let room = validate::bare_jid("room", &room)?;
-    session
-        .command(|reply| Command::LeaveRoom { room, reply })
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+    no_content(&session, |reply| Command::LeaveRoom { room, reply }).await
 }
 
 async fn members(
@@ -132,13 +127,11 @@ async fn set_member(
             "to leave a room, use DELETE on the room itself",
         ));
     }
-    session
-        .command(|reply| Command::SetMember {
-            room,
-            jid,
-            add,
-            reply,
-        })
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+    no_content(session, |reply| Command::SetMember {
+        room,
+        jid,
+        add,
+        reply,
+    })
+    .await
 }

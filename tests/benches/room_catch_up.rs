@@ -15,7 +15,6 @@ use std::time::{Duration, Instant};
 use splitline_e2e::{
     app::signed_in,
     desktop::{Desktop, body},
-    gateway::Options,
     world::{PASSWORD as PW, World},
 };
 
@@ -29,7 +28,7 @@ struct Run {
 }
 
 async fn run() -> Run {
-    let world = World::start(&["alice", "bob"], Options::default(), None).await;
+    let world = World::start(&["alice", "bob"], |_| {}, None).await;
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("alice.db");
     let alice = signed_in(&world.base, &store, "alice", "phone").await;
@@ -47,7 +46,7 @@ async fn run() -> Run {
     }
     alice.sign_off().await.unwrap();
 
-    let mut bob = Desktop::connect("bob@localhost/desk", PW, world.xmpp.port).await;
+    let mut bob = Desktop::connect("bob@localhost/desk", PW, world.xmpp.port()).await;
     for room in &rooms {
         bob.join_room(room).await;
     }

@@ -20,6 +20,22 @@ pub mod xmpp_server;
 
 use std::time::Duration;
 
+/// The XMPP domain the test servers serve and the test accounts live on.
+pub const DOMAIN: &str = "localhost";
+
+/// The password of every test account.
+pub const PASSWORD: &str = "s3cret-pw";
+
+/// The test servers' group-chat (MUC) service.
+pub fn muc_service() -> String {
+    format!("conference.{DOMAIN}")
+}
+
+/// The address of the test account `user`: `user@DOMAIN`.
+pub fn jid(user: &str) -> String {
+    format!("{user}@{DOMAIN}")
+}
+
 /// A free TCP port on loopback.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")

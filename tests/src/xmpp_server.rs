@@ -1,5 +1,8 @@
 //! The XMPP server the tests run against: Prosody (the default) or ejabberd,
-//! chosen by the environment variable `SPLITLINE_XMPP_SERVER`.
+//! chosen by the environment variable `SPLITLINE_XMPP_SERVER`. Both serve
+//! [`crate::DOMAIN`] with the MUC service [`crate::muc_service`].
+
+use futures::future::BoxFuture;
 
 use crate::{ejabberd::Ejabberd, prosody::Prosody};
 
@@ -24,75 +27,33 @@ impl Kind {
     }
 }
 
-/// A running XMPP server on 127.0.0.1:`port` serving `localhost` (with the
-/// MUC service `conference.localhost`). Stopped and deleted on drop.
-pub struct XmppServer {
+/// A running XMPP server on 127.0.0.1:[`port`](Self::port), in a temporary
+/// directory; stopped and deleted on drop.
+pub trait XmppServer: Send {
     /// The client port: plain TCP on loopback.
-    pub port: u16,
-    server: Server,
-}
+    fn port(&self) -> u16;
 
-enum Server {
-    Prosody(Prosody),
-    Ejabberd(Ejabberd),
-}
-
-impl XmppServer {
-    /// Starts the server `SPLITLINE_XMPP_SERVER` chooses, with these
-    /// `(user, password)` accounts on `localhost`.
-    pub async fn start(users: &[(&str, &str)]) -> Self {
-        Self::start_kind(Kind::from_env(), users).await
-    }
-
-    /// Starts a server of this kind, with these accounts on `localhost`.
-    pub async fn start_kind(kind: Kind, users: &[(&str, &str)]) -> Self {
-        let server = match kind {
-            Kind::Prosody => Server::Prosody(Prosody::start(users).await),
-            Kind::Ejabberd => Server::Ejabberd(Ejabberd::start(users).await),
-        };
-        let port = match &server {
-            Server::Prosody(s) => s.port,
-            Server::Ejabberd(s) => s.port,
-        };
-        Self { port, server }
-    }
-
-    pub fn kind(&self) -> Kind {
-        match self.server {
-            Server::Prosody(_) => Kind::Prosody,
-            Server::Ejabberd(_) => Kind::Ejabberd,
-        }
-    }
+    /// Which server software this is.
+    fn kind(&self) -> Kind;
 
     /// Stops the server (every client connection drops).
-    pub fn stop(&mut self) {
-        match &mut self.server {
-            Server::Prosody(s) => s.stop(),
-            Server::Ejabberd(s) => s.stop(),
-        }
-    }
+    fn stop(&mut self);
 
     /// Starts the server again with the same accounts, data and port.
-    pub async fn start_again(&mut self) {
-        match &mut self.server {
-            Server::Prosody(s) => s.start_again().await,
-            Server::Ejabberd(s) => s.start_again().await,
-        }
-    }
+    fn start_again(&mut self) -> BoxFuture<'_, ()>;
 
     /// Adds an account while running.
-    pub fn register(&self, user: &str, password: &str) {
-        match &self.server {
-            Server::Prosody(s) => s.register(user, password),
-            Server::Ejabberd(s) => s.register(user, password),
-        }
-    }
+    fn register(&self, user: &str, password: &str);
 
     /// The server's log, for failure messages.
-    pub fn log(&self) -> String {
-        match &self.server {
-            Server::Prosody(s) => s.log(),
-            Server::Ejabberd(s) => s.log(),
-        }
+    fn log(&self) -> String;
+}
+
+/// Starts the server `SPLITLINE_XMPP_SERVER` chooses, with these
+/// `(user, password)` accounts on [`crate::DOMAIN`].
+pub async fn start(users: &[(&str, &str)]) -> Box<dyn XmppServer> {
+    match Kind::from_env() {
+        Kind::Prosody => Box::new(Prosody::start(users).await),
+        Kind::Ejabberd => Box::new(Ejabberd::start(users).await),
     }
 }

@@ -5,7 +5,6 @@
 use reqwest::{Method, StatusCode};
 use splitline_e2e::{
     desktop::Desktop,
-    gateway::Options,
     phone::{Phone, Refusal},
     world::{PASSWORD as PW, World},
     xmpp_server::Kind,
@@ -22,9 +21,9 @@ async fn archive(phone: &Phone, after: Option<&str>, max: u32) -> Result<Archive
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_archive_pages_through_what_was_said_in_order_from_a_live_messages_position() {
-    let world = World::start(&["alice", "bob"], Options::default(), None).await;
+    let world = World::start(&["alice", "bob"], |_| {}, None).await;
     let mut alice = world.sign_in("alice", "phone").await;
-    let bob = Desktop::connect("bob@localhost/desk", PW, world.xmpp.port).await;
+    let bob = Desktop::connect("bob@localhost/desk", PW, world.xmpp.port()).await;
     for n in 0..5 {
         bob.send_chat("alice@localhost", &format!("b-{n}"), &format!("bob {n}"))
             .await;

@@ -8,10 +8,10 @@
 use reqwest::{Method, StatusCode};
 use splitline_e2e::{
     call_net::{
-        CALLBACK_FROM, CALLEE, FLASH_PREFIX, MOBILE, Net, assert_records_add_up, call_options,
-        finish_passed, number, records, start_call, states, wait_state,
+        CALLBACK_FROM, CALLEE, FLASH_PREFIX, MOBILE, Net, assert_records_add_up, finish_passed,
+        number, records, sip_settings, start_call, states, wait_state,
     },
-    gateway::Options,
+    gateway::loopback,
     phone::Phone,
     sip::{Baresip, Sipp, free_udp_port},
     world::World,
@@ -405,13 +405,11 @@ async fn limits_refuse_extra_calls_and_records_survive_a_restart() {
     world.shutdown().await;
     let again = World::start(
         &["alice"],
-        Options {
+        |settings| {
+            sip_settings(&mut settings.sip, &kamailio, data.path());
             // A new SIP port: the first gateway's SIP socket lives on in
             // this process (the SIP stack's transport task holds it).
-            calls: Some(call_options(&kamailio, data.path(), |o| {
-                o.sip_port = free_udp_port();
-            })),
-            ..Options::default()
+            settings.sip.sip_listen = Some(loopback(free_udp_port()));
         },
         None,
     )

@@ -7,9 +7,9 @@ use splitline_core::{client::Client, store::Store};
 use splitline_e2e::{
     app::{self, chats, eventually},
     desktop::Desktop,
-    gateway::{self, Options},
+    gateway,
     world::PASSWORD,
-    xmpp_server::XmppServer,
+    xmpp_server,
 };
 
 fn shows(client: &Client, peer: &str) -> bool {
@@ -18,9 +18,9 @@ fn shows(client: &Client, peer: &str) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_closed_chat_stays_closed_everywhere_until_a_new_message_reopens_it() {
-    let xmpp = XmppServer::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
-    let bob = Desktop::connect("bob@localhost/desk", PASSWORD, xmpp.port).await;
-    let gateway = gateway::start(xmpp.port, Options::default()).await;
+    let xmpp = xmpp_server::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
+    let bob = Desktop::connect("bob@localhost/desk", PASSWORD, xmpp.port()).await;
+    let gateway = gateway::start(xmpp.port(), |_| {}).await;
     let base = gateway::base_url(&gateway);
     let dir = tempfile::tempdir().unwrap();
     let phone = app::signed_in(&base, &dir.path().join("phone.db"), "alice", "phone").await;

@@ -7,7 +7,7 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use splitline_e2e::{
     desktop::{Desktop, body},
-    gateway::Options,
+    gateway::Settings,
     phone::befriend,
     world::{PASSWORD as PW, World},
 };
@@ -22,7 +22,7 @@ use tokio_xmpp::parsers::{
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_password_is_refused_at_once_with_auth_failed() {
-    let world = World::start(&["alice"], Options::default(), None).await;
+    let world = World::start(&["alice"], |_| {}, None).await;
     // The HTTP client's own 75 s timeout would turn a hang into a panic; the
     // sign-in must instead answer with a clear 401.
     let (status, body) = world
@@ -46,7 +46,7 @@ async fn wrong_password_is_refused_at_once_with_auth_failed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn repeated_wrong_passwords_lock_the_account_out_of_the_gateway_for_a_while() {
-    let world = World::start(&["alice", "bob"], Options::default(), None).await;
+    let world = World::start(&["alice", "bob"], |_| {}, None).await;
     for _ in 0..5 {
         let (_, body) = world
             .refused_sign_in("alice@localhost", "guess", "d1")
@@ -66,7 +66,7 @@ async fn repeated_wrong_passwords_lock_the_account_out_of_the_gateway_for_a_whil
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn contacts_are_added_accepted_and_show_presence_changes() {
-    let world = World::start(&["alice", "bob"], Options::default(), None).await;
+    let world = World::start(&["alice", "bob"], |_| {}, None).await;
     let mut alice = world.sign_in("alice", "a1").await;
     let mut bob = world.sign_in("bob", "b1").await;
     befriend(&mut alice, &mut bob).await;
@@ -111,7 +111,7 @@ async fn contacts_are_added_accepted_and_show_presence_changes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refused_requests_and_removed_contacts() {
-    let world = World::start(&["alice", "carol"], Options::default(), None).await;
+    let world = World::start(&["alice", "carol"], |_| {}, None).await;
     let mut alice = world.sign_in("alice", "a1").await;
     let mut carol = world.sign_in("carol", "c1").await;
 
@@ -172,7 +172,7 @@ async fn refused_requests_and_removed_contacts() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_to_one_chat_both_ways_and_a_repeated_client_id_sends_once() {
-    let world = World::start(&["alice", "bob"], Options::default(), None).await;
+    let world = World::start(&["alice", "bob"], |_| {}, None).await;
     let mut alice = world.sign_in("alice", "a1").await;
     let mut bob = world.sign_in("bob", "b1").await;
     befriend(&mut alice, &mut bob).await;
@@ -223,11 +223,11 @@ async fn one_to_one_chat_both_ways_and_a_repeated_client_id_sends_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_desktop_login_shows_on_the_phone_and_messages_reach_both() {
-    let world = World::start(&["alice", "bob"], Options::default(), None).await;
+    let world = World::start(&["alice", "bob"], |_| {}, None).await;
     let mut alice = world.sign_in("alice", "a1").await;
     let mut bob = world.sign_in("bob", "b1").await;
     befriend(&mut alice, &mut bob).await;
-    let mut desktop = Desktop::connect("alice@localhost/desktop", PW, world.xmpp.port).await;
+    let mut desktop = Desktop::connect("alice@localhost/desktop", PW, world.xmpp.port()).await;
 
     // What the desktop sends shows on the phone as sent from another device.
     desktop
@@ -281,11 +281,11 @@ async fn a_desktop_login_shows_on_the_phone_and_messages_reach_both() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_a_desktop_logged_in_contacts_see_one_presence_the_newest_the_user_set() {
-    let world = World::start(&["alice", "bob"], Options::default(), None).await;
+    let world = World::start(&["alice", "bob"], |_| {}, None).await;
     let mut alice = world.sign_in("alice", "a1").await;
     let mut bob = world.sign_in("bob", "b1").await;
     befriend(&mut alice, &mut bob).await;
-    let desktop = Desktop::connect("alice@localhost/desktop", PW, world.xmpp.port).await;
+    let desktop = Desktop::connect("alice@localhost/desktop", PW, world.xmpp.port()).await;
 
     // The user goes busy at the desk: the phone's session follows.
     let mut busy = Presence::available();
@@ -329,7 +329,7 @@ async fn with_a_desktop_logged_in_contacts_see_one_presence_the_newest_the_user_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signing_off_ends_the_session_and_contacts_see_the_user_leave() {
-    let world = World::start(&["alice", "bob"], Options::default(), None).await;
+    let world = World::start(&["alice", "bob"], |_| {}, None).await;
     let mut alice = world.sign_in("alice", "a1").await;
     let mut bob = world.sign_in("bob", "b1").await;
     befriend(&mut alice, &mut bob).await;
@@ -354,10 +354,7 @@ async fn signing_off_ends_the_session_and_contacts_see_the_user_leave() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_idle_session_times_out_cleanly_and_the_phone_learns_why() {
-    let options = Options {
-        idle_timeout_secs: Some(2),
-        ..Options::default()
-    };
+    let options = |s: &mut Settings| s.sessions.idle_timeout_secs = Some(2);
     let world = World::start(&["alice", "bob"], options, None).await;
     let mut alice = world.sign_in("alice", "a1").await;
     let mut bob = world.sign_in("bob", "b1").await;
@@ -390,7 +387,7 @@ async fn an_idle_session_times_out_cleanly_and_the_phone_learns_why() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signing_in_again_from_the_same_device_replaces_the_old_session() {
-    let world = World::start(&["alice"], Options::default(), None).await;
+    let world = World::start(&["alice"], |_| {}, None).await;
     let mut old = world.sign_in("alice", "same").await;
     let old_token = old.token.clone();
     // An open long-poll of the old session hears why it ended.
@@ -440,7 +437,7 @@ async fn signing_in_again_from_the_same_device_replaces_the_old_session() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sessions_heal_by_themselves_when_the_xmpp_server_restarts() {
-    let mut world = World::start(&["alice", "bob"], Options::default(), None).await;
+    let mut world = World::start(&["alice", "bob"], |_| {}, None).await;
     let mut alice = world.sign_in("alice", "a1").await;
     let mut bob = world.sign_in("bob", "b1").await;
     befriend(&mut alice, &mut bob).await;
@@ -482,10 +479,7 @@ async fn sessions_heal_by_themselves_when_the_xmpp_server_restarts() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_whose_server_stays_down_ends_as_network_lost() {
-    let options = Options {
-        network_grace_secs: Some(2),
-        ..Options::default()
-    };
+    let options = |s: &mut Settings| s.sessions.network_grace_secs = Some(2);
     let mut world = World::start(&["alice"], options, None).await;
     let mut alice = world.sign_in("alice", "a1").await;
     world.xmpp.stop();
@@ -508,7 +502,7 @@ async fn a_session_whose_server_stays_down_ends_as_network_lost() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn simultaneous_sign_ins_from_one_device_leave_one_live_session() {
-    let world = World::start(&["alice"], Options::default(), None).await;
+    let world = World::start(&["alice"], |_| {}, None).await;
     let (first, second) = tokio::join!(
         world.try_sign_in("alice@localhost", PW, "same"),
         world.try_sign_in("alice@localhost", PW, "same"),
@@ -526,10 +520,7 @@ async fn simultaneous_sign_ins_from_one_device_leave_one_live_session() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_account_cannot_open_more_sessions_than_allowed() {
-    let options = Options {
-        max_sessions_per_account: Some(2),
-        ..Options::default()
-    };
+    let options = |s: &mut Settings| s.sessions.max_sessions_per_account = Some(2);
     let world = World::start(&["alice"], options, None).await;
     world.sign_in("alice", "d1").await;
     world.sign_in("alice", "d2").await;

@@ -7,9 +7,9 @@ use splitline_core::{client::Client, store::MessageState};
 use splitline_e2e::{
     app::{self, eventually, unread},
     desktop::{Desktop, displayed_marker},
-    gateway::{self, Options},
+    gateway,
     world::PASSWORD,
-    xmpp_server::XmppServer,
+    xmpp_server,
 };
 
 /// Waits for a displayed marker naming `peer` and `id` at `desktop`.
@@ -25,11 +25,11 @@ async fn expect_marker(desktop: &mut Desktop, peer: &str, id: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn read_state_travels_between_the_phone_the_desktop_and_contacts() {
     let xmpp =
-        XmppServer::start(&[("alice", PASSWORD), ("bob", PASSWORD), ("carol", PASSWORD)]).await;
-    let mut bob = Desktop::connect("bob@localhost/desk", PASSWORD, xmpp.port).await;
-    let mut carol = Desktop::connect("carol@localhost/desk", PASSWORD, xmpp.port).await;
-    let mut alice_desk = Desktop::connect("alice@localhost/desk", PASSWORD, xmpp.port).await;
-    let gateway = gateway::start(xmpp.port, Options::default()).await;
+        xmpp_server::start(&[("alice", PASSWORD), ("bob", PASSWORD), ("carol", PASSWORD)]).await;
+    let mut bob = Desktop::connect("bob@localhost/desk", PASSWORD, xmpp.port()).await;
+    let mut carol = Desktop::connect("carol@localhost/desk", PASSWORD, xmpp.port()).await;
+    let mut alice_desk = Desktop::connect("alice@localhost/desk", PASSWORD, xmpp.port()).await;
+    let gateway = gateway::start(xmpp.port(), |_| {}).await;
     let dir = tempfile::tempdir().unwrap();
     let alice = app::signed_in(
         &gateway::base_url(&gateway),

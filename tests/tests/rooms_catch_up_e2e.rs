@@ -15,7 +15,6 @@ use splitline_core::{
 use splitline_e2e::{
     app::{eventually, signed_in, unread},
     desktop::{Desktop, body, displayed_marker, stanza_id_by},
-    gateway::Options,
     world::{PASSWORD as PW, World},
 };
 
@@ -37,7 +36,7 @@ async fn within(secs: u64, what: &str, done: impl Fn() -> bool) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backlog_across_rooms_is_caught_up_in_order_and_offline_posts_go_out_once() {
-    let world = World::start(&["alice", "bob"], Options::default(), None).await;
+    let world = World::start(&["alice", "bob"], |_| {}, None).await;
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("alice.db");
     let alice = signed_in(&world.base, &store, "alice", "phone").await;
@@ -57,7 +56,7 @@ async fn a_backlog_across_rooms_is_caught_up_in_order_and_offline_posts_go_out_o
     // A long absence: the gateway no longer runs a session for alice.
     alice.sign_off().await.unwrap();
 
-    let mut bob = Desktop::connect("bob@localhost/desk", PW, world.xmpp.port).await;
+    let mut bob = Desktop::connect("bob@localhost/desk", PW, world.xmpp.port()).await;
     for room in &rooms {
         bob.join_room(room).await;
     }
@@ -147,7 +146,7 @@ async fn a_backlog_across_rooms_is_caught_up_in_order_and_offline_posts_go_out_o
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_room_read_on_one_device_shows_read_on_the_other_both_ways() {
-    let world = World::start(&["alice", "bob"], Options::default(), None).await;
+    let world = World::start(&["alice", "bob"], |_| {}, None).await;
     let dir = tempfile::tempdir().unwrap();
     let alice = signed_in(&world.base, &dir.path().join("alice.db"), "alice", "phone").await;
     let room = alice
@@ -157,8 +156,8 @@ async fn a_room_read_on_one_device_shows_read_on_the_other_both_ways() {
         .await
         .unwrap()
         .jid;
-    let mut desktop = Desktop::connect("alice@localhost/desk", PW, world.xmpp.port).await;
-    let bob = Desktop::connect("bob@localhost/desk", PW, world.xmpp.port).await;
+    let mut desktop = Desktop::connect("alice@localhost/desk", PW, world.xmpp.port()).await;
+    let bob = Desktop::connect("bob@localhost/desk", PW, world.xmpp.port()).await;
     desktop.join_room(&room).await;
     bob.join_room(&room).await;
     tokio::time::sleep(Duration::from_millis(500)).await;

@@ -8,7 +8,6 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use splitline_e2e::{
     desktop::Desktop,
-    gateway::Options,
     phone::{Phone, Refusal, befriend},
     world::{PASSWORD as PW, World},
 };
@@ -71,7 +70,7 @@ fn posted_to(room: &str, body: &str) -> impl Fn(&Event) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn members_come_and_go_and_the_room_outlives_every_session() {
-    let world = World::start(&["alice", "bob", "carol"], Options::default(), None).await;
+    let world = World::start(&["alice", "bob", "carol"], |_| {}, None).await;
     let mut alice = world.sign_in("alice", "phone").await;
     let mut bob = world.sign_in("bob", "phone").await;
     let mut carol = world.sign_in("carol", "phone").await;
@@ -96,7 +95,7 @@ async fn members_come_and_go_and_the_room_outlives_every_session() {
         .await;
 
     // The user's desktop in the same room shares the phone's occupant.
-    let desktop = Desktop::connect("alice@localhost/desk", PW, world.xmpp.port).await;
+    let desktop = Desktop::connect("alice@localhost/desk", PW, world.xmpp.port()).await;
     desktop.join_room(&jid).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     desktop
@@ -244,7 +243,7 @@ async fn members_come_and_go_and_the_room_outlives_every_session() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_room_requests_get_clear_errors() {
-    let world = World::start(&["alice"], Options::default(), None).await;
+    let world = World::start(&["alice"], |_| {}, None).await;
     let alice = world.sign_in("alice", "phone").await;
     let refused = create(&alice, "  ", &[]).await.unwrap_err();
     assert_eq!(refused.1.code, ErrorCode::InvalidRequest, "{refused:?}");

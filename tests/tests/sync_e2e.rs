@@ -11,9 +11,9 @@ use splitline_core::{
 use splitline_e2e::{
     desktop::{Desktop, body},
     free_port,
-    gateway::{self, Options},
+    gateway::{self, Settings, loopback},
     world::PASSWORD,
-    xmpp_server::XmppServer,
+    xmpp_server,
 };
 use tokio::sync::{Notify, mpsc, watch};
 
@@ -131,8 +131,8 @@ async fn bodies_received(bob: &mut Desktop, count: usize) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn messages_composed_offline_are_delivered_once_each_in_order_after_reconnect() {
-    let xmpp = XmppServer::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
-    let mut bob = Desktop::connect("bob@localhost/desk", PASSWORD, xmpp.port).await;
+    let xmpp = xmpp_server::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
+    let mut bob = Desktop::connect("bob@localhost/desk", PASSWORD, xmpp.port()).await;
     let port = free_port();
     let mut alice = AlicePhone::start(vec![format!("http://127.0.0.1:{port}")]);
     // The gateway is down: composing still works and shows at once.
@@ -142,13 +142,9 @@ async fn messages_composed_offline_are_delivered_once_each_in_order_after_reconn
     assert_eq!(alice.store.outbox().unwrap().len(), 3);
     tokio::time::sleep(Duration::from_secs(1)).await;
 
-    let gateway = gateway::start(
-        xmpp.port,
-        Options {
-            port: Some(port),
-            ..Options::default()
-        },
-    )
+    let gateway = gateway::start(xmpp.port(), |s: &mut Settings| {
+        s.http.listen = Some(loopback(port))
+    })
     .await;
     assert_eq!(
         bodies_received(&mut bob, 3).await,
@@ -181,9 +177,9 @@ async fn messages_composed_offline_are_delivered_once_each_in_order_after_reconn
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_the_first_endpoint_down_the_client_works_through_the_second() {
-    let xmpp = XmppServer::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
-    let mut bob = Desktop::connect("bob@localhost/desk", PASSWORD, xmpp.port).await;
-    let gateway = gateway::start(xmpp.port, Options::default()).await;
+    let xmpp = xmpp_server::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
+    let mut bob = Desktop::connect("bob@localhost/desk", PASSWORD, xmpp.port()).await;
+    let gateway = gateway::start(xmpp.port(), |_| {}).await;
     let dead = format!("http://127.0.0.1:{}", free_port());
     let mut alice = AlicePhone::start(vec![dead, gateway::base_url(&gateway)]);
     alice.compose("fo-1", "via the second gateway");
@@ -199,14 +195,11 @@ async fn with_the_first_endpoint_down_the_client_works_through_the_second() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_gateway_restart_mid_session_is_healed_by_the_client_alone() {
-    let xmpp = XmppServer::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
-    let mut bob = Desktop::connect("bob@localhost/desk", PASSWORD, xmpp.port).await;
+    let xmpp = xmpp_server::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
+    let mut bob = Desktop::connect("bob@localhost/desk", PASSWORD, xmpp.port()).await;
     let port = free_port();
-    let options = Options {
-        port: Some(port),
-        ..Options::default()
-    };
-    let gateway = gateway::start(xmpp.port, options.clone()).await;
+    let options = |s: &mut Settings| s.http.listen = Some(loopback(port));
+    let gateway = gateway::start(xmpp.port(), options).await;
     let mut alice = AlicePhone::start(vec![format!("http://127.0.0.1:{port}")]);
     alice.compose("r-1", "before the restart");
     assert_eq!(
@@ -215,7 +208,7 @@ async fn a_gateway_restart_mid_session_is_healed_by_the_client_alone() {
     );
 
     gateway.shutdown().await;
-    let gateway = gateway::start(xmpp.port, options).await;
+    let gateway = gateway::start(xmpp.port(), options).await;
     alice.compose("r-2", "after the restart");
     assert_eq!(
         bodies_received(&mut bob, 1).await,
@@ -266,13 +259,10 @@ async fn signed_in_phone(endpoints: &[String]) -> AlicePhone {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_a_long_absence_messages_sent_meanwhile_arrive_once_each() {
-    let xmpp = XmppServer::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
-    let bob = Desktop::connect("bob@localhost/desk", PASSWORD, xmpp.port).await;
-    let options = Options {
-        idle_timeout_secs: Some(2),
-        ..Options::default()
-    };
-    let gateway = gateway::start(xmpp.port, options).await;
+    let xmpp = xmpp_server::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
+    let bob = Desktop::connect("bob@localhost/desk", PASSWORD, xmpp.port()).await;
+    let options = |s: &mut Settings| s.sessions.idle_timeout_secs = Some(2);
+    let gateway = gateway::start(xmpp.port(), options).await;
     let endpoints = vec![gateway::base_url(&gateway)];
     let alice = signed_in_phone(&endpoints).await;
 
@@ -296,14 +286,11 @@ async fn after_a_long_absence_messages_sent_meanwhile_arrive_once_each() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn what_the_desktop_took_while_the_phone_was_away_comes_from_the_archive_once_each() {
-    let xmpp = XmppServer::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
-    let bob = Desktop::connect("bob@localhost/desk", PASSWORD, xmpp.port).await;
-    let mut alice_desk = Desktop::connect("alice@localhost/desk", PASSWORD, xmpp.port).await;
-    let options = Options {
-        idle_timeout_secs: Some(2),
-        ..Options::default()
-    };
-    let gateway = gateway::start(xmpp.port, options).await;
+    let xmpp = xmpp_server::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
+    let bob = Desktop::connect("bob@localhost/desk", PASSWORD, xmpp.port()).await;
+    let mut alice_desk = Desktop::connect("alice@localhost/desk", PASSWORD, xmpp.port()).await;
+    let options = |s: &mut Settings| s.sessions.idle_timeout_secs = Some(2);
+    let gateway = gateway::start(xmpp.port(), options).await;
     let endpoints = vec![gateway::base_url(&gateway)];
     let mut alice = signed_in_phone(&endpoints).await;
     bob.send_chat("alice@localhost", "before", "before the absence")
@@ -354,13 +341,10 @@ async fn what_the_desktop_took_while_the_phone_was_away_comes_from_the_archive_o
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_the_event_buffer_overflowed_the_resync_recovers_every_message_from_the_archive() {
-    let xmpp = XmppServer::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
-    let bob = Desktop::connect("bob@localhost/desk", PASSWORD, xmpp.port).await;
-    let options = Options {
-        event_buffer: Some(16),
-        ..Options::default()
-    };
-    let gateway = gateway::start(xmpp.port, options).await;
+    let xmpp = xmpp_server::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
+    let bob = Desktop::connect("bob@localhost/desk", PASSWORD, xmpp.port()).await;
+    let options = |s: &mut Settings| s.sessions.event_buffer = Some(16);
+    let gateway = gateway::start(xmpp.port(), options).await;
     let endpoints = vec![gateway::base_url(&gateway)];
     let alice = signed_in_phone(&endpoints).await;
 

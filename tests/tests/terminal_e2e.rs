@@ -13,10 +13,10 @@ use splitline_core::store::Store;
 use splitline_e2e::{
     call_net::{CALLBACK_FROM, CALLEE, FLASH_PREFIX, MOBILE, Net, finish_passed},
     desktop::{Desktop, body},
-    gateway::{self, Options},
+    gateway::{self, Settings},
     sip::Sipp,
     world::PASSWORD,
-    xmpp_server::XmppServer,
+    xmpp_server,
 };
 use splitline_protocol::{AccessNumber, CostClass};
 use tokio::{
@@ -77,9 +77,9 @@ fn stored_from_bob(store: &Store) -> BTreeMap<String, usize> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killing_the_client_mid_sync_loses_nothing_and_duplicates_nothing() {
-    let xmpp = XmppServer::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
-    let mut bob = Desktop::connect("bob@localhost/desk", PASSWORD, xmpp.port).await;
-    let gateway = gateway::start(xmpp.port, Options::default()).await;
+    let xmpp = xmpp_server::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
+    let mut bob = Desktop::connect("bob@localhost/desk", PASSWORD, xmpp.port()).await;
+    let gateway = gateway::start(xmpp.port(), |_| {}).await;
     let base = gateway::base_url(&gateway);
     let dir = tempfile::tempdir().unwrap();
     let store_path = dir.path().join("alice.db");
@@ -171,7 +171,7 @@ async fn killing_the_client_mid_sync_loses_nothing_and_duplicates_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_terminal_lists_access_numbers_and_plans_calls() {
-    let xmpp = XmppServer::start(&[("alice", PASSWORD)]).await;
+    let xmpp = xmpp_server::start(&[("alice", PASSWORD)]).await;
     let london = AccessNumber {
         number: "+442079460000".into(),
         country: "GB".into(),
@@ -184,13 +184,9 @@ async fn the_terminal_lists_access_numbers_and_plans_calls() {
         area_prefixes: Vec::new(),
         cost_class: CostClass::TollFree,
     };
-    let gateway = gateway::start(
-        xmpp.port,
-        Options {
-            access_numbers: Some(vec![london, freephone]),
-            ..Options::default()
-        },
-    )
+    let gateway = gateway::start(xmpp.port(), |s: &mut Settings| {
+        s.directory.access_numbers = Some(vec![london, freephone])
+    })
     .await;
     let dir = tempfile::tempdir().unwrap();
     let mut child = cli(&dir.path().join("alice.db"), &gateway::base_url(&gateway))

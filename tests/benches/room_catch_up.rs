@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use splitline_e2e::{
     app::signed_in,
     desktop::{Desktop, body},
+    jid,
     world::{PASSWORD as PW, World},
 };
 
@@ -36,7 +37,7 @@ async fn run() -> Run {
     let mut rooms = Vec::new();
     for n in 0..ROOMS {
         let room = admin
-            .create_room(&format!("Room {n}"), &["bob@localhost".to_owned()])
+            .create_room(&format!("Room {n}"), &[jid!("bob").to_owned()])
             .await
             .unwrap();
         rooms.push(room.jid);
@@ -46,7 +47,7 @@ async fn run() -> Run {
     }
     alice.sign_off().await.unwrap();
 
-    let mut bob = Desktop::connect("bob@localhost/desk", PW, world.xmpp.port()).await;
+    let mut bob = Desktop::connect(jid!("bob", "desk"), PW, world.xmpp.port()).await;
     for room in &rooms {
         bob.join_room(room).await;
     }

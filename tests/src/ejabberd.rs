@@ -18,7 +18,7 @@ use futures::future::BoxFuture;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::{
-    DOMAIN, muc_service,
+    DOMAIN, MUC_SERVICE,
     xmpp_server::{Kind, XmppServer},
 };
 
@@ -48,7 +48,7 @@ impl Ejabberd {
                 .replace("@C2S_PORT@", &port.to_string())
                 .replace("@HTTP_PORT@", &http_port.to_string())
                 .replace("@DOMAIN@", DOMAIN)
-                .replace("@MUC@", &muc_service()),
+                .replace("@MUC@", MUC_SERVICE),
         )
         .unwrap();
         // Read by ejabberdctl: a node name of its own, and Erlang distribution

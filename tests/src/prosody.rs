@@ -10,7 +10,7 @@ use std::{
 use futures::future::BoxFuture;
 
 use crate::{
-    DOMAIN, muc_service,
+    DOMAIN, MUC_SERVICE,
     xmpp_server::{Kind, XmppServer},
 };
 
@@ -35,7 +35,7 @@ impl Prosody {
                 .replace("@DIR@", dir.path().to_str().unwrap())
                 .replace("@PORT@", &port.to_string())
                 .replace("@DOMAIN@", DOMAIN)
-                .replace("@MUC@", &muc_service()),
+                .replace("@MUC@", MUC_SERVICE),
         )
         .unwrap();
         for (user, password) in users {

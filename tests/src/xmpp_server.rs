@@ -1,6 +1,6 @@
 //! The XMPP server the tests run against: Prosody (the default) or ejabberd,
 //! chosen by the environment variable `SPLITLINE_XMPP_SERVER`. Both serve
-//! [`crate::DOMAIN`] with the MUC service [`crate::muc_service`].
+//! [`crate::DOMAIN`] with the MUC service [`crate::MUC_SERVICE`].
 
 use futures::future::BoxFuture;
 

@@ -136,8 +136,10 @@ impl Settings {
         let table: toml::Table = toml::from_str(text)?;
         let known = Self::keys();
         if let Some(unknown) = table.keys().find(|key| !known.contains(key)) {
+            let expected: Vec<String> = known.iter().map(|key| format!("`{key}`")).collect();
             return Err(serde::de::Error::custom(format!(
-                "unknown setting `{unknown}`"
+                "unknown field `{unknown}`, expected one of {}",
+                expected.join(", ")
             )));
         }
         toml::from_str(text)

@@ -123,3 +123,26 @@ fn sip_settings_come_together_or_not_at_all() {
 fn unknown_file_keys_are_refused() {
     assert!(Settings::from_toml("listen-adress = \"127.0.0.1:1\"").is_err());
 }
+
+#[test]
+fn a_file_cannot_name_another_config_file() {
+    let err = Settings::from_toml("config = \"other.toml\"").unwrap_err();
+    assert!(err.to_string().contains("unknown field `config`"), "{err}");
+}
+
+#[test]
+fn every_group_is_read_from_the_file() {
+    let config = Settings::from_toml(
+        "max-body-bytes = 2048\nxmpp-transport = \"plaintext\"\nxmpp-server = \"127.0.0.1:5222\"\n\
+         network-grace-secs = 9\nsip-listen = \"127.0.0.1:5070\"\nsip-trunk = \"127.0.0.1:5064\"\n\
+         sip-registrar = \"127.0.0.1:5060\"\ncallback-caller-id = \"+442079460999\"\n\
+         verification-caller-prefix = \"+44207946\"\ndata-dir = \"/tmp/x\"\nring-timeout-secs = 3\n",
+    )
+    .unwrap()
+    .validate()
+    .unwrap();
+    assert_eq!(config.http.max_body_bytes, 2048);
+    assert_eq!(config.xmpp.transport, XmppTransport::Plaintext);
+    assert_eq!(config.sessions.network_grace, Duration::from_secs(9));
+    assert_eq!(config.sip.unwrap().ring_timeout, Duration::from_secs(3));
+}

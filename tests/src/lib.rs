@@ -9,10 +9,8 @@
 pub mod app;
 pub mod call_net;
 pub mod desktop;
-pub mod ejabberd;
 pub mod gateway;
 pub mod phone;
-pub mod prosody;
 pub mod sip;
 pub mod tls;
 pub mod world;

@@ -9,12 +9,10 @@ use std::{
 
 use futures::future::BoxFuture;
 
-use crate::{
-    DOMAIN, MUC_SERVICE,
-    xmpp_server::{Kind, XmppServer},
-};
+use super::{Kind, XmppServer};
+use crate::{DOMAIN, MUC_SERVICE};
 
-const CONFIG_TEMPLATE: &str = include_str!("../prosody/prosody.cfg.lua.in");
+const CONFIG_TEMPLATE: &str = include_str!("../../prosody/prosody.cfg.lua.in");
 
 pub struct Prosody {
     port: u16,

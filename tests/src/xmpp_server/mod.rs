@@ -2,9 +2,13 @@
 //! chosen by the environment variable `SPLITLINE_XMPP_SERVER`. Both serve
 //! [`crate::DOMAIN`] with the MUC service [`crate::MUC_SERVICE`].
 
+pub mod ejabberd;
+pub mod prosody;
+
 use futures::future::BoxFuture;
 
-use crate::{ejabberd::Ejabberd, prosody::Prosody};
+use ejabberd::Ejabberd;
+use prosody::Prosody;
 
 /// The variable that chooses the server: `prosody` (default) or `ejabberd`.
 pub const SERVER_VAR: &str = "SPLITLINE_XMPP_SERVER";

@@ -17,12 +17,10 @@ use std::{
 use futures::future::BoxFuture;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::{
-    DOMAIN, MUC_SERVICE,
-    xmpp_server::{Kind, XmppServer},
-};
+use super::{Kind, XmppServer};
+use crate::{DOMAIN, MUC_SERVICE};
 
-const CONFIG_TEMPLATE: &str = include_str!("../ejabberd/ejabberd.yml.in");
+const CONFIG_TEMPLATE: &str = include_str!("../../ejabberd/ejabberd.yml.in");
 
 /// How long a start may take (it usually takes 1 to 4 s, more on a busy machine).
 const START_WITHIN: Duration = Duration::from_secs(60);

@@ -6,13 +6,13 @@ use splitline_core::{client::Client, store::Chat, sync::SyncConfig};
 
 use crate::world::PASSWORD;
 
-/// Starts the core for `user@localhost` on the store at `store`, as device
+/// Starts the core for the test account `user` on the store at `store`, as device
 /// `device`, against the gateway at `base_url`, and waits until it is online.
 pub async fn signed_in(base_url: &str, store: &Path, user: &str, device: &str) -> Client {
     let config = SyncConfig {
         endpoints: vec![base_url.to_owned()],
         extra_root_pem: None,
-        jid: format!("{user}@localhost"),
+        jid: crate::jid(user),
         password: PASSWORD.into(),
         device_id: device.into(),
         build_id: "e2e".into(),

@@ -14,10 +14,10 @@ use splitline_core::{
 };
 use splitline_e2e::{
     app,
-    gateway::{self, Options},
+    gateway::{self, Settings},
     phone::http_client,
     world::PASSWORD,
-    xmpp_server::XmppServer,
+    xmpp_server,
 };
 use splitline_protocol::{AccessNumber, CostClass, PhoneNumber, paths};
 
@@ -42,20 +42,16 @@ fn device(country: &str, roaming: bool) -> DeviceReport {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_core_picks_the_local_access_number_from_the_gateways_directory() {
-    let xmpp = XmppServer::start(&[("alice", PASSWORD)]).await;
+    let xmpp = xmpp_server::start(&[("alice", PASSWORD)]).await;
     let directory = vec![
         // As a carrier would write them: spaces, lower-case countries.
         number("+44 161 496 0000", "gb", &["44161"], CostClass::Local),
         number("+44 20 7946 0000", "GB", &["4420"], CostClass::Local),
         number("+49 30 901820", "DE", &[], CostClass::National),
     ];
-    let gateway = gateway::start(
-        xmpp.port,
-        Options {
-            access_numbers: Some(directory),
-            ..Options::default()
-        },
-    )
+    let gateway = gateway::start(xmpp.port(), |s: &mut Settings| {
+        s.directory.access_numbers = Some(directory)
+    })
     .await;
     let base = gateway::base_url(&gateway);
 

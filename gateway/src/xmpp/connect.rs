@@ -46,9 +46,9 @@ impl XmppEndpoint {
     /// The endpoint the configuration names.
     pub fn from_config(config: &Config) -> Self {
         Self {
-            server: config.xmpp_server.clone(),
-            transport: config.xmpp_transport,
-            timeout: config.sign_in_timeout,
+            server: config.xmpp.server.clone(),
+            transport: config.xmpp.transport,
+            timeout: config.sessions.sign_in_timeout,
         }
     }
 

@@ -231,7 +231,7 @@ pub fn leave(room: &BareJid, own: &BareJid) -> Option<Presence> {
 /// A new room's address on `service`, unguessable.
 pub fn new_room_address(service: &str) -> Result<BareJid, String> {
     let mut bytes = [0u8; 10];
-    getrandom::fill(&mut bytes).map_err(|e| e.to_string())?;
+    crate::util::random_bytes(&mut bytes).map_err(|e| e.to_string())?;
     let node: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     BareJid::new(&format!("room-{node}@{service}")).map_err(|e| e.to_string())
 }

@@ -5,7 +5,7 @@
 use std::{
     collections::{HashMap, VecDeque},
     sync::Arc,
-    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
+    time::{Duration, Instant},
 };
 
 use futures::StreamExt;
@@ -29,7 +29,7 @@ use super::{
     sent_messages::{Begin, SentMessages},
     stanzas::{self, Inbound},
 };
-use crate::{event_log::EventLog, metrics::Metrics};
+use crate::{event_log::EventLog, metrics::Metrics, util::now_ms};
 
 /// How long a send may wait for room in the stream's queue. Past it nothing
 /// was queued, the send fails, and the worker goes back to reading, so a full
@@ -1662,10 +1662,4 @@ async fn await_ack(mut token: StanzaToken) -> Result<(), CommandError> {
             )),
         },
     }
-}
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }

@@ -1,7 +1,5 @@
 //! The protocol's routes for group chats (rooms).
 
-use std::sync::Arc;
-
 use axum::{
     Json, Router,
     http::StatusCode,
@@ -13,17 +11,20 @@ use splitline_protocol::{
 };
 use tokio_xmpp::jid::BareJid;
 
+use super::no_content;
 use crate::{
-    auth::Authed,
-    error::ApiError,
-    json::{ApiJson, ApiPath},
-    sessions::{Registry, Session},
-    validate,
+    http::{
+        AppState,
+        auth::Authed,
+        error::ApiError,
+        json::{ApiJson, ApiPath},
+        validate,
+    },
+    sessions::session::UserSession,
     xmpp::worker::Command,
 };
 
-/// The room routes, to merge into the protocol router.
-pub fn routes() -> Router<Arc<Registry>> {
+pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route(paths::ROOMS, get(rooms).post(create_room))
         .route(paths::ROOM, delete(leave_room).put(rename_room))
@@ -74,10 +75,7 @@ async fn rename_room(
 ) -> Result<StatusCode, ApiError> {
     let room = validate::bare_jid("room", &room)?;
     let name = room_name(&request.name)?;
-    session
-        .command(|reply| Command::RenameRoom { room, name, reply })
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+    no_content(&session, |reply| Command::RenameRoom { room, name, reply }).await
 }
 
 async fn leave_room(
@@ -85,10 +83,7 @@ async fn leave_room(
     ApiPath(room): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     let room = validate::bare_jid("room", &room)?;
-    session
-        .command(|reply| Command::LeaveRoom { room, reply })
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+    no_content(&session, |reply| Command::LeaveRoom { room, reply }).await
 }
 
 async fn members(
@@ -122,7 +117,7 @@ async fn remove_member(
 }
 
 async fn set_member(
-    session: &Session,
+    session: &UserSession,
     room: BareJid,
     jid: BareJid,
     add: bool,
@@ -132,13 +127,11 @@ async fn set_member(
             "to leave a room, use DELETE on the room itself",
         ));
     }
-    session
-        .command(|reply| Command::SetMember {
-            room,
-            jid,
-            add,
-            reply,
-        })
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+    no_content(session, |reply| Command::SetMember {
+        room,
+        jid,
+        add,
+        reply,
+    })
+    .await
 }

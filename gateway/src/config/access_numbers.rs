@@ -1,17 +1,36 @@
-//! The access-number directory: the points of presence the gateway serves to
-//! phones (`GET /v1/access-numbers`), checked once at start.
+//! The access-number group: the directory of points of presence the gateway
+//! serves to phones (`GET /v1/access-numbers`), file only, checked and
+//! normalised once at start.
 
-use std::sync::Arc;
+use clap::Args;
+use serde::{Deserialize, Serialize};
+use splitline_protocol::{AccessNumber, PhoneNumber};
 
-use axum::{Json, Router, extract::State, routing::get};
-use splitline_protocol::{AccessNumber, AccessNumbers, PhoneNumber, paths};
+use super::{ConfigError, invalid};
 
-use crate::{auth::Authed, sessions::Registry};
+/// The access-number directory as given in the file.
+#[derive(Debug, Default, Clone, Args, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct AccessNumberSettings {
+    /// The access numbers (points of presence) served to phones: file only, as
+    /// `[[access-numbers]]` tables with `number`, `country`, `area_prefixes`
+    /// and `cost_class` (`toll_free`, `local` or `national`).
+    #[arg(skip)]
+    pub access_numbers: Option<Vec<AccessNumber>>,
+}
+
+impl AccessNumberSettings {
+    /// The directory, checked and normalised ([`normalise`]).
+    pub(crate) fn validate(self) -> Result<Vec<AccessNumber>, ConfigError> {
+        normalise(self.access_numbers.unwrap_or_default())
+            .map_err(|reason| invalid("access-numbers", reason))
+    }
+}
 
 /// Checks and normalises the configured access numbers: each a valid E.164
 /// number of the country it names, with digit-only area prefixes inside that
 /// number's country code, and no number twice.
-pub fn validate(numbers: Vec<AccessNumber>) -> Result<Vec<AccessNumber>, String> {
+fn normalise(numbers: Vec<AccessNumber>) -> Result<Vec<AccessNumber>, String> {
     let mut checked: Vec<AccessNumber> = Vec::with_capacity(numbers.len());
     for entry in numbers {
         let parsed = PhoneNumber::parse_e164(entry.number.trim())
@@ -49,21 +68,6 @@ pub fn validate(numbers: Vec<AccessNumber>) -> Result<Vec<AccessNumber>, String>
     Ok(checked)
 }
 
-/// The directory's routes.
-pub fn routes() -> Router<Arc<Registry>> {
-    Router::new().route(paths::ACCESS_NUMBERS, get(access_numbers))
-}
-
-/// Every signed-in user may read the directory; it holds no user data.
-async fn access_numbers(
-    State(registry): State<Arc<Registry>>,
-    Authed(_session): Authed,
-) -> Json<AccessNumbers> {
-    Json(AccessNumbers {
-        numbers: registry.access_numbers().to_vec(),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use splitline_protocol::CostClass;
@@ -81,17 +85,17 @@ mod tests {
 
     #[test]
     fn numbers_are_normalised_and_bad_entries_refused_with_the_reason() {
-        let checked = validate(vec![entry("+44 20 7946 0000", "gb", &["4420"])]).unwrap();
+        let checked = normalise(vec![entry("+44 20 7946 0000", "gb", &["4420"])]).unwrap();
         assert_eq!(checked[0].number, "+442079460000");
         assert_eq!(checked[0].country, "GB");
-        let refused = |e| validate(vec![e]).unwrap_err();
+        let refused = |e| normalise(vec![e]).unwrap_err();
         assert!(refused(entry("02079460000", "GB", &[])).contains("E.164"));
         assert!(refused(entry("+442079460000", "DE", &[])).contains("not a number of DE"));
         assert!(refused(entry("+442079460000", "GB", &["4930"])).contains("country code 44"));
         assert!(refused(entry("+442079460000", "GB", &["44-20"])).contains("area prefix"));
         let short = refused(entry("+44112", "GB", &[]));
         assert!(short.contains("telephone number"), "{short}");
-        let twice = validate(vec![
+        let twice = normalise(vec![
             entry("+442079460000", "GB", &[]),
             entry("+44 20 7946 0000", "GB", &[]),
         ]);

@@ -11,11 +11,11 @@ use axum::{
 use serde::de::DeserializeOwned;
 use splitline_protocol::ErrorCode;
 
-use crate::error::ApiError;
+use super::error::ApiError;
 
 /// A JSON body, or a 400/413 [`ApiError`].
 #[derive(Debug, Clone)]
-pub struct ApiJson<T>(pub T);
+pub(crate) struct ApiJson<T>(pub(crate) T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
@@ -42,7 +42,7 @@ fn json_error(rejection: &JsonRejection) -> ApiError {
 
 /// A query string, or a 400 [`ApiError`].
 #[derive(Debug, Clone)]
-pub struct ApiQuery<T>(pub T);
+pub(crate) struct ApiQuery<T>(pub(crate) T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiError;
@@ -61,7 +61,7 @@ fn query_error(rejection: &QueryRejection) -> ApiError {
 
 /// A path parameter (percent-decoded), or a 400 [`ApiError`].
 #[derive(Debug, Clone)]
-pub struct ApiPath<T>(pub T);
+pub(crate) struct ApiPath<T>(pub(crate) T);
 
 impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
     type Rejection = ApiError;

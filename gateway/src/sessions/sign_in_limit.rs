@@ -11,6 +11,8 @@ use std::{
     time::{Duration, Instant},
 };
 
+use crate::util::lock;
+
 #[derive(Debug, Clone, Copy)]
 struct Window {
     started: Instant,
@@ -20,7 +22,7 @@ struct Window {
 
 /// Per-account counter of refused sign-ins.
 #[derive(Debug)]
-pub struct SignInLimit {
+pub(crate) struct SignInLimit {
     max_failures: u32,
     window: Duration,
     accounts: Mutex<HashMap<String, Window>>,
@@ -28,7 +30,7 @@ pub struct SignInLimit {
 
 impl SignInLimit {
     /// At most `max_failures` refused sign-ins per account within `window`.
-    pub fn new(max_failures: u32, window: Duration) -> Self {
+    pub(crate) fn new(max_failures: u32, window: Duration) -> Self {
         Self {
             max_failures: max_failures.max(1),
             window,
@@ -37,12 +39,12 @@ impl SignInLimit {
     }
 
     fn accounts(&self) -> std::sync::MutexGuard<'_, HashMap<String, Window>> {
-        self.accounts.lock().unwrap_or_else(|e| e.into_inner())
+        lock(&self.accounts)
     }
 
     /// Starts an attempt for `account`, or `Err(seconds to wait)` while the
     /// account is locked out. Report the result on the returned attempt.
-    pub fn begin(&self, account: &str, now: Instant) -> Result<Attempt<'_>, u64> {
+    pub(crate) fn begin(&self, account: &str, now: Instant) -> Result<Attempt<'_>, u64> {
         let mut accounts = self.accounts();
         let window_len = self.window;
         accounts.retain(|_, w| {
@@ -88,7 +90,7 @@ impl SignInLimit {
 /// One sign-in attempt under way. Dropped without a verdict (the request was
 /// abandoned, or the network could not be reached), it counts as neither.
 #[derive(Debug)]
-pub struct Attempt<'a> {
+pub(crate) struct Attempt<'a> {
     limit: &'a SignInLimit,
     account: String,
     done: bool,
@@ -96,13 +98,13 @@ pub struct Attempt<'a> {
 
 impl Attempt<'_> {
     /// The network refused the password.
-    pub fn refused(mut self) {
+    pub(crate) fn refused(mut self) {
         self.done = true;
         self.limit.finish(&self.account, true);
     }
 
     /// The password was right: the count starts over.
-    pub fn accepted(mut self) {
+    pub(crate) fn accepted(mut self) {
         self.done = true;
         self.limit.finish(&self.account, false);
     }

@@ -5,21 +5,19 @@ use std::sync::Arc;
 use axum::{extract::FromRequestParts, http::request::Parts};
 use splitline_protocol::{ErrorCode, paths::AUTHORIZATION};
 
-use crate::{
-    error::ApiError,
-    sessions::{Lookup, Registry, Session},
-};
+use super::{AppState, error::ApiError};
+use crate::sessions::{registry::Lookup, session::UserSession};
 
 /// The session of an authenticated request.
 #[derive(Debug, Clone)]
-pub struct Authed(pub Arc<Session>);
+pub(crate) struct Authed(pub(crate) Arc<UserSession>);
 
-impl FromRequestParts<Arc<Registry>> for Authed {
+impl FromRequestParts<AppState> for Authed {
     type Rejection = ApiError;
 
     async fn from_request_parts(
         parts: &mut Parts,
-        registry: &Arc<Registry>,
+        state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let token = parts
             .headers
@@ -34,7 +32,7 @@ impl FromRequestParts<Arc<Registry>> for Authed {
                     "send the session token as 'Authorization: Bearer <token>'; sign in to get one",
                 )
             })?;
-        match registry.lookup(token) {
+        match state.sessions.lookup(token) {
             Lookup::Live(session) => {
                 session.touch();
                 Ok(Self(session))

@@ -2,19 +2,19 @@
 
 use tokio_xmpp::jid::BareJid;
 
-use crate::error::ApiError;
+use super::error::ApiError;
 
 /// Longest message text, in characters.
-pub const MAX_BODY_CHARS: usize = 10_000;
+pub(crate) const MAX_BODY_CHARS: usize = 10_000;
 /// Longest status text, in characters.
-pub const MAX_STATUS_CHARS: usize = 1_024;
+pub(crate) const MAX_STATUS_CHARS: usize = 1_024;
 /// Longest contact name, in characters.
-pub const MAX_NAME_CHARS: usize = 256;
+pub(crate) const MAX_NAME_CHARS: usize = 256;
 /// Longest network or archive id of a message, in characters.
-pub const MAX_ID_CHARS: usize = 256;
+pub(crate) const MAX_ID_CHARS: usize = 256;
 
 /// A bare address `user@domain`, normalised.
-pub fn bare_jid(field: &str, value: &str) -> Result<BareJid, ApiError> {
+pub(crate) fn bare_jid(field: &str, value: &str) -> Result<BareJid, ApiError> {
     let jid = BareJid::new(value.trim()).map_err(|e| {
         ApiError::invalid(format!("{field}: '{value}' is not a valid address: {e}"))
     })?;
@@ -27,7 +27,7 @@ pub fn bare_jid(field: &str, value: &str) -> Result<BareJid, ApiError> {
 }
 
 /// An id chosen by the client: 1 to 64 of `A-Z a-z 0-9 - _ .`.
-pub fn client_token<'a>(field: &str, value: &'a str) -> Result<&'a str, ApiError> {
+pub(crate) fn client_token<'a>(field: &str, value: &'a str) -> Result<&'a str, ApiError> {
     let ok = (1..=64).contains(&value.len())
         && value
             .bytes()
@@ -49,7 +49,7 @@ fn xml_char(c: char) -> bool {
 
 /// A text of at most `max` characters, all of them sendable over XMPP;
 /// `allow_empty` says whether "" is fine.
-pub fn text<'a>(
+pub(crate) fn text<'a>(
     field: &str,
     value: &'a str,
     max: usize,

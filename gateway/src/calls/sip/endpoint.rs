@@ -31,13 +31,11 @@ pub enum EndpointError {
 
 /// The endpoint and the address other parties reach the gateway at.
 #[derive(Clone)]
-pub struct SipUa {
+pub(crate) struct SipUa {
     /// The SIP endpoint.
     pub endpoint: Endpoint,
     /// The gateway's Contact.
     pub contact: Contact,
-    /// The bound address.
-    pub bound: SocketAddr,
 }
 
 /// Takes INVITEs that open a new dialog (the dialog layer before it has
@@ -67,7 +65,7 @@ impl Layer for NewCalls {
 
 /// Binds the endpoint on `listen` (UDP); new incoming calls arrive on the
 /// receiver.
-pub async fn bind(
+pub(crate) async fn bind(
     listen: SocketAddr,
 ) -> Result<(SipUa, mpsc::UnboundedReceiver<IncomingRequest>), EndpointError> {
     let mut builder = Endpoint::builder();
@@ -96,7 +94,6 @@ pub async fn bind(
         SipUa {
             endpoint,
             contact: Contact::new(NameAddr::uri(uri)),
-            bound,
         },
         incoming,
     ))

@@ -7,16 +7,21 @@ use std::{
     time::Duration,
 };
 
-const CONFIG_TEMPLATE: &str = include_str!("../prosody/prosody.cfg.lua.in");
+use futures::future::BoxFuture;
+
+use super::{Kind, XmppServer};
+use crate::{DOMAIN, MUC_SERVICE};
+
+const CONFIG_TEMPLATE: &str = include_str!("../../prosody/prosody.cfg.lua.in");
 
 pub struct Prosody {
-    pub port: u16,
+    port: u16,
     dir: tempfile::TempDir,
     child: Child,
 }
 
 impl Prosody {
-    /// Starts Prosody with these `(user, password)` accounts on `localhost`.
+    /// Starts Prosody with these `(user, password)` accounts on [`DOMAIN`].
     pub async fn start(users: &[(&str, &str)]) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let port = crate::free_port();
@@ -26,7 +31,9 @@ impl Prosody {
             &config,
             CONFIG_TEMPLATE
                 .replace("@DIR@", dir.path().to_str().unwrap())
-                .replace("@PORT@", &port.to_string()),
+                .replace("@PORT@", &port.to_string())
+                .replace("@DOMAIN@", DOMAIN)
+                .replace("@MUC@", MUC_SERVICE),
         )
         .unwrap();
         for (user, password) in users {
@@ -36,26 +43,34 @@ impl Prosody {
         crate::wait_for_port(port, Duration::from_secs(15)).await;
         Self { port, dir, child }
     }
+}
 
-    /// Stops the server (every client connection drops).
-    pub fn stop(&mut self) {
+impl XmppServer for Prosody {
+    fn port(&self) -> u16 {
+        self.port
+    }
+
+    fn kind(&self) -> Kind {
+        Kind::Prosody
+    }
+
+    fn stop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
 
-    /// Starts the server again with the same accounts, data and port.
-    pub async fn start_again(&mut self) {
-        self.child = spawn(&config_path(self.dir.path()));
-        crate::wait_for_port(self.port, Duration::from_secs(15)).await;
+    fn start_again(&mut self) -> BoxFuture<'_, ()> {
+        Box::pin(async move {
+            self.child = spawn(&config_path(self.dir.path()));
+            crate::wait_for_port(self.port, Duration::from_secs(15)).await;
+        })
     }
 
-    /// Adds an account while running.
-    pub fn register(&self, user: &str, password: &str) {
+    fn register(&self, user: &str, password: &str) {
         register(&config_path(self.dir.path()), user, password);
     }
 
-    /// The server's log, for failure messages.
-    pub fn log(&self) -> String {
+    fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("prosody.log")).unwrap_or_default()
     }
 }
@@ -81,7 +96,7 @@ fn register(config: &Path, user: &str, password: &str) {
     let status = Command::new("prosodyctl")
         .arg("--config")
         .arg(config)
-        .args(["register", user, "localhost", password])
+        .args(["register", user, DOMAIN, password])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()

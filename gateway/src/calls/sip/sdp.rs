@@ -9,13 +9,13 @@ use bytes::Bytes;
 static SESSIONS: AtomicU64 = AtomicU64::new(1);
 
 /// A fresh SDP session id for one leg's origin.
-pub fn next_session_id() -> u64 {
+pub(crate) fn next_session_id() -> u64 {
     SESSIONS.fetch_add(1, Ordering::Relaxed)
 }
 
 /// Replaces the `o=` line so that the peer of one leg sees the gateway as the
 /// origin `session_id`, at `version`.
-pub fn with_origin(sdp: &[u8], session_id: u64, version: u64) -> Bytes {
+pub(crate) fn with_origin(sdp: &[u8], session_id: u64, version: u64) -> Bytes {
     map_lines(sdp, |line| {
         line.starts_with("o=")
             .then(|| format!("o=splitline {session_id} {version} IN IP4 0.0.0.0"))
@@ -24,7 +24,7 @@ pub fn with_origin(sdp: &[u8], session_id: u64, version: u64) -> Bytes {
 
 /// An answer refusing every media stream of `offer` (port 0 on each `m=`
 /// line), for an offer the gateway must answer when the call cannot go on.
-pub fn refusal(offer: &[u8], session_id: u64) -> Bytes {
+pub(crate) fn refusal(offer: &[u8], session_id: u64) -> Bytes {
     map_lines(offer, |line| {
         if line.starts_with("o=") {
             return Some(format!("o=splitline {session_id} 1 IN IP4 0.0.0.0"));
@@ -39,7 +39,7 @@ pub fn refusal(offer: &[u8], session_id: u64) -> Bytes {
 }
 
 /// True when `sdp` offers at least one media stream.
-pub fn has_media(sdp: &[u8]) -> bool {
+pub(crate) fn has_media(sdp: &[u8]) -> bool {
     String::from_utf8_lossy(sdp)
         .lines()
         .any(|l| l.starts_with("m="))

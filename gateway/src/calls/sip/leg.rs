@@ -25,7 +25,7 @@ use ezk_sip_ua::invite::{
 
 /// A leg could not be placed or ended.
 #[derive(Debug, thiserror::Error)]
-pub enum LegError {
+pub(crate) enum LegError {
     /// The SIP stack failed (transport, malformed message, timeout).
     #[error("SIP: {0}")]
     Sip(#[from] ezk_sip_core::Error),
@@ -47,7 +47,7 @@ pub enum LegError {
 }
 
 /// How a leg's INVITE ended.
-pub enum Answer {
+pub(crate) enum Answer {
     /// The peer answered: the session and its 2xx (which may carry an offer).
     Answered(Box<InviteSession>, Box<TsxResponse>),
     /// The peer refused with this final status.
@@ -59,20 +59,25 @@ pub enum Answer {
 }
 
 /// An outgoing INVITE and its early dialogs.
-pub struct OutLeg {
+pub(crate) struct OutLeg {
     initiator: InviteInitiator,
     earlies: Vec<Early>,
     finished: bool,
 }
 
 /// The content type of session descriptions.
-pub fn sdp_content_type() -> ContentType {
+pub(crate) fn sdp_content_type() -> ContentType {
     ContentType(BytesStr::from_static("application/sdp"))
 }
 
 impl OutLeg {
     /// A leg from `from` to `target`; no reliable provisionals, no session timer.
-    pub fn new(endpoint: &Endpoint, from: NameAddr, contact: Contact, target: SipUri) -> Self {
+    pub(crate) fn new(
+        endpoint: &Endpoint,
+        from: NameAddr,
+        contact: Contact,
+        target: SipUri,
+    ) -> Self {
         let mut initiator = InviteInitiator::new(endpoint.clone(), from, contact, target);
         initiator.support_100rel = false;
         initiator.support_timer = false;
@@ -85,7 +90,7 @@ impl OutLeg {
 
     /// Sends the INVITE: with `offer`, or without a body (the peer offers in
     /// its 2xx).
-    pub async fn invite(&mut self, offer: Option<Bytes>) -> Result<(), LegError> {
+    pub(crate) async fn invite(&mut self, offer: Option<Bytes>) -> Result<(), LegError> {
         let mut invite: Request = self.initiator.create_invite();
         if let Some(offer) = offer {
             invite.headers.insert_named(&sdp_content_type());
@@ -97,7 +102,7 @@ impl OutLeg {
 
     /// Waits for the final answer until `deadline`; `on_provisional` hears
     /// every provisional status (180 means ringing).
-    pub async fn answer(
+    pub(crate) async fn answer(
         &mut self,
         deadline: tokio::time::Instant,
         on_provisional: &mut (impl FnMut(u16) + Send),
@@ -107,7 +112,10 @@ impl OutLeg {
 
     /// Waits until the peer rings (180 to 183), answers or refuses, or
     /// `deadline` passes.
-    pub async fn ringing(&mut self, deadline: tokio::time::Instant) -> Result<Answer, LegError> {
+    pub(crate) async fn ringing(
+        &mut self,
+        deadline: tokio::time::Instant,
+    ) -> Result<Answer, LegError> {
         self.wait(deadline, true, &mut |_| {}).await
     }
 
@@ -178,7 +186,7 @@ impl OutLeg {
     /// The INVITE transaction must not be polled between the 2xx and this
     /// call: a retransmitted 2xx would open a second session on the same
     /// dialog and unregister the first.
-    pub async fn acknowledge(
+    pub(crate) async fn acknowledge(
         mut self,
         session: &InviteSession,
         response: &TsxResponse,
@@ -220,7 +228,7 @@ impl OutLeg {
     /// from the INVITE as sent, with its Via branch (RFC 3261 9.1), which
     /// proxies need to match it; it is re-sent until the INVITE completes. A
     /// 2xx that crossed the CANCEL is acknowledged and hung up.
-    pub async fn cancel(mut self, endpoint: &Endpoint) -> Result<(), LegError> {
+    pub(crate) async fn cancel(mut self, endpoint: &Endpoint) -> Result<(), LegError> {
         let invite = self
             .initiator
             .transaction()

@@ -17,12 +17,14 @@ use splitline_protocol::{
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio_xmpp::jid::BareJid;
 
-use super::{
-    CallControl, CallError,
-    bridge::{self, BridgePlan, UserLeg},
-    callback::Milestone,
-    lock, now_ms,
-    records::NewCall,
+use super::{CallControl, CallControlError};
+use crate::{
+    calls::{
+        bridge::{self, BridgePlan, UserLeg},
+        callback::{self, Milestone},
+        journal::NewCall,
+    },
+    util::{lock, now_ms, random_text},
 };
 
 /// A call-through waiting for the user's mobile to dial the access number.
@@ -99,12 +101,12 @@ impl CallControl {
         account: &BareJid,
         callee: &Callee,
         access_number: &str,
-    ) -> Result<CallStarted, CallError> {
+    ) -> Result<CallStarted, CallControlError> {
         let access_number = PhoneNumber::parse_e164(access_number.trim())
-            .map_err(|e| CallError::Invalid(format!("access_number: {e}")))?
+            .map_err(|e| CallControlError::Invalid(format!("access_number: {e}")))?
             .e164;
         if !self.access_numbers.contains(&access_number) {
-            return Err(CallError::Invalid(
+            return Err(CallControlError::Invalid(
                 "access_number: not one of this gateway's access numbers".into(),
             ));
         }
@@ -131,20 +133,17 @@ impl CallControl {
             },
         );
         tracing::info!(call = %call_id, route = "call_through", "call reserved");
-        self.notify_state(account, &call_id, CallState::AwaitingDial, None);
-        let control = self.clone();
-        let account = account.clone();
-        let id = call_id.clone();
         let hangup = admitted.hangup;
-        tokio::spawn(async move {
-            control
-                .await_dial(&account, &id, &plan, claimed, hangup)
-                .await;
-        });
-        Ok(CallStarted {
+        Ok(self.launch(
+            account,
             call_id,
-            callback_from: self.config.callback_caller_id.clone(),
-        })
+            CallState::AwaitingDial,
+            move |control, account, id| async move {
+                control
+                    .await_dial(&account, &id, &plan, claimed, hangup)
+                    .await;
+            },
+        ))
     }
 
     /// Waits for the reserved call to come in, then bridges it.
@@ -158,7 +157,7 @@ impl CallControl {
     ) {
         let invite = tokio::select! {
             invite = &mut claimed => invite.ok(),
-            () = super::callback::hung_up(&mut hangup) => None,
+            () = callback::hung_up(&mut hangup) => None,
             () = tokio::time::sleep(self.config.call_through_dial) => None,
         };
         // Whoever removes the reservation first owns it: when the matcher
@@ -269,7 +268,7 @@ impl CallControl {
         let (Ok(target), Ok(callback_from)) = (target, callback_from) else {
             return bridge::refuse(&self.ua, invite, 500).await;
         };
-        let Ok(call_id) = crate::sessions::random_text(12) else {
+        let Ok(call_id) = random_text(12) else {
             return bridge::refuse(&self.ua, invite, 500).await;
         };
         let opened = self.open_call(

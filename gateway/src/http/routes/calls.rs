@@ -13,21 +13,25 @@ use axum::{
 };
 use serde::Deserialize;
 use splitline_protocol::{
-    CallRecord, CallRecords, CallStarted, ConfirmNumberRequest, ErrorCode, MobileNumber,
-    StartCallRequest, VerificationStarted, VerifyNumberRequest, paths,
+    CallRecord, CallRecords, CallStarted, ConfirmNumberRequest, MobileNumber, StartCallRequest,
+    VerificationStarted, VerifyNumberRequest, paths,
 };
 
 use crate::{
-    auth::Authed,
-    calls::{CallControl, CallError, numbers::ConfirmError},
-    error::ApiError,
-    json::{ApiJson, ApiPath, ApiQuery},
-    sessions::Registry,
-    validate,
+    calls::{
+        CallControl,
+        journal::{to_csv, to_json_lines},
+    },
+    http::{
+        AppState,
+        auth::Authed,
+        error::ApiError,
+        json::{ApiJson, ApiPath, ApiQuery},
+        validate,
+    },
 };
 
-/// The call routes.
-pub fn routes() -> Router<Arc<Registry>> {
+pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route(paths::CALLS, post(start_call))
         .route(paths::CALL, delete(hang_up))
@@ -36,75 +40,47 @@ pub fn routes() -> Router<Arc<Registry>> {
         .route(paths::MOBILE_NUMBER_CONFIRM, post(confirm_number))
 }
 
-impl From<CallError> for ApiError {
-    fn from(error: CallError) -> Self {
-        let message = error.to_string();
-        match error {
-            CallError::Invalid(_) => ApiError::invalid(message),
-            CallError::Confirm(ConfirmError::File(ref e)) => {
-                tracing::error!(error = %e, "cannot save a verified number");
-                ApiError::new(ErrorCode::Internal, "the gateway cannot save the number")
-            }
-            CallError::Confirm(_) => ApiError::invalid(message),
-            CallError::NotVerified | CallError::NotAllowed(_) => {
-                ApiError::new(ErrorCode::Forbidden, message)
-            }
-            CallError::RateLimited { retry_after, .. } => ApiError {
-                retry_after: Some(retry_after),
-                ..ApiError::new(ErrorCode::RateLimited, message)
-            },
-            CallError::AtCapacity => ApiError::unavailable(message, 5),
-            CallError::UnknownCall => ApiError::new(ErrorCode::NotFound, message),
-            CallError::Records(ref e) => {
-                tracing::error!(error = %e, "call records unusable");
-                ApiError::new(ErrorCode::Internal, "the gateway cannot keep call records")
-            }
-            CallError::NoRandomness => ApiError::new(ErrorCode::Internal, message),
-        }
-    }
-}
-
 async fn start_call(
-    State(registry): State<Arc<Registry>>,
+    State(state): State<AppState>,
     Authed(session): Authed,
     ApiJson(request): ApiJson<StartCallRequest>,
 ) -> Result<(StatusCode, Json<CallStarted>), ApiError> {
-    let started = registry.calls()?.start_call(&session.jid, &request)?;
+    let started = state.calls()?.start_call(&session.jid, &request)?;
     Ok((StatusCode::CREATED, Json(started)))
 }
 
 async fn hang_up(
-    State(registry): State<Arc<Registry>>,
+    State(state): State<AppState>,
     Authed(session): Authed,
     ApiPath(call_id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     validate::text("call_id", &call_id, validate::MAX_ID_CHARS, false)?;
-    registry.calls()?.hang_up(&session.jid, &call_id)?;
+    state.calls()?.hang_up(&session.jid, &call_id)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn mobile_number(
-    State(registry): State<Arc<Registry>>,
+    State(state): State<AppState>,
     Authed(session): Authed,
 ) -> Result<Json<MobileNumber>, ApiError> {
-    Ok(Json(registry.calls()?.mobile_number(&session.jid)))
+    Ok(Json(state.calls()?.mobile_number(&session.jid)))
 }
 
 async fn verify_number(
-    State(registry): State<Arc<Registry>>,
+    State(state): State<AppState>,
     Authed(session): Authed,
     ApiJson(request): ApiJson<VerifyNumberRequest>,
 ) -> Result<(StatusCode, Json<VerificationStarted>), ApiError> {
-    let started = registry.calls()?.verify(&session.jid, &request.number)?;
+    let started = state.calls()?.verify(&session.jid, &request.number)?;
     Ok((StatusCode::ACCEPTED, Json(started)))
 }
 
 async fn confirm_number(
-    State(registry): State<Arc<Registry>>,
+    State(state): State<AppState>,
     Authed(session): Authed,
     ApiJson(request): ApiJson<ConfirmNumberRequest>,
 ) -> Result<Json<MobileNumber>, ApiError> {
-    let calls = registry.calls()?;
+    let calls = state.calls()?;
     calls.confirm(&session.jid, &request.code)?;
     Ok(Json(calls.mobile_number(&session.jid)))
 }
@@ -130,7 +106,6 @@ struct RecordsQuery {
 }
 
 fn render(records: Vec<CallRecord>, format: Format) -> Response {
-    use crate::calls::records::{to_csv, to_json_lines};
     match format {
         Format::Json => Json(CallRecords { records }).into_response(),
         Format::Csv => (
@@ -147,18 +122,18 @@ fn render(records: Vec<CallRecord>, format: Format) -> Response {
 }
 
 async fn call_records(
-    State(registry): State<Arc<Registry>>,
+    State(state): State<AppState>,
     Authed(session): Authed,
     ApiQuery(query): ApiQuery<RecordsQuery>,
 ) -> Result<Response, ApiError> {
-    let records = registry.calls()?.records(Some(&session.jid))?;
+    let records = state.calls()?.records(Some(&session.jid))?;
     Ok(render(records, query.format))
 }
 
 /// Every call record, for the carrier's billing: `GET /call-records` with
 /// `?format=csv` or `?format=jsonl` (JSON by default). Served on the private
 /// metrics address only.
-pub fn export_router(calls: Arc<CallControl>) -> Router {
+pub(crate) fn export_router(calls: Arc<CallControl>) -> Router {
     Router::new().route(
         "/call-records",
         get(move |ApiQuery(query): ApiQuery<RecordsQuery>| {

@@ -14,16 +14,20 @@ use std::{
     time::{Duration, Instant},
 };
 
+use futures::future::BoxFuture;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-const CONFIG_TEMPLATE: &str = include_str!("../ejabberd/ejabberd.yml.in");
+use super::{Kind, XmppServer};
+use crate::{DOMAIN, MUC_SERVICE};
+
+const CONFIG_TEMPLATE: &str = include_str!("../../ejabberd/ejabberd.yml.in");
 
 /// How long a start may take (it usually takes 1 to 4 s, more on a busy machine).
 const START_WITHIN: Duration = Duration::from_secs(60);
 
 pub struct Ejabberd {
     /// The client (c2s) port on 127.0.0.1: plain TCP, no TLS required.
-    pub port: u16,
+    port: u16,
     /// The HTTP API port on 127.0.0.1.
     http_port: u16,
     dir: tempfile::TempDir,
@@ -31,7 +35,7 @@ pub struct Ejabberd {
 }
 
 impl Ejabberd {
-    /// Starts ejabberd with these `(user, password)` accounts on `localhost`,
+    /// Starts ejabberd with these `(user, password)` accounts on [`DOMAIN`],
     /// and returns once it accepts logins.
     pub async fn start(users: &[(&str, &str)]) -> Self {
         let dir = tempfile::tempdir().unwrap();
@@ -40,7 +44,9 @@ impl Ejabberd {
             dir.path().join("ejabberd.yml"),
             CONFIG_TEMPLATE
                 .replace("@C2S_PORT@", &port.to_string())
-                .replace("@HTTP_PORT@", &http_port.to_string()),
+                .replace("@HTTP_PORT@", &http_port.to_string())
+                .replace("@DOMAIN@", DOMAIN)
+                .replace("@MUC@", MUC_SERVICE),
         )
         .unwrap();
         // Read by ejabberdctl: a node name of its own, and Erlang distribution
@@ -86,51 +92,6 @@ impl Ejabberd {
         server
     }
 
-    /// Stops the server (every client connection drops).
-    pub fn stop(&mut self) {
-        let Some(mut child) = self.child.take() else {
-            return;
-        };
-        // The VM runs under su; its pid file names it. On SIGTERM ejabberd
-        // closes its listeners and connections within a few milliseconds and
-        // writes its data out; the VM exits about a second later.
-        if let Some(pid) = self.vm_pid() {
-            signal("TERM", &[pid]);
-        }
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while matches!(child.try_wait(), Ok(None)) && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        if matches!(child.try_wait(), Ok(None)) {
-            signal("KILL", &descendants(child.id()));
-            let _ = child.kill();
-        }
-        let _ = child.wait();
-    }
-
-    /// Starts the server again with the same accounts, data and ports.
-    pub async fn start_again(&mut self) {
-        self.stop();
-        self.spawn_and_wait().await;
-    }
-
-    /// Adds an account while running.
-    pub fn register(&self, user: &str, password: &str) {
-        let request =
-            serde_json::json!({ "user": user, "host": "localhost", "password": password });
-        let (status, body) = api(self.http_port, "register", &request.to_string())
-            .unwrap_or_else(|e| panic!("cannot reach ejabberd's HTTP API to register {user}: {e}"));
-        assert_eq!(status, 200, "ejabberd refused to register {user}: {body}");
-    }
-
-    /// The server's log, for failure messages (passwords in logged API calls
-    /// are masked).
-    pub fn log(&self) -> String {
-        let log = std::fs::read_to_string(self.dir.path().join("log").join("ejabberd.log"))
-            .unwrap_or_default();
-        mask_passwords(&log)
-    }
-
     fn vm_pid(&self) -> Option<u32> {
         std::fs::read_to_string(pid_path(self.dir.path()))
             .ok()?
@@ -140,7 +101,7 @@ impl Ejabberd {
     }
 
     /// Runs `ejabberdctl foreground` and waits until the server is started,
-    /// listens for clients and offers them SASL on `localhost`.
+    /// listens for clients and offers them SASL on [`DOMAIN`].
     async fn spawn_and_wait(&mut self) {
         let dir = self.dir.path();
         // A stale pid file would name a process that is gone.
@@ -197,6 +158,60 @@ impl Ejabberd {
     }
 }
 
+impl XmppServer for Ejabberd {
+    fn port(&self) -> u16 {
+        self.port
+    }
+
+    fn kind(&self) -> Kind {
+        Kind::Ejabberd
+    }
+
+    fn stop(&mut self) {
+        let Some(mut child) = self.child.take() else {
+            return;
+        };
+        // The VM runs under su; its pid file names it. On SIGTERM ejabberd
+        // closes its listeners and connections within a few milliseconds and
+        // writes its data out; the VM exits about a second later.
+        if let Some(pid) = self.vm_pid() {
+            signal("TERM", &[pid]);
+        }
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while matches!(child.try_wait(), Ok(None)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        if matches!(child.try_wait(), Ok(None)) {
+            signal("KILL", &descendants(child.id()));
+            let _ = child.kill();
+        }
+        let _ = child.wait();
+    }
+
+    /// Stops the server and starts it again with the same accounts, data
+    /// and ports.
+    fn start_again(&mut self) -> BoxFuture<'_, ()> {
+        Box::pin(async move {
+            self.stop();
+            self.spawn_and_wait().await;
+        })
+    }
+
+    fn register(&self, user: &str, password: &str) {
+        let request = serde_json::json!({ "user": user, "host": DOMAIN, "password": password });
+        let (status, body) = api(self.http_port, "register", &request.to_string())
+            .unwrap_or_else(|e| panic!("cannot reach ejabberd's HTTP API to register {user}: {e}"));
+        assert_eq!(status, 200, "ejabberd refused to register {user}: {body}");
+    }
+
+    /// The log, with the passwords in logged API calls masked.
+    fn log(&self) -> String {
+        let log = std::fs::read_to_string(self.dir.path().join("log").join("ejabberd.log"))
+            .unwrap_or_default();
+        mask_passwords(&log)
+    }
+}
+
 impl Drop for Ejabberd {
     /// Kills the server at once: its data goes with the directory.
     fn drop(&mut self) {
@@ -250,14 +265,17 @@ fn api(port: u16, command: &str, json: &str) -> std::io::Result<(u16, String)> {
     Ok((status, body))
 }
 
-/// Whether the server on `port` serves `localhost` and offers SCRAM login.
+/// Whether the server on `port` serves [`DOMAIN`] and offers SCRAM login.
 async fn offers_sasl(port: u16) -> bool {
     let probe = async {
         let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
         stream
             .write_all(
-                b"<?xml version='1.0'?><stream:stream to='localhost' xmlns='jabber:client' \
-                  xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>",
+                format!(
+                    "<?xml version='1.0'?><stream:stream to='{DOMAIN}' xmlns='jabber:client' \
+                     xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>"
+                )
+                .as_bytes(),
             )
             .await?;
         let mut seen = Vec::new();

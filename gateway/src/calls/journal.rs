@@ -16,6 +16,8 @@ use std::{
 use serde::{Deserialize, Serialize};
 use splitline_protocol::{CallEndReason, CallRecord, CallRoute};
 
+use crate::util::lock;
+
 /// One step of a call, as journalled.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "step", rename_all = "snake_case")]
@@ -43,7 +45,7 @@ enum Step {
 
 /// A journal that cannot be used.
 #[derive(Debug, thiserror::Error)]
-pub enum RecordsError {
+pub enum JournalError {
     /// The file could not be read or written.
     #[error("call records file {path}: {source}")]
     Io {
@@ -66,7 +68,7 @@ pub enum RecordsError {
 
 /// The journal of every call.
 #[derive(Debug)]
-pub struct CallJournal {
+pub(crate) struct CallJournal {
     path: PathBuf,
     file: Mutex<File>,
 }
@@ -74,8 +76,8 @@ pub struct CallJournal {
 impl CallJournal {
     /// Opens (or creates) the journal at `path` and ends every call left
     /// open by an earlier run at `now_ms`.
-    pub fn open(path: &Path, now_ms: i64) -> Result<Self, RecordsError> {
-        let io = |source| RecordsError::Io {
+    pub(crate) fn open(path: &Path, now_ms: i64) -> Result<Self, JournalError> {
+        let io = |source| JournalError::Io {
             path: path.to_owned(),
             source,
         };
@@ -97,7 +99,7 @@ impl CallJournal {
     }
 
     /// Journals a new call.
-    pub fn started(&self, record: &NewCall<'_>, at_ms: i64) -> Result<(), RecordsError> {
+    pub(crate) fn started(&self, record: &NewCall<'_>, at_ms: i64) -> Result<(), JournalError> {
         self.append(&Step::Started {
             call: record.call.to_owned(),
             at_ms,
@@ -110,7 +112,7 @@ impl CallJournal {
     }
 
     /// Journals the answer that starts the billed time.
-    pub fn answered(&self, call: &str, at_ms: i64) -> Result<(), RecordsError> {
+    pub(crate) fn answered(&self, call: &str, at_ms: i64) -> Result<(), JournalError> {
         self.append(&Step::Answered {
             call: call.to_owned(),
             at_ms,
@@ -118,7 +120,12 @@ impl CallJournal {
     }
 
     /// Journals a call's end.
-    pub fn ended(&self, call: &str, at_ms: i64, reason: CallEndReason) -> Result<(), RecordsError> {
+    pub(crate) fn ended(
+        &self,
+        call: &str,
+        at_ms: i64,
+        reason: CallEndReason,
+    ) -> Result<(), JournalError> {
         self.append(&Step::Ended {
             call: call.to_owned(),
             at_ms,
@@ -126,22 +133,22 @@ impl CallJournal {
         })
     }
 
-    fn append(&self, step: &Step) -> Result<(), RecordsError> {
-        let io = |source| RecordsError::Io {
+    fn append(&self, step: &Step) -> Result<(), JournalError> {
+        let io = |source| JournalError::Io {
             path: self.path.clone(),
             source,
         };
         let mut line = serde_json::to_vec(step).map_err(|e| io(std::io::Error::other(e)))?;
         line.push(b'\n');
-        let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        let mut file = lock(&self.file);
         file.write_all(&line).map_err(io)?;
         file.sync_data().map_err(io)
     }
 
     /// Every call, in the order they started.
-    pub fn all(&self) -> Result<Vec<CallRecord>, RecordsError> {
-        let _writer = self.file.lock().unwrap_or_else(|e| e.into_inner());
-        let file = File::open(&self.path).map_err(|source| RecordsError::Io {
+    pub(crate) fn all(&self) -> Result<Vec<CallRecord>, JournalError> {
+        let _writer = lock(&self.file);
+        let file = File::open(&self.path).map_err(|source| JournalError::Io {
             path: self.path.clone(),
             source,
         })?;
@@ -174,7 +181,7 @@ fn cut_torn_tail(path: &Path) -> std::io::Result<()> {
 
 /// What a new call's record starts with.
 #[derive(Debug, Clone, Copy)]
-pub struct NewCall<'a> {
+pub(crate) struct NewCall<'a> {
     /// The call's id.
     pub call: &'a str,
     /// The account (bare address).
@@ -189,18 +196,18 @@ pub struct NewCall<'a> {
     pub access_number: Option<&'a str>,
 }
 
-fn fold(path: &Path, reader: impl BufRead) -> Result<Vec<CallRecord>, RecordsError> {
+fn fold(path: &Path, reader: impl BufRead) -> Result<Vec<CallRecord>, JournalError> {
     let mut order = Vec::new();
     let mut calls: BTreeMap<String, CallRecord> = BTreeMap::new();
     for (index, line) in reader.lines().enumerate() {
-        let line = line.map_err(|source| RecordsError::Io {
+        let line = line.map_err(|source| JournalError::Io {
             path: path.to_owned(),
             source,
         })?;
         if line.trim().is_empty() {
             continue;
         }
-        let corrupt = |reason: String| RecordsError::Corrupt {
+        let corrupt = |reason: String| JournalError::Corrupt {
             path: path.to_owned(),
             line: index + 1,
             reason,
@@ -265,7 +272,7 @@ fn fold(path: &Path, reader: impl BufRead) -> Result<Vec<CallRecord>, RecordsErr
 }
 
 /// The records as CSV, one call per line, with a header.
-pub fn to_csv(records: &[CallRecord]) -> String {
+pub(crate) fn to_csv(records: &[CallRecord]) -> String {
     let mut out = String::from(
         "call_id,account,route,mobile,callee,access_number,started_ms,answered_ms,ended_ms,duration_secs,end_reason\n",
     );
@@ -296,7 +303,7 @@ pub fn to_csv(records: &[CallRecord]) -> String {
 }
 
 /// The records as JSON lines, one call per line.
-pub fn to_json_lines(records: &[CallRecord]) -> String {
+pub(crate) fn to_json_lines(records: &[CallRecord]) -> String {
     let mut out = String::new();
     for record in records {
         if let Ok(line) = serde_json::to_string(record) {

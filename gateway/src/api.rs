@@ -25,7 +25,7 @@ use crate::{
     metrics::Metrics,
     sessions::{MAX_WAIT_SECS, Registry},
     validate,
-    xmpp::worker::{Command, ReadUpTo},
+    xmpp::session::{Command, ReadUpTo},
 };
 
 /// The protocol router over `registry`.

@@ -19,7 +19,7 @@ use crate::{
     json::{ApiJson, ApiPath},
     sessions::{Registry, Session},
     validate,
-    xmpp::worker::Command,
+    xmpp::session::Command,
 };
 
 /// The room routes, to merge into the protocol router.

@@ -28,7 +28,7 @@ use crate::{
     validate,
     xmpp::{
         connect::{SignInError, XmppEndpoint},
-        worker::{Command, CommandError, Worker, WorkerHandle},
+        session::{Command, CommandError, Worker, WorkerHandle},
     },
 };
 
@@ -85,7 +85,7 @@ impl Session {
             }
             CommandError::Forbidden => ApiError::new(ErrorCode::Forbidden, e.to_string()),
             CommandError::Unsupported => ApiError::new(ErrorCode::NotFound, e.to_string()),
-            CommandError::UnknownArchivePosition => {
+            CommandError::UnknownArchivePosition | CommandError::NoSuchItem(_) => {
                 ApiError::new(ErrorCode::CursorInvalid, e.to_string())
             }
             CommandError::Network(_) => ApiError::new(ErrorCode::NetworkUnavailable, e.to_string()),

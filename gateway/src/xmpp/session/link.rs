@@ -19,6 +19,9 @@ use super::CommandError;
 const ACK_WAIT: Duration = Duration::from_secs(10);
 
 /// What the stream tells the worker.
+// Nearly every event is a stanza, moved once into the worker: boxing it
+// would only add an allocation per stanza.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub(crate) enum LinkEvent {
     /// A new session is up (not a resumption): it knows nothing of the old one.

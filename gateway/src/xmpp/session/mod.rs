@@ -22,6 +22,11 @@ mod roster_book;
 mod sent;
 mod stream;
 
+#[cfg(test)]
+mod fake;
+#[cfg(test)]
+mod tests;
+
 use std::{
     collections::{HashMap, VecDeque},
     sync::Arc,

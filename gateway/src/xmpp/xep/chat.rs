@@ -55,27 +55,24 @@ pub(crate) fn received(message: Message, own: &BareJid, now_ms: i64) -> Option<E
 /// one. A sent carbon is the user's own message or marker from another
 /// login; a received one was delivered to another login.
 pub(crate) fn carbon(message: &mut Message, own: &BareJid, now_ms: i64) -> Option<Option<Event>> {
-    if let Ok(Some(sent)) = message.extract_payload::<carbons::Sent>() {
-        let forwarded = sent.forwarded;
-        if let Some(event) = displayed(&forwarded.message, true) {
-            return Some(Some(event));
-        }
-        return Some(
-            chat(forwarded.message, forwarded.delay.as_ref(), own, now_ms)
-                .map(|m| Event::MessageSentElsewhere { message: m }),
-        );
+    let (forwarded, sent) = if let Ok(Some(sent)) = message.extract_payload::<carbons::Sent>() {
+        (sent.forwarded, true)
+    } else if let Ok(Some(received)) = message.extract_payload::<carbons::Received>() {
+        (received.forwarded, false)
+    } else {
+        return None;
+    };
+    if let Some(event) = displayed(&forwarded.message, sent) {
+        return Some(Some(event));
     }
-    if let Ok(Some(received)) = message.extract_payload::<carbons::Received>() {
-        let forwarded = received.forwarded;
-        if let Some(event) = displayed(&forwarded.message, false) {
-            return Some(Some(event));
+    let message = chat(forwarded.message, forwarded.delay.as_ref(), own, now_ms);
+    Some(message.map(|message| {
+        if sent {
+            Event::MessageSentElsewhere { message }
+        } else {
+            Event::MessageReceived { message }
         }
-        return Some(
-            chat(forwarded.message, forwarded.delay.as_ref(), own, now_ms)
-                .map(|m| Event::MessageReceived { message: m }),
-        );
-    }
-    None
+    }))
 }
 
 /// A bodiless 1:1 message carrying a displayed marker: read by the user on

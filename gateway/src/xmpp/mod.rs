@@ -2,6 +2,6 @@
 //! actor ([`session`]), and the pure encoders and decoders of the XEPs it
 //! speaks ([`xep`]). Layers point down: session uses xep, never back.
 
-pub mod connect;
-pub mod session;
+pub(crate) mod connect;
+pub(crate) mod session;
 pub(crate) mod xep;

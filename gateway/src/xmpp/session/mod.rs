@@ -42,6 +42,7 @@ use tokio_xmpp::{
 
 use command::Reply;
 pub(crate) use command::WorkerHandle;
+// `pub` only because `sessions::Session::command` is public and takes them.
 pub use command::{Command, CommandError, ReadUpTo, SendOutcome};
 use iq::{IqError, IqOutcome, PendingIqs};
 use link::{Ack, Link, LinkEvent};

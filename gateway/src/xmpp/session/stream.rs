@@ -64,7 +64,7 @@ impl<L: Link> Worker<L> {
     /// carbons are turned on again.
     async fn start_fresh_stream(&mut self) {
         let reset = || CommandError::Network("the network connection was reset; try again".into());
-        for purpose in self.pending.drain().collect::<Vec<_>>() {
+        for purpose in self.pending.drain() {
             purpose.fail(reset());
         }
         for (_, new_room) in self.new_rooms.drain() {

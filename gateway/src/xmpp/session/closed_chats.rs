@@ -11,6 +11,14 @@ use crate::xmpp::xep::private_storage;
 /// Most chats the list keeps; the longest closed drop out first.
 const MAX_CLOSED: usize = 1_000;
 
+/// The closes not yet stored.
+#[derive(Default)]
+pub(super) struct Closes {
+    /// Closes waiting for the one read-modify-write of the list in flight.
+    waiting: Vec<(ClosedChat, Reply<()>)>,
+    in_flight: bool,
+}
+
 /// What a request about the stored list is for.
 pub(super) enum ClosedChatsIq {
     /// The phone asked for the list.
@@ -71,29 +79,29 @@ impl<L: Link> Worker<L> {
     }
 
     pub(super) async fn close_chat(&mut self, chat: ClosedChat, reply: Reply<()>) {
-        self.closes_waiting.push((chat, reply));
+        self.closes.waiting.push((chat, reply));
         self.start_close_batch().await;
     }
 
     /// On a fresh stream the write in flight, if any, will get no answer:
     /// the closes still waiting go now.
     pub(super) async fn restart_closes(&mut self) {
-        self.closes_in_flight = false;
+        self.closes.in_flight = false;
         self.start_close_batch().await;
     }
 
     /// Starts the next read-modify-write of the closed-chats list with every
     /// close waiting, unless one is in flight (two at once could lose one).
     async fn start_close_batch(&mut self) {
-        while !self.closes_in_flight && !self.closes_waiting.is_empty() {
-            let batch = std::mem::take(&mut self.closes_waiting);
+        while !self.closes.in_flight && !self.closes.waiting.is_empty() {
+            let batch = std::mem::take(&mut self.closes.waiting);
             let id = self.pending.next_id();
             match self
                 .try_send_iq(id.clone(), None, IqKind::Get, private_storage::read_query())
                 .await
             {
                 Ok(()) => {
-                    self.closes_in_flight = true;
+                    self.closes.in_flight = true;
                     let purpose = IqPurpose::ClosedChats(ClosedChatsIq::Merge { batch });
                     self.pending.insert(id, purpose);
                 }

@@ -33,7 +33,7 @@ use std::{
     time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 
-use splitline_protocol::{Availability, ClosedChat, Event, SessionEndReason};
+use splitline_protocol::{Availability, Event, SessionEndReason};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio_xmpp::{
     Stanza,
@@ -50,7 +50,6 @@ use link::{Ack, Link, LinkEvent};
 use super::xep::{
     disco,
     inbound::{self, Inbound},
-    mds,
 };
 use crate::{event_log::EventLog, metrics::Metrics};
 
@@ -113,15 +112,8 @@ pub(crate) struct Worker<L> {
     sent: sent::SentMessages,
     settled_tx: mpsc::UnboundedSender<(String, Result<(), CommandError>)>,
     pending: PendingIqs,
-    /// Closes waiting for the one read-modify-write of the list in flight.
-    closes_waiting: Vec<(ClosedChat, Reply<()>)>,
-    closes_in_flight: bool,
-    /// False once the server showed it cannot store read positions (XEP-0490).
-    displayed_sync: bool,
-    /// The publish options the server takes for read positions.
-    displayed_options: mds::Options,
-    /// Whether the node was configured apart (with the basic options).
-    displayed_configured: bool,
+    closes: closed_chats::Closes,
+    read_positions: read_positions::ReadPositions,
     stream_alive: bool,
     offline_since: Option<Instant>,
     network_grace: Duration,
@@ -166,11 +158,8 @@ impl<L: Link> Worker<L> {
             sent: sent::SentMessages::default(),
             settled_tx,
             pending: PendingIqs::default(),
-            closes_waiting: Vec::new(),
-            closes_in_flight: false,
-            displayed_sync: true,
-            displayed_options: mds::Options::Full,
-            displayed_configured: false,
+            closes: closed_chats::Closes::default(),
+            read_positions: read_positions::ReadPositions::default(),
             stream_alive: true,
             offline_since: Some(Instant::now()),
             network_grace,

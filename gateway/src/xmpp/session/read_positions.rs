@@ -7,6 +7,26 @@ use tokio_xmpp::jid::BareJid;
 use super::{CommandError, IqError, IqOutcome, IqPurpose, Link, ReadUpTo, Worker, iq::IqKind};
 use crate::xmpp::xep::{chat, mds, muc};
 
+/// What the session learnt about the server's read positions.
+pub(super) struct ReadPositions {
+    /// False once the server showed it cannot store them.
+    stored_on_server: bool,
+    /// The publish options the server takes.
+    options: mds::Options,
+    /// Whether the node was configured apart (with the basic options).
+    node_configured: bool,
+}
+
+impl Default for ReadPositions {
+    fn default() -> Self {
+        Self {
+            stored_on_server: true,
+            options: mds::Options::Full,
+            node_configured: false,
+        }
+    }
+}
+
 /// What a read-position request is for.
 pub(super) enum ReadPositionIq {
     /// The positions stored on the server were asked for.
@@ -44,7 +64,7 @@ impl<L: Link> Worker<L> {
     /// server where it can (XEP-0490).
     async fn send_read_up_to(&mut self, read: ReadUpTo) -> Result<(), CommandError> {
         let in_room = self.rooms.contains(&read.chat);
-        if self.displayed_sync
+        if self.read_positions.stored_on_server
             && let Some(archive_id) = &read.archive_id
         {
             let by = if in_room {
@@ -67,14 +87,14 @@ impl<L: Link> Worker<L> {
     /// server takes; the first publish with the basic options also configures
     /// the node.
     async fn publish_read_position(&mut self, chat: &BareJid, by: &BareJid, archive_id: &str) {
-        let options = self.displayed_options;
+        let options = self.read_positions.options;
         let payload = mds::publish(chat, by, archive_id, options);
         let retry = (options == mds::Options::Full)
             .then(|| (chat.clone(), by.clone(), archive_id.to_owned()));
         let purpose = IqPurpose::ReadPositions(ReadPositionIq::Publish { retry });
         self.send_iq(None, IqKind::Set, payload, purpose).await;
-        if options == mds::Options::Basic && !self.displayed_configured {
-            self.displayed_configured = true;
+        if options == mds::Options::Basic && !self.read_positions.node_configured {
+            self.read_positions.node_configured = true;
             let purpose = IqPurpose::ReadPositions(ReadPositionIq::Configure);
             self.send_iq(None, IqKind::Set, mds::configure(), purpose)
                 .await;
@@ -89,24 +109,24 @@ impl<L: Link> Worker<L> {
         match request {
             ReadPositionIq::Read => match outcome {
                 Ok(payload) => {
-                    self.displayed_sync = true;
+                    self.read_positions.stored_on_server = true;
                     for event in mds::read_answer(payload.as_ref(), &self.own) {
                         self.publish(event);
                     }
                 }
                 // No positions stored yet.
-                Err(IqError::ItemNotFound) => self.displayed_sync = true,
+                Err(IqError::ItemNotFound) => self.read_positions.stored_on_server = true,
                 Err(IqError::Failed(error)) => {
                     tracing::info!(user = %self.own, %error, "the server keeps no read positions (XEP-0490)");
-                    self.displayed_sync = false;
+                    self.read_positions.stored_on_server = false;
                 }
             },
             ReadPositionIq::Publish { retry } => match (outcome, retry) {
                 (Ok(_), _) => {}
                 (Err(error), Some((chat, by, archive_id))) => {
                     tracing::info!(user = %self.own, %error, "read position refused with all publish options; trying the basic ones");
-                    self.displayed_options = mds::Options::Basic;
-                    Box::pin(self.publish_read_position(&chat, &by, &archive_id)).await;
+                    self.read_positions.options = mds::Options::Basic;
+                    self.publish_read_position(&chat, &by, &archive_id).await;
                 }
                 (Err(error), None) => {
                     tracing::warn!(user = %self.own, %error, "the server did not store a read position");

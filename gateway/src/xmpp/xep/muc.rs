@@ -34,6 +34,7 @@ const MUC_ADMIN: &str = "http://jabber.org/protocol/muc#admin";
 const MUC_OWNER: &str = "http://jabber.org/protocol/muc#owner";
 const ROOM_CONFIG: &str = "http://jabber.org/protocol/muc#roomconfig";
 
+/// The nickname the user joins every room with: the user's bare address.
 pub(crate) fn nick(own: &BareJid) -> Result<tokio_xmpp::jid::ResourcePart, tokio_xmpp::jid::Error> {
     tokio_xmpp::jid::ResourcePart::new(own.as_str()).map(|r| r.into_owned())
 }

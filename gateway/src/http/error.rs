@@ -12,7 +12,7 @@ use crate::{
     calls::{CallControlError, numbers::ConfirmError},
     event_log::CursorError,
     sessions::error::SignInFailure,
-    xmpp::worker::CommandError,
+    xmpp::session::CommandError,
 };
 
 /// An error answer to a request.
@@ -151,7 +151,9 @@ impl From<CommandError> for ApiError {
             }
             CommandError::Forbidden => ApiError::new(ErrorCode::Forbidden, error.to_string()),
             CommandError::Unsupported => ApiError::new(ErrorCode::NotFound, error.to_string()),
-            CommandError::UnknownArchivePosition => {
+            // A stored list or room the server no longer has answers as
+            // before the split, when both shared one variant.
+            CommandError::UnknownArchivePosition | CommandError::NoSuchItem(_) => {
                 ApiError::new(ErrorCode::CursorInvalid, error.to_string())
             }
             CommandError::Network(_) => {

@@ -15,7 +15,7 @@ use tokio_xmpp::jid::BareJid;
 use crate::{
     event_log::{CursorError, EventLog},
     util::lock,
-    xmpp::worker::{Command, CommandError, WorkerHandle},
+    xmpp::session::{Command, CommandError, WorkerHandle},
 };
 
 /// Longest long-poll.

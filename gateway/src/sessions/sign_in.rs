@@ -15,7 +15,7 @@ use crate::{
     event_log::EventLog,
     metrics::Metrics,
     util::random_text,
-    xmpp::{connect::SignInError, worker::Worker},
+    xmpp::{connect::SignInError, session::Worker},
 };
 
 /// A sign-in request whose fields are checked.

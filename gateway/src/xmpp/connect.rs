@@ -4,6 +4,7 @@
 use std::{borrow::Cow, time::Duration};
 
 use sasl::common::Credentials;
+use splitline_backoff::Backoff;
 use tokio::sync::oneshot;
 use tokio_xmpp::{
     connect::{DnsConfig, ServerConnector, StartTlsServerConnector, TcpServerConnector},
@@ -15,6 +16,8 @@ use tokio_xmpp::{
 
 /// Stanzas queued in each direction between a session worker and its stream.
 const QUEUE_DEPTH: usize = 256;
+/// The ceiling of the first wait between reconnect attempts.
+const FIRST_RECONNECT_DELAY: Duration = Duration::from_secs(1);
 /// Longest wait between reconnect attempts.
 const MAX_RECONNECT_DELAY: Duration = Duration::from_secs(30);
 
@@ -96,8 +99,10 @@ impl XmppEndpoint {
         StanzaStream::new(Box::new(reconnector), QUEUE_DEPTH)
     }
 
-    /// Logs in (with backoff between failures) and hands the connection to
-    /// the stream; gives up when the stream is gone or the password is refused.
+    /// Logs in (with a jittered backoff between failures, so that sessions
+    /// do not all come back in the same second after a server restart) and
+    /// hands the connection to the stream; gives up when the stream is gone
+    /// or the password is refused.
     async fn reconnect_into(
         self,
         jid: FullJid,
@@ -105,7 +110,7 @@ impl XmppEndpoint {
         mut slot: oneshot::Sender<Connection>,
     ) {
         let bare = jid.to_bare();
-        let mut delay = Duration::from_secs(1);
+        let mut backoff = Backoff::new(FIRST_RECONNECT_DELAY, MAX_RECONNECT_DELAY);
         loop {
             let attempt = self.within_timeout(self.login(&bare, &password));
             let outcome = tokio::select! {
@@ -127,14 +132,14 @@ impl XmppEndpoint {
                     return;
                 }
                 Err(error) => {
-                    tracing::warn!(user = %bare, %error, retry_in = ?delay, "reconnect failed")
+                    let delay = backoff.next_delay(None);
+                    tracing::warn!(user = %bare, %error, retry_in = ?delay, "reconnect failed");
+                    tokio::select! {
+                        _ = slot.closed() => return,
+                        _ = tokio::time::sleep(delay) => {}
+                    }
                 }
             }
-            tokio::select! {
-                _ = slot.closed() => return,
-                _ = tokio::time::sleep(delay) => {}
-            }
-            delay = (delay * 2).min(MAX_RECONNECT_DELAY);
         }
     }
 

@@ -6,7 +6,7 @@ use splitline_protocol::{ClosedChat, ClosedChats, paths};
 use super::no_content;
 use crate::{
     http::{AppState, auth::Authed, error::ApiError, json::ApiJson, validate},
-    xmpp::worker::Command,
+    xmpp::session::Command,
 };
 
 pub(super) fn routes() -> Router<AppState> {

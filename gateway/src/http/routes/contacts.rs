@@ -17,7 +17,7 @@ use crate::{
         validate,
     },
     sessions::session::UserSession,
-    xmpp::worker::Command,
+    xmpp::session::Command,
 };
 
 pub(super) fn routes() -> Router<AppState> {

@@ -9,7 +9,7 @@ use splitline_protocol::{EventsQuery, EventsResponse, Snapshot, paths};
 use crate::{
     http::{AppState, auth::Authed, error::ApiError, json::ApiQuery},
     sessions::session::MAX_WAIT_SECS,
-    xmpp::worker::Command,
+    xmpp::session::Command,
 };
 
 pub(super) fn routes() -> Router<AppState> {

@@ -16,7 +16,7 @@ use crate::{
         json::{ApiJson, ApiQuery},
         validate,
     },
-    xmpp::worker::Command,
+    xmpp::session::Command,
 };
 
 pub(super) fn routes() -> Router<AppState> {

@@ -17,7 +17,7 @@ use tokio::sync::oneshot;
 use super::{AppState, error::ApiError};
 use crate::{
     sessions::session::UserSession,
-    xmpp::worker::{Command, CommandError},
+    xmpp::session::{Command, CommandError},
 };
 
 /// Every route of the protocol.

@@ -6,7 +6,7 @@ use splitline_protocol::{DisplayedRequest, MAX_MARKERS, paths};
 use super::no_content;
 use crate::{
     http::{AppState, auth::Authed, error::ApiError, json::ApiJson, validate},
-    xmpp::worker::{Command, ReadUpTo},
+    xmpp::session::{Command, ReadUpTo},
 };
 
 pub(super) fn routes() -> Router<AppState> {

@@ -1,22 +1,20 @@
-//! Group chats: persistent, members-only rooms (XEP-0045) with their own
-//! archives (XEP-0313), kept as bookmarks in the user's private storage
-//! (XEP-0048 over XEP-0049) so that every device lists them.
+//! Multi-user chat (XEP-0045): persistent, members-only rooms with their
+//! own archives (XEP-0313); joining, configuring and administering them, and
+//! what a stanza from a room means. The user's rooms are kept as bookmarks
+//! ([`super::bookmarks`]).
 //!
 //! Splitline joins each room with the user's bare address as nickname, so a
 //! message's sender is known from its nickname, and two logins of the same
 //! user share one occupant.
 
-use std::collections::BTreeMap;
-
 use splitline_protocol::{
-    Affiliation, ArchivedMessage, ChatMessage, Event, Room, RoomLeftReason, RoomMember,
+    Affiliation, ArchivedMessage, ChatMessage, Event, RoomLeftReason, RoomMember,
 };
 use tokio_xmpp::{
     Stanza,
     jid::{BareJid, FullJid, Jid},
     minidom::{Element, rxml::xml_ncname},
     parsers::{
-        bookmarks::{Conference, Storage},
         delay::Delay,
         disco::{DiscoInfoQuery, DiscoInfoResult},
         displayed_markers::Displayed,
@@ -24,197 +22,30 @@ use tokio_xmpp::{
         message::{Message, MessageType},
         muc::{Muc, muc::History},
         presence::{self, Presence},
-        private,
         stanza_error::{DefinedCondition, StanzaError},
-        stanza_id::{OriginId, StanzaId},
+        stanza_id::OriginId,
     },
 };
 
-use super::stanzas;
+use super::{chat, forms, mam as archive};
 
 const MUC_USER: &str = "http://jabber.org/protocol/muc#user";
 const MUC_ADMIN: &str = "http://jabber.org/protocol/muc#admin";
 const MUC_OWNER: &str = "http://jabber.org/protocol/muc#owner";
 const ROOM_CONFIG: &str = "http://jabber.org/protocol/muc#roomconfig";
 
-/// The user's rooms as the gateway knows them: those in the bookmarks, with
-/// the rest of the bookmarks kept as they were.
-#[derive(Debug, Default)]
-pub struct RoomBook {
-    /// Whether the bookmarks have been read on this stream.
-    loaded: bool,
-    /// Whether a change waits to be written once the bookmarks are read.
-    dirty: bool,
-    rooms: BTreeMap<BareJid, RoomEntry>,
-    /// Bookmarks Splitline does not join (other clients' rooms without
-    /// autojoin, and links), written back untouched.
-    others: Storage,
-}
-
-#[derive(Debug, Clone)]
-struct RoomEntry {
-    name: String,
-    joined: bool,
-}
-
-impl RoomBook {
-    /// True once the bookmarks were read.
-    pub fn loaded(&self) -> bool {
-        self.loaded
-    }
-
-    /// Takes the bookmarks read from the server, keeping rooms joined since
-    /// the read was asked for; returns the rooms to join.
-    pub fn load(&mut self, storage: Storage) -> Vec<BareJid> {
-        self.loaded = true;
-        self.others = Storage::new();
-        for conference in storage.conferences {
-            if conference.autojoin {
-                self.rooms.entry(conference.jid).or_insert(RoomEntry {
-                    name: conference.name.unwrap_or_default(),
-                    joined: false,
-                });
-            } else {
-                self.others.conferences.push(conference);
-            }
-        }
-        self.others.urls = storage.urls;
-        self.rooms.keys().cloned().collect()
-    }
-
-    /// A stream that did not resume is in no room and must read the
-    /// bookmarks again (another device may have changed them).
-    pub fn reset(&mut self) {
-        *self = Self::default();
-    }
-
-    /// The payload that stores the bookmarks as they are now, or `None`
-    /// before they were read (the change is written once they are).
-    pub fn write(&mut self, own: &BareJid) -> Option<Element> {
-        if !self.loaded {
-            self.dirty = true;
-            return None;
-        }
-        self.dirty = false;
-        Some(self.write_query(own))
-    }
-
-    /// True once if a change waited for the bookmarks to be read.
-    pub fn take_dirty(&mut self) -> bool {
-        std::mem::take(&mut self.dirty)
-    }
-
-    /// True when `room` is one of the user's rooms.
-    pub fn contains(&self, room: &BareJid) -> bool {
-        self.rooms.contains_key(room)
-    }
-
-    /// Adds a room (or renames it); true if it was new.
-    pub fn insert(&mut self, room: BareJid, name: String) -> bool {
-        match self.rooms.get_mut(&room) {
-            Some(entry) => {
-                entry.name = name;
-                false
-            }
-            None => {
-                self.rooms.insert(
-                    room,
-                    RoomEntry {
-                        name,
-                        joined: false,
-                    },
-                );
-                true
-            }
-        }
-    }
-
-    /// Forgets a room; true if it was known.
-    pub fn remove(&mut self, room: &BareJid) -> bool {
-        self.rooms.remove(room).is_some()
-    }
-
-    /// Notes that the user is in `room` now; the room as the phone sees it,
-    /// if this is news (the first join on this stream).
-    pub fn joined(&mut self, room: &BareJid) -> Option<Room> {
-        let entry = self.rooms.get_mut(room)?;
-        if entry.joined {
-            return None;
-        }
-        entry.joined = true;
-        Some(Room {
-            jid: room.to_string(),
-            name: entry.name.clone(),
-        })
-    }
-
-    /// Sets a room's name; the room if the name changed.
-    pub fn rename(&mut self, room: &BareJid, name: &str) -> Option<Room> {
-        let entry = self.rooms.get_mut(room)?;
-        if entry.name == name {
-            return None;
-        }
-        entry.name = name.to_owned();
-        Some(Room {
-            jid: room.to_string(),
-            name: name.to_owned(),
-        })
-    }
-
-    /// The user's rooms, by address.
-    pub fn rooms(&self) -> Vec<Room> {
-        self.rooms
-            .iter()
-            .map(|(jid, entry)| Room {
-                jid: jid.to_string(),
-                name: entry.name.clone(),
-            })
-            .collect()
-    }
-
-    fn write_query(&self, own: &BareJid) -> Element {
-        let mut storage = Storage::new();
-        storage.urls = self.others.urls.clone();
-        storage.conferences = self.others.conferences.clone();
-        storage
-            .conferences
-            .extend(self.rooms.iter().map(|(jid, entry)| Conference {
-                autojoin: true,
-                jid: jid.clone(),
-                name: Some(entry.name.clone()).filter(|n| !n.is_empty()),
-                nick: nick(own).ok(),
-                password: None,
-            }));
-        private::Query { storage }.into()
-    }
-}
-
-/// The payload that reads the bookmarks.
-pub fn bookmarks_query() -> Element {
-    private::Query {
-        storage: Storage::new(),
-    }
-    .into()
-}
-
-/// The bookmarks in a read's answer; none stored is an empty list.
-pub fn parse_bookmarks(payload: Option<Element>) -> Storage {
-    payload
-        .and_then(|p| private::Query::try_from(p).ok())
-        .map_or_else(Storage::new, |q| q.storage)
-}
-
-fn nick(own: &BareJid) -> Result<tokio_xmpp::jid::ResourcePart, tokio_xmpp::jid::Error> {
+/// The nickname the user joins every room with: the user's bare address.
+pub(crate) fn nick(own: &BareJid) -> Result<tokio_xmpp::jid::ResourcePart, tokio_xmpp::jid::Error> {
     tokio_xmpp::jid::ResourcePart::new(own.as_str()).map(|r| r.into_owned())
 }
 
 /// The user's occupant address in `room`.
-pub fn occupant(room: &BareJid, own: &BareJid) -> Option<FullJid> {
+pub(crate) fn occupant(room: &BareJid, own: &BareJid) -> Option<FullJid> {
     nick(own).ok().map(|n| room.with_resource(&n))
 }
 
 /// The presence that joins `room` without its history (the archive has it).
-pub fn join(room: &BareJid, own: &BareJid) -> Option<Presence> {
+pub(crate) fn join(room: &BareJid, own: &BareJid) -> Option<Presence> {
     let muc = Muc::new().with_history(History::new().with_maxstanzas(0));
     Some(
         Presence::available()
@@ -224,12 +55,12 @@ pub fn join(room: &BareJid, own: &BareJid) -> Option<Presence> {
 }
 
 /// The presence that leaves `room`.
-pub fn leave(room: &BareJid, own: &BareJid) -> Option<Presence> {
+pub(crate) fn leave(room: &BareJid, own: &BareJid) -> Option<Presence> {
     Some(Presence::unavailable().with_to(occupant(room, own)?))
 }
 
 /// A new room's address on `service`, unguessable.
-pub fn new_room_address(service: &str) -> Result<BareJid, String> {
+pub(crate) fn new_room_address(service: &str) -> Result<BareJid, String> {
     let mut bytes = [0u8; 10];
     crate::util::random_bytes(&mut bytes).map_err(|e| e.to_string())?;
     let node: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
@@ -238,7 +69,7 @@ pub fn new_room_address(service: &str) -> Result<BareJid, String> {
 
 fn room_config(fields: &[(&str, &str)]) -> Element {
     Element::builder("query", MUC_OWNER)
-        .append(stanzas::submit_form(ROOM_CONFIG, fields))
+        .append(forms::submit_form(ROOM_CONFIG, fields))
         .build()
 }
 
@@ -247,7 +78,7 @@ fn room_config(fields: &[(&str, &str)]) -> Element {
 /// of the standard form: servers refuse a form with fields they do not know
 /// (ejabberd), so archiving is left to the server's default for rooms,
 /// which must be on (see docs/protocol.md).
-pub fn new_room_config(name: &str) -> Element {
+pub(crate) fn new_room_config(name: &str) -> Element {
     room_config(&[
         ("muc#roomconfig_roomname", name),
         ("muc#roomconfig_persistentroom", "1"),
@@ -258,13 +89,13 @@ pub fn new_room_config(name: &str) -> Element {
 }
 
 /// The owner's renaming of a room.
-pub fn rename_config(name: &str) -> Element {
+pub(crate) fn rename_config(name: &str) -> Element {
     room_config(&[("muc#roomconfig_roomname", name)])
 }
 
 /// The payload that gives each of `members` the affiliation `affiliation`
 /// (`member`, or `none` to remove them).
-pub fn set_affiliation(members: &[BareJid], affiliation: &str) -> Element {
+pub(crate) fn set_affiliation(members: &[BareJid], affiliation: &str) -> Element {
     Element::builder("query", MUC_ADMIN)
         .append_all(members.iter().map(|m| {
             Element::builder("item", MUC_ADMIN)
@@ -276,7 +107,7 @@ pub fn set_affiliation(members: &[BareJid], affiliation: &str) -> Element {
 }
 
 /// The payload that lists those with `affiliation` in a room.
-pub fn list_affiliation(affiliation: Affiliation) -> Element {
+pub(crate) fn list_affiliation(affiliation: Affiliation) -> Element {
     Element::builder("query", MUC_ADMIN)
         .append(
             Element::builder("item", MUC_ADMIN)
@@ -298,7 +129,10 @@ fn affiliation_str(affiliation: Affiliation) -> &'static str {
 }
 
 /// The members in the answer to [`list_affiliation`].
-pub fn parse_members(payload: Option<&Element>, affiliation: Affiliation) -> Vec<RoomMember> {
+pub(crate) fn parse_members(
+    payload: Option<&Element>,
+    affiliation: Affiliation,
+) -> Vec<RoomMember> {
     let Some(query) = payload.filter(|p| p.is("query", MUC_ADMIN)) else {
         return Vec::new();
     };
@@ -315,7 +149,7 @@ pub fn parse_members(payload: Option<&Element>, affiliation: Affiliation) -> Vec
 }
 
 /// A mediated invitation (sent through the room) for `to`.
-pub fn invite(room: &BareJid, to: &BareJid) -> Message {
+pub(crate) fn invite(room: &BareJid, to: &BareJid) -> Message {
     let x = Element::builder("x", MUC_USER)
         .append(
             Element::builder("invite", MUC_USER)
@@ -330,12 +164,12 @@ pub fn invite(room: &BareJid, to: &BareJid) -> Message {
 }
 
 /// The payload that asks a room for its name.
-pub fn info_query() -> Element {
+pub(crate) fn info_query() -> Element {
     DiscoInfoQuery { node: None }.into()
 }
 
 /// The room's name in the answer to [`info_query`].
-pub fn parse_name(payload: Option<Element>) -> Option<String> {
+pub(crate) fn parse_name(payload: Option<Element>) -> Option<String> {
     let info = DiscoInfoResult::try_from(payload?).ok()?;
     info.identities
         .into_iter()
@@ -345,14 +179,14 @@ pub fn parse_name(payload: Option<Element>) -> Option<String> {
 
 /// A displayed marker for a room: the user has read it up to the message
 /// the room knows as `id` (XEP-0333 in group chats uses the room's ids).
-pub fn room_displayed(room: BareJid, id: &str) -> Message {
+pub(crate) fn room_displayed(room: BareJid, id: &str) -> Message {
     Message::groupchat(Some(Jid::from(room))).with_payload(Displayed {
         id: tokio_xmpp::parsers::message::Id(id.to_owned()),
     })
 }
 
 /// A groupchat message to a room, with the client's id as stanza id and origin id.
-pub fn room_message(room: BareJid, body: &str, id: &str) -> Message {
+pub(crate) fn room_message(room: BareJid, body: &str, id: &str) -> Message {
     let mut message = Message::groupchat(Some(Jid::from(room))).with_body(
         tokio_xmpp::parsers::message::Lang::default(),
         body.to_owned(),
@@ -362,7 +196,7 @@ pub fn room_message(room: BareJid, body: &str, id: &str) -> Message {
 }
 
 /// True for a message inviting the user into a room (XEP-0045 mediated invitation).
-pub fn is_invitation(stanza: &Stanza) -> bool {
+pub(crate) fn is_invitation(stanza: &Stanza) -> bool {
     let Stanza::Message(message) = stanza else {
         return false;
     };
@@ -371,7 +205,7 @@ pub fn is_invitation(stanza: &Stanza) -> bool {
 
 /// What a stanza from a room means.
 #[derive(Debug, PartialEq)]
-pub enum RoomInbound {
+pub(crate) enum RoomInbound {
     /// The user is in the room now.
     Joined(BareJid),
     /// The user is no longer in the room; with a reason when the room says
@@ -403,7 +237,7 @@ pub enum RoomInbound {
 
 /// Classifies a stanza whose sender is `room`, one of the user's rooms (or
 /// any room, for an invitation).
-pub fn classify(stanza: Stanza, room: &BareJid, own: &BareJid, now_ms: i64) -> RoomInbound {
+pub(crate) fn classify(stanza: Stanza, room: &BareJid, own: &BareJid, now_ms: i64) -> RoomInbound {
     match stanza {
         Stanza::Presence(presence) => classify_presence(presence, room, own),
         Stanza::Message(message) => classify_message(message, room, own, now_ms),
@@ -517,25 +351,14 @@ fn classify_message(
 }
 
 fn archive_result(result: mam::Result_, room: &BareJid, own: &BareJid, now_ms: i64) -> RoomInbound {
-    let Some(query_id) = result.queryid.map(|q| q.0) else {
-        return RoomInbound::Ignored;
-    };
-    let forwarded = result.forwarded;
-    if forwarded.message.type_ != MessageType::Groupchat {
-        return RoomInbound::Ignored;
-    }
-    let Some(mut message) = posted(forwarded.message, forwarded.delay.as_ref(), room, now_ms)
-    else {
-        return RoomInbound::Ignored;
-    };
-    message.archive_id = Some(result.id);
-    RoomInbound::ArchiveResult {
-        query_id,
-        item: ArchivedMessage {
-            outgoing: message.from == own.as_str(),
-            message,
-        },
-    }
+    archive::archived(result, own, |message, delay| {
+        (message.type_ == MessageType::Groupchat)
+            .then(|| posted(message, delay, room, now_ms))
+            .flatten()
+    })
+    .map_or(RoomInbound::Ignored, |(query_id, item)| {
+        RoomInbound::ArchiveResult { query_id, item }
+    })
 }
 
 /// A message with a text posted in `room`. Its archive id counts only when
@@ -560,14 +383,7 @@ fn posted(
     let timestamp_ms = archive_delay
         .or(room_delay.as_ref())
         .map_or(now_ms, |d| d.stamp.0.timestamp_millis());
-    let origin = message.extract_payload::<OriginId>().ok().flatten();
-    let network_id = origin.map(|o| o.id).or(message.id.map(|id| id.0));
-    let archive_id = message
-        .payloads
-        .iter()
-        .filter_map(|p| StanzaId::try_from(p.clone()).ok())
-        .find(|s| s.by == *room)
-        .map(|s| s.id);
+    let (network_id, archive_id) = chat::ids(&mut message, room);
     Some(ChatMessage {
         network_id,
         archive_id,
@@ -698,42 +514,5 @@ mod tests {
                 by: BareJid::new("bob@localhost").unwrap()
             }
         );
-    }
-
-    #[test]
-    fn bookmarks_keep_what_splitline_does_not_manage() {
-        let mut book = RoomBook::default();
-        let other = BareJid::new("other@conference.example").unwrap();
-        let storage = Storage {
-            conferences: vec![
-                Conference {
-                    autojoin: true,
-                    jid: room(),
-                    name: Some("Team".into()),
-                    nick: None,
-                    password: None,
-                },
-                Conference {
-                    autojoin: false,
-                    jid: other.clone(),
-                    name: None,
-                    nick: None,
-                    password: None,
-                },
-            ],
-            urls: vec![],
-        };
-        assert_eq!(book.load(storage), vec![room()]);
-        assert!(book.contains(&room()) && !book.contains(&other));
-        let written = parse_bookmarks(book.write(&own()));
-        assert_eq!(written.conferences.len(), 2);
-        assert!(
-            written
-                .conferences
-                .iter()
-                .any(|c| c.jid == other && !c.autojoin)
-        );
-        assert_eq!(book.joined(&room()).map(|r| r.name), Some("Team".into()));
-        assert_eq!(book.joined(&room()), None, "a second join is no news");
     }
 }

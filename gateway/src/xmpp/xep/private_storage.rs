@@ -1,27 +1,26 @@
-//! The user's closed chats in private XML storage on the server (XEP-0049),
-//! so that every Splitline device of the user hides them:
+//! Private XML storage (XEP-0049) of the user's closed chats, so that every
+//! Splitline device of the user hides them:
 //! `<closed-chats xmlns='urn:splitline:closed-chats:0'><chat jid='…' up-to='…'/></closed-chats>`.
+//! (The rooms' bookmarks live in the same storage: see [`super::bookmarks`].)
 
 use splitline_protocol::ClosedChat;
 use tokio_xmpp::minidom::{Element, rxml::xml_ncname};
 
 /// The namespace of the stored list.
-pub const NS: &str = "urn:splitline:closed-chats:0";
+const NS: &str = "urn:splitline:closed-chats:0";
 const PRIVATE: &str = "jabber:iq:private";
-/// Most chats the list keeps; the longest closed drop out first.
-pub const MAX_CLOSED: usize = 1_000;
 
 fn query(list: Element) -> Element {
     Element::builder("query", PRIVATE).append(list).build()
 }
 
 /// The payload that reads the list.
-pub fn read_query() -> Element {
+pub(crate) fn read_query() -> Element {
     query(Element::builder("closed-chats", NS).build())
 }
 
 /// The payload that replaces the stored list with `chats`.
-pub fn write_query(chats: &[ClosedChat]) -> Element {
+pub(crate) fn write_query(chats: &[ClosedChat]) -> Element {
     let list = Element::builder("closed-chats", NS)
         .append_all(chats.iter().map(|c| {
             Element::builder("chat", NS)
@@ -35,7 +34,7 @@ pub fn write_query(chats: &[ClosedChat]) -> Element {
 
 /// The list in a read's answer; anything malformed is skipped, and no
 /// stored list is an empty one.
-pub fn parse(payload: Option<&Element>) -> Vec<ClosedChat> {
+pub(crate) fn parse(payload: Option<&Element>) -> Vec<ClosedChat> {
     let Some(list) = payload.and_then(|q| q.get_child("closed-chats", NS)) else {
         return Vec::new();
     };
@@ -48,22 +47,6 @@ pub fn parse(payload: Option<&Element>) -> Vec<ClosedChat> {
             })
         })
         .collect()
-}
-
-/// Adds or updates `closed` (keeping the later time), most recent last, and
-/// keeps at most [`MAX_CLOSED`] entries.
-pub fn merge(chats: &mut Vec<ClosedChat>, closed: ClosedChat) {
-    let up_to_ms = chats
-        .iter()
-        .find(|c| c.peer == closed.peer)
-        .map_or(closed.up_to_ms, |c| c.up_to_ms.max(closed.up_to_ms));
-    chats.retain(|c| c.peer != closed.peer);
-    chats.push(ClosedChat {
-        peer: closed.peer,
-        up_to_ms,
-    });
-    let excess = chats.len().saturating_sub(MAX_CLOSED);
-    chats.drain(..excess);
 }
 
 #[cfg(test)]
@@ -88,20 +71,5 @@ mod tests {
             .parse()
             .unwrap();
         assert_eq!(parse(Some(&junk)), vec![closed("ok@y", 3)]);
-    }
-
-    #[test]
-    fn merging_keeps_the_later_time_and_a_bounded_list() {
-        let mut chats = vec![closed("bob@localhost", 9)];
-        merge(&mut chats, closed("bob@localhost", 4));
-        assert_eq!(chats, vec![closed("bob@localhost", 9)]);
-        for n in 0..MAX_CLOSED {
-            merge(&mut chats, closed(&format!("u{n}@localhost"), 1));
-        }
-        assert_eq!(chats.len(), MAX_CLOSED);
-        assert!(
-            chats.iter().all(|c| c.peer != "bob@localhost"),
-            "the oldest dropped out"
-        );
     }
 }

@@ -5,26 +5,30 @@
 
 use std::collections::BTreeSet;
 
-use tokio_xmpp::parsers::{
-    caps::{self, Caps},
-    disco::{DiscoInfoResult, Identity},
-    hashes::Algo,
-    ns,
+use tokio_xmpp::{
+    jid::Jid,
+    parsers::{
+        caps::{self, Caps},
+        disco::{DiscoInfoResult, Identity},
+        hashes::Algo,
+        iq::Iq,
+        ns,
+    },
 };
 
-use super::displayed_sync;
+use super::{chat, mds};
 
 /// The URI naming this software in the capabilities.
-pub const NODE: &str = "urn:splitline:gateway";
+pub(crate) const NODE: &str = "urn:splitline:gateway";
 
 /// This session's service discovery answer, for the query's `node` (echoed).
-pub fn disco_info(node: Option<String>) -> DiscoInfoResult {
+pub(crate) fn disco_info(node: Option<String>) -> DiscoInfoResult {
     let features: BTreeSet<String> = [
         ns::DISCO_INFO,
         ns::CAPS,
-        displayed_sync::CHAT_MARKERS,
+        chat::CHAT_MARKERS,
         ns::CARBONS,
-        displayed_sync::NOTIFY,
+        mds::NOTIFY,
     ]
     .into_iter()
     .map(str::to_owned)
@@ -38,11 +42,22 @@ pub fn disco_info(node: Option<String>) -> DiscoInfoResult {
 }
 
 /// The capabilities element for this session's presence.
-pub fn caps() -> Caps {
+pub(crate) fn caps() -> Caps {
     let data = caps::compute_disco(&disco_info(None));
     let hash = caps::hash_caps(&data, Algo::Sha_1)
         .unwrap_or_else(|_| unreachable!("SHA-1 is a supported algorithm"));
     Caps::new(NODE, hash)
+}
+
+/// The answer to a service discovery request `id` about `node`.
+pub(crate) fn disco_answer(id: String, to: Option<Jid>, node: Option<String>) -> Iq {
+    let info: DiscoInfoResult = disco_info(node);
+    Iq::Result {
+        from: None,
+        to,
+        id,
+        payload: Some(info.into()),
+    }
 }
 
 #[cfg(test)]

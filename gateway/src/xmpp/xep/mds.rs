@@ -11,14 +11,12 @@ use tokio_xmpp::{
     parsers::{message::Message, ns},
 };
 
-use super::stanzas;
+use super::forms;
 
 /// The PEP node, and the namespace of its items' payload.
-pub const NODE: &str = "urn:xmpp:mds:displayed:0";
+pub(crate) const NODE: &str = "urn:xmpp:mds:displayed:0";
 /// The feature that asks the server to push the node's changes.
-pub const NOTIFY: &str = "urn:xmpp:mds:displayed:0+notify";
-/// Chat markers (XEP-0333), which this gateway sends and reads.
-pub const CHAT_MARKERS: &str = "urn:xmpp:chat-markers:0";
+pub(crate) const NOTIFY: &str = "urn:xmpp:mds:displayed:0+notify";
 const PUBLISH_OPTIONS: &str = "http://jabber.org/protocol/pubsub#publish-options";
 const NODE_CONFIG: &str = "http://jabber.org/protocol/pubsub#node_config";
 /// The node's configuration: private, and an item kept for every chat.
@@ -29,7 +27,7 @@ const NO_LAST_ITEM: (&str, &str) = ("pubsub#send_last_published_item", "never");
 
 /// Which publish options a publish carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Options {
+pub(crate) enum Options {
     /// All those XEP-0490 asks for.
     Full,
     /// Only the access model and persistence: some servers (ejabberd 23.01)
@@ -41,7 +39,7 @@ pub enum Options {
 /// The payload that stores the position in the chat with `chat`: read up to
 /// the message `by` (the user's account for a 1:1 chat, the room for a room)
 /// knows as `archive_id`. The node is private and keeps an item per chat.
-pub fn publish(chat: &BareJid, by: &BareJid, archive_id: &str, options: Options) -> Element {
+pub(crate) fn publish(chat: &BareJid, by: &BareJid, archive_id: &str, options: Options) -> Element {
     let stanza_id = Element::builder("stanza-id", ns::SID)
         .attr(xml_ncname!("by").to_owned(), by.to_string())
         .attr(xml_ncname!("id").to_owned(), archive_id)
@@ -59,7 +57,7 @@ pub fn publish(chat: &BareJid, by: &BareJid, archive_id: &str, options: Options)
         .append(item)
         .build();
     let options = Element::builder("publish-options", ns::PUBSUB)
-        .append(stanzas::submit_form(
+        .append(forms::submit_form(
             PUBLISH_OPTIONS,
             match options {
                 Options::Full => &[PERSIST, ALL_ITEMS, NO_LAST_ITEM, ACCESS],
@@ -75,10 +73,10 @@ pub fn publish(chat: &BareJid, by: &BareJid, archive_id: &str, options: Options)
 
 /// The owner's configuration of the node, for servers that take only
 /// [`Options::Basic`] when publishing.
-pub fn configure() -> Element {
+pub(crate) fn configure() -> Element {
     let configure = Element::builder("configure", ns::PUBSUB_OWNER)
         .attr(xml_ncname!("node").to_owned(), NODE)
-        .append(stanzas::submit_form(
+        .append(forms::submit_form(
             NODE_CONFIG,
             &[PERSIST, ALL_ITEMS, NO_LAST_ITEM, ACCESS],
         ))
@@ -89,7 +87,7 @@ pub fn configure() -> Element {
 }
 
 /// The payload that reads every stored position.
-pub fn read_query() -> Element {
+pub(crate) fn read_query() -> Element {
     let items = Element::builder("items", ns::PUBSUB)
         .attr(xml_ncname!("node").to_owned(), NODE)
         .build();
@@ -98,7 +96,7 @@ pub fn read_query() -> Element {
 
 /// The positions in the answer to [`read_query`], as `displayed` events by
 /// the user; no node is no positions.
-pub fn read_answer(payload: Option<&Element>, own: &BareJid) -> Vec<Event> {
+pub(crate) fn read_answer(payload: Option<&Element>, own: &BareJid) -> Vec<Event> {
     payload
         .and_then(|p| p.get_child("items", ns::PUBSUB))
         .map_or_else(Vec::new, |items| positions(items, ns::PUBSUB, own))
@@ -106,7 +104,7 @@ pub fn read_answer(payload: Option<&Element>, own: &BareJid) -> Vec<Event> {
 
 /// The positions a pushed change of the node carries (a message from the
 /// user's own account), or `None` when `message` is not one.
-pub fn pushed(message: &Message, own: &BareJid) -> Option<Vec<Event>> {
+pub(crate) fn pushed(message: &Message, own: &BareJid) -> Option<Vec<Event>> {
     let items = message
         .payloads
         .iter()

@@ -10,16 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use splitline_protocol::{Availability, Contact, ContactPresence, Event, Subscription};
 use tokio_xmpp::{jid::BareJid, parsers::roster};
 
-/// One device's presence.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DevicePresence {
-    /// How available the device is.
-    pub availability: Availability,
-    /// Its status text.
-    pub status: Option<String>,
-    /// Its priority.
-    pub priority: i8,
-}
+use crate::xmpp::xep::presence::DevicePresence;
 
 #[derive(Debug, Clone)]
 struct Entry {
@@ -64,30 +55,30 @@ fn availability_rank(a: Availability) -> u8 {
 
 /// The contact list with presence.
 #[derive(Debug, Default)]
-pub struct RosterBook {
+pub(super) struct RosterBook {
     entries: BTreeMap<BareJid, Entry>,
 }
 
 impl RosterBook {
     /// Every contact, in address order.
-    pub fn contacts(&self) -> Vec<Contact> {
+    pub(super) fn contacts(&self) -> Vec<Contact> {
         self.entries.iter().map(|(jid, e)| e.contact(jid)).collect()
     }
 
     /// True when `jid` is in the list.
-    pub fn contains(&self, jid: &BareJid) -> bool {
+    pub(super) fn contains(&self, jid: &BareJid) -> bool {
         self.entries.contains_key(jid)
     }
 
     /// True when the user sees `jid`'s presence or has asked to.
-    pub fn sees(&self, jid: &BareJid) -> bool {
+    pub(super) fn sees(&self, jid: &BareJid) -> bool {
         self.entries.get(jid).is_some_and(|e| {
             e.pending_out || matches!(e.subscription, Subscription::To | Subscription::Both)
         })
     }
 
     /// Applies one roster item (from a fetch or a push).
-    pub fn apply_item(&mut self, item: &roster::Item) -> Option<Event> {
+    pub(super) fn apply_item(&mut self, item: &roster::Item) -> Option<Event> {
         if item.subscription == roster::Subscription::Remove {
             return self
                 .entries
@@ -137,7 +128,7 @@ impl RosterBook {
     }
 
     /// Replaces the whole list with a fetched roster; returns the differences.
-    pub fn replace_all(&mut self, items: &[roster::Item]) -> Vec<Event> {
+    pub(super) fn replace_all(&mut self, items: &[roster::Item]) -> Vec<Event> {
         let mut events: Vec<Event> = self
             .entries
             .keys()
@@ -157,7 +148,7 @@ impl RosterBook {
 
     /// Records a device's presence (`None` = the device went offline). Returns
     /// an event when the contact's merged presence changed.
-    pub fn apply_presence(
+    pub(super) fn apply_presence(
         &mut self,
         jid: &BareJid,
         device: &str,
@@ -182,7 +173,7 @@ impl RosterBook {
 
     /// Forgets every device's presence (the connection to the network was
     /// reset); returns an offline event for each contact that was online.
-    pub fn clear_presence(&mut self) -> Vec<Event> {
+    pub(super) fn clear_presence(&mut self) -> Vec<Event> {
         self.entries
             .iter_mut()
             .filter(|(_, e)| !e.devices.is_empty())

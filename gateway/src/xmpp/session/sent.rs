@@ -9,10 +9,10 @@ use std::collections::{HashMap, VecDeque};
 
 use tokio::sync::oneshot;
 
-use super::worker::{CommandError, SendOutcome};
+use super::{CommandError, SendOutcome};
 
 /// How many settled client ids are remembered.
-pub const KEPT: usize = 10_000;
+pub(super) const KEPT: usize = 10_000;
 
 type Reply = oneshot::Sender<Result<SendOutcome, CommandError>>;
 
@@ -24,7 +24,7 @@ enum State {
 
 /// What to do with a send request.
 #[derive(Debug)]
-pub enum Begin {
+pub(super) enum Begin {
     /// A new id: queue the message, then call [`SentMessages::settle`].
     Send,
     /// The id is already on its way or delivered; the reply is taken care of.
@@ -33,14 +33,14 @@ pub enum Begin {
 
 /// The client ids of one session.
 #[derive(Debug, Default)]
-pub struct SentMessages {
+pub(super) struct SentMessages {
     states: HashMap<String, State>,
     settled_order: VecDeque<String>,
 }
 
 impl SentMessages {
     /// Registers a request for `client_id`.
-    pub fn begin(&mut self, client_id: &str, reply: Reply) -> Begin {
+    pub(super) fn begin(&mut self, client_id: &str, reply: Reply) -> Begin {
         match self.states.get_mut(client_id) {
             None => {
                 self.states
@@ -63,7 +63,7 @@ impl SentMessages {
 
     /// Records the outcome of sending `client_id` and answers every waiter:
     /// the first request gets `duplicate: false`, repeats `duplicate: true`.
-    pub fn settle(&mut self, client_id: &str, result: Result<(), CommandError>) {
+    pub(super) fn settle(&mut self, client_id: &str, result: Result<(), CommandError>) {
         let Some(State::Pending(waiters)) = self.states.remove(client_id) else {
             return;
         };

@@ -1,29 +1,37 @@
 //! The local store on SQLite: account, contacts with presence, chats, messages,
-//! the outbox and sync state.
+//! the outbox and sync state. One module per table (contacts, chats,
+//! messages, outbox, rooms, read state, closed chats); `apply` takes what the
+//! gateway sends into them, and `changes` is what that tells listeners.
 //!
 //! One writer connection takes every write, each in one transaction. Reads
 //! use their own connections (WAL), so they never wait behind the writer.
 //! The API is blocking: async callers run it on a blocking thread.
 
+mod apply;
+mod changes;
+mod chats;
 mod closed_chats;
+mod contacts;
+mod messages;
 mod migrations;
+mod outbox;
 mod read_state;
-mod records;
 mod rooms;
-mod sync_apply;
 
 use std::{
     path::{Path, PathBuf},
     sync::{Mutex, MutexGuard},
 };
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
 
+pub use changes::{CallUpdate, Changes, IncomingCall};
+pub use chats::Chat;
+pub use messages::{MessageRow, MessageState};
 pub use migrations::CURRENT_VERSION;
+pub use outbox::OutboxItem;
 pub use read_state::PendingMarker;
-pub use records::{Chat, MessageRow, MessageState, OutboxItem};
 pub use rooms::{RoomCatchUp, RoomRow};
-pub use sync_apply::{CallUpdate, Changes, IncomingCall};
 
 /// A store operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -214,6 +222,25 @@ fn put_sync_value(
         None => tx.execute("DELETE FROM sync_state WHERE key = ?1", [key])?,
     };
     Ok(())
+}
+
+fn corrupt(what: &'static str, value: &str) -> StoreError {
+    StoreError::Corrupt {
+        what,
+        value: value.to_owned(),
+    }
+}
+
+/// Column `index` of `row`, parsed from its stored text.
+fn parsed<T>(
+    row: &Row<'_>,
+    index: usize,
+    parse: fn(&str) -> Result<T, StoreError>,
+) -> rusqlite::Result<T> {
+    let text: String = row.get(index)?;
+    parse(&text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e))
+    })
 }
 
 /// Switches to write-ahead logging. Switching needs a moment alone with the

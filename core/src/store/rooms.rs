@@ -2,9 +2,9 @@
 //! archive. A room's chat is the chat whose peer is the room's address.
 
 use rusqlite::{OptionalExtension, Transaction, params};
-use splitline_protocol::{ArchivePage, Room};
+use splitline_protocol::Room;
 
-use super::{Store, StoreError, sync_apply::Changes};
+use super::{Store, StoreError};
 
 /// A room the user is or was in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,37 +103,6 @@ impl Store {
                 },
             )
             .optional()?)
-        })
-    }
-
-    /// Stores a page of `room`'s archive and the position after it, in one
-    /// transaction; a complete page ends the room's catch-up.
-    pub fn apply_room_archive_page(
-        &self,
-        room: &str,
-        page: &ArchivePage,
-    ) -> Result<Changes, StoreError> {
-        self.write(|tx| {
-            let mut changes = Changes::default();
-            for archived in &page.messages {
-                super::sync_apply::store_message(
-                    tx,
-                    &archived.message,
-                    room,
-                    archived.outgoing,
-                    &mut changes,
-                )?;
-            }
-            if page.last.is_some() {
-                tx.execute(
-                    "UPDATE rooms SET archive_cursor = ?2 WHERE jid = ?1",
-                    params![room, page.last],
-                )?;
-            }
-            if page.complete {
-                tx.execute("UPDATE rooms SET catch_up = 0 WHERE jid = ?1", [room])?;
-            }
-            Ok(changes)
         })
     }
 

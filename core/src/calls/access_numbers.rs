@@ -7,7 +7,7 @@ use splitline_protocol::{AccessNumber, CostClass, PhoneNumber};
 
 /// Where the call is made from.
 #[derive(Debug, Clone, Copy)]
-pub struct CallOrigin<'a> {
+pub(crate) struct CallOrigin<'a> {
     /// The country the phone is in (ISO 3166 alpha-2).
     pub country: &'a str,
     /// Whether the phone is roaming (on a network abroad or not its own).
@@ -25,7 +25,10 @@ pub struct CallOrigin<'a> {
 /// phone is, so only numbers good anywhere in the country count (toll-free,
 /// national, or local without prefixes). Ties go to the cheaper cost class,
 /// then to the directory's order.
-pub fn pick<'a>(directory: &'a [AccessNumber], here: CallOrigin<'_>) -> Option<&'a AccessNumber> {
+pub(crate) fn pick<'a>(
+    directory: &'a [AccessNumber],
+    here: CallOrigin<'_>,
+) -> Option<&'a AccessNumber> {
     let own_digits = here
         .own_number
         .filter(|n| !here.roaming && n.country.as_deref() == Some(here.country))

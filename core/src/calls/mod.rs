@@ -4,7 +4,7 @@
 //! planned call, hanging up, proving the user's mobile number and reading
 //! the call records.
 
-pub mod access_numbers;
+pub(crate) mod access_numbers;
 pub mod routing;
 
 use splitline_protocol::{

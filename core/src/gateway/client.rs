@@ -17,7 +17,7 @@ use super::GatewayError;
 
 /// A client of one gateway endpoint.
 #[derive(Debug, Clone)]
-pub struct GatewayClient {
+pub(crate) struct GatewayClient {
     http: reqwest::Client,
     base: String,
 }
@@ -25,7 +25,7 @@ pub struct GatewayClient {
 impl GatewayClient {
     /// A client of `base` (for example `https://gw.example.net`), trusting the
     /// system's roots plus `extra_root_pem` if given.
-    pub fn new(base: &str, extra_root_pem: Option<&str>) -> Result<Self, GatewayError> {
+    pub(crate) fn new(base: &str, extra_root_pem: Option<&str>) -> Result<Self, GatewayError> {
         let mut builder = reqwest::Client::builder()
             .gzip(true)
             .connect_timeout(Duration::from_secs(10))
@@ -46,7 +46,7 @@ impl GatewayClient {
     }
 
     /// The endpoint's base address.
-    pub fn base(&self) -> &str {
+    pub(crate) fn base(&self) -> &str {
         &self.base
     }
 
@@ -119,13 +119,16 @@ impl GatewayClient {
     }
 
     /// `POST /v1/sign-in`.
-    pub async fn sign_in(&self, request: &SignInRequest) -> Result<SignInResponse, GatewayError> {
+    pub(crate) async fn sign_in(
+        &self,
+        request: &SignInRequest,
+    ) -> Result<SignInResponse, GatewayError> {
         self.call(Method::POST, paths::SIGN_IN, None, Some(request))
             .await
     }
 
     /// `GET /v1/events`.
-    pub async fn events(
+    pub(crate) async fn events(
         &self,
         token: &str,
         cursor: &str,
@@ -139,7 +142,7 @@ impl GatewayClient {
     }
 
     /// `GET /v1/archive`.
-    pub async fn archive(
+    pub(crate) async fn archive(
         &self,
         token: &str,
         query: &ArchiveQuery,
@@ -148,13 +151,13 @@ impl GatewayClient {
     }
 
     /// `GET /v1/snapshot`.
-    pub async fn snapshot(&self, token: &str) -> Result<Snapshot, GatewayError> {
+    pub(crate) async fn snapshot(&self, token: &str) -> Result<Snapshot, GatewayError> {
         self.call::<(), _>(Method::GET, paths::SNAPSHOT, Some(token), None)
             .await
     }
 
     /// `POST /v1/messages`.
-    pub async fn send(
+    pub(crate) async fn send(
         &self,
         token: &str,
         request: &SendMessageRequest,
@@ -176,7 +179,7 @@ impl GatewayClient {
     }
 
     /// `POST /v1/displayed`.
-    pub async fn displayed(
+    pub(crate) async fn displayed(
         &self,
         token: &str,
         request: &DisplayedRequest,
@@ -185,29 +188,33 @@ impl GatewayClient {
     }
 
     /// `GET /v1/closed-chats`.
-    pub async fn closed_chats(&self, token: &str) -> Result<ClosedChats, GatewayError> {
+    pub(crate) async fn closed_chats(&self, token: &str) -> Result<ClosedChats, GatewayError> {
         self.call::<(), _>(Method::GET, paths::CLOSED_CHATS, Some(token), None)
             .await
     }
 
     /// `POST /v1/closed-chats`.
-    pub async fn close_chat(&self, token: &str, chat: &ClosedChat) -> Result<(), GatewayError> {
+    pub(crate) async fn close_chat(
+        &self,
+        token: &str,
+        chat: &ClosedChat,
+    ) -> Result<(), GatewayError> {
         self.post(paths::CLOSED_CHATS, token, Some(chat)).await
     }
 
     /// `POST /v1/sign-off`.
-    pub async fn sign_off(&self, token: &str) -> Result<(), GatewayError> {
+    pub(crate) async fn sign_off(&self, token: &str) -> Result<(), GatewayError> {
         self.post::<()>(paths::SIGN_OFF, token, None).await
     }
 
     /// `GET /v1/access-numbers`.
-    pub async fn access_numbers(&self, token: &str) -> Result<AccessNumbers, GatewayError> {
+    pub(crate) async fn access_numbers(&self, token: &str) -> Result<AccessNumbers, GatewayError> {
         self.call::<(), _>(Method::GET, paths::ACCESS_NUMBERS, Some(token), None)
             .await
     }
 
     /// `POST /v1/calls`: a callback, or with an access number, a call-through.
-    pub async fn start_call(
+    pub(crate) async fn start_call(
         &self,
         token: &str,
         request: &StartCallRequest,
@@ -217,19 +224,19 @@ impl GatewayClient {
     }
 
     /// `DELETE /v1/calls/{call_id}`.
-    pub async fn hang_up(&self, token: &str, call_id: &str) -> Result<(), GatewayError> {
+    pub(crate) async fn hang_up(&self, token: &str, call_id: &str) -> Result<(), GatewayError> {
         self.delete(&paths::CALL.replace("{call_id}", &segment(call_id)), token)
             .await
     }
 
     /// `GET /v1/mobile-number`.
-    pub async fn mobile_number(&self, token: &str) -> Result<MobileNumber, GatewayError> {
+    pub(crate) async fn mobile_number(&self, token: &str) -> Result<MobileNumber, GatewayError> {
         self.call::<(), _>(Method::GET, paths::MOBILE_NUMBER, Some(token), None)
             .await
     }
 
     /// `POST /v1/mobile-number`: the gateway flash-calls the number.
-    pub async fn verify_number(
+    pub(crate) async fn verify_number(
         &self,
         token: &str,
         number: &str,
@@ -247,7 +254,7 @@ impl GatewayClient {
     }
 
     /// `POST /v1/mobile-number/confirm`.
-    pub async fn confirm_number(
+    pub(crate) async fn confirm_number(
         &self,
         token: &str,
         code: &str,
@@ -265,19 +272,19 @@ impl GatewayClient {
     }
 
     /// `GET /v1/call-records`.
-    pub async fn call_records(&self, token: &str) -> Result<CallRecords, GatewayError> {
+    pub(crate) async fn call_records(&self, token: &str) -> Result<CallRecords, GatewayError> {
         self.call::<(), _>(Method::GET, paths::CALL_RECORDS, Some(token), None)
             .await
     }
 
     /// `GET /v1/rooms`.
-    pub async fn rooms(&self, token: &str) -> Result<Rooms, GatewayError> {
+    pub(crate) async fn rooms(&self, token: &str) -> Result<Rooms, GatewayError> {
         self.call::<(), _>(Method::GET, paths::ROOMS, Some(token), None)
             .await
     }
 
     /// `POST /v1/rooms`.
-    pub async fn create_room(
+    pub(crate) async fn create_room(
         &self,
         token: &str,
         request: &CreateRoomRequest,
@@ -287,7 +294,7 @@ impl GatewayClient {
     }
 
     /// `PUT /v1/rooms/{room}`.
-    pub async fn rename_room(
+    pub(crate) async fn rename_room(
         &self,
         token: &str,
         room: &str,
@@ -307,13 +314,17 @@ impl GatewayClient {
     }
 
     /// `DELETE /v1/rooms/{room}`.
-    pub async fn leave_room(&self, token: &str, room: &str) -> Result<(), GatewayError> {
+    pub(crate) async fn leave_room(&self, token: &str, room: &str) -> Result<(), GatewayError> {
         self.delete(&room_path(paths::ROOM, room, None), token)
             .await
     }
 
     /// `GET /v1/rooms/{room}/members`.
-    pub async fn room_members(&self, token: &str, room: &str) -> Result<RoomMembers, GatewayError> {
+    pub(crate) async fn room_members(
+        &self,
+        token: &str,
+        room: &str,
+    ) -> Result<RoomMembers, GatewayError> {
         self.call::<(), _>(
             Method::GET,
             &room_path(paths::ROOM_MEMBERS, room, None),
@@ -324,7 +335,12 @@ impl GatewayClient {
     }
 
     /// `POST /v1/rooms/{room}/members`.
-    pub async fn add_member(&self, token: &str, room: &str, jid: &str) -> Result<(), GatewayError> {
+    pub(crate) async fn add_member(
+        &self,
+        token: &str,
+        room: &str,
+        jid: &str,
+    ) -> Result<(), GatewayError> {
         let request = AddMemberRequest {
             jid: jid.to_owned(),
         };
@@ -337,7 +353,7 @@ impl GatewayClient {
     }
 
     /// `DELETE /v1/rooms/{room}/members/{jid}`.
-    pub async fn remove_member(
+    pub(crate) async fn remove_member(
         &self,
         token: &str,
         room: &str,

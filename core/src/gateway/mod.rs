@@ -5,6 +5,6 @@ mod client;
 mod error;
 mod session;
 
-pub use client::GatewayClient;
+pub(crate) use client::GatewayClient;
 pub use error::GatewayError;
 pub(crate) use session::SessionHandle;

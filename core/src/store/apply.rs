@@ -49,7 +49,7 @@ impl Store {
     }
 
     /// Marks a catch-up from the archive as due (after a new sign-in).
-    pub fn catch_up_due(&self) -> Result<(), StoreError> {
+    pub(crate) fn catch_up_due(&self) -> Result<(), StoreError> {
         self.write(|tx| put_sync_value(tx, CATCH_UP, Some("due")))
     }
 
@@ -60,7 +60,7 @@ impl Store {
 
     /// Stores a page of the archive and the position after it, in one
     /// transaction; a complete page ends the catch-up.
-    pub fn apply_archive_page(&self, page: &ArchivePage) -> Result<Changes, StoreError> {
+    pub(crate) fn apply_archive_page(&self, page: &ArchivePage) -> Result<Changes, StoreError> {
         self.write(|tx| {
             let mut changes = Changes::default();
             for archived in &page.messages {
@@ -84,7 +84,7 @@ impl Store {
 
     /// Stores a page of `room`'s archive and the position after it, in one
     /// transaction; a complete page ends the room's catch-up.
-    pub fn apply_room_archive_page(
+    pub(crate) fn apply_room_archive_page(
         &self,
         room: &str,
         page: &ArchivePage,

@@ -95,7 +95,11 @@ impl Store {
     /// Replaces the contact list with a snapshot and stores its cursor
     /// (resync); messages missed meanwhile come from the archive, so a
     /// catch-up becomes due.
-    pub fn replace_contacts(&self, contacts: &[Contact], cursor: &str) -> Result<(), StoreError> {
+    pub(crate) fn replace_contacts(
+        &self,
+        contacts: &[Contact],
+        cursor: &str,
+    ) -> Result<(), StoreError> {
         self.write(|tx| {
             tx.execute("DELETE FROM contacts", [])?;
             for contact in contacts {

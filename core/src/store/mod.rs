@@ -28,10 +28,10 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
 pub use changes::{CallUpdate, Changes, IncomingCall};
 pub use chats::Chat;
 pub use messages::{MessageRow, MessageState};
-pub use migrations::CURRENT_VERSION;
+use migrations::CURRENT_VERSION;
 pub use outbox::OutboxItem;
-pub use read_state::PendingMarker;
-pub use rooms::{RoomCatchUp, RoomRow};
+pub(crate) use rooms::RoomCatchUp;
+pub use rooms::RoomRow;
 
 /// A store operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -66,7 +66,7 @@ pub enum StoreError {
 }
 
 /// Keys of [`Store::sync_value`].
-pub mod keys {
+pub(crate) mod keys {
     /// The session token.
     pub const TOKEN: &str = "token";
     /// The event cursor.
@@ -159,7 +159,7 @@ impl Store {
     }
 
     /// Records the signed-in account; a different account clears everything first.
-    pub fn set_account(&self, jid: &str, device_id: &str) -> Result<(), StoreError> {
+    pub(crate) fn set_account(&self, jid: &str, device_id: &str) -> Result<(), StoreError> {
         self.write(|tx| {
             let current: Option<String> = tx
                 .query_row("SELECT jid FROM account WHERE id = 1", [], |r| r.get(0))
@@ -190,7 +190,7 @@ impl Store {
     }
 
     /// A sync value (see [`keys`]).
-    pub fn sync_value(&self, key: &str) -> Result<Option<String>, StoreError> {
+    pub(crate) fn sync_value(&self, key: &str) -> Result<Option<String>, StoreError> {
         self.read(|c| {
             Ok(
                 c.query_row("SELECT value FROM sync_state WHERE key = ?1", [key], |r| {
@@ -202,7 +202,7 @@ impl Store {
     }
 
     /// Sets (or with `None` clears) a sync value.
-    pub fn set_sync_value(&self, key: &str, value: Option<&str>) -> Result<(), StoreError> {
+    pub(crate) fn set_sync_value(&self, key: &str, value: Option<&str>) -> Result<(), StoreError> {
         self.write(|tx| put_sync_value(tx, key, value))
     }
 }

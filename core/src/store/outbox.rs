@@ -72,12 +72,12 @@ impl Store {
     }
 
     /// The gateway took the message: it leaves the outbox as sent.
-    pub fn mark_sent(&self, client_id: &str, network_id: &str) -> Result<(), StoreError> {
+    pub(crate) fn mark_sent(&self, client_id: &str, network_id: &str) -> Result<(), StoreError> {
         self.settle(client_id, MessageState::Sent, Some(network_id))
     }
 
     /// The gateway refused the message for good: it leaves the outbox as failed.
-    pub fn mark_failed(&self, client_id: &str) -> Result<(), StoreError> {
+    pub(crate) fn mark_failed(&self, client_id: &str) -> Result<(), StoreError> {
         self.settle(client_id, MessageState::Failed, None)
     }
 

@@ -213,7 +213,7 @@ pub struct CallRequest<'a> {
 
 /// Checks whom to call: a contact's address, or a number read in the
 /// SIM's home country.
-pub fn resolve(callee: &CalleeInput, home_country: &str) -> Result<Target, RoutingError> {
+pub(crate) fn resolve(callee: &CalleeInput, home_country: &str) -> Result<Target, RoutingError> {
     match callee {
         CalleeInput::Contact(address) => {
             let address = address.trim();

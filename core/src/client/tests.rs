@@ -143,6 +143,30 @@ fn token_sent(seen: &Shared, suffix: &str) -> Option<String> {
     token.clone()
 }
 
+/// Alice's account at `endpoint`, retrying and polling quickly.
+fn alice_at(endpoint: String) -> SyncConfig {
+    SyncConfig {
+        endpoints: vec![endpoint],
+        jid: "alice@example.net".into(),
+        password: "secret".into(),
+        device_id: "phone".into(),
+        build_id: "test".into(),
+        backoff_cap: Duration::from_millis(100),
+        poll_wait_secs: 1,
+        ..SyncConfig::default()
+    }
+}
+
+/// The tokens a room request and a call request carry now.
+async fn tokens_used(admin: &RoomAdmin, calls: &Calls, seen: &Shared) -> [String; 2] {
+    admin.members("room@muc.example.net").await.unwrap();
+    calls.records().await.unwrap();
+    [
+        token_sent(seen, "/members").unwrap(),
+        token_sent(seen, paths::CALL_RECORDS).unwrap(),
+    ]
+}
+
 async fn until(what: &str, done: impl Fn() -> bool) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     while !done() {
@@ -155,17 +179,7 @@ async fn until(what: &str, done: impl Fn() -> bool) {
 async fn room_admin_and_calls_use_the_token_of_the_latest_sign_in() {
     let (base, seen) = fake_gateway().await;
     let dir = tempfile::tempdir().unwrap();
-    let config = SyncConfig {
-        endpoints: vec![base],
-        jid: "alice@example.net".into(),
-        password: "secret".into(),
-        device_id: "phone".into(),
-        build_id: "test".into(),
-        backoff_cap: Duration::from_millis(100),
-        poll_wait_secs: 1,
-        ..SyncConfig::default()
-    };
-    let client = Client::start(dir.path().join("core.db"), config).unwrap();
+    let client = Client::start(dir.path().join("core.db"), alice_at(base)).unwrap();
     client
         .wait_until_online(Duration::from_secs(10))
         .await
@@ -173,13 +187,7 @@ async fn room_admin_and_calls_use_the_token_of_the_latest_sign_in() {
     // Both are taken before the session changes, and kept across it.
     let admin = client.room_admin().unwrap();
     let calls = client.calls().unwrap();
-    admin.members("room@muc.example.net").await.unwrap();
-    calls.records().await.unwrap();
-    assert_eq!(token_sent(&seen, "/members").as_deref(), Some("token-1"));
-    assert_eq!(
-        token_sent(&seen, paths::CALL_RECORDS).as_deref(),
-        Some("token-1")
-    );
+    assert_eq!(tokens_used(&admin, &calls, &seen).await, ["token-1"; 2]);
 
     // The gateway forgets the session; the engine signs in again.
     seen.lock().unwrap().end_session = true;
@@ -189,29 +197,19 @@ async fn room_admin_and_calls_use_the_token_of_the_latest_sign_in() {
     })
     .await;
 
-    admin.members("room@muc.example.net").await.unwrap();
-    calls.records().await.unwrap();
-    assert_eq!(token_sent(&seen, "/members").as_deref(), Some("token-2"));
-    assert_eq!(
-        token_sent(&seen, paths::CALL_RECORDS).as_deref(),
-        Some("token-2")
-    );
+    assert_eq!(tokens_used(&admin, &calls, &seen).await, ["token-2"; 2]);
     client.stop().await.unwrap();
 }
 
 #[tokio::test]
 async fn room_admin_and_calls_are_offline_before_the_first_sign_in() {
     let dir = tempfile::tempdir().unwrap();
-    let config = SyncConfig {
-        // Nothing listens there: the engine never signs in.
-        endpoints: vec!["http://127.0.0.1:9".into()],
-        jid: "alice@example.net".into(),
-        password: "secret".into(),
-        device_id: "phone".into(),
-        build_id: "test".into(),
-        ..SyncConfig::default()
-    };
-    let client = Client::start(dir.path().join("core.db"), config).unwrap();
+    // Nothing listens there: the engine never signs in.
+    let client = Client::start(
+        dir.path().join("core.db"),
+        alice_at("http://127.0.0.1:9".into()),
+    )
+    .unwrap();
     assert!(matches!(client.room_admin(), Err(ClientError::Offline(_))));
     assert!(matches!(client.calls(), Err(ClientError::Offline(_))));
     client.stop().await.unwrap();

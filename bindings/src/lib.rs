@@ -84,7 +84,7 @@ impl From<splitline_core::client::ClientError> for SplitlineError {
 }
 
 /// A refusal by the gateway: the caller's mistake is `Invalid`, the rest `Network`.
-fn gateway_error(error: splitline_core::gateway_client::ClientError) -> SplitlineError {
+fn gateway_error(error: splitline_core::gateway::GatewayError) -> SplitlineError {
     use splitline_protocol::ErrorCode;
     let details = error.to_string();
     match error.code() {
@@ -193,8 +193,7 @@ impl SplitlineClient {
             password: config.password,
             device_id: config.device_id,
             build_id: config.build_id,
-            backoff_cap: std::time::Duration::from_secs(60),
-            poll_wait_secs: 25,
+            ..SyncConfig::default()
         };
         let client = Client::start(config.store_path.into(), sync)?;
         Ok(Arc::new(Self {
@@ -301,7 +300,7 @@ impl SplitlineClient {
     pub async fn plan_call(&self, ask: CallAsk) -> Result<CallPlanInfo, SplitlineError> {
         let (callee, preference, device, policy, caller) = ask.parts()?;
         let calls = self.with(|c| c.calls())?;
-        let request = splitline_core::call_routing::CallRequest {
+        let request = splitline_core::calls::routing::CallRequest {
             callee: &callee,
             preference,
             device: &device,
@@ -318,7 +317,7 @@ impl SplitlineClient {
     pub async fn place_call(&self, ask: CallAsk) -> Result<PlacedCallInfo, SplitlineError> {
         let (callee, preference, device, policy, caller) = ask.parts()?;
         let calls = self.with(|c| c.calls())?;
-        let request = splitline_core::call_routing::CallRequest {
+        let request = splitline_core::calls::routing::CallRequest {
             callee: &callee,
             preference,
             device: &device,

@@ -10,10 +10,9 @@ use std::time::Duration;
 use splitline_core::{
     client::Client,
     store::{MessageRow, MessageState},
-    sync::SyncConfig,
 };
 use splitline_e2e::{
-    app::{eventually, signed_in, unread},
+    app::{eventually, signed_in, sync_config, unread},
     desktop::{Desktop, body, displayed_marker, stanza_id_by},
     jid,
     world::{PASSWORD as PW, World},
@@ -78,16 +77,12 @@ async fn a_backlog_across_rooms_is_caught_up_in_order_and_offline_posts_go_out_o
     // Written while offline: the gateway cannot be reached.
     let offline = Client::start(
         store.clone(),
-        SyncConfig {
-            endpoints: vec!["http://127.0.0.1:9".into()],
-            extra_root_pem: None,
-            jid: jid!("alice").into(),
-            password: PW.into(),
-            device_id: "phone".into(),
-            build_id: "e2e".into(),
-            backoff_cap: Duration::from_millis(500),
-            poll_wait_secs: 5,
-        },
+        sync_config(
+            vec!["http://127.0.0.1:9".into()],
+            jid!("alice"),
+            PW,
+            "phone",
+        ),
     )
     .unwrap();
     for text in ["offline 1", "offline 2"] {

@@ -6,9 +6,10 @@ use std::{sync::Arc, time::Duration};
 
 use splitline_core::{
     store::{MessageState, Store},
-    sync::{SyncConfig, SyncEngine, SyncUpdate},
+    sync::{SyncEngine, SyncUpdate},
 };
 use splitline_e2e::{
+    app::sync_config,
     desktop::{Desktop, body},
     free_port,
     gateway::{self, Settings, loopback},
@@ -37,16 +38,7 @@ impl AlicePhone {
         let store = Arc::new(Store::open(dir.path().join("alice.db")).unwrap());
         let outbox_changed = Arc::new(Notify::new());
         let (updates_tx, updates) = mpsc::unbounded_channel();
-        let config = SyncConfig {
-            endpoints,
-            extra_root_pem: None,
-            jid: jid!("alice").into(),
-            password: PASSWORD.into(),
-            device_id: "alice-phone".into(),
-            build_id: "e2e".into(),
-            backoff_cap: Duration::from_millis(500),
-            poll_wait_secs: 5,
-        };
+        let config = sync_config(endpoints, jid!("alice"), PASSWORD, "alice-phone");
         let engine =
             SyncEngine::new(config, store.clone(), updates_tx, outbox_changed.clone()).unwrap();
         let (stop, stop_rx) = watch::channel(false);

@@ -1,5 +1,5 @@
 //! The protocol over HTTPS: one method per request, errors sorted into what
-//! the sync engine does next.
+//! the sync engine does next (see [`GatewayError`]).
 
 use std::time::Duration;
 
@@ -8,45 +8,16 @@ use serde::{Serialize, de::DeserializeOwned};
 use splitline_protocol::{
     AccessNumbers, AddMemberRequest, ArchivePage, ArchiveQuery, CallRecords, CallStarted,
     ClosedChat, ClosedChats, ConfirmNumberRequest, CreateRoomRequest, DisplayedRequest, ErrorBody,
-    ErrorCode, EventsQuery, EventsResponse, MobileNumber, RenameRoomRequest, Room, RoomMembers,
-    Rooms, SendMessageRequest, SendMessageResponse, SignInRequest, SignInResponse, Snapshot,
+    EventsQuery, EventsResponse, MobileNumber, RenameRoomRequest, Room, RoomMembers, Rooms,
+    SendMessageRequest, SendMessageResponse, SignInRequest, SignInResponse, Snapshot,
     StartCallRequest, VerificationStarted, VerifyNumberRequest, paths,
 };
 
-/// A request did not succeed.
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum ClientError {
-    /// The gateway answered with a protocol error.
-    #[error("the gateway refused the request ({status}): {}", body.message)]
-    Refused {
-        /// HTTP status.
-        status: u16,
-        /// The error body.
-        body: ErrorBody,
-        /// Seconds from `Retry-After`, if sent.
-        retry_after: Option<u64>,
-    },
-    /// The gateway could not be reached or the connection broke.
-    #[error("cannot reach the gateway: {0}")]
-    Unreachable(String),
-    /// The gateway answered something that is not the protocol.
-    #[error("the gateway's answer is not understood: {0}")]
-    BadResponse(String),
-}
-
-impl ClientError {
-    /// The protocol error code, if the gateway answered with one.
-    pub fn code(&self) -> Option<ErrorCode> {
-        match self {
-            Self::Refused { body, .. } => Some(body.code),
-            _ => None,
-        }
-    }
-}
+use super::GatewayError;
 
 /// A client of one gateway endpoint.
 #[derive(Debug, Clone)]
-pub struct GatewayClient {
+pub(crate) struct GatewayClient {
     http: reqwest::Client,
     base: String,
 }
@@ -54,20 +25,20 @@ pub struct GatewayClient {
 impl GatewayClient {
     /// A client of `base` (for example `https://gw.example.net`), trusting the
     /// system's roots plus `extra_root_pem` if given.
-    pub fn new(base: &str, extra_root_pem: Option<&str>) -> Result<Self, ClientError> {
+    pub(crate) fn new(base: &str, extra_root_pem: Option<&str>) -> Result<Self, GatewayError> {
         let mut builder = reqwest::Client::builder()
             .gzip(true)
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(90));
         if let Some(pem) = extra_root_pem {
             let cert = reqwest::Certificate::from_pem(pem.as_bytes()).map_err(|e| {
-                ClientError::BadResponse(format!("the extra root certificate is not PEM: {e}"))
+                GatewayError::BadResponse(format!("the extra root certificate is not PEM: {e}"))
             })?;
             builder = builder.add_root_certificate(cert);
         }
         let http = builder
             .build()
-            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
+            .map_err(|e| GatewayError::Unreachable(e.to_string()))?;
         Ok(Self {
             http,
             base: base.trim_end_matches('/').to_owned(),
@@ -75,7 +46,7 @@ impl GatewayClient {
     }
 
     /// The endpoint's base address.
-    pub fn base(&self) -> &str {
+    pub(crate) fn base(&self) -> &str {
         &self.base
     }
 
@@ -85,7 +56,7 @@ impl GatewayClient {
         path: &str,
         token: Option<&str>,
         body: Option<&B>,
-    ) -> Result<R, ClientError> {
+    ) -> Result<R, GatewayError> {
         let mut request = self.http.request(method, format!("{}{path}", self.base));
         if let Some(token) = token {
             request = request.bearer_auth(token);
@@ -102,7 +73,7 @@ impl GatewayClient {
         path: &str,
         token: &str,
         query: &Q,
-    ) -> Result<R, ClientError> {
+    ) -> Result<R, GatewayError> {
         let request = self
             .http
             .get(format!("{}{path}", self.base))
@@ -114,11 +85,11 @@ impl GatewayClient {
     async fn execute<R: DeserializeOwned>(
         &self,
         request: reqwest::RequestBuilder,
-    ) -> Result<R, ClientError> {
+    ) -> Result<R, GatewayError> {
         let response = request
             .send()
             .await
-            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
+            .map_err(|e| GatewayError::Unreachable(e.to_string()))?;
         let status = response.status();
         let retry_after = response
             .headers()
@@ -128,12 +99,12 @@ impl GatewayClient {
         let bytes = response
             .bytes()
             .await
-            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
+            .map_err(|e| GatewayError::Unreachable(e.to_string()))?;
         if !status.is_success() {
             let body: ErrorBody = serde_json::from_slice(&bytes).map_err(|_| {
-                ClientError::BadResponse(format!("HTTP {status} without a protocol error body"))
+                GatewayError::BadResponse(format!("HTTP {status} without a protocol error body"))
             })?;
-            return Err(ClientError::Refused {
+            return Err(GatewayError::Refused {
                 status: status.as_u16(),
                 body,
                 retry_after,
@@ -144,22 +115,25 @@ impl GatewayClient {
         } else {
             &bytes
         };
-        serde_json::from_slice(bytes).map_err(|e| ClientError::BadResponse(e.to_string()))
+        serde_json::from_slice(bytes).map_err(|e| GatewayError::BadResponse(e.to_string()))
     }
 
     /// `POST /v1/sign-in`.
-    pub async fn sign_in(&self, request: &SignInRequest) -> Result<SignInResponse, ClientError> {
+    pub(crate) async fn sign_in(
+        &self,
+        request: &SignInRequest,
+    ) -> Result<SignInResponse, GatewayError> {
         self.call(Method::POST, paths::SIGN_IN, None, Some(request))
             .await
     }
 
     /// `GET /v1/events`.
-    pub async fn events(
+    pub(crate) async fn events(
         &self,
         token: &str,
         cursor: &str,
         wait_secs: u64,
-    ) -> Result<EventsResponse, ClientError> {
+    ) -> Result<EventsResponse, GatewayError> {
         let query = EventsQuery {
             cursor: cursor.to_owned(),
             wait: wait_secs,
@@ -168,26 +142,26 @@ impl GatewayClient {
     }
 
     /// `GET /v1/archive`.
-    pub async fn archive(
+    pub(crate) async fn archive(
         &self,
         token: &str,
         query: &ArchiveQuery,
-    ) -> Result<ArchivePage, ClientError> {
+    ) -> Result<ArchivePage, GatewayError> {
         self.get(paths::ARCHIVE, token, query).await
     }
 
     /// `GET /v1/snapshot`.
-    pub async fn snapshot(&self, token: &str) -> Result<Snapshot, ClientError> {
+    pub(crate) async fn snapshot(&self, token: &str) -> Result<Snapshot, GatewayError> {
         self.call::<(), _>(Method::GET, paths::SNAPSHOT, Some(token), None)
             .await
     }
 
     /// `POST /v1/messages`.
-    pub async fn send(
+    pub(crate) async fn send(
         &self,
         token: &str,
         request: &SendMessageRequest,
-    ) -> Result<SendMessageResponse, ClientError> {
+    ) -> Result<SendMessageResponse, GatewayError> {
         self.call(Method::POST, paths::MESSAGES, Some(token), Some(request))
             .await
     }
@@ -198,71 +172,75 @@ impl GatewayClient {
         path: &str,
         token: &str,
         body: Option<&B>,
-    ) -> Result<(), ClientError> {
+    ) -> Result<(), GatewayError> {
         self.call::<B, serde::de::IgnoredAny>(Method::POST, path, Some(token), body)
             .await
             .map(drop)
     }
 
     /// `POST /v1/displayed`.
-    pub async fn displayed(
+    pub(crate) async fn displayed(
         &self,
         token: &str,
         request: &DisplayedRequest,
-    ) -> Result<(), ClientError> {
+    ) -> Result<(), GatewayError> {
         self.post(paths::DISPLAYED, token, Some(request)).await
     }
 
     /// `GET /v1/closed-chats`.
-    pub async fn closed_chats(&self, token: &str) -> Result<ClosedChats, ClientError> {
+    pub(crate) async fn closed_chats(&self, token: &str) -> Result<ClosedChats, GatewayError> {
         self.call::<(), _>(Method::GET, paths::CLOSED_CHATS, Some(token), None)
             .await
     }
 
     /// `POST /v1/closed-chats`.
-    pub async fn close_chat(&self, token: &str, chat: &ClosedChat) -> Result<(), ClientError> {
+    pub(crate) async fn close_chat(
+        &self,
+        token: &str,
+        chat: &ClosedChat,
+    ) -> Result<(), GatewayError> {
         self.post(paths::CLOSED_CHATS, token, Some(chat)).await
     }
 
     /// `POST /v1/sign-off`.
-    pub async fn sign_off(&self, token: &str) -> Result<(), ClientError> {
+    pub(crate) async fn sign_off(&self, token: &str) -> Result<(), GatewayError> {
         self.post::<()>(paths::SIGN_OFF, token, None).await
     }
 
     /// `GET /v1/access-numbers`.
-    pub async fn access_numbers(&self, token: &str) -> Result<AccessNumbers, ClientError> {
+    pub(crate) async fn access_numbers(&self, token: &str) -> Result<AccessNumbers, GatewayError> {
         self.call::<(), _>(Method::GET, paths::ACCESS_NUMBERS, Some(token), None)
             .await
     }
 
     /// `POST /v1/calls`: a callback, or with an access number, a call-through.
-    pub async fn start_call(
+    pub(crate) async fn start_call(
         &self,
         token: &str,
         request: &StartCallRequest,
-    ) -> Result<CallStarted, ClientError> {
+    ) -> Result<CallStarted, GatewayError> {
         self.call(Method::POST, paths::CALLS, Some(token), Some(request))
             .await
     }
 
     /// `DELETE /v1/calls/{call_id}`.
-    pub async fn hang_up(&self, token: &str, call_id: &str) -> Result<(), ClientError> {
+    pub(crate) async fn hang_up(&self, token: &str, call_id: &str) -> Result<(), GatewayError> {
         self.delete(&paths::CALL.replace("{call_id}", &segment(call_id)), token)
             .await
     }
 
     /// `GET /v1/mobile-number`.
-    pub async fn mobile_number(&self, token: &str) -> Result<MobileNumber, ClientError> {
+    pub(crate) async fn mobile_number(&self, token: &str) -> Result<MobileNumber, GatewayError> {
         self.call::<(), _>(Method::GET, paths::MOBILE_NUMBER, Some(token), None)
             .await
     }
 
     /// `POST /v1/mobile-number`: the gateway flash-calls the number.
-    pub async fn verify_number(
+    pub(crate) async fn verify_number(
         &self,
         token: &str,
         number: &str,
-    ) -> Result<VerificationStarted, ClientError> {
+    ) -> Result<VerificationStarted, GatewayError> {
         let request = VerifyNumberRequest {
             number: number.to_owned(),
         };
@@ -276,11 +254,11 @@ impl GatewayClient {
     }
 
     /// `POST /v1/mobile-number/confirm`.
-    pub async fn confirm_number(
+    pub(crate) async fn confirm_number(
         &self,
         token: &str,
         code: &str,
-    ) -> Result<MobileNumber, ClientError> {
+    ) -> Result<MobileNumber, GatewayError> {
         let request = ConfirmNumberRequest {
             code: code.to_owned(),
         };
@@ -294,34 +272,34 @@ impl GatewayClient {
     }
 
     /// `GET /v1/call-records`.
-    pub async fn call_records(&self, token: &str) -> Result<CallRecords, ClientError> {
+    pub(crate) async fn call_records(&self, token: &str) -> Result<CallRecords, GatewayError> {
         self.call::<(), _>(Method::GET, paths::CALL_RECORDS, Some(token), None)
             .await
     }
 
     /// `GET /v1/rooms`.
-    pub async fn rooms(&self, token: &str) -> Result<Rooms, ClientError> {
+    pub(crate) async fn rooms(&self, token: &str) -> Result<Rooms, GatewayError> {
         self.call::<(), _>(Method::GET, paths::ROOMS, Some(token), None)
             .await
     }
 
     /// `POST /v1/rooms`.
-    pub async fn create_room(
+    pub(crate) async fn create_room(
         &self,
         token: &str,
         request: &CreateRoomRequest,
-    ) -> Result<Room, ClientError> {
+    ) -> Result<Room, GatewayError> {
         self.call(Method::POST, paths::ROOMS, Some(token), Some(request))
             .await
     }
 
     /// `PUT /v1/rooms/{room}`.
-    pub async fn rename_room(
+    pub(crate) async fn rename_room(
         &self,
         token: &str,
         room: &str,
         name: &str,
-    ) -> Result<(), ClientError> {
+    ) -> Result<(), GatewayError> {
         let request = RenameRoomRequest {
             name: name.to_owned(),
         };
@@ -336,13 +314,17 @@ impl GatewayClient {
     }
 
     /// `DELETE /v1/rooms/{room}`.
-    pub async fn leave_room(&self, token: &str, room: &str) -> Result<(), ClientError> {
+    pub(crate) async fn leave_room(&self, token: &str, room: &str) -> Result<(), GatewayError> {
         self.delete(&room_path(paths::ROOM, room, None), token)
             .await
     }
 
     /// `GET /v1/rooms/{room}/members`.
-    pub async fn room_members(&self, token: &str, room: &str) -> Result<RoomMembers, ClientError> {
+    pub(crate) async fn room_members(
+        &self,
+        token: &str,
+        room: &str,
+    ) -> Result<RoomMembers, GatewayError> {
         self.call::<(), _>(
             Method::GET,
             &room_path(paths::ROOM_MEMBERS, room, None),
@@ -353,7 +335,12 @@ impl GatewayClient {
     }
 
     /// `POST /v1/rooms/{room}/members`.
-    pub async fn add_member(&self, token: &str, room: &str, jid: &str) -> Result<(), ClientError> {
+    pub(crate) async fn add_member(
+        &self,
+        token: &str,
+        room: &str,
+        jid: &str,
+    ) -> Result<(), GatewayError> {
         let request = AddMemberRequest {
             jid: jid.to_owned(),
         };
@@ -366,17 +353,17 @@ impl GatewayClient {
     }
 
     /// `DELETE /v1/rooms/{room}/members/{jid}`.
-    pub async fn remove_member(
+    pub(crate) async fn remove_member(
         &self,
         token: &str,
         room: &str,
         jid: &str,
-    ) -> Result<(), ClientError> {
+    ) -> Result<(), GatewayError> {
         self.delete(&room_path(paths::ROOM_MEMBER, room, Some(jid)), token)
             .await
     }
 
-    async fn delete(&self, path: &str, token: &str) -> Result<(), ClientError> {
+    async fn delete(&self, path: &str, token: &str) -> Result<(), GatewayError> {
         self.call::<(), serde::de::IgnoredAny>(Method::DELETE, path, Some(token), None)
             .await
             .map(drop)

@@ -7,7 +7,7 @@ use std::fmt;
 
 use splitline_protocol::{AccessNumber, LineKind, NumberError, PhoneNumber};
 
-use crate::access_numbers::{self, Whereabouts};
+use super::access_numbers::{self, CallOrigin};
 
 /// The phone's data connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +63,7 @@ pub enum Preference {
 
 /// Whom to call, as the user chose it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Callee {
+pub enum CalleeInput {
     /// A network contact, by address.
     Contact(String),
     /// A telephone number as typed or stored in the address book.
@@ -200,7 +200,7 @@ fn explain(reasons: &[Reason]) -> String {
 #[derive(Debug, Clone, Copy)]
 pub struct CallRequest<'a> {
     /// Whom to call.
-    pub callee: &'a Callee,
+    pub callee: &'a CalleeInput,
     /// How the user would like to call.
     pub preference: Preference,
     /// What the device reports.
@@ -213,9 +213,9 @@ pub struct CallRequest<'a> {
 
 /// Checks whom to call: a contact's address, or a number read in the
 /// SIM's home country.
-pub fn resolve(callee: &Callee, home_country: &str) -> Result<Target, RoutingError> {
+pub(crate) fn resolve(callee: &CalleeInput, home_country: &str) -> Result<Target, RoutingError> {
     match callee {
-        Callee::Contact(address) => {
+        CalleeInput::Contact(address) => {
             let address = address.trim();
             let valid = address
                 .split_once('@')
@@ -228,7 +228,7 @@ pub fn resolve(callee: &Callee, home_country: &str) -> Result<Target, RoutingErr
                 Err(RoutingError::BadAddress(address.to_owned()))
             }
         }
-        Callee::Number(input) => {
+        CalleeInput::Number(input) => {
             let number = PhoneNumber::parse(input, home_country)?;
             if number.kind == LineKind::PremiumRate {
                 return Err(RoutingError::PremiumRate);
@@ -268,7 +268,7 @@ pub fn plan(
     let access = if policy.access_numbers {
         access_numbers::pick(
             directory,
-            Whereabouts {
+            CallOrigin {
                 country: &device.country,
                 roaming: device.roaming,
                 own_number: caller.verified_number.as_ref(),

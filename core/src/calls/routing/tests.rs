@@ -45,12 +45,12 @@ fn directory() -> Vec<AccessNumber> {
     ]
 }
 
-fn contact() -> Callee {
-    Callee::Contact("Bob@Example.org".into())
+fn contact() -> CalleeInput {
+    CalleeInput::Contact("Bob@Example.org".into())
 }
 
 fn route(
-    callee: &Callee,
+    callee: &CalleeInput,
     preference: Preference,
     device: &DeviceReport,
     policy: &CallPolicy,
@@ -164,7 +164,7 @@ fn data_is_used_when_chosen_and_allowed_or_as_the_last_way() {
 fn roaming_prefers_a_local_access_number_to_a_callback_abroad() {
     let in_germany = device(false, Network::Cellular, true, "DE");
     let plan = route(
-        &Callee::Number("+44 20 7946 0999".into()),
+        &CalleeInput::Number("+44 20 7946 0999".into()),
         Preference::Automatic,
         &in_germany,
         &ALL_ALLOWED,
@@ -186,7 +186,7 @@ fn roaming_prefers_a_local_access_number_to_a_callback_abroad() {
 fn the_users_choice_of_access_number_or_callback_is_kept_when_possible() {
     let home = device(false, Network::Cellular, false, "GB");
     let plan = route(
-        &Callee::Number("020 7946 0999".into()),
+        &CalleeInput::Number("020 7946 0999".into()),
         Preference::AccessNumber,
         &home,
         &ALL_ALLOWED,
@@ -216,7 +216,7 @@ fn the_users_choice_of_access_number_or_callback_is_kept_when_possible() {
 #[test]
 fn bad_callees_and_impossible_calls_get_clear_errors() {
     let home = device(false, Network::Cellular, false, "GB");
-    let call = |callee: Callee| {
+    let call = |callee: CalleeInput| {
         route(
             &callee,
             Preference::Automatic,
@@ -226,15 +226,15 @@ fn bad_callees_and_impossible_calls_get_clear_errors() {
         )
     };
     assert_eq!(
-        call(Callee::Number("999".into())),
+        call(CalleeInput::Number("999".into())),
         Err(RoutingError::Number(NumberError::Invalid))
     );
     assert_eq!(
-        call(Callee::Number("0909 879 0000".into())),
+        call(CalleeInput::Number("0909 879 0000".into())),
         Err(RoutingError::PremiumRate)
     );
     assert!(matches!(
-        call(Callee::Contact("not an address".into())),
+        call(CalleeInput::Contact("not an address".into())),
         Err(RoutingError::BadAddress(_))
     ));
     let offline = device(true, Network::None, false, "GB");

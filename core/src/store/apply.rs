@@ -4,77 +4,18 @@
 //! all of it or none.
 
 use rusqlite::{OptionalExtension, Transaction, params};
-use splitline_protocol::{
-    ArchivePage, CallEndReason, CallState, ChatMessage, Contact, Event, EventEnvelope,
-    SessionEndReason,
-};
+use splitline_protocol::{ArchivePage, Event, EventEnvelope};
 
 use super::{
-    MessageState, Store, StoreError,
+    Store, StoreError,
+    changes::{CallUpdate, Changes, IncomingCall},
+    contacts::{availability_str, upsert_contact},
     keys::{ARCHIVE_CURSOR, CATCH_UP, CURSOR},
+    messages::store_message,
     put_sync_value,
-    read_state::{apply_awaited_position, apply_displayed},
-    records::{availability_str, chat_id, upsert_contact},
+    read_state::apply_displayed,
     rooms,
 };
-
-/// What a batch changed, for listeners.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Changes {
-    /// The contact list or a presence changed.
-    pub contacts: bool,
-    /// Chats that got new messages, by peer.
-    pub chats: Vec<String>,
-    /// New messages stored (duplicates not counted).
-    pub new_messages: usize,
-    /// The user's rooms changed (joined, renamed or left).
-    pub rooms: bool,
-    /// People asking to see the user's presence.
-    pub subscription_requests: Vec<String>,
-    /// The session ended, and why.
-    pub session_ended: Option<SessionEndReason>,
-    /// Calls that moved on, in order.
-    pub calls: Vec<CallUpdate>,
-    /// Calls to the user forwarded to their mobile, in order.
-    pub incoming_calls: Vec<IncomingCall>,
-    /// The user's mobile number was verified (E.164).
-    pub mobile_verified: Option<String>,
-}
-
-/// Someone calls the user; the gateway forwards the call to the mobile.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IncomingCall {
-    /// The call.
-    pub call_id: String,
-    /// Who calls.
-    pub caller: String,
-    /// The caller id the forwarded call rings the mobile from.
-    pub callback_from: String,
-}
-
-/// A call placed by the gateway moved on.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CallUpdate {
-    /// The call.
-    pub call_id: String,
-    /// Where it is now.
-    pub state: CallState,
-    /// With `ended`: why.
-    pub reason: Option<CallEndReason>,
-}
-
-impl Changes {
-    /// True when nothing changed.
-    pub fn is_empty(&self) -> bool {
-        *self == Self::default()
-    }
-
-    fn touched(&mut self, peer: &str) {
-        if !self.chats.iter().any(|p| p == peer) {
-            self.chats.push(peer.to_owned());
-        }
-    }
-}
 
 impl Store {
     /// Applies `events` and stores `next_cursor`, in one transaction. Unless a
@@ -107,22 +48,8 @@ impl Store {
         })
     }
 
-    /// Replaces the contact list with a snapshot and stores its cursor
-    /// (resync); messages missed meanwhile come from the archive, so a
-    /// catch-up becomes due.
-    pub fn replace_contacts(&self, contacts: &[Contact], cursor: &str) -> Result<(), StoreError> {
-        self.write(|tx| {
-            tx.execute("DELETE FROM contacts", [])?;
-            for contact in contacts {
-                upsert_contact(tx, contact)?;
-            }
-            put_sync_value(tx, CURSOR, Some(cursor))?;
-            put_sync_value(tx, CATCH_UP, Some("due"))
-        })
-    }
-
     /// Marks a catch-up from the archive as due (after a new sign-in).
-    pub fn catch_up_due(&self) -> Result<(), StoreError> {
+    pub(crate) fn catch_up_due(&self) -> Result<(), StoreError> {
         self.write(|tx| put_sync_value(tx, CATCH_UP, Some("due")))
     }
 
@@ -133,7 +60,7 @@ impl Store {
 
     /// Stores a page of the archive and the position after it, in one
     /// transaction; a complete page ends the catch-up.
-    pub fn apply_archive_page(&self, page: &ArchivePage) -> Result<Changes, StoreError> {
+    pub(crate) fn apply_archive_page(&self, page: &ArchivePage) -> Result<Changes, StoreError> {
         self.write(|tx| {
             let mut changes = Changes::default();
             for archived in &page.messages {
@@ -150,6 +77,31 @@ impl Store {
             }
             if page.complete {
                 put_sync_value(tx, CATCH_UP, None)?;
+            }
+            Ok(changes)
+        })
+    }
+
+    /// Stores a page of `room`'s archive and the position after it, in one
+    /// transaction; a complete page ends the room's catch-up.
+    pub(crate) fn apply_room_archive_page(
+        &self,
+        room: &str,
+        page: &ArchivePage,
+    ) -> Result<Changes, StoreError> {
+        self.write(|tx| {
+            let mut changes = Changes::default();
+            for archived in &page.messages {
+                store_message(tx, &archived.message, room, archived.outgoing, &mut changes)?;
+            }
+            if page.last.is_some() {
+                tx.execute(
+                    "UPDATE rooms SET archive_cursor = ?2 WHERE jid = ?1",
+                    params![room, page.last],
+                )?;
+            }
+            if page.complete {
+                tx.execute("UPDATE rooms SET catch_up = 0 WHERE jid = ?1", [room])?;
             }
             Ok(changes)
         })
@@ -242,76 +194,5 @@ fn apply(tx: &Transaction<'_>, event: &Event, changes: &mut Changes) -> Result<(
         Event::MobileNumberVerified { number } => changes.mobile_verified = Some(number.clone()),
         Event::SessionEnded { reason } => changes.session_ended = Some(*reason),
     }
-    Ok(())
-}
-
-/// Stores a message once. The same network id from the same sender in the
-/// same chat, or the same archive id, is a repeat (a replay after a lost
-/// response, a carbon, or the archive overlapping the live stream). An
-/// outgoing message whose network id is one of this device's client ids is
-/// that message, proven sent: it leaves the outbox, so it is never sent twice.
-pub(super) fn store_message(
-    tx: &Transaction<'_>,
-    message: &ChatMessage,
-    peer: &str,
-    outgoing: bool,
-    changes: &mut Changes,
-) -> Result<(), StoreError> {
-    let chat = chat_id(tx, peer, message.timestamp_ms)?;
-    if outgoing && let Some(network_id) = &message.network_id {
-        let own: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM messages WHERE chat_id = ?1 AND client_id = ?2",
-                params![chat, network_id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(id) = own {
-            tx.execute(
-                "UPDATE messages SET network_id = ?1, archive_id = coalesce(archive_id, ?2),
-                     state = CASE WHEN state IN ('queued', 'failed') THEN 'sent' ELSE state END
-                 WHERE id = ?3",
-                params![network_id, message.archive_id, id],
-            )?;
-            if tx.execute("DELETE FROM outbox WHERE message_id = ?1", [id])? > 0 {
-                changes.touched(peer);
-            }
-            apply_awaited_position(tx, peer, [None, message.archive_id.as_deref()])?;
-            return Ok(());
-        }
-    }
-    let state = if outgoing {
-        MessageState::Sent
-    } else {
-        MessageState::Delivered
-    };
-    let inserted = tx.execute(
-        "INSERT OR IGNORE INTO messages
-             (chat_id, network_id, archive_id, outgoing, sender, body, timestamp_ms, state)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            chat,
-            message.network_id,
-            message.archive_id,
-            outgoing,
-            message.from,
-            message.body,
-            message.timestamp_ms,
-            state.as_str()
-        ],
-    )?;
-    if inserted == 0 {
-        return Ok(());
-    }
-    if !outgoing {
-        tx.execute("UPDATE chats SET unread = unread + 1 WHERE id = ?1", [chat])?;
-    }
-    apply_awaited_position(
-        tx,
-        peer,
-        [message.network_id.as_deref(), message.archive_id.as_deref()],
-    )?;
-    changes.new_messages += 1;
-    changes.touched(peer);
     Ok(())
 }

@@ -7,7 +7,7 @@ use splitline_protocol::{AccessNumber, CostClass, PhoneNumber};
 
 /// Where the call is made from.
 #[derive(Debug, Clone, Copy)]
-pub struct Whereabouts<'a> {
+pub(crate) struct CallOrigin<'a> {
     /// The country the phone is in (ISO 3166 alpha-2).
     pub country: &'a str,
     /// Whether the phone is roaming (on a network abroad or not its own).
@@ -25,7 +25,10 @@ pub struct Whereabouts<'a> {
 /// phone is, so only numbers good anywhere in the country count (toll-free,
 /// national, or local without prefixes). Ties go to the cheaper cost class,
 /// then to the directory's order.
-pub fn pick<'a>(directory: &'a [AccessNumber], here: Whereabouts<'_>) -> Option<&'a AccessNumber> {
+pub(crate) fn pick<'a>(
+    directory: &'a [AccessNumber],
+    here: CallOrigin<'_>,
+) -> Option<&'a AccessNumber> {
     let own_digits = here
         .own_number
         .filter(|n| !here.roaming && n.country.as_deref() == Some(here.country))
@@ -82,8 +85,8 @@ mod tests {
         ]
     }
 
-    fn at_home<'a>(country: &'a str, own: &'a PhoneNumber) -> Whereabouts<'a> {
-        Whereabouts {
+    fn at_home<'a>(country: &'a str, own: &'a PhoneNumber) -> CallOrigin<'a> {
+        CallOrigin {
             country,
             roaming: false,
             own_number: Some(own),
@@ -119,7 +122,7 @@ mod tests {
     fn roaming_uses_only_numbers_good_anywhere_in_the_visited_country() {
         let directory = directory();
         let london = PhoneNumber::parse("020 7946 0018", "GB").unwrap();
-        let roaming_in = |country| Whereabouts {
+        let roaming_in = |country| CallOrigin {
             country,
             roaming: true,
             own_number: Some(&london),

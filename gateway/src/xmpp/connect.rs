@@ -1,7 +1,11 @@
 //! Reaching the XMPP server: a one-shot credential check (a long-lived client
 //! retries a wrong password forever without a word), then the long-lived client.
 
-use std::{borrow::Cow, time::Duration};
+use std::{
+    borrow::Cow,
+    sync::atomic::{AtomicBool, Ordering},
+    time::Duration,
+};
 
 use sasl::common::Credentials;
 use splitline_backoff::Backoff;
@@ -88,29 +92,40 @@ impl XmppEndpoint {
     /// wake-up while a send holds its lock, leaving an incoming stanza unread.
     pub fn stream(&self, jid: FullJid, password: String) -> StanzaStream {
         let endpoint = self.clone();
+        let connected_before = AtomicBool::new(false);
         let reconnector = move |_preferred_location: Option<String>,
                                 slot: oneshot::Sender<Connection>| {
-            tokio::spawn(
-                endpoint
-                    .clone()
-                    .reconnect_into(jid.clone(), password.clone(), slot),
-            );
+            let first = !connected_before.swap(true, Ordering::Relaxed);
+            tokio::spawn(endpoint.clone().reconnect_into(
+                jid.clone(),
+                password.clone(),
+                slot,
+                first,
+            ));
         };
         StanzaStream::new(Box::new(reconnector), QUEUE_DEPTH)
     }
 
-    /// Logs in (with a jittered backoff between failures, so that sessions
-    /// do not all come back in the same second after a server restart) and
-    /// hands the connection to the stream; gives up when the stream is gone
-    /// or the password is refused.
+    /// Logs in and hands the connection to the stream; gives up when the
+    /// stream is gone or the password is refused. A stream's first login goes
+    /// at once; a reconnect first waits a random delay, and failures back off
+    /// with full jitter, so that sessions do not all come back in the same
+    /// second after a server restart (RFC 6120 §3.3).
     async fn reconnect_into(
         self,
         jid: FullJid,
         password: String,
         mut slot: oneshot::Sender<Connection>,
+        first: bool,
     ) {
         let bare = jid.to_bare();
         let mut backoff = Backoff::new(FIRST_RECONNECT_DELAY, MAX_RECONNECT_DELAY);
+        if !first {
+            tokio::select! {
+                _ = slot.closed() => return,
+                _ = tokio::time::sleep(backoff.next_delay(None)) => {}
+            }
+        }
         loop {
             let attempt = self.within_timeout(self.login(&bare, &password));
             let outcome = tokio::select! {

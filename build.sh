@@ -2,7 +2,7 @@
 # Splitline's one entry point.
 #   ./build.sh setup   install what building and testing need (apt packages)
 #   ./build.sh build   build the workspace
-#   ./build.sh check   rustfmt and clippy (-D warnings)
+#   ./build.sh check   no module cycles, no over-long source files, rustfmt, clippy (-D warnings)
 #   ./build.sh test    setup, check, then every test (unit, end-to-end against real servers, JVM Kotlin)
 #   ./build.sh demo    setup, then a local demo: Prosody + gateway with demo accounts + terminal client
 #   ./build.sh bindings [DIR]   generate the Kotlin bindings (uniffi library mode) into DIR (target/kotlin)

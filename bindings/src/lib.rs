@@ -177,6 +177,30 @@ impl SplitlineClient {
         })?;
         Ok(f(client)?)
     }
+
+    /// The call `ask` describes, planned by the core, with the calls it was planned on.
+    async fn planned(
+        &self,
+        ask: CallAsk,
+    ) -> Result<
+        (
+            splitline_core::calls::Calls,
+            splitline_core::calls::routing::CallPlan,
+        ),
+        SplitlineError,
+    > {
+        let (callee, preference, device, policy, caller) = ask.parts()?;
+        let calls = self.with(|c| c.calls())?;
+        let request = splitline_core::calls::routing::CallRequest {
+            callee: &callee,
+            preference,
+            device: &device,
+            policy: &policy,
+            caller: &caller,
+        };
+        let plan = calls.plan(request).await?;
+        Ok((calls, plan))
+    }
 }
 
 #[uniffi::export(async_runtime = "tokio")]
@@ -298,16 +322,8 @@ impl SplitlineClient {
     /// are offered). Throws `Invalid` for a bad number or address and
     /// `CallNotPossible` when no route is left, with the reasons.
     pub async fn plan_call(&self, ask: CallAsk) -> Result<CallPlanInfo, SplitlineError> {
-        let (callee, preference, device, policy, caller) = ask.parts()?;
-        let calls = self.with(|c| c.calls())?;
-        let request = splitline_core::calls::routing::CallRequest {
-            callee: &callee,
-            preference,
-            device: &device,
-            policy: &policy,
-            caller: &caller,
-        };
-        Ok(calls.plan(request).await?.into())
+        let (_, plan) = self.planned(ask).await?;
+        Ok(plan.into())
     }
 
     /// Plans a call as `plan_call` does and has the gateway place it: a
@@ -315,16 +331,7 @@ impl SplitlineClient {
     /// (dial `dial` now). Throws `Invalid` when the plan is a call over data,
     /// which the phone's SIP stack places itself.
     pub async fn place_call(&self, ask: CallAsk) -> Result<PlacedCallInfo, SplitlineError> {
-        let (callee, preference, device, policy, caller) = ask.parts()?;
-        let calls = self.with(|c| c.calls())?;
-        let request = splitline_core::calls::routing::CallRequest {
-            callee: &callee,
-            preference,
-            device: &device,
-            policy: &policy,
-            caller: &caller,
-        };
-        let plan = calls.plan(request).await?;
+        let (calls, plan) = self.planned(ask).await?;
         Ok(calls.place(&plan).await?.into())
     }
 

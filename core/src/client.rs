@@ -12,7 +12,7 @@ use tokio::{
 use crate::{
     calls::Calls,
     gateway::{GatewayError, SessionHandle},
-    rooms::RoomAdmin,
+    room_admin::RoomAdmin,
     store::{Chat, MessageRow, RoomRow, Store, StoreError, keys},
     sync::{SyncConfig, SyncEngine, SyncError, SyncUpdate},
 };

@@ -5,15 +5,16 @@
 //! that point down only:
 //! - [`sync`]: the engine that keeps the gateway session, sends the outbox and
 //!   applies the event stream and the archives to the store;
-//! - [`rooms`] and [`calls`]: requests that need the gateway at once, on the
+//! - [`room_admin`] and [`calls`]: requests that need the gateway at once, on the
 //!   engine's session; [`calls::routing`] chooses how a call goes;
 //! - [`gateway`]: the protocol over HTTPS, and [`store`]: SQLite, a module per table.
 
 pub mod calls;
 pub mod client;
 pub mod gateway;
-pub mod rooms;
+pub mod room_admin;
 pub mod store;
 pub mod sync;
+pub(crate) mod util;
 
 pub use client::{Client, ClientError, Status};

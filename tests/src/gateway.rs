@@ -14,14 +14,16 @@ pub fn loopback(port: u16) -> SocketAddr {
 }
 
 /// The settings of a test gateway in front of the XMPP server on
-/// `xmpp_port`: the protocol on any free loopback port, metrics on, plain
-/// XMPP over loopback; everything else at the gateway's defaults.
+/// `xmpp_port`, serving the harness's [`DOMAIN`](crate::DOMAIN): the
+/// protocol on any free loopback port, metrics on, plain XMPP over loopback;
+/// everything else at the gateway's defaults.
 pub fn settings(xmpp_port: u16) -> Settings {
     let mut settings = Settings::default();
     settings.http.listen = Some(loopback(0));
     settings.http.metrics_listen = Some(loopback(0));
     settings.xmpp.xmpp_server = Some(format!("127.0.0.1:{xmpp_port}"));
     settings.xmpp.xmpp_transport = Some(XmppTransport::Plaintext);
+    settings.xmpp.domains = Some(vec![crate::DOMAIN.to_owned()]);
     settings
 }
 

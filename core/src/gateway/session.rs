@@ -7,6 +7,7 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::{GatewayClient, GatewayError};
+use crate::util::lock;
 
 /// A shared view of the current session: cheap to clone, always current.
 #[derive(Debug, Clone)]
@@ -51,8 +52,7 @@ impl SessionHandle {
         }
     }
 
-    /// The state, also after a panic elsewhere (every write leaves it whole).
     fn lock(&self) -> MutexGuard<'_, Current> {
-        self.current.lock().unwrap_or_else(|e| e.into_inner())
+        lock(&self.current)
     }
 }

@@ -20,7 +20,7 @@ mod rooms;
 
 use std::{
     path::{Path, PathBuf},
-    sync::{Mutex, MutexGuard},
+    sync::Mutex,
 };
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
@@ -32,6 +32,8 @@ use migrations::CURRENT_VERSION;
 pub use outbox::OutboxItem;
 pub(crate) use rooms::RoomCatchUp;
 pub use rooms::RoomRow;
+
+use crate::util::lock;
 
 /// A store operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -90,10 +92,6 @@ pub struct Store {
     path: PathBuf,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn configure(conn: &Connection) -> Result<(), StoreError> {

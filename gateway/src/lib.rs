@@ -6,6 +6,8 @@
 //! network session; [`calls`] places and bridges calls over SIP; [`config`],
 //! `event_log`, `metrics` and `util` are leaves the others read.
 
+#![warn(unreachable_pub)]
+
 pub mod calls;
 pub mod config;
 pub(crate) mod event_log;

@@ -37,7 +37,7 @@ pub struct NumbersFileError {
 
 /// A code was not accepted.
 #[derive(Debug, thiserror::Error)]
-pub enum ConfirmError {
+pub(crate) enum ConfirmError {
     /// No verification is under way for the account.
     #[error("no verification is under way; ask for one first")]
     NothingPending,

@@ -29,7 +29,7 @@ use crate::config::{Config, XmppTransport};
 
 /// Why a sign-in did not reach a session.
 #[derive(Debug, thiserror::Error)]
-pub enum SignInError {
+pub(crate) enum SignInError {
     /// The server refused the address and password.
     #[error("the network refused the address or password")]
     AuthFailed,
@@ -43,7 +43,7 @@ pub enum SignInError {
 
 /// Where and how to reach the XMPP server.
 #[derive(Debug, Clone)]
-pub struct XmppEndpoint {
+pub(crate) struct XmppEndpoint {
     server: Option<(String, u16)>,
     transport: XmppTransport,
     timeout: Duration,
@@ -51,7 +51,7 @@ pub struct XmppEndpoint {
 
 impl XmppEndpoint {
     /// The endpoint the configuration names.
-    pub fn from_config(config: &Config) -> Self {
+    pub(crate) fn from_config(config: &Config) -> Self {
         Self {
             server: config.xmpp.server.clone(),
             transport: config.xmpp.transport,
@@ -74,7 +74,7 @@ impl XmppEndpoint {
     }
 
     /// Logs in once and disconnects: fails fast on a wrong password.
-    pub async fn check_credentials(
+    pub(crate) async fn check_credentials(
         &self,
         jid: &BareJid,
         password: &str,
@@ -90,7 +90,7 @@ impl XmppEndpoint {
     /// password nor a login loop outlives the session. The unsplit stream is
     /// used, not `Client`: `Client`'s internal split receiver can miss a
     /// wake-up while a send holds its lock, leaving an incoming stanza unread.
-    pub fn stream(&self, jid: FullJid, password: String) -> StanzaStream {
+    pub(crate) fn stream(&self, jid: FullJid, password: String) -> StanzaStream {
         let endpoint = self.clone();
         let connected_before = AtomicBool::new(false);
         let reconnector = move |_preferred_location: Option<String>,

@@ -12,7 +12,7 @@ const COMMAND_WAIT: Duration = Duration::from_secs(30);
 
 /// A command failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum CommandError {
+pub(crate) enum CommandError {
     /// The address is not in the contact list.
     #[error("that address is not in the contact list")]
     NotAContact,
@@ -43,7 +43,7 @@ pub enum CommandError {
 
 /// How far the user has read one chat.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReadUpTo {
+pub(crate) struct ReadUpTo {
     /// The chat's other party (a contact or a room).
     pub chat: BareJid,
     /// The network id of the newest message seen (in a room: the room's id).
@@ -55,7 +55,7 @@ pub struct ReadUpTo {
 
 /// The outcome of a send.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SendOutcome {
+pub(crate) struct SendOutcome {
     /// The message's id on the network.
     pub network_id: String,
     /// True when the client id was sent before and nothing new went out.
@@ -66,7 +66,7 @@ pub(crate) type Reply<T> = oneshot::Sender<Result<T, CommandError>>;
 
 /// What the phone asks the worker to do.
 #[derive(Debug)]
-pub enum Command {
+pub(crate) enum Command {
     /// Send a message once per client id, to a contact or one of the user's rooms.
     Send {
         /// The client's id, also the stanza id.

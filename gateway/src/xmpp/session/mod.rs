@@ -42,7 +42,7 @@ use tokio_xmpp::{
 
 use command::Reply;
 pub(crate) use command::WorkerHandle;
-pub use command::{Command, CommandError, ReadUpTo, SendOutcome};
+pub(crate) use command::{Command, CommandError, ReadUpTo, SendOutcome};
 use iq::{IqError, IqOutcome, PendingIqs};
 use link::{Ack, Link, LinkEvent};
 

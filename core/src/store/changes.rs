@@ -28,7 +28,6 @@ pub struct Changes {
 /// Someone calls the user; the gateway forwards the call to the mobile.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IncomingCall {
-    /// The call.
     pub call_id: String,
     /// Who calls.
     pub caller: String,
@@ -39,7 +38,6 @@ pub struct IncomingCall {
 /// A call placed by the gateway moved on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallUpdate {
-    /// The call.
     pub call_id: String,
     /// Where it is now.
     pub state: CallState,

@@ -62,7 +62,6 @@ pub struct MessageRow {
     pub outgoing: bool,
     /// The sender's address.
     pub sender: String,
-    /// The text.
     pub body: String,
     /// When it was sent, ms since the epoch.
     pub timestamp_ms: i64,

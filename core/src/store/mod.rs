@@ -56,7 +56,6 @@ pub enum StoreError {
     Corrupt {
         /// Which kind of value.
         what: &'static str,
-        /// The value.
         value: String,
     },
     /// No message with that client id.

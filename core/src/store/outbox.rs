@@ -13,9 +13,7 @@ use super::{
 pub struct OutboxItem {
     /// Its client id.
     pub client_id: String,
-    /// The recipient.
     pub to: String,
-    /// The text.
     pub body: String,
 }
 

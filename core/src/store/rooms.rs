@@ -20,7 +20,6 @@ pub struct RoomRow {
 /// A room whose archive is to be read from `after`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct RoomCatchUp {
-    /// The room.
     pub room: String,
     /// The archive position to read after (the newest page without it).
     pub after: Option<String>,

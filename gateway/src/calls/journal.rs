@@ -49,15 +49,12 @@ pub enum JournalError {
     /// The file could not be read or written.
     #[error("call records file {path}: {source}")]
     Io {
-        /// The file.
         path: PathBuf,
-        /// Why.
         source: std::io::Error,
     },
     /// A line is not a journal step.
     #[error("call records file {path}, line {line}: {reason}")]
     Corrupt {
-        /// The file.
         path: PathBuf,
         /// The line number.
         line: usize,
@@ -190,7 +187,6 @@ pub(crate) struct NewCall<'a> {
     pub route: CallRoute,
     /// The user's mobile (E.164).
     pub mobile: &'a str,
-    /// The callee.
     pub callee: &'a str,
     /// The access number dialled.
     pub access_number: Option<&'a str>,

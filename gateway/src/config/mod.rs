@@ -76,17 +76,13 @@ pub enum ConfigError {
     /// The file could not be read.
     #[error("cannot read config file {path}: {source}")]
     Read {
-        /// The file.
         path: PathBuf,
-        /// Why.
         source: std::io::Error,
     },
     /// The file is not valid TOML for these settings.
     #[error("invalid config file {path}: {source}")]
     Parse {
-        /// The file.
         path: PathBuf,
-        /// Why.
         source: toml::de::Error,
     },
     /// A value is out of range or the combination is unsafe.

@@ -27,7 +27,6 @@ pub(crate) enum Lookup {
     Live(Arc<UserSession>),
     /// A session that ended, and why.
     Ended(SessionEndReason),
-    /// Nothing.
     Unknown,
 }
 

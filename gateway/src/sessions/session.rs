@@ -25,7 +25,6 @@ pub(crate) const MAX_WAIT_SECS: u64 = 60;
 #[derive(Debug)]
 pub(crate) struct UserSession {
     token: String,
-    /// The user.
     pub(crate) jid: BareJid,
     /// The phone's installation id.
     pub(crate) device_id: String,

@@ -21,7 +21,6 @@ use crate::{
 /// A sign-in request whose fields are checked.
 #[derive(Debug)]
 pub(crate) struct SignIn {
-    /// The user.
     pub(crate) jid: BareJid,
     /// The phone's installation id.
     pub(crate) device_id: String,

@@ -160,7 +160,6 @@ impl fmt::Display for Reason {
 pub struct CallPlan {
     /// Whom to call.
     pub target: Target,
-    /// How.
     pub route: Route,
     /// Why, in order: what ruled other routes out, then what chose this one.
     pub reasons: Vec<Reason>,
@@ -207,7 +206,6 @@ pub struct CallRequest<'a> {
     pub device: &'a DeviceReport,
     /// The carrier's rules.
     pub policy: &'a CallPolicy,
-    /// The user.
     pub caller: &'a Caller,
 }
 

@@ -134,9 +134,7 @@ pub enum CallStartError {
     /// The data directory or its files cannot be used.
     #[error("data directory {path}: {source}")]
     DataDir {
-        /// The directory.
         path: std::path::PathBuf,
-        /// Why.
         source: std::io::Error,
     },
     /// The call records cannot be used.

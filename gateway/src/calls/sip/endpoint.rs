@@ -19,9 +19,7 @@ pub enum EndpointError {
     /// The UDP address could not be bound.
     #[error("cannot listen for SIP on {addr}: {source}")]
     Bind {
-        /// The address.
         addr: SocketAddr,
-        /// Why.
         source: std::io::Error,
     },
     /// The address is not usable in a SIP Contact (unspecified, 0.0.0.0).

@@ -73,14 +73,11 @@ pub(crate) enum Command {
         client_id: String,
         /// Recipient: a contact or a room.
         to: BareJid,
-        /// Text.
         body: String,
-        /// Outcome.
         reply: Reply<SendOutcome>,
     },
     /// Add a contact and ask to see its presence.
     AddContact {
-        /// The contact.
         jid: BareJid,
         /// Its name.
         name: Option<String>,
@@ -89,14 +86,12 @@ pub(crate) enum Command {
     },
     /// Remove a contact (and both subscriptions).
     RemoveContact {
-        /// The contact.
         jid: BareJid,
         /// Answered once the server removed the contact.
         reply: Reply<()>,
     },
     /// Answer a subscription request.
     Answer {
-        /// The asker.
         jid: BareJid,
         /// Accept (and ask back) or refuse.
         accept: bool,
@@ -105,7 +100,6 @@ pub(crate) enum Command {
     },
     /// Set one's own presence.
     SetPresence {
-        /// Availability.
         availability: Availability,
         /// Status text.
         status: Option<String>,
@@ -123,7 +117,6 @@ pub(crate) enum Command {
         start_ms: Option<i64>,
         /// Most entries.
         max: u32,
-        /// The page.
         reply: Reply<ArchivePage>,
     },
     /// Send displayed markers: each chat read up to a message.
@@ -135,7 +128,6 @@ pub(crate) enum Command {
     },
     /// The user's closed chats.
     ClosedChats {
-        /// The list.
         reply: Reply<Vec<ClosedChat>>,
     },
     /// Close a chat on every device of the user.
@@ -147,7 +139,6 @@ pub(crate) enum Command {
     },
     /// The user's rooms (once the bookmarks are read).
     Rooms {
-        /// The list.
         reply: Reply<Vec<Room>>,
     },
     /// Create a persistent, members-only room owned by the user.
@@ -161,7 +152,6 @@ pub(crate) enum Command {
     },
     /// Rename a room.
     RenameRoom {
-        /// The room.
         room: BareJid,
         /// Its new name.
         name: String,
@@ -170,23 +160,18 @@ pub(crate) enum Command {
     },
     /// Leave a room on every device of the user.
     LeaveRoom {
-        /// The room.
         room: BareJid,
         /// Answered once the leave is queued.
         reply: Reply<()>,
     },
     /// A room's owners, admins and members.
     RoomMembers {
-        /// The room.
         room: BareJid,
-        /// The members.
         reply: Reply<Vec<RoomMember>>,
     },
     /// Add a member to a room and invite them, or remove one.
     SetMember {
-        /// The room.
         room: BareJid,
-        /// The member.
         jid: BareJid,
         /// Add (true) or remove (false).
         add: bool,
@@ -195,7 +180,6 @@ pub(crate) enum Command {
     },
     /// The contact list and own presence with the matching cursor.
     Snapshot {
-        /// The snapshot.
         reply: Reply<Snapshot>,
     },
 }

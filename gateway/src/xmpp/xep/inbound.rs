@@ -54,12 +54,10 @@ pub(crate) enum Inbound {
     ArchiveResult {
         /// The query it answers.
         query_id: String,
-        /// The message.
         item: ArchivedMessage,
     },
     /// One device of a contact changed presence (`None`: went offline).
     DevicePresence {
-        /// The contact.
         jid: BareJid,
         /// The device's resource.
         device: String,

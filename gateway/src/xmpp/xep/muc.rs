@@ -217,7 +217,6 @@ pub(crate) enum RoomInbound {
     ConfigChanged(BareJid),
     /// A contact invites the user into the room.
     Invited {
-        /// The room.
         room: BareJid,
         /// Who invites.
         by: BareJid,
@@ -228,7 +227,6 @@ pub(crate) enum RoomInbound {
     ArchiveResult {
         /// The query it answers.
         query_id: String,
-        /// The message.
         item: ArchivedMessage,
     },
     /// Nothing for the phone.

@@ -127,9 +127,7 @@ pub(crate) enum Command {
         reply: Reply<()>,
     },
     /// The user's closed chats.
-    ClosedChats {
-        reply: Reply<Vec<ClosedChat>>,
-    },
+    ClosedChats { reply: Reply<Vec<ClosedChat>> },
     /// Close a chat on every device of the user.
     CloseChat {
         /// The chat and how far it was read.
@@ -138,9 +136,7 @@ pub(crate) enum Command {
         reply: Reply<()>,
     },
     /// The user's rooms (once the bookmarks are read).
-    Rooms {
-        reply: Reply<Vec<Room>>,
-    },
+    Rooms { reply: Reply<Vec<Room>> },
     /// Create a persistent, members-only room owned by the user.
     CreateRoom {
         /// Its name.
@@ -179,9 +175,7 @@ pub(crate) enum Command {
         reply: Reply<()>,
     },
     /// The contact list and own presence with the matching cursor.
-    Snapshot {
-        reply: Reply<Snapshot>,
-    },
+    Snapshot { reply: Reply<Snapshot> },
 }
 
 impl Command {

@@ -26,7 +26,10 @@ uniffi::setup_scaffolding!();
 
 // Links the unwinder into the Android library (the NDK-less build has no
 // libunwind; see android/native/README.md).
-#[cfg(all(target_os = "android", any(target_arch = "aarch64", target_arch = "x86_64")))]
+#[cfg(all(
+    target_os = "android",
+    any(target_arch = "aarch64", target_arch = "x86_64")
+))]
 use unwinding as _;
 
 /// Every failure the app can see.

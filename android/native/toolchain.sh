@@ -53,7 +53,7 @@ if [ -n "${ANDROID_NDK_HOME:-}" ]; then
   exit 0
 fi
 
-for tool in clang ld.lld llvm-ar; do
+for tool in clang ld.lld llvm-ar llvm-objcopy; do
   command -v "$tool" >/dev/null || { echo "toolchain.sh: $tool is missing (./build.sh setup installs clang, lld and llvm)" >&2; exit 1; }
 done
 OUT="$ROOT/target/android-toolchain"
@@ -92,7 +92,10 @@ for abi in "${ABIS[@]}"; do
     if [ "$abi" = armeabi-v7a ]; then
       # The `unwinding` crate has no ARM EHABI; libgcc's unwinder finds the
       # tables through __gnu_Unwind_Find_exidx, which bionic exports on arm.
-      cp "$ARM_UNWIND" "$libdir/libunwind.a"
+      # Debian builds it for armhf: its objects are tagged as passing floats in
+      # VFP registers, which would mark the whole library hard-float. No
+      # function of the unwinder takes or returns a float, so the tag goes.
+      llvm-objcopy --remove-section=.ARM.attributes "$ARM_UNWIND" "$libdir/libunwind.a"
     else
       llvm-ar rcs "$libdir/libunwind.a"
     fi

@@ -9,6 +9,7 @@
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 APK=${1:-$ROOT/target/android/debug/splitline-debug.apk}
+APK=$(readlink -f "$APK" 2>/dev/null || echo "$APK")
 [ -f "$APK" ] || { echo "apk-check: no APK at $APK (build it with ./build.sh apk)" >&2; exit 1; }
 failures=0
 fail() { echo "apk-check: FAILED: $*" >&2; failures=$((failures + 1)); }
@@ -49,8 +50,14 @@ allowed=$(printf '%s\n' "${ALLOWED_PERMISSIONS[@]}" | sort)
 # 3. Dex.
 mkdir -p "$WORK/apk" && (cd "$WORK/apk" && unzip -qo "$APK")
 classes=$(for dex in "$WORK"/apk/classes*.dex; do dexdump "$dex" 2>/dev/null; done | sed -nE "s/^  Class descriptor  : '(.*)'/\1/p")
-for class in Lapp/splitline/android/LauncherActivity\; Lapp/splitline/android/PlatformSipCheck\; \
-  Luniffi/splitline_bindings/SplitlineClient\; Lcom/sun/jna/Native\; Lkotlin/Result\;; do
+# Kept in every build: the manifest's activity, the bindings and JNA (R8 keeps
+# them whole). A debug build is not shrunk, so the rest of the app and the
+# Kotlin stdlib must be there too; in a release build R8 renames or drops them.
+required=(Lapp/splitline/android/LauncherActivity\; Luniffi/splitline_bindings/SplitlineClient\; Lcom/sun/jna/Native\;)
+if echo "$badging" | grep -qx 'application-debuggable'; then
+  required+=(Lapp/splitline/android/PlatformSipCheck\; Lapp/splitline/shell/signin/SignIn\; Lkotlin/Result\;)
+fi
+for class in "${required[@]}"; do
   echo "$classes" | grep -Fx "$class" >/dev/null && ok "dex holds $class" || fail "dex lacks $class"
 done
 [ -z "$(echo "$classes" | grep -E '^Landroidx/test/')" ] || fail "dex holds the test-only androidx.test stand-in"

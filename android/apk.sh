@@ -51,7 +51,16 @@ say "native libraries ($profile)"
 if [ "$profile" = release ]; then android/native/build-rust.sh --release; else android/native/build-rust.sh; fi
 
 say "Kotlin bindings"
-android/kotlin-bindings.sh "$OUT/jniLibs/arm64-v8a/libsplitline_bindings.so"
+# From the debug arm64 library just built; a stripped release library has no
+# uniffi metadata left, so release builds read a host build of the crate.
+# KOTLIN_BINDINGS_FROM names another unstripped library of the same source.
+if [ -n "${KOTLIN_BINDINGS_FROM:-}" ]; then
+  android/kotlin-bindings.sh "$KOTLIN_BINDINGS_FROM"
+elif [ "$profile" = debug ]; then
+  android/kotlin-bindings.sh "$OUT/jniLibs/arm64-v8a/libsplitline_bindings.so"
+else
+  android/kotlin-bindings.sh
+fi
 
 say "Maven: shell and app"
 fetch() { # group:artifact:version[:packaging] file
@@ -64,6 +73,8 @@ nice -n 19 mvn -B -q -Dstyle.color=never -f android/pom.xml -DskipTests package 
   -DincludeScope=runtime -Dmdep.outputFile=target/runtime-classpath.txt
 [ -f "$ANDROID_ALL" ] || die "$ANDROID_ALL is missing after the Maven build"
 
+# The JDK's classes as a library too: D8 and R8 desugar against java.* types.
+JDK_HOME=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
 rm -rf "$OUT/apk" && mkdir -p "$OUT/apk/dex" "$OUT/apk/jna"
 # JNA's Android classes and libjnidispatch.so come from its aar (the jar's
 # classes carry desktop natives instead).
@@ -88,11 +99,11 @@ aapt2 link -o "$OUT/apk/linked.apk" -I "$FRAMEWORK_RES" \
 if [ "$profile" = debug ]; then
   say "D8: dex"
   nice -n 19 java -cp "$R8_JAR" com.android.tools.r8.D8 --debug --min-api "$MIN_SDK" \
-    --lib "$ANDROID_ALL" --output "$OUT/apk/dex" "${program[@]}"
+    --lib "$ANDROID_ALL" --lib "$JDK_HOME" --output "$OUT/apk/dex" "${program[@]}"
 else
   say "R8: shrink and dex"
   nice -n 19 java -cp "$R8_JAR" com.android.tools.r8.R8 --release --min-api "$MIN_SDK" \
-    --lib "$ANDROID_ALL" --pg-conf android/app/proguard-rules.pro --pg-conf "$OUT/apk/aapt-rules.pro" \
+    --lib "$ANDROID_ALL" --lib "$JDK_HOME" --pg-conf android/app/proguard-rules.pro --pg-conf "$OUT/apk/aapt-rules.pro" \
     --pg-map-output "$OUT/mapping.txt" --output "$OUT/apk/dex" "${program[@]}"
 fi
 

@@ -6,7 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p target/android
-android/kotlin-bindings.sh
+# KOTLIN_BINDINGS_FROM: an unstripped libsplitline_bindings.so to read the bindings from
+# (else a host build of the crate; see kotlin-bindings.sh).
+android/kotlin-bindings.sh ${KOTLIN_BINDINGS_FROM:+"$KOTLIN_BINDINGS_FROM"}
 echo "== Maven: shell (JVM) and app (Robolectric) tests" >&2
 nice -n 19 mvn -B -f android/pom.xml test 2>&1 | tee target/android/maven-test.log \
   | grep -E 'Tests run:|FAIL|ERROR|BUILD' || true

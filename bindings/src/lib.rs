@@ -24,6 +24,14 @@ pub use types::{
 
 uniffi::setup_scaffolding!();
 
+// Links the unwinder into the Android library (the NDK-less build has no
+// libunwind; see android/native/README.md).
+#[cfg(all(
+    target_os = "android",
+    any(target_arch = "aarch64", target_arch = "x86_64")
+))]
+use unwinding as _;
+
 /// Every failure the app can see.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum SplitlineError {

@@ -2,15 +2,22 @@
 # Splitline's one entry point.
 #   ./build.sh setup   install what building and testing need (apt packages)
 #   ./build.sh build   build the workspace
-#   ./build.sh check   rustfmt and clippy (-D warnings)
+#   ./build.sh check   no module cycles, no over-long source files, rustfmt, clippy (-D warnings)
 #   ./build.sh test    setup, check, then every test (unit, end-to-end against real servers, JVM Kotlin)
 #   ./build.sh demo    setup, then a local demo: Prosody + gateway with demo accounts + terminal client
 #   ./build.sh bindings [DIR]   generate the Kotlin bindings (uniffi library mode) into DIR (target/kotlin)
+#   ./build.sh apk [--release]  the signed Android APK (android/apk.sh; docs/android.md), then its checks
+#   ./build.sh apk-check [APK]  the checks on a built APK (signature, manifest, dex, native libraries)
+#   ./build.sh android-test     the Android modules' tests: shell on the JVM, app under Robolectric
 set -euo pipefail
 cd "$(dirname "$0")"
 
 say() { printf '\n== %s\n' "$*" >&2; }
 
+# What the Android build needs (./build.sh setup, apk, android-test; not ./build.sh test).
+ANDROID_APT_PACKAGES=(maven aapt zipalign apksigner android-framework-res dexdump clang lld llvm
+  libc6-dev-arm64-cross libc6-dev-armhf-cross libc6-dev-amd64-cross libgcc-12-dev-armhf-cross)
+ANDROID_RUST_TARGETS=(aarch64-linux-android armv7-linux-androideabi x86_64-linux-android)
 APT_PACKAGES=(prosody lua-unbound ejabberd libjna-java libjna-jni kamailio sip-tester baresip-core)
 # End-to-end test binaries (tests/tests/NAME.rs) that also run against ejabberd.
 EJABBERD_TESTS=(archive_e2e rooms_e2e rooms_catch_up_e2e read_state_e2e read_positions_e2e)
@@ -65,6 +72,36 @@ stop_system_ejabberd() {
   fi
 }
 
+# Installs what the Android build needs and says what it could not.
+android_setup() {
+  local missing=() problems=()
+  for pkg in "${ANDROID_APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing Debian packages for Android: ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+      || problems+=("apt-get could not install: ${missing[*]}")
+  fi
+  local installed
+  installed=$(rustup target list --installed 2>/dev/null || true)
+  for t in "${ANDROID_RUST_TARGETS[@]}"; do
+    if ! grep -qx "$t" <<<"$installed"; then
+      say "adding the Rust target $t"
+      rustup target add "$t" || problems+=("rustup could not add the target $t")
+    fi
+  done
+  command -v java >/dev/null || problems+=("java is missing (Java 17 runs Maven, D8/R8 and apksigner)")
+  if [ ${#problems[@]} -gt 0 ]; then
+    printf 'build.sh: Android setup incomplete:\n' >&2
+    printf '  - %s\n' "${problems[@]}" >&2
+    return 1
+  fi
+  echo "Android tools ready (Maven fetches its own dependencies from Maven Central on first use)" >&2
+}
+
 build() { say "cargo build"; cargo build --workspace --all-targets --locked; }
 
 # Source files of the gateway and the core over 600 lines, counted up to their
@@ -117,11 +154,14 @@ bindings() {
 }
 
 case "${1:-}" in
-  setup) setup ;;
+  setup) setup; android_setup ;;
   build) build ;;
   check) check ;;
   test) setup; check; run_tests ;;
   demo) setup; exec scripts/demo.sh ;;
   bindings) bindings "${2:-}" ;;
-  *) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  apk) android_setup; shift; exec android/apk.sh "$@" ;;
+  apk-check) shift; exec android/apk-check.sh "$@" ;;
+  android-test) android_setup; exec android/test.sh ;;
+  *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

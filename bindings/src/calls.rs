@@ -2,11 +2,13 @@
 //! call, placing it, its updates, and proving the mobile number.
 
 use splitline_core::{
-    call_routing::{
-        CallPlan, CallPolicy, Callee, Caller, DeviceReport, Network, Preference, Route,
-        RoutingError, Target,
+    calls::{
+        CallSetupError, PlacedCall,
+        routing::{
+            CallPlan, CallPolicy, CalleeInput, Caller, DeviceReport, Network, Preference, Route,
+            RoutingError, Target,
+        },
     },
-    calls::{CallError, PlacedCall},
     store::{CallUpdate, IncomingCall},
 };
 use splitline_protocol::{CallEndReason, CallState, CostClass, PhoneNumber, VerificationStarted};
@@ -127,10 +129,10 @@ impl CallAsk {
     /// The core's parts of this request.
     pub(crate) fn parts(
         &self,
-    ) -> Result<(Callee, Preference, DeviceReport, CallPolicy, Caller), SplitlineError> {
+    ) -> Result<(CalleeInput, Preference, DeviceReport, CallPolicy, Caller), SplitlineError> {
         let callee = match &self.callee {
-            CallCallee::Contact { address } => Callee::Contact(address.clone()),
-            CallCallee::Number { number } => Callee::Number(number.clone()),
+            CallCallee::Contact { address } => CalleeInput::Contact(address.clone()),
+            CallCallee::Number { number } => CalleeInput::Number(number.clone()),
         };
         let preference = match self.preference {
             CallPreference::Automatic => Preference::Automatic,
@@ -195,13 +197,15 @@ impl From<CallPlan> for CallPlanInfo {
     }
 }
 
-impl From<CallError> for SplitlineError {
-    fn from(error: CallError) -> Self {
+impl From<CallSetupError> for SplitlineError {
+    fn from(error: CallSetupError) -> Self {
         let details = error.to_string();
         match error {
-            CallError::Gateway(error) => crate::gateway_error(error),
-            CallError::Routing(RoutingError::NoRoute(_)) => Self::CallNotPossible { details },
-            CallError::Routing(_) | CallError::NotThroughGateway => Self::Invalid { details },
+            CallSetupError::Gateway(error) => crate::gateway_error(error),
+            CallSetupError::Routing(RoutingError::NoRoute(_)) => Self::CallNotPossible { details },
+            CallSetupError::Routing(_) | CallSetupError::NotThroughGateway => {
+                Self::Invalid { details }
+            }
         }
     }
 }

@@ -24,6 +24,14 @@ pub use types::{
 
 uniffi::setup_scaffolding!();
 
+// Links the unwinder into the Android library (the NDK-less build has no
+// libunwind; see android/native/README.md).
+#[cfg(all(
+    target_os = "android",
+    any(target_arch = "aarch64", target_arch = "x86_64")
+))]
+use unwinding as _;
+
 /// Every failure the app can see.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum SplitlineError {
@@ -84,7 +92,7 @@ impl From<splitline_core::client::ClientError> for SplitlineError {
 }
 
 /// A refusal by the gateway: the caller's mistake is `Invalid`, the rest `Network`.
-fn gateway_error(error: splitline_core::gateway_client::ClientError) -> SplitlineError {
+fn gateway_error(error: splitline_core::gateway::GatewayError) -> SplitlineError {
     use splitline_protocol::ErrorCode;
     let details = error.to_string();
     match error.code() {
@@ -177,6 +185,30 @@ impl SplitlineClient {
         })?;
         Ok(f(client)?)
     }
+
+    /// The call `ask` describes, planned by the core, with the calls it was planned on.
+    async fn planned(
+        &self,
+        ask: CallAsk,
+    ) -> Result<
+        (
+            splitline_core::calls::Calls,
+            splitline_core::calls::routing::CallPlan,
+        ),
+        SplitlineError,
+    > {
+        let (callee, preference, device, policy, caller) = ask.parts()?;
+        let calls = self.with(|c| c.calls())?;
+        let request = splitline_core::calls::routing::CallRequest {
+            callee: &callee,
+            preference,
+            device: &device,
+            policy: &policy,
+            caller: &caller,
+        };
+        let plan = calls.plan(request).await?;
+        Ok((calls, plan))
+    }
 }
 
 #[uniffi::export(async_runtime = "tokio")]
@@ -193,8 +225,7 @@ impl SplitlineClient {
             password: config.password,
             device_id: config.device_id,
             build_id: config.build_id,
-            backoff_cap: std::time::Duration::from_secs(60),
-            poll_wait_secs: 25,
+            ..SyncConfig::default()
         };
         let client = Client::start(config.store_path.into(), sync)?;
         Ok(Arc::new(Self {
@@ -299,16 +330,8 @@ impl SplitlineClient {
     /// are offered). Throws `Invalid` for a bad number or address and
     /// `CallNotPossible` when no route is left, with the reasons.
     pub async fn plan_call(&self, ask: CallAsk) -> Result<CallPlanInfo, SplitlineError> {
-        let (callee, preference, device, policy, caller) = ask.parts()?;
-        let calls = self.with(|c| c.calls())?;
-        let request = splitline_core::call_routing::CallRequest {
-            callee: &callee,
-            preference,
-            device: &device,
-            policy: &policy,
-            caller: &caller,
-        };
-        Ok(calls.plan(request).await?.into())
+        let (_, plan) = self.planned(ask).await?;
+        Ok(plan.into())
     }
 
     /// Plans a call as `plan_call` does and has the gateway place it: a
@@ -316,16 +339,7 @@ impl SplitlineClient {
     /// (dial `dial` now). Throws `Invalid` when the plan is a call over data,
     /// which the phone's SIP stack places itself.
     pub async fn place_call(&self, ask: CallAsk) -> Result<PlacedCallInfo, SplitlineError> {
-        let (callee, preference, device, policy, caller) = ask.parts()?;
-        let calls = self.with(|c| c.calls())?;
-        let request = splitline_core::call_routing::CallRequest {
-            callee: &callee,
-            preference,
-            device: &device,
-            policy: &policy,
-            caller: &caller,
-        };
-        let plan = calls.plan(request).await?;
+        let (calls, plan) = self.planned(ask).await?;
         Ok(calls.place(&plan).await?.into())
     }
 

@@ -4,17 +4,20 @@
 //! number by flash call, and the call records.
 
 use splitline_core::{
-    call_routing::{
-        CallPlan, CallPolicy, CallRequest, Callee, Caller, DeviceReport, Network, Preference,
-        Route, Target,
+    calls::{
+        Calls,
+        routing::{
+            CallPlan, CallPolicy, CallRequest, CalleeInput, Caller, DeviceReport, Network,
+            Preference, Route, Target,
+        },
     },
-    calls::Calls,
     client::Client,
+    gateway::GatewayError,
 };
 use splitline_protocol::PhoneNumber;
 
-/// Where the terminal's user is, for planning calls.
-pub struct Whereabouts {
+/// Where the terminal's user is and their number, for planning calls.
+pub struct CallSettings {
     /// Country (ISO 3166), taken as both where they are and their SIM's.
     pub country: Option<String>,
     /// Their verified mobile number.
@@ -48,7 +51,7 @@ pub async fn list_numbers(client: &Client) {
 /// one the gateway has verified.
 async fn make_plan(
     client: &Client,
-    here: &Whereabouts,
+    here: &CallSettings,
     callee: &str,
 ) -> Result<(Calls, CallPlan), String> {
     let country = here
@@ -67,9 +70,9 @@ async fn make_plan(
         .transpose()
         .map_err(|e| format!("--mobile: {e}"))?;
     let callee = if callee.contains('@') {
-        Callee::Contact(callee.to_owned())
+        CalleeInput::Contact(callee.to_owned())
     } else {
-        Callee::Number(callee.to_owned())
+        CalleeInput::Number(callee.to_owned())
     };
     let device = DeviceReport {
         platform_sip: false,
@@ -113,7 +116,7 @@ fn describe(plan: &CallPlan) -> String {
 }
 
 /// Shows how a call to `callee` would go.
-pub async fn plan(client: &Client, here: &Whereabouts, callee: &str) {
+pub async fn plan(client: &Client, here: &CallSettings, callee: &str) {
     match make_plan(client, here, callee).await {
         Ok((_, plan)) => println!("{}", describe(&plan)),
         Err(e) => println!("error: {e}"),
@@ -121,7 +124,7 @@ pub async fn plan(client: &Client, here: &Whereabouts, callee: &str) {
 }
 
 /// Plans a call to `callee` and has the gateway place it.
-pub async fn call(client: &Client, here: &Whereabouts, callee: &str) {
+pub async fn call(client: &Client, here: &CallSettings, callee: &str) {
     let (calls, plan) = match make_plan(client, here, callee).await {
         Ok(planned) => planned,
         Err(e) => return println!("error: {e}"),
@@ -145,7 +148,7 @@ pub async fn call(client: &Client, here: &Whereabouts, callee: &str) {
 /// Runs one request of the call API and prints its outcome.
 async fn with_calls<T, F>(client: &Client, request: F, show: impl FnOnce(T))
 where
-    F: AsyncFnOnce(&Calls) -> Result<T, splitline_core::gateway_client::ClientError>,
+    F: AsyncFnOnce(&Calls) -> Result<T, GatewayError>,
 {
     let calls = match client.calls() {
         Ok(calls) => calls,

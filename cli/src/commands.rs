@@ -3,7 +3,7 @@
 use splitline_core::{client::Client, sync::SyncUpdate};
 use splitline_protocol::Availability;
 
-use crate::call_commands::{self, Whereabouts};
+use crate::call_commands::{self, CallSettings};
 
 const HELP: &str = "\
 commands:
@@ -30,9 +30,9 @@ commands:
   /quit                stop";
 
 /// What the terminal is showing.
-pub struct Session {
+pub struct Terminal {
     open_chat: Option<String>,
-    here: Whereabouts,
+    here: CallSettings,
 }
 
 fn availability(a: Availability) -> &'static str {
@@ -46,12 +46,12 @@ fn availability(a: Availability) -> &'static str {
     }
 }
 
-impl Session {
+impl Terminal {
     /// Nothing open yet; `country` and `mobile` are for planning calls.
     pub fn new(country: Option<String>, mobile: Option<String>) -> Self {
         Self {
             open_chat: None,
-            here: Whereabouts { country, mobile },
+            here: CallSettings { country, mobile },
         }
     }
 

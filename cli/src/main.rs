@@ -7,7 +7,7 @@
 mod call_commands;
 mod commands;
 
-use std::{io::IsTerminal, path::PathBuf, process::ExitCode, time::Duration};
+use std::{io::IsTerminal, path::PathBuf, process::ExitCode};
 
 use clap::Parser;
 use splitline_core::{client::Client, sync::SyncConfig};
@@ -85,24 +85,23 @@ async fn run(args: Args) -> Result<(), String> {
         password: password()?,
         device_id: args.device_id,
         build_id: concat!("splitline-cli ", env!("CARGO_PKG_VERSION")).to_owned(),
-        backoff_cap: Duration::from_secs(30),
-        poll_wait_secs: 25,
+        ..SyncConfig::default()
     };
     let client = Client::start(args.store, config).map_err(|e| e.to_string())?;
     let mut updates = client.subscribe();
     let mut lines = BufReader::new(tokio::io::stdin()).lines();
-    let mut session = commands::Session::new(args.country, args.mobile);
+    let mut terminal = commands::Terminal::new(args.country, args.mobile);
     println!("splitline: type /help for commands");
     loop {
         tokio::select! {
             update = updates.recv() => match update {
-                Ok(update) => session.show_update(&client, &update),
+                Ok(update) => terminal.show_update(&client, &update),
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
             },
             line = lines.next_line() => match line {
                 Ok(Some(line)) => {
-                    if !session.handle(&client, &line).await {
+                    if !terminal.handle(&client, &line).await {
                         break;
                     }
                 }

@@ -11,7 +11,7 @@ use tokio::{
 
 use crate::{
     calls::Calls,
-    gateway_client::GatewayClient,
+    gateway::{GatewayError, SessionHandle},
     room_admin::RoomAdmin,
     store::{Chat, MessageRow, RoomRow, Store, StoreError, keys},
     sync::{SyncConfig, SyncEngine, SyncError, SyncUpdate},
@@ -70,7 +70,8 @@ pub struct Client {
     stop: watch::Sender<bool>,
     engine: JoinHandle<Result<(), SyncError>>,
     status: watch::Receiver<Status>,
-    extra_root_pem: Option<String>,
+    /// The engine's session, for the requests that need the gateway at once.
+    session: SessionHandle,
 }
 
 /// Why the client could not start or act.
@@ -91,7 +92,7 @@ pub enum ClientError {
     /// The gateway refused a request that needs the network at once (room
     /// management), or could not be reached for it.
     #[error(transparent)]
-    Gateway(#[from] crate::gateway_client::ClientError),
+    Gateway(#[from] GatewayError),
 }
 
 impl Client {
@@ -101,13 +102,13 @@ impl Client {
         let outbox_changed = Arc::new(Notify::new());
         let (engine_updates, mut engine_rx) = mpsc::unbounded_channel();
         let own_jid = config.jid.clone();
-        let extra_root_pem = config.extra_root_pem.clone();
         let engine = SyncEngine::new(
             config,
             store.clone(),
             engine_updates,
             outbox_changed.clone(),
         )?;
+        let session = engine.session_handle();
         let (updates, _) = broadcast::channel(UPDATE_BUFFER);
         let (status_tx, status) = watch::channel(Status::Connecting);
         let status_tx = Arc::new(status_tx);
@@ -145,7 +146,7 @@ impl Client {
             stop,
             engine,
             status,
-            extra_root_pem,
+            session,
         })
     }
 
@@ -225,30 +226,28 @@ impl Client {
     }
 
     /// Room management, which needs the gateway now (it does not wait in
-    /// the outbox); `Offline` before the first sign-in.
+    /// the outbox); `Offline` before the first sign-in. Its requests use the
+    /// session current when each is made.
     pub fn room_admin(&self) -> Result<RoomAdmin, ClientError> {
-        let (gateway, token) = self.online_gateway()?;
-        Ok(RoomAdmin::new(gateway, token))
+        self.require_session()?;
+        Ok(RoomAdmin::new(self.session.clone()))
     }
 
     /// Call setup, which needs the gateway now; `Offline` before the first
-    /// sign-in.
+    /// sign-in. Its requests use the session current when each is made.
     pub fn calls(&self) -> Result<Calls, ClientError> {
-        let (gateway, token) = self.online_gateway()?;
-        Ok(Calls::new(gateway, token))
+        self.require_session()?;
+        Ok(Calls::new(self.session.clone()))
     }
 
-    /// The gateway of the current session and its token.
-    fn online_gateway(&self) -> Result<(GatewayClient, String), ClientError> {
-        let token = self.store.sync_value(keys::TOKEN)?;
-        let endpoint = self.store.sync_value(keys::ENDPOINT)?;
-        let (Some(token), Some(endpoint)) = (token, endpoint) else {
-            return Err(ClientError::Offline(
+    /// `Offline` unless signed in to the gateway.
+    fn require_session(&self) -> Result<(), ClientError> {
+        match self.session.token() {
+            Some(_) => Ok(()),
+            None => Err(ClientError::Offline(
                 "not signed in to the gateway yet; try again once online".into(),
-            ));
-        };
-        let gateway = GatewayClient::new(&endpoint, self.extra_root_pem.as_deref())?;
-        Ok((gateway, token))
+            )),
+        }
     }
 
     /// A page of contacts, by name.
@@ -275,16 +274,13 @@ impl Client {
     /// the token and stops syncing; the store keeps the history.
     pub async fn sign_off(self) -> Result<(), ClientError> {
         let store = self.store.clone();
-        let pem = self.extra_root_pem.clone();
+        let session = self.session.clone();
         let result = self.stop().await;
-        let token = store.sync_value(keys::TOKEN)?;
-        let endpoint = store.sync_value(keys::ENDPOINT)?;
-        if let (Some(token), Some(endpoint)) = (token, endpoint) {
-            let gateway = GatewayClient::new(&endpoint, pem.as_deref())?;
-            if let Err(error) = gateway.sign_off(&token).await {
-                // The session may have ended already; the gateway forgets it either way.
-                tracing::info!(%error, "sign-off at the gateway failed");
-            }
+        if let Ok((gateway, token)) = session.current()
+            && let Err(error) = gateway.sign_off(&token).await
+        {
+            // The session may have ended already; the gateway forgets it either way.
+            tracing::info!(%error, "sign-off at the gateway failed");
         }
         store.set_sync_value(keys::TOKEN, None)?;
         result
@@ -310,3 +306,6 @@ fn now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
+
+#[cfg(test)]
+mod tests;

@@ -13,11 +13,11 @@ use splitline_protocol::{Event, EventEnvelope};
 use tokio::sync::Notify;
 
 /// Most events one read returns.
-pub const MAX_BATCH: usize = 500;
+pub(crate) const MAX_BATCH: usize = 500;
 
 /// A cursor that cannot be read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum CursorError {
+pub(crate) enum CursorError {
     /// Not a cursor of this session, or from the future.
     #[error("the cursor does not belong to this session; resync from a snapshot")]
     Unknown,
@@ -78,7 +78,7 @@ struct Inner {
 
 /// The event log of one session.
 #[derive(Debug)]
-pub struct EventLog {
+pub(crate) struct EventLog {
     epoch: String,
     capacity: usize,
     max_bytes: usize,
@@ -89,7 +89,7 @@ pub struct EventLog {
 impl EventLog {
     /// An empty log holding at most `capacity` unacknowledged events of at
     /// most `max_bytes` in all (roughly).
-    pub fn new(epoch: String, capacity: usize, max_bytes: usize) -> Self {
+    pub(crate) fn new(epoch: String, capacity: usize, max_bytes: usize) -> Self {
         Self {
             epoch,
             capacity: capacity.max(1),
@@ -107,11 +107,11 @@ impl EventLog {
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         // A poisoned lock only means another thread panicked mid-push; the
         // queue itself is still consistent.
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+        crate::util::lock(&self.inner)
     }
 
     /// Appends an event and wakes waiting readers. Returns its seq.
-    pub fn push(&self, event: Event) -> u64 {
+    pub(crate) fn push(&self, event: Event) -> u64 {
         let seq = {
             let mut inner = self.lock();
             inner.last_seq += 1;
@@ -135,12 +135,12 @@ impl EventLog {
     }
 
     /// The cursor before the first event: a new session's stream starts here.
-    pub fn start_cursor(&self) -> String {
+    pub(crate) fn start_cursor(&self) -> String {
         self.cursor(0)
     }
 
     /// The cursor that points after the newest event.
-    pub fn head_cursor(&self) -> String {
+    pub(crate) fn head_cursor(&self) -> String {
         self.cursor(self.lock().last_seq)
     }
 
@@ -158,7 +158,7 @@ impl EventLog {
 
     /// The events after `cursor` (at most [`MAX_BATCH`]) and the next cursor;
     /// forgets the events up to `cursor`.
-    pub fn read(&self, cursor: &str) -> Result<(Vec<EventEnvelope>, String), CursorError> {
+    pub(crate) fn read(&self, cursor: &str) -> Result<(Vec<EventEnvelope>, String), CursorError> {
         let seq = self.parse(cursor)?;
         let mut inner = self.lock();
         if seq > inner.last_seq {
@@ -184,7 +184,7 @@ impl EventLog {
     }
 
     /// Like [`Self::read`], but waits up to `wait` for an event when there is none.
-    pub async fn wait(
+    pub(crate) async fn wait(
         &self,
         cursor: &str,
         wait: Duration,

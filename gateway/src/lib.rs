@@ -1,22 +1,22 @@
 //! The Splitline gateway: runs an XMPP session on each signed-in user's behalf
 //! and serves the HTTP/JSON data channel (`splitline-protocol`) to phones.
+//!
+//! Layers, top down: [`server`] starts everything; `http` serves the
+//! protocol; `sessions` holds the signed-in users; `xmpp` runs each user's
+//! network session; [`calls`] places and bridges calls over SIP; [`config`],
+//! `event_log`, `metrics` and `util` are leaves the others read.
 
-pub mod access_directory;
-pub mod api;
-pub mod auth;
-pub mod call_routes;
+#![warn(unreachable_pub)]
+
 pub mod calls;
 pub mod config;
-pub mod error;
-pub mod event_log;
-pub mod json;
-pub mod metrics;
-pub mod room_routes;
+pub(crate) mod event_log;
+pub(crate) mod http;
+pub(crate) mod metrics;
 pub mod server;
-pub mod sessions;
-pub mod sign_in_limit;
-pub mod validate;
-pub mod xmpp;
+pub(crate) mod sessions;
+pub(crate) mod util;
+pub(crate) mod xmpp;
 
 pub use config::Config;
 pub use server::{Gateway, RunningGateway};

@@ -7,7 +7,7 @@ use std::{
 
 /// The gateway's counters. Cheap to update from any task.
 #[derive(Debug, Default)]
-pub struct Metrics {
+pub(crate) struct Metrics {
     /// Sessions open now.
     pub sessions_active: AtomicI64,
     /// Sessions opened since start.
@@ -26,12 +26,12 @@ pub struct Metrics {
 
 impl Metrics {
     /// Adds one to a counter.
-    pub fn inc(counter: &AtomicU64) {
+    pub(crate) fn inc(counter: &AtomicU64) {
         counter.fetch_add(1, Ordering::Relaxed);
     }
 
     /// The counters in the Prometheus text exposition format.
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         let mut out = String::new();
         let gauge = [(
             "splitline_sessions_active",

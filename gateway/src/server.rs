@@ -11,11 +11,12 @@ use tokio::{
 };
 
 use crate::{
-    api,
     calls::{CallControl, CallStartError},
     config::{Config, TlsFiles},
+    http::{self, AppState},
     metrics::Metrics,
     sessions::Registry,
+    xmpp::connect::XmppEndpoint,
 };
 
 /// The gateway could not start.
@@ -24,9 +25,7 @@ pub enum StartError {
     /// A listen address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
-        /// The address.
         addr: SocketAddr,
-        /// Why.
         source: std::io::Error,
     },
     /// The certificate or key could not be used.
@@ -76,7 +75,12 @@ impl Gateway {
             }
             None => None,
         };
-        let registry = Registry::new(config.clone(), metrics.clone(), calls.clone());
+        let registry = Registry::new(
+            config.sessions.clone(),
+            config.xmpp.domains.clone(),
+            XmppEndpoint::from_config(&config),
+            metrics.clone(),
+        );
         let (stop, stop_rx) = watch::channel(false);
         let mut tasks = Vec::new();
         let notifier = registry.clone();
@@ -86,23 +90,26 @@ impl Gateway {
             }
         }));
 
-        let router = api::router(registry.clone(), config.max_body_bytes);
-        let listener = bind(config.listen)?;
-        let addr = local_addr(&listener, config.listen)?;
-        let tls = config.tls.is_some();
-        tasks.push(match &config.tls {
+        let state = AppState {
+            sessions: registry.clone(),
+            calls: calls.clone(),
+            directory: config.access_numbers.clone().into(),
+            metrics: metrics.clone(),
+        };
+        let router = http::router(state, config.http.max_body_bytes);
+        let listener = bind(config.http.listen)?;
+        let addr = local_addr(&listener, config.http.listen)?;
+        let tls = config.http.tls.is_some();
+        tasks.push(match &config.http.tls {
             Some(files) => serve_tls(listener, router, tls_config(files)?, stop_rx.clone()),
             None => serve_plain(listener, router, stop_rx.clone())?,
         });
 
-        let metrics_addr = match config.metrics_listen {
+        let metrics_addr = match config.http.metrics_listen {
             Some(wanted) => {
                 let listener = bind(wanted)?;
                 let bound = local_addr(&listener, wanted)?;
-                let mut private = api::metrics_router(metrics);
-                if let Some(calls) = &calls {
-                    private = private.merge(crate::call_routes::export_router(calls.clone()));
-                }
+                let private = http::private_router(metrics, calls.clone());
                 tasks.push(serve_plain(listener, private, stop_rx)?);
                 Some(bound)
             }

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use splitline_e2e::{
     app::signed_in,
     desktop::{Desktop, body},
-    gateway::Options,
+    jid,
     world::{PASSWORD as PW, World},
 };
 
@@ -29,7 +29,7 @@ struct Run {
 }
 
 async fn run() -> Run {
-    let world = World::start(&["alice", "bob"], Options::default(), None).await;
+    let world = World::start(&["alice", "bob"], |_| {}, None).await;
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("alice.db");
     let alice = signed_in(&world.base, &store, "alice", "phone").await;
@@ -37,7 +37,7 @@ async fn run() -> Run {
     let mut rooms = Vec::new();
     for n in 0..ROOMS {
         let room = admin
-            .create_room(&format!("Room {n}"), &["bob@localhost".to_owned()])
+            .create_room(&format!("Room {n}"), &[jid!("bob").to_owned()])
             .await
             .unwrap();
         rooms.push(room.jid);
@@ -47,7 +47,7 @@ async fn run() -> Run {
     }
     alice.sign_off().await.unwrap();
 
-    let mut bob = Desktop::connect("bob@localhost/desk", PW, world.xmpp.port).await;
+    let mut bob = Desktop::connect(jid!("bob", "desk"), PW, world.xmpp.port()).await;
     for room in &rooms {
         bob.join_room(room).await;
     }

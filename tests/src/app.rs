@@ -6,25 +6,36 @@ use splitline_core::{client::Client, store::Chat, sync::SyncConfig};
 
 use crate::world::PASSWORD;
 
-/// Starts the core for `user@localhost` on the store at `store`, as device
+/// Starts the core for the test account `user` on the store at `store`, as device
 /// `device`, against the gateway at `base_url`, and waits until it is online.
 pub async fn signed_in(base_url: &str, store: &Path, user: &str, device: &str) -> Client {
-    let config = SyncConfig {
-        endpoints: vec![base_url.to_owned()],
-        extra_root_pem: None,
-        jid: format!("{user}@localhost"),
-        password: PASSWORD.into(),
-        device_id: device.into(),
-        build_id: "e2e".into(),
-        backoff_cap: Duration::from_millis(500),
-        poll_wait_secs: 5,
-    };
+    let config = sync_config(
+        vec![base_url.to_owned()],
+        &crate::jid(user),
+        PASSWORD,
+        device,
+    );
     let client = Client::start(store.to_owned(), config).unwrap();
     client
         .wait_until_online(Duration::from_secs(20))
         .await
         .unwrap();
     client
+}
+
+/// The core's settings for a test phone: the app's, but with a short backoff
+/// cap and short polls, so that a test sees reconnects and updates quickly.
+pub fn sync_config(endpoints: Vec<String>, jid: &str, password: &str, device: &str) -> SyncConfig {
+    SyncConfig {
+        endpoints,
+        jid: jid.to_owned(),
+        password: password.to_owned(),
+        device_id: device.to_owned(),
+        build_id: "e2e".into(),
+        backoff_cap: Duration::from_millis(500),
+        poll_wait_secs: 5,
+        ..SyncConfig::default()
+    }
 }
 
 /// The chat list (up to 50).

@@ -12,7 +12,8 @@ use splitline_protocol::{
 use tempfile::TempDir;
 
 use crate::{
-    gateway::{CallOptions, Options},
+    gateway::{SipSettings, loopback},
+    jid,
     phone::Phone,
     sip::{Kamailio, Sipp},
     world::World,
@@ -56,7 +57,7 @@ impl Net {
         mobile: Option<&Sipp>,
         callee: Option<&Sipp>,
         verified: bool,
-        tune: impl FnOnce(&mut CallOptions),
+        tune: impl FnOnce(&mut SipSettings),
     ) -> Self {
         let mut routes = Vec::new();
         if let Some(mobile) = mobile {
@@ -71,22 +72,23 @@ impl Net {
             std::fs::write(
                 data.path().join("verified-numbers.jsonl"),
                 format!(
-                    "{{\"account\":\"alice@localhost\",\"number\":\"{MOBILE}\",\"at_ms\":1}}\n"
+                    "{{\"account\":\"{}\",\"number\":\"{MOBILE}\",\"at_ms\":1}}\n",
+                    jid("alice")
                 ),
             )
             .unwrap();
         }
         let world = World::start(
             &["alice", "bob"],
-            Options {
-                calls: Some(call_options(&kamailio, data.path(), tune)),
-                access_numbers: Some(vec![AccessNumber {
+            |settings| {
+                sip_settings(&mut settings.sip, &kamailio, data.path());
+                tune(&mut settings.sip);
+                settings.directory.access_numbers = Some(vec![AccessNumber {
                     number: ACCESS.into(),
                     country: "GB".into(),
                     area_prefixes: vec!["4420".into()],
                     cost_class: CostClass::Local,
-                }]),
-                ..Options::default()
+                }]);
             },
             None,
         )
@@ -99,25 +101,16 @@ impl Net {
     }
 }
 
-pub fn call_options(
-    kamailio: &Kamailio,
-    data: &Path,
-    tune: impl FnOnce(&mut CallOptions),
-) -> CallOptions {
-    let mut options = CallOptions {
-        sip_port: kamailio.gateway.port(),
-        trunk: kamailio.trunk,
-        registrar: kamailio.registrar,
-        data_dir: data.to_owned(),
-        callback_caller_id: CALLBACK_FROM.into(),
-        verification_caller_prefix: FLASH_PREFIX.into(),
-        ring_timeout_secs: None,
-        call_through_dial_secs: None,
-        calls_per_account_per_hour: None,
-        call_countries: None,
-    };
-    tune(&mut options);
-    options
+/// Turns call control on for a call test: the gateway listens for SIP on
+/// the port Kamailio routes to it, calls through Kamailio as trunk and
+/// registrar, and keeps its records in `data`.
+pub fn sip_settings(sip: &mut SipSettings, kamailio: &Kamailio, data: &Path) {
+    sip.sip_listen = Some(loopback(kamailio.gateway.port()));
+    sip.sip_trunk = Some(kamailio.trunk);
+    sip.sip_registrar = Some(kamailio.registrar);
+    sip.data_dir = Some(data.to_owned());
+    sip.callback_caller_id = Some(CALLBACK_FROM.into());
+    sip.verification_caller_prefix = Some(FLASH_PREFIX.into());
 }
 
 pub async fn start_call(

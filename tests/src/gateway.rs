@@ -1,103 +1,43 @@
-//! The real gateway, started in this process on loopback ports.
+//! The real gateway, started in this process on loopback ports, with the
+//! gateway's own [`Settings`]: a test tunes what it needs and the rest stays
+//! at the gateway's defaults.
 
-use std::{path::PathBuf, time::Duration};
+use std::{net::SocketAddr, time::Duration};
 
-use splitline_gateway::{
-    Gateway, RunningGateway,
-    config::{Settings, XmppTransport},
-};
+use splitline_gateway::{Gateway, RunningGateway, config::XmppTransport};
 
-/// What a test may change from the defaults.
-#[derive(Debug, Default, Clone)]
-pub struct Options {
-    pub idle_timeout_secs: Option<u64>,
-    pub max_body_bytes: Option<usize>,
-    pub network_grace_secs: Option<u64>,
-    pub max_sessions_per_account: Option<usize>,
-    /// Most events a session buffers for its phone.
-    pub event_buffer: Option<usize>,
-    pub tls: Option<(PathBuf, PathBuf)>,
-    /// A fixed port (default: any free one).
-    pub port: Option<u16>,
-    /// The access-number directory.
-    pub access_numbers: Option<Vec<splitline_protocol::AccessNumber>>,
-    /// Call control, on when set.
-    pub calls: Option<CallOptions>,
+pub use splitline_gateway::config::{Settings, SipSettings};
+
+/// `127.0.0.1:port`.
+pub fn loopback(port: u16) -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], port))
 }
 
-/// Call control settings of a test gateway.
-#[derive(Debug, Clone)]
-pub struct CallOptions {
-    /// The gateway's SIP port, picked before Kamailio starts so that it can
-    /// route to the gateway.
-    pub sip_port: u16,
-    pub trunk: std::net::SocketAddr,
-    pub registrar: std::net::SocketAddr,
-    pub data_dir: PathBuf,
-    pub callback_caller_id: String,
-    pub verification_caller_prefix: String,
-    pub ring_timeout_secs: Option<u64>,
-    pub call_through_dial_secs: Option<u64>,
-    pub calls_per_account_per_hour: Option<u32>,
-    pub call_countries: Option<Vec<String>>,
+/// The settings of a test gateway in front of the XMPP server on
+/// `xmpp_port`, serving the harness's [`DOMAIN`](crate::DOMAIN): the
+/// protocol on any free loopback port, metrics on, plain XMPP over loopback;
+/// everything else at the gateway's defaults.
+pub fn settings(xmpp_port: u16) -> Settings {
+    let mut settings = Settings::default();
+    settings.http.listen = Some(loopback(0));
+    settings.http.metrics_listen = Some(loopback(0));
+    settings.xmpp.xmpp_server = Some(format!("127.0.0.1:{xmpp_port}"));
+    settings.xmpp.xmpp_transport = Some(XmppTransport::Plaintext);
+    settings.xmpp.domains = Some(vec![crate::DOMAIN.to_owned()]);
+    settings
 }
 
-/// Starts a gateway in front of the XMPP server on `xmpp_port`.
-pub async fn start(xmpp_port: u16, options: Options) -> RunningGateway {
+/// Starts a gateway in front of the XMPP server on `xmpp_port`, with the
+/// test [`settings`] changed by `tune`.
+pub async fn start(xmpp_port: u16, tune: impl FnOnce(&mut Settings)) -> RunningGateway {
+    let mut settings = settings(xmpp_port);
+    tune(&mut settings);
     // RUST_LOG=debug shows the gateway's logs in a failing test's output.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
         .with_test_writer()
         .try_init();
-    let (tls_cert, tls_key) = options
-        .tls
-        .map_or((None, None), |(c, k)| (Some(c), Some(k)));
-    let config = Settings {
-        listen: Some(std::net::SocketAddr::from((
-            [127, 0, 0, 1],
-            options.port.unwrap_or(0),
-        ))),
-        metrics_listen: Some("127.0.0.1:0".parse().unwrap()),
-        xmpp_server: Some(format!("127.0.0.1:{xmpp_port}")),
-        xmpp_transport: Some(XmppTransport::Plaintext),
-        idle_timeout_secs: options.idle_timeout_secs,
-        max_body_bytes: options.max_body_bytes,
-        network_grace_secs: options.network_grace_secs,
-        max_sessions_per_account: options.max_sessions_per_account,
-        event_buffer: options.event_buffer,
-        tls_cert,
-        tls_key,
-        access_numbers: options.access_numbers,
-        sip_listen: options
-            .calls
-            .as_ref()
-            .map(|c| std::net::SocketAddr::from(([127, 0, 0, 1], c.sip_port))),
-        sip_trunk: options.calls.as_ref().map(|c| c.trunk),
-        sip_registrar: options.calls.as_ref().map(|c| c.registrar),
-        callback_caller_id: options.calls.as_ref().map(|c| c.callback_caller_id.clone()),
-        verification_caller_prefix: options
-            .calls
-            .as_ref()
-            .map(|c| c.verification_caller_prefix.clone()),
-        data_dir: options.calls.as_ref().map(|c| c.data_dir.clone()),
-        ring_timeout_secs: options.calls.as_ref().and_then(|c| c.ring_timeout_secs),
-        call_through_dial_secs: options
-            .calls
-            .as_ref()
-            .and_then(|c| c.call_through_dial_secs),
-        calls_per_account_per_hour: options
-            .calls
-            .as_ref()
-            .and_then(|c| c.calls_per_account_per_hour),
-        call_countries: options
-            .calls
-            .as_ref()
-            .and_then(|c| c.call_countries.clone()),
-        ..Settings::default()
-    }
-    .validate()
-    .unwrap();
-    let gateway = Gateway::start(config).await.unwrap();
+    let gateway = Gateway::start(settings.validate().unwrap()).await.unwrap();
     crate::wait_for_port(gateway.addr.port(), Duration::from_secs(5)).await;
     gateway
 }

@@ -9,16 +9,49 @@
 pub mod app;
 pub mod call_net;
 pub mod desktop;
-pub mod ejabberd;
 pub mod gateway;
 pub mod phone;
-pub mod prosody;
 pub mod sip;
 pub mod tls;
 pub mod world;
 pub mod xmpp_server;
 
 use std::time::Duration;
+
+/// The XMPP domain the test servers serve and the test accounts live on, as
+/// a literal (for `concat!`); [`DOMAIN`] is the same as a constant.
+#[macro_export]
+macro_rules! domain {
+    () => {
+        "localhost"
+    };
+}
+
+/// A test address as a literal: `jid!("alice")` is `alice@` [`DOMAIN`],
+/// `jid!("alice", "desk")` the full address with the resource `desk`.
+#[macro_export]
+macro_rules! jid {
+    ($user:literal) => {
+        concat!($user, "@", $crate::domain!())
+    };
+    ($user:literal, $resource:literal) => {
+        concat!($user, "@", $crate::domain!(), "/", $resource)
+    };
+}
+
+/// The XMPP domain the test servers serve and the test accounts live on.
+pub const DOMAIN: &str = domain!();
+
+/// The test servers' group-chat (MUC) service.
+pub const MUC_SERVICE: &str = concat!("conference.", domain!());
+
+/// The password of every test account.
+pub const PASSWORD: &str = "s3cret-pw";
+
+/// The address of the test account `user`: `user@DOMAIN`.
+pub fn jid(user: &str) -> String {
+    format!("{user}@{DOMAIN}")
+}
 
 /// A free TCP port on loopback.
 pub fn free_port() -> u16 {

@@ -3,17 +3,16 @@
 
 use splitline_gateway::RunningGateway;
 
+pub use crate::PASSWORD;
 use crate::{
-    gateway::{self, Options},
+    gateway::{self, Settings},
+    jid,
     phone::{Phone, Refusal, http_client},
-    xmpp_server::XmppServer,
+    xmpp_server::{self, XmppServer},
 };
 
-/// The password of every test account.
-pub const PASSWORD: &str = "s3cret-pw";
-
 pub struct World {
-    pub xmpp: XmppServer,
+    pub xmpp: Box<dyn XmppServer>,
     pub gateway: RunningGateway,
     pub http: reqwest::Client,
     pub base: String,
@@ -21,12 +20,17 @@ pub struct World {
 
 impl World {
     /// The XMPP server `SPLITLINE_XMPP_SERVER` chooses (Prosody by default)
-    /// with these users (password [`PASSWORD`]) and a gateway with `options`.
-    /// With TLS options, `ca_pem` is the CA the phones trust.
-    pub async fn start(users: &[&str], options: Options, ca_pem: Option<&str>) -> Self {
+    /// with these users (password [`PASSWORD`]) and a gateway with the test
+    /// settings changed by `tune`. With TLS on, `ca_pem` is the CA the phones
+    /// trust.
+    pub async fn start(
+        users: &[&str],
+        tune: impl FnOnce(&mut Settings),
+        ca_pem: Option<&str>,
+    ) -> Self {
         let accounts: Vec<(&str, &str)> = users.iter().map(|u| (*u, PASSWORD)).collect();
-        let xmpp = XmppServer::start(&accounts).await;
-        let gateway = gateway::start(xmpp.port, options).await;
+        let xmpp = xmpp_server::start(&accounts).await;
+        let gateway = gateway::start(xmpp.port(), tune).await;
         let base = gateway::base_url(&gateway);
         Self {
             xmpp,
@@ -36,9 +40,9 @@ impl World {
         }
     }
 
-    /// Signs `user@localhost` in from `device` with the right password.
+    /// Signs the test account `user` in from `device` with the right password.
     pub async fn sign_in(&self, user: &str, device: &str) -> Phone {
-        self.try_sign_in(&format!("{user}@localhost"), PASSWORD, device)
+        self.try_sign_in(&jid(user), PASSWORD, device)
             .await
             .unwrap()
     }

@@ -5,19 +5,19 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use reqwest::StatusCode;
-use splitline_core::{
-    call_routing::{
-        CallPolicy, CallRequest, Callee, Caller, DeviceReport, Network, Preference, Reason, Route,
-        RoutingError, Target,
+use splitline_core::calls::{
+    CallSetupError,
+    routing::{
+        CallPolicy, CallRequest, CalleeInput, Caller, DeviceReport, Network, Preference, Reason,
+        Route, RoutingError, Target,
     },
-    calls::CallError,
 };
 use splitline_e2e::{
     app,
-    gateway::{self, Options},
+    gateway::{self, Settings},
     phone::http_client,
     world::PASSWORD,
-    xmpp_server::XmppServer,
+    xmpp_server,
 };
 use splitline_protocol::{AccessNumber, CostClass, PhoneNumber, paths};
 
@@ -42,20 +42,16 @@ fn device(country: &str, roaming: bool) -> DeviceReport {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_core_picks_the_local_access_number_from_the_gateways_directory() {
-    let xmpp = XmppServer::start(&[("alice", PASSWORD)]).await;
+    let xmpp = xmpp_server::start(&[("alice", PASSWORD)]).await;
     let directory = vec![
         // As a carrier would write them: spaces, lower-case countries.
         number("+44 161 496 0000", "gb", &["44161"], CostClass::Local),
         number("+44 20 7946 0000", "GB", &["4420"], CostClass::Local),
         number("+49 30 901820", "DE", &[], CostClass::National),
     ];
-    let gateway = gateway::start(
-        xmpp.port,
-        Options {
-            access_numbers: Some(directory),
-            ..Options::default()
-        },
-    )
+    let gateway = gateway::start(xmpp.port(), |s: &mut Settings| {
+        s.directory.access_numbers = Some(directory)
+    })
     .await;
     let base = gateway::base_url(&gateway);
 
@@ -88,7 +84,7 @@ async fn the_core_picks_the_local_access_number_from_the_gateways_directory() {
         home_country: "GB".into(),
         verified_number: Some(PhoneNumber::parse("+44 20 7946 0123", "GB").unwrap()),
     };
-    let callee = Callee::Number("0161 496 0999".into());
+    let callee = CalleeInput::Number("0161 496 0999".into());
     let at_home = device("GB", false);
     let request = |preference, device, caller| CallRequest {
         callee: &callee,
@@ -148,7 +144,7 @@ async fn the_core_picks_the_local_access_number_from_the_gateways_directory() {
         .plan(request(Preference::Automatic, &in_paris, &unverified))
         .await
         .unwrap_err();
-    let CallError::Routing(RoutingError::NoRoute(reasons)) = &err else {
+    let CallSetupError::Routing(RoutingError::NoRoute(reasons)) = &err else {
         panic!("expected no route, got {err:?}");
     };
     assert!(reasons.contains(&Reason::NumberNotVerified), "{reasons:?}");
@@ -159,7 +155,7 @@ async fn the_core_picks_the_local_access_number_from_the_gateways_directory() {
     assert!(reasons.contains(&Reason::NoPlatformSip), "{reasons:?}");
 
     // A number that does not exist gets a clear error.
-    let nonsense = Callee::Number("12".into());
+    let nonsense = CalleeInput::Number("12".into());
     let err = calls
         .plan(CallRequest {
             callee: &nonsense,
@@ -168,7 +164,7 @@ async fn the_core_picks_the_local_access_number_from_the_gateways_directory() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, CallError::Routing(RoutingError::Number(_))),
+        matches!(err, CallSetupError::Routing(RoutingError::Number(_))),
         "{err:?}"
     );
 

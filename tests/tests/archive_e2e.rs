@@ -5,7 +5,7 @@
 use reqwest::{Method, StatusCode};
 use splitline_e2e::{
     desktop::Desktop,
-    gateway::Options,
+    jid,
     phone::{Phone, Refusal},
     world::{PASSWORD as PW, World},
     xmpp_server::Kind,
@@ -22,11 +22,11 @@ async fn archive(phone: &Phone, after: Option<&str>, max: u32) -> Result<Archive
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_archive_pages_through_what_was_said_in_order_from_a_live_messages_position() {
-    let world = World::start(&["alice", "bob"], Options::default(), None).await;
+    let world = World::start(&["alice", "bob"], |_| {}, None).await;
     let mut alice = world.sign_in("alice", "phone").await;
-    let bob = Desktop::connect("bob@localhost/desk", PW, world.xmpp.port).await;
+    let bob = Desktop::connect(jid!("bob", "desk"), PW, world.xmpp.port()).await;
     for n in 0..5 {
-        bob.send_chat("alice@localhost", &format!("b-{n}"), &format!("bob {n}"))
+        bob.send_chat(jid!("alice"), &format!("b-{n}"), &format!("bob {n}"))
             .await;
     }
     let mut live = Vec::new();
@@ -49,7 +49,7 @@ async fn the_archive_pages_through_what_was_said_in_order_from_a_live_messages_p
     );
     let request = SendMessageRequest {
         client_id: "p-1".into(),
-        to: "bob@localhost".into(),
+        to: jid!("bob").into(),
         body: "alice 1".into(),
     };
     let _: serde_json::Value = alice
@@ -77,9 +77,9 @@ async fn the_archive_pages_through_what_was_said_in_order_from_a_live_messages_p
     assert!(
         read[..4]
             .iter()
-            .all(|m| !m.outgoing && m.message.from == "bob@localhost")
+            .all(|m| !m.outgoing && m.message.from == jid!("bob"))
     );
-    assert!(read[4].outgoing && read[4].message.to == "bob@localhost");
+    assert!(read[4].outgoing && read[4].message.to == jid!("bob"));
     assert_eq!(read[4].message.network_id.as_deref(), Some("p-1"));
     for (archived, live) in read[..4].iter().zip(&live[1..]) {
         assert_eq!(archived.message.archive_id, live.archive_id);

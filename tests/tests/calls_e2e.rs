@@ -8,10 +8,11 @@
 use reqwest::{Method, StatusCode};
 use splitline_e2e::{
     call_net::{
-        CALLBACK_FROM, CALLEE, FLASH_PREFIX, MOBILE, Net, assert_records_add_up, call_options,
-        finish_passed, number, records, start_call, states, wait_state,
+        CALLBACK_FROM, CALLEE, FLASH_PREFIX, MOBILE, Net, assert_records_add_up, finish_passed,
+        number, records, sip_settings, start_call, states, wait_state,
     },
-    gateway::Options,
+    gateway::loopback,
+    jid,
     phone::Phone,
     sip::{Baresip, Sipp, free_udp_port},
     world::World,
@@ -187,7 +188,7 @@ async fn a_callback_to_a_contact_reaches_their_registered_sip_phone() {
     let started = start_call(
         &alice,
         Callee::Contact {
-            jid: "bob@localhost".into(),
+            jid: jid!("bob").into(),
         },
     )
     .await
@@ -377,8 +378,9 @@ async fn limits_refuse_extra_calls_and_records_survive_a_restart() {
     );
     assert!(
         lines[1].starts_with(&format!(
-            "{},alice@localhost,callback,{MOBILE},{CALLEE}",
-            started.call_id
+            "{},{},callback,{MOBILE},{CALLEE}",
+            started.call_id,
+            jid!("alice")
         )),
         "{csv}"
     );
@@ -405,13 +407,11 @@ async fn limits_refuse_extra_calls_and_records_survive_a_restart() {
     world.shutdown().await;
     let again = World::start(
         &["alice"],
-        Options {
+        |settings| {
+            sip_settings(&mut settings.sip, &kamailio, data.path());
             // A new SIP port: the first gateway's SIP socket lives on in
             // this process (the SIP stack's transport task holds it).
-            calls: Some(call_options(&kamailio, data.path(), |o| {
-                o.sip_port = free_udp_port();
-            })),
-            ..Options::default()
+            settings.sip.sip_listen = Some(loopback(free_udp_port()));
         },
         None,
     )

@@ -7,9 +7,9 @@ use splitline_core::{client::Client, store::Store};
 use splitline_e2e::{
     app::{self, chats, eventually},
     desktop::Desktop,
-    gateway::{self, Options},
+    gateway, jid,
     world::PASSWORD,
-    xmpp_server::XmppServer,
+    xmpp_server,
 };
 
 fn shows(client: &Client, peer: &str) -> bool {
@@ -18,18 +18,17 @@ fn shows(client: &Client, peer: &str) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_closed_chat_stays_closed_everywhere_until_a_new_message_reopens_it() {
-    let xmpp = XmppServer::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
-    let bob = Desktop::connect("bob@localhost/desk", PASSWORD, xmpp.port).await;
-    let gateway = gateway::start(xmpp.port, Options::default()).await;
+    let xmpp = xmpp_server::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
+    let bob = Desktop::connect(jid!("bob", "desk"), PASSWORD, xmpp.port()).await;
+    let gateway = gateway::start(xmpp.port(), |_| {}).await;
     let base = gateway::base_url(&gateway);
     let dir = tempfile::tempdir().unwrap();
     let phone = app::signed_in(&base, &dir.path().join("phone.db"), "alice", "phone").await;
-    bob.send_chat("alice@localhost", "b-1", "are you there?")
-        .await;
-    eventually("bob's chat shows", || shows(&phone, "bob@localhost")).await;
+    bob.send_chat(jid!("alice"), "b-1", "are you there?").await;
+    eventually("bob's chat shows", || shows(&phone, jid!("bob"))).await;
 
-    assert!(phone.close_chat("bob@localhost").unwrap());
-    assert!(!shows(&phone, "bob@localhost"), "it closes at once");
+    assert!(phone.close_chat(jid!("bob")).unwrap());
+    assert!(!shows(&phone, jid!("bob")), "it closes at once");
     // Wait until the close is on the server, then sign off.
     let view = Store::open(dir.path().join("phone.db")).unwrap();
     eventually("the close reached the server", || {
@@ -42,20 +41,20 @@ async fn a_closed_chat_stays_closed_everywhere_until_a_new_message_reopens_it() 
     // message, and the chat stays closed.
     let tablet = app::signed_in(&base, &dir.path().join("tablet.db"), "alice", "tablet").await;
     eventually("the tablet caught up bob's message", || {
-        tablet.messages("bob@localhost", None, 10).unwrap().len() == 1
+        tablet.messages(jid!("bob"), None, 10).unwrap().len() == 1
     })
     .await;
-    assert!(!shows(&tablet, "bob@localhost"));
+    assert!(!shows(&tablet, jid!("bob")));
 
     // The first phone signs in again on its own store: still closed.
     let phone = app::signed_in(&base, &dir.path().join("phone.db"), "alice", "phone").await;
     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-    assert!(!shows(&phone, "bob@localhost"));
+    assert!(!shows(&phone, jid!("bob")));
 
     // A new message reopens it on both.
-    bob.send_chat("alice@localhost", "b-2", "hello?").await;
-    eventually("reopened on the phone", || shows(&phone, "bob@localhost")).await;
-    eventually("reopened on the tablet", || shows(&tablet, "bob@localhost")).await;
+    bob.send_chat(jid!("alice"), "b-2", "hello?").await;
+    eventually("reopened on the phone", || shows(&phone, jid!("bob"))).await;
+    eventually("reopened on the tablet", || shows(&tablet, jid!("bob"))).await;
     phone.stop().await.unwrap();
     tablet.stop().await.unwrap();
     gateway.shutdown().await;

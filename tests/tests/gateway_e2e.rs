@@ -7,7 +7,8 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use splitline_e2e::{
     desktop::{Desktop, body},
-    gateway::Options,
+    gateway::Settings,
+    jid,
     phone::befriend,
     world::{PASSWORD as PW, World},
 };
@@ -22,15 +23,13 @@ use tokio_xmpp::parsers::{
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_password_is_refused_at_once_with_auth_failed() {
-    let world = World::start(&["alice"], Options::default(), None).await;
+    let world = World::start(&["alice"], |_| {}, None).await;
     // The HTTP client's own 75 s timeout would turn a hang into a panic; the
     // sign-in must instead answer with a clear 401.
-    let (status, body) = world
-        .refused_sign_in("alice@localhost", "wrong", "d1")
-        .await;
+    let (status, body) = world.refused_sign_in(jid!("alice"), "wrong", "d1").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(body.code, ErrorCode::AuthFailed);
-    let (_, body) = world.refused_sign_in("nobody@localhost", PW, "d1").await;
+    let (_, body) = world.refused_sign_in(jid!("nobody"), PW, "d1").await;
     assert_eq!(body.code, ErrorCode::AuthFailed);
     let (status, body) = world
         .refused_sign_in("alice@elsewhere.example", PW, "d1")
@@ -46,15 +45,13 @@ async fn wrong_password_is_refused_at_once_with_auth_failed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn repeated_wrong_passwords_lock_the_account_out_of_the_gateway_for_a_while() {
-    let world = World::start(&["alice", "bob"], Options::default(), None).await;
+    let world = World::start(&["alice", "bob"], |_| {}, None).await;
     for _ in 0..5 {
-        let (_, body) = world
-            .refused_sign_in("alice@localhost", "guess", "d1")
-            .await;
+        let (_, body) = world.refused_sign_in(jid!("alice"), "guess", "d1").await;
         assert_eq!(body.code, ErrorCode::AuthFailed);
     }
     // Now even the right password waits: guessing through the gateway is throttled.
-    let (status, body) = world.refused_sign_in("alice@localhost", PW, "d1").await;
+    let (status, body) = world.refused_sign_in(jid!("alice"), PW, "d1").await;
     assert_eq!(
         (status, body.code),
         (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited)
@@ -66,7 +63,7 @@ async fn repeated_wrong_passwords_lock_the_account_out_of_the_gateway_for_a_whil
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn contacts_are_added_accepted_and_show_presence_changes() {
-    let world = World::start(&["alice", "bob"], Options::default(), None).await;
+    let world = World::start(&["alice", "bob"], |_| {}, None).await;
     let mut alice = world.sign_in("alice", "a1").await;
     let mut bob = world.sign_in("bob", "b1").await;
     befriend(&mut alice, &mut bob).await;
@@ -75,7 +72,7 @@ async fn contacts_are_added_accepted_and_show_presence_changes() {
         .await
         .unwrap();
     let event = alice
-        .wait_for("bob busy", |e| matches!(e, Event::PresenceChanged { jid, presence } if jid == "bob@localhost" && presence.availability == Availability::DoNotDisturb))
+        .wait_for("bob busy", |e| matches!(e, Event::PresenceChanged { jid, presence } if jid == jid!("bob") && presence.availability == Availability::DoNotDisturb))
         .await;
     let Event::PresenceChanged { presence, .. } = event else {
         unreachable!()
@@ -90,7 +87,7 @@ async fn contacts_are_added_accepted_and_show_presence_changes() {
     let contact = &snapshot.contacts[0];
     assert_eq!(
         (contact.jid.as_str(), contact.name.as_deref()),
-        ("bob@localhost", Some("Friend"))
+        (jid!("bob"), Some("Friend"))
     );
     assert_eq!(contact.subscription, Subscription::Both);
     assert_eq!(contact.presence.availability, Availability::DoNotDisturb);
@@ -100,18 +97,18 @@ async fn contacts_are_added_accepted_and_show_presence_changes() {
     alice2
         .wait_for(
             "bob in the roster",
-            |e| matches!(e, Event::ContactAdded { contact } if contact.jid == "bob@localhost"),
+            |e| matches!(e, Event::ContactAdded { contact } if contact.jid == jid!("bob")),
         )
         .await;
     alice2
-        .wait_for("bob's current presence", |e| matches!(e, Event::PresenceChanged { jid, presence } if jid == "bob@localhost" && presence.availability == Availability::DoNotDisturb))
+        .wait_for("bob's current presence", |e| matches!(e, Event::PresenceChanged { jid, presence } if jid == jid!("bob") && presence.availability == Availability::DoNotDisturb))
         .await;
     world.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refused_requests_and_removed_contacts() {
-    let world = World::start(&["alice", "carol"], Options::default(), None).await;
+    let world = World::start(&["alice", "carol"], |_| {}, None).await;
     let mut alice = world.sign_in("alice", "a1").await;
     let mut carol = world.sign_in("carol", "c1").await;
 
@@ -119,42 +116,39 @@ async fn refused_requests_and_removed_contacts() {
         .post_empty(
             paths::CONTACTS,
             Some(&AddContactRequest {
-                jid: "carol@localhost".into(),
+                jid: jid!("carol").into(),
                 name: None,
             }),
         )
         .await
         .unwrap();
-    alice.wait_for("carol pending", |e| matches!(e, Event::ContactAdded { contact } | Event::ContactChanged { contact } if contact.jid == "carol@localhost" && contact.pending_out)).await;
+    alice.wait_for("carol pending", |e| matches!(e, Event::ContactAdded { contact } | Event::ContactChanged { contact } if contact.jid == jid!("carol") && contact.pending_out)).await;
     carol
         .wait_for(
             "alice's request",
-            |e| matches!(e, Event::SubscriptionRequested { from } if from == "alice@localhost"),
+            |e| matches!(e, Event::SubscriptionRequested { from } if from == jid!("alice")),
         )
         .await;
     carol
-        .post_empty::<()>(
-            &paths::CONTACT_REFUSE.replace("{jid}", "alice@localhost"),
-            None,
-        )
+        .post_empty::<()>(&paths::CONTACT_REFUSE.replace("{jid}", jid!("alice")), None)
         .await
         .unwrap();
     alice
-        .wait_for("the refusal", |e| matches!(e, Event::ContactChanged { contact } if contact.jid == "carol@localhost" && !contact.pending_out && contact.subscription == Subscription::None))
+        .wait_for("the refusal", |e| matches!(e, Event::ContactChanged { contact } if contact.jid == jid!("carol") && !contact.pending_out && contact.subscription == Subscription::None))
         .await;
 
     alice
-        .delete(&paths::CONTACT.replace("{jid}", "carol@localhost"))
+        .delete(&paths::CONTACT.replace("{jid}", jid!("carol")))
         .await
         .unwrap();
     alice
         .wait_for(
             "carol removed",
-            |e| matches!(e, Event::ContactRemoved { jid } if jid == "carol@localhost"),
+            |e| matches!(e, Event::ContactRemoved { jid } if jid == jid!("carol")),
         )
         .await;
     let (status, body) = alice
-        .delete(&paths::CONTACT.replace("{jid}", "carol@localhost"))
+        .delete(&paths::CONTACT.replace("{jid}", jid!("carol")))
         .await
         .err()
         .unwrap();
@@ -172,20 +166,14 @@ async fn refused_requests_and_removed_contacts() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_to_one_chat_both_ways_and_a_repeated_client_id_sends_once() {
-    let world = World::start(&["alice", "bob"], Options::default(), None).await;
+    let world = World::start(&["alice", "bob"], |_| {}, None).await;
     let mut alice = world.sign_in("alice", "a1").await;
     let mut bob = world.sign_in("bob", "b1").await;
     befriend(&mut alice, &mut bob).await;
 
-    let first = alice
-        .send("msg-1", "bob@localhost", "hello bob")
-        .await
-        .unwrap();
+    let first = alice.send("msg-1", jid!("bob"), "hello bob").await.unwrap();
     assert!(!first.duplicate);
-    let again = alice
-        .send("msg-1", "bob@localhost", "hello bob")
-        .await
-        .unwrap();
+    let again = alice.send("msg-1", jid!("bob"), "hello bob").await.unwrap();
     assert!(again.duplicate);
     assert_eq!(again.network_id, first.network_id);
     let received = bob
@@ -199,17 +187,15 @@ async fn one_to_one_chat_both_ways_and_a_repeated_client_id_sends_once() {
     };
     assert_eq!(
         (message.from.as_str(), message.to.as_str()),
-        ("alice@localhost", "bob@localhost")
+        (jid!("alice"), jid!("bob"))
     );
     assert_eq!(
         message.network_id.as_deref(),
         Some(first.network_id.as_str())
     );
 
-    bob.send("r-1", "alice@localhost", "hi alice")
-        .await
-        .unwrap();
-    alice.wait_for("bob's reply", |e| matches!(e, Event::MessageReceived { message } if message.body == "hi alice" && message.from == "bob@localhost")).await;
+    bob.send("r-1", jid!("alice"), "hi alice").await.unwrap();
+    alice.wait_for("bob's reply", |e| matches!(e, Event::MessageReceived { message } if message.body == "hi alice" && message.from == jid!("bob"))).await;
 
     // The repeated id put no second copy on the network.
     bob.assert_none(
@@ -223,15 +209,15 @@ async fn one_to_one_chat_both_ways_and_a_repeated_client_id_sends_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_desktop_login_shows_on_the_phone_and_messages_reach_both() {
-    let world = World::start(&["alice", "bob"], Options::default(), None).await;
+    let world = World::start(&["alice", "bob"], |_| {}, None).await;
     let mut alice = world.sign_in("alice", "a1").await;
     let mut bob = world.sign_in("bob", "b1").await;
     befriend(&mut alice, &mut bob).await;
-    let mut desktop = Desktop::connect("alice@localhost/desktop", PW, world.xmpp.port).await;
+    let mut desktop = Desktop::connect(jid!("alice", "desktop"), PW, world.xmpp.port()).await;
 
     // What the desktop sends shows on the phone as sent from another device.
     desktop
-        .send_chat("bob@localhost", "desk-1", "from my desk")
+        .send_chat(jid!("bob"), "desk-1", "from my desk")
         .await;
     let event = alice
         .wait_for("the desktop's message", |e| {
@@ -243,7 +229,7 @@ async fn a_desktop_login_shows_on_the_phone_and_messages_reach_both() {
     };
     assert_eq!(
         (message.to.as_str(), message.body.as_str()),
-        ("bob@localhost", "from my desk")
+        (jid!("bob"), "from my desk")
     );
     assert_eq!(message.network_id.as_deref(), Some("desk-1"));
     bob.wait_for(
@@ -253,7 +239,7 @@ async fn a_desktop_login_shows_on_the_phone_and_messages_reach_both() {
     .await;
 
     // A message to the user reaches the phone and the desktop.
-    bob.send("b-1", "alice@localhost", "to all of alice")
+    bob.send("b-1", jid!("alice"), "to all of alice")
         .await
         .unwrap();
     alice.wait_for("bob's message on the phone", |e| matches!(e, Event::MessageReceived { message } if message.body == "to all of alice")).await;
@@ -262,11 +248,11 @@ async fn a_desktop_login_shows_on_the_phone_and_messages_reach_both() {
             body(m) == "to all of alice"
         })
         .await;
-    assert_eq!(on_desk.from.unwrap().to_bare().to_string(), "bob@localhost");
+    assert_eq!(on_desk.from.unwrap().to_bare().to_string(), jid!("bob"));
 
     // What the phone sends shows on the desktop too (a carbon copy).
     alice
-        .send("p-1", "bob@localhost", "from my phone")
+        .send("p-1", jid!("bob"), "from my phone")
         .await
         .unwrap();
     desktop
@@ -281,11 +267,11 @@ async fn a_desktop_login_shows_on_the_phone_and_messages_reach_both() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_a_desktop_logged_in_contacts_see_one_presence_the_newest_the_user_set() {
-    let world = World::start(&["alice", "bob"], Options::default(), None).await;
+    let world = World::start(&["alice", "bob"], |_| {}, None).await;
     let mut alice = world.sign_in("alice", "a1").await;
     let mut bob = world.sign_in("bob", "b1").await;
     befriend(&mut alice, &mut bob).await;
-    let desktop = Desktop::connect("alice@localhost/desktop", PW, world.xmpp.port).await;
+    let desktop = Desktop::connect(jid!("alice", "desktop"), PW, world.xmpp.port()).await;
 
     // The user goes busy at the desk: the phone's session follows.
     let mut busy = Presence::available();
@@ -302,7 +288,7 @@ async fn with_a_desktop_logged_in_contacts_see_one_presence_the_newest_the_user_
         .await;
     bob.wait_for("alice busy", |e| {
         matches!(e, Event::PresenceChanged { jid, presence }
-            if jid == "alice@localhost"
+            if jid == jid!("alice")
                 && presence.availability == Availability::DoNotDisturb
                 && presence.status.as_deref() == Some("in a meeting"))
     })
@@ -320,7 +306,7 @@ async fn with_a_desktop_logged_in_contacts_see_one_presence_the_newest_the_user_
         Duration::from_secs(2),
         |e| {
             matches!(e, Event::PresenceChanged { jid, presence }
-            if jid == "alice@localhost" && presence.availability != Availability::DoNotDisturb)
+            if jid == jid!("alice") && presence.availability != Availability::DoNotDisturb)
         },
     )
     .await;
@@ -329,13 +315,13 @@ async fn with_a_desktop_logged_in_contacts_see_one_presence_the_newest_the_user_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signing_off_ends_the_session_and_contacts_see_the_user_leave() {
-    let world = World::start(&["alice", "bob"], Options::default(), None).await;
+    let world = World::start(&["alice", "bob"], |_| {}, None).await;
     let mut alice = world.sign_in("alice", "a1").await;
     let mut bob = world.sign_in("bob", "b1").await;
     befriend(&mut alice, &mut bob).await;
 
     alice.post_empty::<()>(paths::SIGN_OFF, None).await.unwrap();
-    bob.wait_for("alice offline", |e| matches!(e, Event::PresenceChanged { jid, presence } if jid == "alice@localhost" && presence.availability == Availability::Offline)).await;
+    bob.wait_for("alice offline", |e| matches!(e, Event::PresenceChanged { jid, presence } if jid == jid!("alice") && presence.availability == Availability::Offline)).await;
     let (status, body) = alice.poll(0).await.err().unwrap();
     assert_eq!(
         (status, body.code, body.reason),
@@ -346,18 +332,13 @@ async fn signing_off_ends_the_session_and_contacts_see_the_user_leave() {
         )
     );
     // Bob's session is unaffected.
-    bob.send("b-9", "alice@localhost", "still here")
-        .await
-        .unwrap();
+    bob.send("b-9", jid!("alice"), "still here").await.unwrap();
     world.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_idle_session_times_out_cleanly_and_the_phone_learns_why() {
-    let options = Options {
-        idle_timeout_secs: Some(2),
-        ..Options::default()
-    };
+    let options = |s: &mut Settings| s.sessions.idle_timeout_secs = Some(2);
     let world = World::start(&["alice", "bob"], options, None).await;
     let mut alice = world.sign_in("alice", "a1").await;
     let mut bob = world.sign_in("bob", "b1").await;
@@ -374,7 +355,7 @@ async fn an_idle_session_times_out_cleanly_and_the_phone_learns_why() {
     let mut alice_left = false;
     while tokio::time::Instant::now() < deadline || !alice_left {
         let events = bob.poll(1).await.unwrap();
-        alice_left |= events.iter().any(|e| matches!(e, Event::PresenceChanged { jid, presence } if jid == "alice@localhost" && presence.availability == Availability::Offline));
+        alice_left |= events.iter().any(|e| matches!(e, Event::PresenceChanged { jid, presence } if jid == jid!("alice") && presence.availability == Availability::Offline));
         assert!(
             tokio::time::Instant::now() < deadline + Duration::from_secs(15),
             "alice's idle session never ended"
@@ -390,7 +371,7 @@ async fn an_idle_session_times_out_cleanly_and_the_phone_learns_why() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signing_in_again_from_the_same_device_replaces_the_old_session() {
-    let world = World::start(&["alice"], Options::default(), None).await;
+    let world = World::start(&["alice"], |_| {}, None).await;
     let mut old = world.sign_in("alice", "same").await;
     let old_token = old.token.clone();
     // An open long-poll of the old session hears why it ended.
@@ -440,7 +421,7 @@ async fn signing_in_again_from_the_same_device_replaces_the_old_session() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sessions_heal_by_themselves_when_the_xmpp_server_restarts() {
-    let mut world = World::start(&["alice", "bob"], Options::default(), None).await;
+    let mut world = World::start(&["alice", "bob"], |_| {}, None).await;
     let mut alice = world.sign_in("alice", "a1").await;
     let mut bob = world.sign_in("bob", "b1").await;
     befriend(&mut alice, &mut bob).await;
@@ -450,13 +431,13 @@ async fn sessions_heal_by_themselves_when_the_xmpp_server_restarts() {
     // Both sessions log in again by themselves (a fresh stream: the roster is
     // fetched again and presence comes back).
     alice
-        .wait_for("bob back online", |e| matches!(e, Event::PresenceChanged { jid, presence } if jid == "bob@localhost" && presence.availability == Availability::Available))
+        .wait_for("bob back online", |e| matches!(e, Event::PresenceChanged { jid, presence } if jid == jid!("bob") && presence.availability == Availability::Available))
         .await;
     // A send may fail while the stream is still coming back; retrying with the
     // same client id is the protocol's way, and it must end in exactly one copy.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     while alice
-        .send("after-restart", "bob@localhost", "back again")
+        .send("after-restart", jid!("bob"), "back again")
         .await
         .is_err()
     {
@@ -482,10 +463,7 @@ async fn sessions_heal_by_themselves_when_the_xmpp_server_restarts() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_whose_server_stays_down_ends_as_network_lost() {
-    let options = Options {
-        network_grace_secs: Some(2),
-        ..Options::default()
-    };
+    let options = |s: &mut Settings| s.sessions.network_grace_secs = Some(2);
     let mut world = World::start(&["alice"], options, None).await;
     let mut alice = world.sign_in("alice", "a1").await;
     world.xmpp.stop();
@@ -508,10 +486,10 @@ async fn a_session_whose_server_stays_down_ends_as_network_lost() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn simultaneous_sign_ins_from_one_device_leave_one_live_session() {
-    let world = World::start(&["alice"], Options::default(), None).await;
+    let world = World::start(&["alice"], |_| {}, None).await;
     let (first, second) = tokio::join!(
-        world.try_sign_in("alice@localhost", PW, "same"),
-        world.try_sign_in("alice@localhost", PW, "same"),
+        world.try_sign_in(jid!("alice"), PW, "same"),
+        world.try_sign_in(jid!("alice"), PW, "same"),
     );
     let mut live = 0;
     for outcome in [first, second] {
@@ -526,14 +504,11 @@ async fn simultaneous_sign_ins_from_one_device_leave_one_live_session() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_account_cannot_open_more_sessions_than_allowed() {
-    let options = Options {
-        max_sessions_per_account: Some(2),
-        ..Options::default()
-    };
+    let options = |s: &mut Settings| s.sessions.max_sessions_per_account = Some(2);
     let world = World::start(&["alice"], options, None).await;
     world.sign_in("alice", "d1").await;
     world.sign_in("alice", "d2").await;
-    let (status, body) = world.refused_sign_in("alice@localhost", PW, "d3").await;
+    let (status, body) = world.refused_sign_in(jid!("alice"), PW, "d3").await;
     assert_eq!(
         (status, body.code),
         (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited)

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use reqwest::{Method, StatusCode};
-use splitline_e2e::{gateway::Options, phone::call, tls::TestPki, world::World};
+use splitline_e2e::{gateway::Settings, jid, phone::call, tls::TestPki, world::World};
 use splitline_protocol::{ErrorBody, ErrorCode, Event, EventsResponse, Snapshot, paths};
 
 /// A bad request: name, method, path, token, (content type, body), expected status and code.
@@ -43,10 +43,7 @@ async fn raw(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_requests_get_clear_errors_and_the_gateway_keeps_serving() {
-    let options = Options {
-        max_body_bytes: Some(4096),
-        ..Options::default()
-    };
+    let options = |s: &mut Settings| s.http.max_body_bytes = Some(4096);
     let world = World::start(&["alice", "bob"], options, None).await;
     let (http, base) = (&world.http, world.base.as_str());
     let mut alice = world.sign_in("alice", "a1").await;
@@ -83,7 +80,7 @@ async fn bad_requests_get_clear_errors_and_the_gateway_keeps_serving() {
             Some(&token),
             Some((
                 json,
-                br#"{"client_id":"x","to":"bob@localhost","body":"b","extra":1}"#.to_vec(),
+                br#"{"client_id":"x","to":jid!("bob"),"body":"b","extra":1}"#.to_vec(),
             )),
             StatusCode::BAD_REQUEST,
             ErrorCode::InvalidRequest,
@@ -116,7 +113,7 @@ async fn bad_requests_get_clear_errors_and_the_gateway_keeps_serving() {
             Some(&token),
             Some((
                 json,
-                br#"{"client_id":"x","to":"bob@localhost","body":"  "}"#.to_vec(),
+                br#"{"client_id":"x","to":jid!("bob"),"body":"  "}"#.to_vec(),
             )),
             StatusCode::BAD_REQUEST,
             ErrorCode::InvalidRequest,
@@ -128,7 +125,7 @@ async fn bad_requests_get_clear_errors_and_the_gateway_keeps_serving() {
             Some(&token),
             Some((
                 json,
-                br#"{"client_id":"a b","to":"bob@localhost","body":"b"}"#.to_vec(),
+                br#"{"client_id":"a b","to":jid!("bob"),"body":"b"}"#.to_vec(),
             )),
             StatusCode::BAD_REQUEST,
             ErrorCode::InvalidRequest,
@@ -141,7 +138,8 @@ async fn bad_requests_get_clear_errors_and_the_gateway_keeps_serving() {
             Some((
                 json,
                 format!(
-                    "{{\"client_id\":\"x\",\"to\":\"bob@localhost\",\"body\":\"{}\"}}",
+                    "{{\"client_id\":\"x\",\"to\":\"{}\",\"body\":\"{}\"}}",
+                    jid!("bob"),
                     "a".repeat(8192)
                 )
                 .into_bytes(),
@@ -283,7 +281,7 @@ async fn bad_requests_get_clear_errors_and_the_gateway_keeps_serving() {
 
     // After all that, both sessions still work end to end.
     alice
-        .send("ok-1", "bob@localhost", "still working")
+        .send("ok-1", jid!("bob"), "still working")
         .await
         .unwrap();
     bob.wait_for(
@@ -317,9 +315,9 @@ async fn bad_requests_get_clear_errors_and_the_gateway_keeps_serving() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_protocol_runs_over_tls_with_a_test_ca() {
     let pki = TestPki::new();
-    let options = Options {
-        tls: Some((pki.cert_path.clone(), pki.key_path.clone())),
-        ..Options::default()
+    let options = |s: &mut Settings| {
+        s.http.tls_cert = Some(pki.cert_path.clone());
+        s.http.tls_key = Some(pki.key_path.clone());
     };
     let world = World::start(&["alice", "bob"], options, Some(&pki.ca_pem)).await;
     let base = world.base.as_str();
@@ -340,10 +338,7 @@ async fn the_protocol_runs_over_tls_with_a_test_ca() {
 
     let alice = world.sign_in("alice", "a1").await;
     let mut bob = world.sign_in("bob", "b1").await;
-    alice
-        .send("tls-1", "bob@localhost", "over tls")
-        .await
-        .unwrap();
+    alice.send("tls-1", jid!("bob"), "over tls").await.unwrap();
     bob.wait_for(
         "the message over TLS",
         |e| matches!(e, Event::MessageReceived { message } if message.body == "over tls"),
@@ -365,7 +360,7 @@ async fn the_protocol_runs_over_tls_with_a_test_ca() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn responses_are_gzip_compressed_when_accepted() {
-    let world = World::start(&["alice"], Options::default(), None).await;
+    let world = World::start(&["alice"], |_| {}, None).await;
     let base = world.base.as_str();
     let plain = reqwest::Client::builder().no_gzip().build().unwrap();
     let alice = world.sign_in("alice", "a1").await;

@@ -12,15 +12,15 @@ use splitline_core::{client::Client, store::MessageState};
 use splitline_e2e::{
     app::{eventually, signed_in, unread},
     desktop::{Desktop, body, stanza_id_by},
-    gateway::Options,
+    jid,
     world::{PASSWORD as PW, World},
 };
 use tokio_xmpp::{minidom::Element, parsers::stanza_error::DefinedCondition};
 
 const NODE: &str = "urn:xmpp:mds:displayed:0";
 const PUBSUB: &str = "http://jabber.org/protocol/pubsub";
-const ALICE: &str = "alice@localhost";
-const BOB: &str = "bob@localhost";
+const ALICE: &str = jid!("alice");
+const BOB: &str = jid!("bob");
 
 /// A stored position: the chat, whose archive's id, and the id.
 type Position = (String, String, String);
@@ -116,12 +116,12 @@ fn states(client: &Client, peer: &str) -> HashMap<String, MessageState> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn read_positions_travel_through_the_server_both_ways_live_and_after_an_absence() {
-    let world = World::start(&["alice", "bob"], Options::default(), None).await;
+    let world = World::start(&["alice", "bob"], |_| {}, None).await;
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("alice.db");
     let alice = signed_in(&world.base, &store, "alice", "phone").await;
-    let mut desk = Desktop::connect("alice@localhost/desk", PW, world.xmpp.port).await;
-    let mut bob = Desktop::connect("bob@localhost/desk", PW, world.xmpp.port).await;
+    let mut desk = Desktop::connect(jid!("alice", "desk"), PW, world.xmpp.port()).await;
+    let mut bob = Desktop::connect(jid!("bob", "desk"), PW, world.xmpp.port()).await;
     let room = alice
         .room_admin()
         .unwrap()

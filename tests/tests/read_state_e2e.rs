@@ -7,9 +7,9 @@ use splitline_core::{client::Client, store::MessageState};
 use splitline_e2e::{
     app::{self, eventually, unread},
     desktop::{Desktop, displayed_marker},
-    gateway::{self, Options},
+    gateway, jid,
     world::PASSWORD,
-    xmpp_server::XmppServer,
+    xmpp_server,
 };
 
 /// Waits for a displayed marker naming `peer` and `id` at `desktop`.
@@ -25,11 +25,11 @@ async fn expect_marker(desktop: &mut Desktop, peer: &str, id: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn read_state_travels_between_the_phone_the_desktop_and_contacts() {
     let xmpp =
-        XmppServer::start(&[("alice", PASSWORD), ("bob", PASSWORD), ("carol", PASSWORD)]).await;
-    let mut bob = Desktop::connect("bob@localhost/desk", PASSWORD, xmpp.port).await;
-    let mut carol = Desktop::connect("carol@localhost/desk", PASSWORD, xmpp.port).await;
-    let mut alice_desk = Desktop::connect("alice@localhost/desk", PASSWORD, xmpp.port).await;
-    let gateway = gateway::start(xmpp.port, Options::default()).await;
+        xmpp_server::start(&[("alice", PASSWORD), ("bob", PASSWORD), ("carol", PASSWORD)]).await;
+    let mut bob = Desktop::connect(jid!("bob", "desk"), PASSWORD, xmpp.port()).await;
+    let mut carol = Desktop::connect(jid!("carol", "desk"), PASSWORD, xmpp.port()).await;
+    let mut alice_desk = Desktop::connect(jid!("alice", "desk"), PASSWORD, xmpp.port()).await;
+    let gateway = gateway::start(xmpp.port(), |_| {}).await;
     let dir = tempfile::tempdir().unwrap();
     let alice = app::signed_in(
         &gateway::base_url(&gateway),
@@ -40,49 +40,49 @@ async fn read_state_travels_between_the_phone_the_desktop_and_contacts() {
     .await;
 
     // Mark all viewed on the phone: each contact and the desktop hear it.
-    bob.send_chat("alice@localhost", "b-1", "one").await;
-    bob.send_chat("alice@localhost", "b-2", "two").await;
-    carol.send_chat("alice@localhost", "c-1", "hi").await;
+    bob.send_chat(jid!("alice"), "b-1", "one").await;
+    bob.send_chat(jid!("alice"), "b-2", "two").await;
+    carol.send_chat(jid!("alice"), "c-1", "hi").await;
     eventually("three unread", || {
-        unread(&alice, "bob@localhost") == 2 && unread(&alice, "carol@localhost") == 1
+        unread(&alice, jid!("bob")) == 2 && unread(&alice, jid!("carol")) == 1
     })
     .await;
     let mut marked = alice.mark_all_viewed().unwrap();
     marked.sort();
-    assert_eq!(marked, ["bob@localhost", "carol@localhost"]);
-    assert_eq!(unread(&alice, "bob@localhost"), 0);
-    expect_marker(&mut bob, "bob@localhost", "b-2").await;
-    expect_marker(&mut carol, "carol@localhost", "c-1").await;
-    expect_marker(&mut alice_desk, "bob@localhost", "b-2").await;
-    expect_marker(&mut alice_desk, "carol@localhost", "c-1").await;
+    assert_eq!(marked, [jid!("bob"), jid!("carol")]);
+    assert_eq!(unread(&alice, jid!("bob")), 0);
+    expect_marker(&mut bob, jid!("bob"), "b-2").await;
+    expect_marker(&mut carol, jid!("carol"), "c-1").await;
+    expect_marker(&mut alice_desk, jid!("bob"), "b-2").await;
+    expect_marker(&mut alice_desk, jid!("carol"), "c-1").await;
 
     // Read on the desktop: the phone's chat is read too.
-    bob.send_chat("alice@localhost", "b-3", "three").await;
+    bob.send_chat(jid!("alice"), "b-3", "three").await;
     eventually("bob's third message unread", || {
-        unread(&alice, "bob@localhost") == 1
+        unread(&alice, jid!("bob")) == 1
     })
     .await;
-    alice_desk.send_displayed("bob@localhost", "b-3").await;
+    alice_desk.send_displayed(jid!("bob"), "b-3").await;
     eventually("read on the desktop shows as read on the phone", || {
-        unread(&alice, "bob@localhost") == 0
+        unread(&alice, jid!("bob")) == 0
     })
     .await;
-    let newest = alice.messages("bob@localhost", None, 1).unwrap();
+    let newest = alice.messages(jid!("bob"), None, 1).unwrap();
     assert_eq!(newest[0].state, MessageState::Displayed);
 
     // Bob reads what the phone sent.
-    let mine = alice.send_message("bob@localhost", "did you see?").unwrap();
+    let mine = alice.send_message(jid!("bob"), "did you see?").unwrap();
     let id = mine.client_id.clone().unwrap();
     let state = |client: &Client| {
         client
-            .messages("bob@localhost", None, 10)
+            .messages(jid!("bob"), None, 10)
             .unwrap()
             .into_iter()
             .find(|m| m.client_id.as_deref() == Some(id.as_str()))
             .map(|m| m.state)
     };
     eventually("sent", || state(&alice) == Some(MessageState::Sent)).await;
-    bob.send_displayed("alice@localhost", &id).await;
+    bob.send_displayed(jid!("alice"), &id).await;
     eventually("seen by bob", || {
         state(&alice) == Some(MessageState::Displayed)
     })

@@ -10,12 +10,11 @@ use std::time::Duration;
 use splitline_core::{
     client::Client,
     store::{MessageRow, MessageState},
-    sync::SyncConfig,
 };
 use splitline_e2e::{
-    app::{eventually, signed_in, unread},
+    app::{eventually, signed_in, sync_config, unread},
     desktop::{Desktop, body, displayed_marker, stanza_id_by},
-    gateway::Options,
+    jid,
     world::{PASSWORD as PW, World},
 };
 
@@ -37,7 +36,7 @@ async fn within(secs: u64, what: &str, done: impl Fn() -> bool) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backlog_across_rooms_is_caught_up_in_order_and_offline_posts_go_out_once() {
-    let world = World::start(&["alice", "bob"], Options::default(), None).await;
+    let world = World::start(&["alice", "bob"], |_| {}, None).await;
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("alice.db");
     let alice = signed_in(&world.base, &store, "alice", "phone").await;
@@ -45,7 +44,7 @@ async fn a_backlog_across_rooms_is_caught_up_in_order_and_offline_posts_go_out_o
     let mut rooms = Vec::new();
     for n in 0..ROOMS {
         let room = admin
-            .create_room(&format!("Room {n}"), &["bob@localhost".to_owned()])
+            .create_room(&format!("Room {n}"), &[jid!("bob").to_owned()])
             .await
             .unwrap();
         rooms.push(room.jid);
@@ -57,7 +56,7 @@ async fn a_backlog_across_rooms_is_caught_up_in_order_and_offline_posts_go_out_o
     // A long absence: the gateway no longer runs a session for alice.
     alice.sign_off().await.unwrap();
 
-    let mut bob = Desktop::connect("bob@localhost/desk", PW, world.xmpp.port).await;
+    let mut bob = Desktop::connect(jid!("bob", "desk"), PW, world.xmpp.port()).await;
     for room in &rooms {
         bob.join_room(room).await;
     }
@@ -78,16 +77,12 @@ async fn a_backlog_across_rooms_is_caught_up_in_order_and_offline_posts_go_out_o
     // Written while offline: the gateway cannot be reached.
     let offline = Client::start(
         store.clone(),
-        SyncConfig {
-            endpoints: vec!["http://127.0.0.1:9".into()],
-            extra_root_pem: None,
-            jid: "alice@localhost".into(),
-            password: PW.into(),
-            device_id: "phone".into(),
-            build_id: "e2e".into(),
-            backoff_cap: Duration::from_millis(500),
-            poll_wait_secs: 5,
-        },
+        sync_config(
+            vec!["http://127.0.0.1:9".into()],
+            jid!("alice"),
+            PW,
+            "phone",
+        ),
     )
     .unwrap();
     for text in ["offline 1", "offline 2"] {
@@ -108,7 +103,7 @@ async fn a_backlog_across_rooms_is_caught_up_in_order_and_offline_posts_go_out_o
     for room in &rooms {
         let from_bob: Vec<String> = room_messages(&alice, room)
             .into_iter()
-            .filter(|m| m.sender == "bob@localhost")
+            .filter(|m| m.sender == jid!("bob"))
             .map(|m| m.body)
             .collect();
         let expected: Vec<String> = (0..PER_ROOM).map(|n| n.to_string()).collect();
@@ -147,18 +142,18 @@ async fn a_backlog_across_rooms_is_caught_up_in_order_and_offline_posts_go_out_o
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_room_read_on_one_device_shows_read_on_the_other_both_ways() {
-    let world = World::start(&["alice", "bob"], Options::default(), None).await;
+    let world = World::start(&["alice", "bob"], |_| {}, None).await;
     let dir = tempfile::tempdir().unwrap();
     let alice = signed_in(&world.base, &dir.path().join("alice.db"), "alice", "phone").await;
     let room = alice
         .room_admin()
         .unwrap()
-        .create_room("Reads", &["bob@localhost".to_owned()])
+        .create_room("Reads", &[jid!("bob").to_owned()])
         .await
         .unwrap()
         .jid;
-    let mut desktop = Desktop::connect("alice@localhost/desk", PW, world.xmpp.port).await;
-    let bob = Desktop::connect("bob@localhost/desk", PW, world.xmpp.port).await;
+    let mut desktop = Desktop::connect(jid!("alice", "desk"), PW, world.xmpp.port()).await;
+    let bob = Desktop::connect(jid!("bob", "desk"), PW, world.xmpp.port()).await;
     desktop.join_room(&room).await;
     bob.join_room(&room).await;
     tokio::time::sleep(Duration::from_millis(500)).await;

@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
 use splitline_e2e::{
+    MUC_SERVICE,
     desktop::Desktop,
-    gateway::Options,
+    jid,
     phone::{Phone, Refusal, befriend},
     world::{PASSWORD as PW, World},
 };
@@ -71,14 +72,14 @@ fn posted_to(room: &str, body: &str) -> impl Fn(&Event) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn members_come_and_go_and_the_room_outlives_every_session() {
-    let world = World::start(&["alice", "bob", "carol"], Options::default(), None).await;
+    let world = World::start(&["alice", "bob", "carol"], |_| {}, None).await;
     let mut alice = world.sign_in("alice", "phone").await;
     let mut bob = world.sign_in("bob", "phone").await;
     let mut carol = world.sign_in("carol", "phone").await;
     befriend(&mut alice, &mut bob).await;
     befriend(&mut alice, &mut carol).await;
 
-    let room = create(&alice, "Team", &["bob@localhost"]).await.unwrap();
+    let room = create(&alice, "Team", &[jid!("bob")]).await.unwrap();
     let jid = room.jid.clone();
     assert_eq!(room.name, "Team");
     wait_joined(&mut alice, &jid, "Team").await;
@@ -87,7 +88,7 @@ async fn members_come_and_go_and_the_room_outlives_every_session() {
 
     // Posts reach the members, each once, from the sender's address.
     alice.send("t-1", &jid, "hello team").await.unwrap();
-    wait_posted(&mut bob, &jid, "alice@localhost", "hello team").await;
+    wait_posted(&mut bob, &jid, jid!("alice"), "hello team").await;
     alice
         .wait_for("her own post reflected", |e| {
             matches!(e, Event::MessageSentElsewhere { message }
@@ -96,7 +97,7 @@ async fn members_come_and_go_and_the_room_outlives_every_session() {
         .await;
 
     // The user's desktop in the same room shares the phone's occupant.
-    let desktop = Desktop::connect("alice@localhost/desk", PW, world.xmpp.port).await;
+    let desktop = Desktop::connect(jid!("alice", "desk"), PW, world.xmpp.port()).await;
     desktop.join_room(&jid).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     desktop
@@ -108,11 +109,11 @@ async fn members_come_and_go_and_the_room_outlives_every_session() {
                 if message.body == "from the desktop" && message.room.as_deref() == Some(jid.as_str()))
         })
         .await;
-    wait_posted(&mut bob, &jid, "alice@localhost", "from the desktop").await;
+    wait_posted(&mut bob, &jid, jid!("alice"), "from the desktop").await;
 
     // Carol joins later and hears what is said from then on.
     let add = AddMemberRequest {
-        jid: "carol@localhost".into(),
+        jid: jid!("carol").into(),
     };
     alice
         .post_empty(&room_path(paths::ROOM_MEMBERS, &jid), Some(&add))
@@ -120,7 +121,7 @@ async fn members_come_and_go_and_the_room_outlives_every_session() {
         .unwrap();
     wait_joined(&mut carol, &jid, "Team").await;
     bob.send("b-1", &jid, "hi carol").await.unwrap();
-    wait_posted(&mut carol, &jid, "bob@localhost", "hi carol").await;
+    wait_posted(&mut carol, &jid, jid!("bob"), "hi carol").await;
     let members: RoomMembers = alice
         .call::<(), _>(Method::GET, &room_path(paths::ROOM_MEMBERS, &jid), None)
         .await
@@ -134,9 +135,9 @@ async fn members_come_and_go_and_the_room_outlives_every_session() {
     assert_eq!(
         listed,
         vec![
-            ("alice@localhost".into(), Affiliation::Owner),
-            ("bob@localhost".into(), Affiliation::Member),
-            ("carol@localhost".into(), Affiliation::Member),
+            (jid!("alice").into(), Affiliation::Owner),
+            (jid!("bob").into(), Affiliation::Member),
+            (jid!("carol").into(), Affiliation::Member),
         ]
     );
 
@@ -146,7 +147,7 @@ async fn members_come_and_go_and_the_room_outlives_every_session() {
             Method::POST,
             &room_path(paths::ROOM_MEMBERS, &jid),
             Some(&AddMemberRequest {
-                jid: "mallory@localhost".into(),
+                jid: jid!("mallory").into(),
             }),
         )
         .await
@@ -154,7 +155,7 @@ async fn members_come_and_go_and_the_room_outlives_every_session() {
     assert_eq!(refused.1.code, ErrorCode::Forbidden, "{refused:?}");
 
     // Bob is removed: he is told, hears nothing more, and cannot post.
-    let bob_path = room_path(paths::ROOM_MEMBER, &jid).replace("{jid}", "bob@localhost");
+    let bob_path = room_path(paths::ROOM_MEMBER, &jid).replace("{jid}", jid!("bob"));
     alice.delete(&bob_path).await.unwrap();
     bob.wait_for(
         "his removal",
@@ -162,7 +163,7 @@ async fn members_come_and_go_and_the_room_outlives_every_session() {
     )
     .await;
     alice.send("t-2", &jid, "bob is gone").await.unwrap();
-    wait_posted(&mut carol, &jid, "alice@localhost", "bob is gone").await;
+    wait_posted(&mut carol, &jid, jid!("alice"), "bob is gone").await;
     bob.assert_none(
         "a post after his removal",
         Duration::from_secs(2),
@@ -227,24 +228,24 @@ async fn members_come_and_go_and_the_room_outlives_every_session() {
     assert_eq!(
         said,
         vec![
-            ("alice@localhost", "hello team"),
-            ("alice@localhost", "from the desktop"),
-            ("bob@localhost", "hi carol"),
-            ("alice@localhost", "bob is gone"),
-            ("alice@localhost", "still there"),
+            (jid!("alice"), "hello team"),
+            (jid!("alice"), "from the desktop"),
+            (jid!("bob"), "hi carol"),
+            (jid!("alice"), "bob is gone"),
+            (jid!("alice"), "still there"),
         ]
     );
     assert!(
         page.messages
             .iter()
-            .all(|m| m.outgoing == (m.message.from == "alice@localhost"))
+            .all(|m| m.outgoing == (m.message.from == jid!("alice")))
     );
     world.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_room_requests_get_clear_errors() {
-    let world = World::start(&["alice"], Options::default(), None).await;
+    let world = World::start(&["alice"], |_| {}, None).await;
     let alice = world.sign_in("alice", "phone").await;
     let refused = create(&alice, "  ", &[]).await.unwrap_err();
     assert_eq!(refused.1.code, ErrorCode::InvalidRequest, "{refused:?}");
@@ -252,7 +253,7 @@ async fn bad_room_requests_get_clear_errors() {
         .await
         .unwrap_err();
     assert_eq!(refused.1.code, ErrorCode::InvalidRequest, "{refused:?}");
-    let stranger = "nowhere@conference.localhost";
+    let stranger = &format!("nowhere@{MUC_SERVICE}");
     let refused = alice.send("x-1", stranger, "hello?").await.unwrap_err();
     assert_eq!(refused.1.code, ErrorCode::NotFound, "{refused:?}");
     let refused = alice

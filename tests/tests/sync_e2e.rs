@@ -6,14 +6,16 @@ use std::{sync::Arc, time::Duration};
 
 use splitline_core::{
     store::{MessageState, Store},
-    sync::{SyncConfig, SyncEngine, SyncUpdate},
+    sync::{SyncEngine, SyncUpdate},
 };
 use splitline_e2e::{
+    app::sync_config,
     desktop::{Desktop, body},
     free_port,
-    gateway::{self, Options},
+    gateway::{self, Settings, loopback},
+    jid,
     world::PASSWORD,
-    xmpp_server::XmppServer,
+    xmpp_server,
 };
 use tokio::sync::{Notify, mpsc, watch};
 
@@ -36,16 +38,7 @@ impl AlicePhone {
         let store = Arc::new(Store::open(dir.path().join("alice.db")).unwrap());
         let outbox_changed = Arc::new(Notify::new());
         let (updates_tx, updates) = mpsc::unbounded_channel();
-        let config = SyncConfig {
-            endpoints,
-            extra_root_pem: None,
-            jid: "alice@localhost".into(),
-            password: PASSWORD.into(),
-            device_id: "alice-phone".into(),
-            build_id: "e2e".into(),
-            backoff_cap: Duration::from_millis(500),
-            poll_wait_secs: 5,
-        };
+        let config = sync_config(endpoints, jid!("alice"), PASSWORD, "alice-phone");
         let engine =
             SyncEngine::new(config, store.clone(), updates_tx, outbox_changed.clone()).unwrap();
         let (stop, stop_rx) = watch::channel(false);
@@ -62,13 +55,7 @@ impl AlicePhone {
     fn compose(&self, client_id: &str, body: &str) {
         let row = self
             .store
-            .queue_message(
-                "bob@localhost",
-                client_id,
-                body,
-                "alice@localhost",
-                now_ms(),
-            )
+            .queue_message(jid!("bob"), client_id, body, jid!("alice"), now_ms())
             .unwrap();
         assert_eq!(
             row.state,
@@ -131,8 +118,8 @@ async fn bodies_received(bob: &mut Desktop, count: usize) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn messages_composed_offline_are_delivered_once_each_in_order_after_reconnect() {
-    let xmpp = XmppServer::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
-    let mut bob = Desktop::connect("bob@localhost/desk", PASSWORD, xmpp.port).await;
+    let xmpp = xmpp_server::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
+    let mut bob = Desktop::connect(jid!("bob", "desk"), PASSWORD, xmpp.port()).await;
     let port = free_port();
     let mut alice = AlicePhone::start(vec![format!("http://127.0.0.1:{port}")]);
     // The gateway is down: composing still works and shows at once.
@@ -142,13 +129,9 @@ async fn messages_composed_offline_are_delivered_once_each_in_order_after_reconn
     assert_eq!(alice.store.outbox().unwrap().len(), 3);
     tokio::time::sleep(Duration::from_secs(1)).await;
 
-    let gateway = gateway::start(
-        xmpp.port,
-        Options {
-            port: Some(port),
-            ..Options::default()
-        },
-    )
+    let gateway = gateway::start(xmpp.port(), |s: &mut Settings| {
+        s.http.listen = Some(loopback(port))
+    })
     .await;
     assert_eq!(
         bodies_received(&mut bob, 3).await,
@@ -157,20 +140,17 @@ async fn messages_composed_offline_are_delivered_once_each_in_order_after_reconn
     alice
         .wait_until("an empty outbox", |s| s.outbox().unwrap().is_empty())
         .await;
-    let sent = alice
-        .store
-        .messages_page("bob@localhost", None, 10)
-        .unwrap();
+    let sent = alice.store.messages_page(jid!("bob"), None, 10).unwrap();
     assert!(
         sent.iter().all(|m| m.state == MessageState::Sent),
         "{sent:?}"
     );
 
     // And incoming messages land in the store.
-    bob.send_chat("alice@localhost", "b-1", "got them").await;
+    bob.send_chat(jid!("alice"), "b-1", "got them").await;
     alice
         .wait_until("bob's reply in the store", |s| {
-            s.messages_page("bob@localhost", None, 10)
+            s.messages_page(jid!("bob"), None, 10)
                 .unwrap()
                 .iter()
                 .any(|m| !m.outgoing && m.body == "got them")
@@ -181,9 +161,9 @@ async fn messages_composed_offline_are_delivered_once_each_in_order_after_reconn
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_the_first_endpoint_down_the_client_works_through_the_second() {
-    let xmpp = XmppServer::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
-    let mut bob = Desktop::connect("bob@localhost/desk", PASSWORD, xmpp.port).await;
-    let gateway = gateway::start(xmpp.port, Options::default()).await;
+    let xmpp = xmpp_server::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
+    let mut bob = Desktop::connect(jid!("bob", "desk"), PASSWORD, xmpp.port()).await;
+    let gateway = gateway::start(xmpp.port(), |_| {}).await;
     let dead = format!("http://127.0.0.1:{}", free_port());
     let mut alice = AlicePhone::start(vec![dead, gateway::base_url(&gateway)]);
     alice.compose("fo-1", "via the second gateway");
@@ -199,14 +179,11 @@ async fn with_the_first_endpoint_down_the_client_works_through_the_second() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_gateway_restart_mid_session_is_healed_by_the_client_alone() {
-    let xmpp = XmppServer::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
-    let mut bob = Desktop::connect("bob@localhost/desk", PASSWORD, xmpp.port).await;
+    let xmpp = xmpp_server::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
+    let mut bob = Desktop::connect(jid!("bob", "desk"), PASSWORD, xmpp.port()).await;
     let port = free_port();
-    let options = Options {
-        port: Some(port),
-        ..Options::default()
-    };
-    let gateway = gateway::start(xmpp.port, options.clone()).await;
+    let options = |s: &mut Settings| s.http.listen = Some(loopback(port));
+    let gateway = gateway::start(xmpp.port(), options).await;
     let mut alice = AlicePhone::start(vec![format!("http://127.0.0.1:{port}")]);
     alice.compose("r-1", "before the restart");
     assert_eq!(
@@ -215,17 +192,16 @@ async fn a_gateway_restart_mid_session_is_healed_by_the_client_alone() {
     );
 
     gateway.shutdown().await;
-    let gateway = gateway::start(xmpp.port, options).await;
+    let gateway = gateway::start(xmpp.port(), options).await;
     alice.compose("r-2", "after the restart");
     assert_eq!(
         bodies_received(&mut bob, 1).await,
         vec!["after the restart"]
     );
-    bob.send_chat("alice@localhost", "b-2", "welcome back")
-        .await;
+    bob.send_chat(jid!("alice"), "b-2", "welcome back").await;
     alice
         .wait_until("bob's message after the restart", |s| {
-            s.messages_page("bob@localhost", None, 10)
+            s.messages_page(jid!("bob"), None, 10)
                 .unwrap()
                 .iter()
                 .any(|m| m.body == "welcome back")
@@ -237,7 +213,7 @@ async fn a_gateway_restart_mid_session_is_healed_by_the_client_alone() {
 /// The bodies of alice's chat with bob, oldest first.
 fn chat_bodies(store: &Store) -> Vec<String> {
     store
-        .messages_page("bob@localhost", None, 500)
+        .messages_page(jid!("bob"), None, 500)
         .unwrap()
         .into_iter()
         .map(|m| m.body)
@@ -266,13 +242,10 @@ async fn signed_in_phone(endpoints: &[String]) -> AlicePhone {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_a_long_absence_messages_sent_meanwhile_arrive_once_each() {
-    let xmpp = XmppServer::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
-    let bob = Desktop::connect("bob@localhost/desk", PASSWORD, xmpp.port).await;
-    let options = Options {
-        idle_timeout_secs: Some(2),
-        ..Options::default()
-    };
-    let gateway = gateway::start(xmpp.port, options).await;
+    let xmpp = xmpp_server::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
+    let bob = Desktop::connect(jid!("bob", "desk"), PASSWORD, xmpp.port()).await;
+    let options = |s: &mut Settings| s.sessions.idle_timeout_secs = Some(2);
+    let gateway = gateway::start(xmpp.port(), options).await;
     let endpoints = vec![gateway::base_url(&gateway)];
     let alice = signed_in_phone(&endpoints).await;
 
@@ -281,7 +254,7 @@ async fn after_a_long_absence_messages_sent_meanwhile_arrive_once_each() {
     tokio::time::sleep(Duration::from_secs(4)).await;
     let expected: Vec<String> = (0..3).map(|n| format!("while you were away {n}")).collect();
     for (n, text) in expected.iter().enumerate() {
-        bob.send_chat("alice@localhost", &format!("away-{n}"), text)
+        bob.send_chat(jid!("alice"), &format!("away-{n}"), text)
             .await;
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -296,17 +269,14 @@ async fn after_a_long_absence_messages_sent_meanwhile_arrive_once_each() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn what_the_desktop_took_while_the_phone_was_away_comes_from_the_archive_once_each() {
-    let xmpp = XmppServer::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
-    let bob = Desktop::connect("bob@localhost/desk", PASSWORD, xmpp.port).await;
-    let mut alice_desk = Desktop::connect("alice@localhost/desk", PASSWORD, xmpp.port).await;
-    let options = Options {
-        idle_timeout_secs: Some(2),
-        ..Options::default()
-    };
-    let gateway = gateway::start(xmpp.port, options).await;
+    let xmpp = xmpp_server::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
+    let bob = Desktop::connect(jid!("bob", "desk"), PASSWORD, xmpp.port()).await;
+    let mut alice_desk = Desktop::connect(jid!("alice", "desk"), PASSWORD, xmpp.port()).await;
+    let options = |s: &mut Settings| s.sessions.idle_timeout_secs = Some(2);
+    let gateway = gateway::start(xmpp.port(), options).await;
     let endpoints = vec![gateway::base_url(&gateway)];
     let mut alice = signed_in_phone(&endpoints).await;
-    bob.send_chat("alice@localhost", "before", "before the absence")
+    bob.send_chat(jid!("alice"), "before", "before the absence")
         .await;
     alice
         .wait_until("the first message", |s| chat_bodies(s).len() == 1)
@@ -319,7 +289,7 @@ async fn what_the_desktop_took_while_the_phone_was_away_comes_from_the_archive_o
     let mut expected = vec!["before the absence".to_owned()];
     for n in 0..3 {
         let text = format!("to the desktop {n}");
-        bob.send_chat("alice@localhost", &format!("desk-{n}"), &text)
+        bob.send_chat(jid!("alice"), &format!("desk-{n}"), &text)
             .await;
         expected.push(text);
     }
@@ -332,17 +302,14 @@ async fn what_the_desktop_took_while_the_phone_was_away_comes_from_the_archive_o
         })
         .await;
     alice_desk
-        .send_chat("bob@localhost", "desk-reply", "answered from the desktop")
+        .send_chat(jid!("bob"), "desk-reply", "answered from the desktop")
         .await;
     expected.push("answered from the desktop".to_owned());
     tokio::time::sleep(Duration::from_millis(500)).await;
 
     let mut alice = AlicePhone::start_in(dir, endpoints);
     assert_chat_settles_on(&mut alice, &expected).await;
-    let rows = alice
-        .store
-        .messages_page("bob@localhost", None, 10)
-        .unwrap();
+    let rows = alice.store.messages_page(jid!("bob"), None, 10).unwrap();
     assert!(
         rows[4].outgoing,
         "the desktop's reply is alice's own message"
@@ -354,13 +321,10 @@ async fn what_the_desktop_took_while_the_phone_was_away_comes_from_the_archive_o
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_the_event_buffer_overflowed_the_resync_recovers_every_message_from_the_archive() {
-    let xmpp = XmppServer::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
-    let bob = Desktop::connect("bob@localhost/desk", PASSWORD, xmpp.port).await;
-    let options = Options {
-        event_buffer: Some(16),
-        ..Options::default()
-    };
-    let gateway = gateway::start(xmpp.port, options).await;
+    let xmpp = xmpp_server::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
+    let bob = Desktop::connect(jid!("bob", "desk"), PASSWORD, xmpp.port()).await;
+    let options = |s: &mut Settings| s.sessions.event_buffer = Some(16);
+    let gateway = gateway::start(xmpp.port(), options).await;
     let endpoints = vec![gateway::base_url(&gateway)];
     let alice = signed_in_phone(&endpoints).await;
 
@@ -369,7 +333,7 @@ async fn after_the_event_buffer_overflowed_the_resync_recovers_every_message_fro
     let dir = alice.shut_down();
     let expected: Vec<String> = (0..40).map(|n| format!("burst {n:02}")).collect();
     for (n, text) in expected.iter().enumerate() {
-        bob.send_chat("alice@localhost", &format!("burst-{n}"), text)
+        bob.send_chat(jid!("alice"), &format!("burst-{n}"), text)
             .await;
     }
     tokio::time::sleep(Duration::from_millis(500)).await;

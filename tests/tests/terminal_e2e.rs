@@ -13,10 +13,11 @@ use splitline_core::store::Store;
 use splitline_e2e::{
     call_net::{CALLBACK_FROM, CALLEE, FLASH_PREFIX, MOBILE, Net, finish_passed},
     desktop::{Desktop, body},
-    gateway::{self, Options},
+    gateway::{self, Settings},
+    jid,
     sip::Sipp,
     world::PASSWORD,
-    xmpp_server::XmppServer,
+    xmpp_server,
 };
 use splitline_protocol::{AccessNumber, CostClass};
 use tokio::{
@@ -44,7 +45,7 @@ fn cli(store: &Path, gateway: &str) -> Command {
     command
         .args([
             "--jid",
-            "alice@localhost",
+            jid!("alice"),
             "--gateway",
             gateway,
             "--device-id",
@@ -67,7 +68,7 @@ fn start_cli(store: &Path, gateway: &str) -> tokio::process::Child {
 /// Bodies of bob's messages in alice's store, with how often each is stored.
 fn stored_from_bob(store: &Store) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
-    for m in store.messages_page("bob@localhost", None, 1000).unwrap() {
+    for m in store.messages_page(jid!("bob"), None, 1000).unwrap() {
         if !m.outgoing {
             *counts.entry(m.body).or_insert(0) += 1;
         }
@@ -77,9 +78,9 @@ fn stored_from_bob(store: &Store) -> BTreeMap<String, usize> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killing_the_client_mid_sync_loses_nothing_and_duplicates_nothing() {
-    let xmpp = XmppServer::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
-    let mut bob = Desktop::connect("bob@localhost/desk", PASSWORD, xmpp.port).await;
-    let gateway = gateway::start(xmpp.port, Options::default()).await;
+    let xmpp = xmpp_server::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
+    let mut bob = Desktop::connect(jid!("bob", "desk"), PASSWORD, xmpp.port()).await;
+    let gateway = gateway::start(xmpp.port(), |_| {}).await;
     let base = gateway::base_url(&gateway);
     let dir = tempfile::tempdir().unwrap();
     let store_path = dir.path().join("alice.db");
@@ -98,7 +99,7 @@ async fn killing_the_client_mid_sync_loses_nothing_and_duplicates_nothing() {
     }
     for n in 0..5 {
         stdin
-            .write_all(format!("/msg bob@localhost from alice {n}\n").as_bytes())
+            .write_all(format!("/msg {} from alice {n}\n", jid!("bob")).as_bytes())
             .await
             .unwrap();
     }
@@ -106,12 +107,8 @@ async fn killing_the_client_mid_sync_loses_nothing_and_duplicates_nothing() {
     // Spread out, so the kill lands between batches.
     let bob_sends = async {
         for n in 0..30 {
-            bob.send_chat(
-                "alice@localhost",
-                &format!("b-{n}"),
-                &format!("from bob {n}"),
-            )
-            .await;
+            bob.send_chat(jid!("alice"), &format!("b-{n}"), &format!("from bob {n}"))
+                .await;
             tokio::time::sleep(Duration::from_millis(30)).await;
         }
     };
@@ -171,7 +168,7 @@ async fn killing_the_client_mid_sync_loses_nothing_and_duplicates_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_terminal_lists_access_numbers_and_plans_calls() {
-    let xmpp = XmppServer::start(&[("alice", PASSWORD)]).await;
+    let xmpp = xmpp_server::start(&[("alice", PASSWORD)]).await;
     let london = AccessNumber {
         number: "+442079460000".into(),
         country: "GB".into(),
@@ -184,13 +181,9 @@ async fn the_terminal_lists_access_numbers_and_plans_calls() {
         area_prefixes: Vec::new(),
         cost_class: CostClass::TollFree,
     };
-    let gateway = gateway::start(
-        xmpp.port,
-        Options {
-            access_numbers: Some(vec![london, freephone]),
-            ..Options::default()
-        },
-    )
+    let gateway = gateway::start(xmpp.port(), |s: &mut Settings| {
+        s.directory.access_numbers = Some(vec![london, freephone])
+    })
     .await;
     let dir = tempfile::tempdir().unwrap();
     let mut child = cli(&dir.path().join("alice.db"), &gateway::base_url(&gateway))

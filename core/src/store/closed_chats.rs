@@ -60,7 +60,7 @@ impl Store {
     }
 
     /// The network has this close; a later one of the same chat stays.
-    pub fn close_sent(&self, chat: &ClosedChat) -> Result<(), StoreError> {
+    pub(crate) fn close_sent(&self, chat: &ClosedChat) -> Result<(), StoreError> {
         self.write(|tx| {
             tx.execute(
                 "DELETE FROM pending_closes WHERE peer = ?1 AND up_to_ms = ?2",
@@ -73,7 +73,10 @@ impl Store {
     /// Applies the closed chats the network keeps (read after sign-in). A
     /// chat not stored yet is remembered as closed, so what the archive
     /// brings of it later stays hidden. Returns the chats that changed.
-    pub fn apply_closed_chats(&self, chats: &[ClosedChat]) -> Result<Vec<String>, StoreError> {
+    pub(crate) fn apply_closed_chats(
+        &self,
+        chats: &[ClosedChat],
+    ) -> Result<Vec<String>, StoreError> {
         self.write(|tx| {
             let mut changed = Vec::new();
             for chat in chats {

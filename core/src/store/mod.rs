@@ -1,29 +1,39 @@
 //! The local store on SQLite: account, contacts with presence, chats, messages,
-//! the outbox and sync state.
+//! the outbox and sync state. One module per table (contacts, chats,
+//! messages, outbox, rooms, read state, closed chats); `apply` takes what the
+//! gateway sends into them, and `changes` is what that tells listeners.
 //!
 //! One writer connection takes every write, each in one transaction. Reads
 //! use their own connections (WAL), so they never wait behind the writer.
 //! The API is blocking: async callers run it on a blocking thread.
 
+mod apply;
+mod changes;
+mod chats;
 mod closed_chats;
+mod contacts;
+mod messages;
 mod migrations;
+mod outbox;
 mod read_state;
-mod records;
 mod rooms;
-mod sync_apply;
 
 use std::{
     path::{Path, PathBuf},
-    sync::{Mutex, MutexGuard},
+    sync::Mutex,
 };
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
 
-pub use migrations::CURRENT_VERSION;
-pub use read_state::PendingMarker;
-pub use records::{Chat, MessageRow, MessageState, OutboxItem};
-pub use rooms::{RoomCatchUp, RoomRow};
-pub use sync_apply::{CallUpdate, Changes, IncomingCall};
+pub use changes::{CallUpdate, Changes, IncomingCall};
+pub use chats::Chat;
+pub use messages::{MessageRow, MessageState};
+use migrations::CURRENT_VERSION;
+pub use outbox::OutboxItem;
+pub(crate) use rooms::RoomCatchUp;
+pub use rooms::RoomRow;
+
+use crate::util::lock;
 
 /// A store operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -46,7 +56,6 @@ pub enum StoreError {
     Corrupt {
         /// Which kind of value.
         what: &'static str,
-        /// The value.
         value: String,
     },
     /// No message with that client id.
@@ -58,7 +67,7 @@ pub enum StoreError {
 }
 
 /// Keys of [`Store::sync_value`].
-pub mod keys {
+pub(crate) mod keys {
     /// The session token.
     pub const TOKEN: &str = "token";
     /// The event cursor.
@@ -82,10 +91,6 @@ pub struct Store {
     path: PathBuf,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn configure(conn: &Connection) -> Result<(), StoreError> {
@@ -151,7 +156,7 @@ impl Store {
     }
 
     /// Records the signed-in account; a different account clears everything first.
-    pub fn set_account(&self, jid: &str, device_id: &str) -> Result<(), StoreError> {
+    pub(crate) fn set_account(&self, jid: &str, device_id: &str) -> Result<(), StoreError> {
         self.write(|tx| {
             let current: Option<String> = tx
                 .query_row("SELECT jid FROM account WHERE id = 1", [], |r| r.get(0))
@@ -182,7 +187,7 @@ impl Store {
     }
 
     /// A sync value (see [`keys`]).
-    pub fn sync_value(&self, key: &str) -> Result<Option<String>, StoreError> {
+    pub(crate) fn sync_value(&self, key: &str) -> Result<Option<String>, StoreError> {
         self.read(|c| {
             Ok(
                 c.query_row("SELECT value FROM sync_state WHERE key = ?1", [key], |r| {
@@ -194,7 +199,7 @@ impl Store {
     }
 
     /// Sets (or with `None` clears) a sync value.
-    pub fn set_sync_value(&self, key: &str, value: Option<&str>) -> Result<(), StoreError> {
+    pub(crate) fn set_sync_value(&self, key: &str, value: Option<&str>) -> Result<(), StoreError> {
         self.write(|tx| put_sync_value(tx, key, value))
     }
 }
@@ -214,6 +219,25 @@ fn put_sync_value(
         None => tx.execute("DELETE FROM sync_state WHERE key = ?1", [key])?,
     };
     Ok(())
+}
+
+fn corrupt(what: &'static str, value: &str) -> StoreError {
+    StoreError::Corrupt {
+        what,
+        value: value.to_owned(),
+    }
+}
+
+/// Column `index` of `row`, parsed from its stored text.
+fn parsed<T>(
+    row: &Row<'_>,
+    index: usize,
+    parse: fn(&str) -> Result<T, StoreError>,
+) -> rusqlite::Result<T> {
+    let text: String = row.get(index)?;
+    parse(&text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e))
+    })
 }
 
 /// Switches to write-ahead logging. Switching needs a moment alone with the

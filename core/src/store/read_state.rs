@@ -7,7 +7,7 @@ use super::{Store, StoreError};
 
 /// A chat read up to a message, waiting to be told to the network.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PendingMarker {
+pub(crate) struct PendingMarker {
     /// The chat's other party.
     pub peer: String,
     /// The network id of the newest message from `peer` the user has seen
@@ -53,7 +53,7 @@ impl Store {
     }
 
     /// The markers waiting for the network.
-    pub fn pending_markers(&self) -> Result<Vec<PendingMarker>, StoreError> {
+    pub(crate) fn pending_markers(&self) -> Result<Vec<PendingMarker>, StoreError> {
         self.read(|c| {
             let mut statement = c.prepare_cached(
                 "SELECT peer, network_id, archive_id FROM pending_markers ORDER BY peer",
@@ -71,7 +71,7 @@ impl Store {
 
     /// The network took these markers. A newer marker queued meanwhile for
     /// the same chat stays.
-    pub fn markers_sent(&self, markers: &[PendingMarker]) -> Result<(), StoreError> {
+    pub(crate) fn markers_sent(&self, markers: &[PendingMarker]) -> Result<(), StoreError> {
         self.write(|tx| {
             for marker in markers {
                 tx.execute(

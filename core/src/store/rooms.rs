@@ -2,9 +2,9 @@
 //! archive. A room's chat is the chat whose peer is the room's address.
 
 use rusqlite::{OptionalExtension, Transaction, params};
-use splitline_protocol::{ArchivePage, Room};
+use splitline_protocol::Room;
 
-use super::{Store, StoreError, sync_apply::Changes};
+use super::{Store, StoreError};
 
 /// A room the user is or was in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,8 +19,7 @@ pub struct RoomRow {
 
 /// A room whose archive is to be read from `after`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RoomCatchUp {
-    /// The room.
+pub(crate) struct RoomCatchUp {
     pub room: String,
     /// The archive position to read after (the newest page without it).
     pub after: Option<String>,
@@ -74,7 +73,7 @@ impl Store {
     /// Takes the user's rooms as the gateway lists them after a sign-in:
     /// each of them catches up from its archive; any other room was left on
     /// another device.
-    pub fn replace_rooms(&self, rooms: &[Room]) -> Result<(), StoreError> {
+    pub(crate) fn replace_rooms(&self, rooms: &[Room]) -> Result<(), StoreError> {
         self.write(|tx| {
             tx.execute("UPDATE rooms SET joined = 0, catch_up = 0", [])?;
             for room in rooms {
@@ -89,7 +88,7 @@ impl Store {
     }
 
     /// The next room that has to catch up, if any.
-    pub fn next_room_catch_up(&self) -> Result<Option<RoomCatchUp>, StoreError> {
+    pub(crate) fn next_room_catch_up(&self) -> Result<Option<RoomCatchUp>, StoreError> {
         self.read(|c| {
             Ok(c.query_row(
                 "SELECT jid, archive_cursor FROM rooms WHERE catch_up = 1 AND joined = 1
@@ -106,40 +105,9 @@ impl Store {
         })
     }
 
-    /// Stores a page of `room`'s archive and the position after it, in one
-    /// transaction; a complete page ends the room's catch-up.
-    pub fn apply_room_archive_page(
-        &self,
-        room: &str,
-        page: &ArchivePage,
-    ) -> Result<Changes, StoreError> {
-        self.write(|tx| {
-            let mut changes = Changes::default();
-            for archived in &page.messages {
-                super::sync_apply::store_message(
-                    tx,
-                    &archived.message,
-                    room,
-                    archived.outgoing,
-                    &mut changes,
-                )?;
-            }
-            if page.last.is_some() {
-                tx.execute(
-                    "UPDATE rooms SET archive_cursor = ?2 WHERE jid = ?1",
-                    params![room, page.last],
-                )?;
-            }
-            if page.complete {
-                tx.execute("UPDATE rooms SET catch_up = 0 WHERE jid = ?1", [room])?;
-            }
-            Ok(changes)
-        })
-    }
-
     /// Forgets a room's archive position (the archive no longer knows it);
     /// the catch-up goes on from the newest page.
-    pub fn forget_room_position(&self, room: &str) -> Result<(), StoreError> {
+    pub(crate) fn forget_room_position(&self, room: &str) -> Result<(), StoreError> {
         self.write(|tx| {
             tx.execute(
                 "UPDATE rooms SET archive_cursor = NULL WHERE jid = ?1",
@@ -151,7 +119,7 @@ impl Store {
 
     /// Ends a room's catch-up without reading (the gateway says the user is
     /// not in it any more).
-    pub fn end_room_catch_up(&self, room: &str) -> Result<(), StoreError> {
+    pub(crate) fn end_room_catch_up(&self, room: &str) -> Result<(), StoreError> {
         self.write(|tx| {
             tx.execute("UPDATE rooms SET catch_up = 0 WHERE jid = ?1", [room])?;
             Ok(())

@@ -20,14 +20,16 @@ use tokio::{sync::watch, time::Instant};
 
 use super::{
     callback::{Milestone, hung_up, refusal_reason, talk},
-    leg::{Answer, LegError, OutLeg, sdp_content_type},
-    sdp,
-    sip_endpoint::SipUa,
+    sip::{
+        endpoint::SipUa,
+        leg::{Answer, LegError, OutLeg, sdp_content_type},
+        sdp,
+    },
 };
 
 /// Which leg of a bridge is the user's own mobile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UserLeg {
+pub(crate) enum UserLeg {
     /// The user's mobile called in (call-through).
     Incoming,
     /// The gateway calls the user's mobile (a forwarded incoming call).
@@ -36,7 +38,7 @@ pub enum UserLeg {
 
 /// Where to take an incoming call.
 #[derive(Debug, Clone)]
-pub struct BridgePlan {
+pub(crate) struct BridgePlan {
     /// The outgoing leg's target.
     pub target: SipUri,
     /// Who the target sees calling.
@@ -49,7 +51,7 @@ pub struct BridgePlan {
 
 /// Answers `invite` and bridges it to the plan's target until the call ends;
 /// says why it ended.
-pub async fn run(
+pub(crate) async fn run(
     ua: &SipUa,
     invite: IncomingRequest,
     plan: &BridgePlan,
@@ -74,7 +76,7 @@ pub async fn run(
 }
 
 /// Refuses an incoming call with `code` (a final status, 300 to 699).
-pub async fn refuse(ua: &SipUa, invite: IncomingRequest, code: u16) {
+pub(crate) async fn refuse(ua: &SipUa, invite: IncomingRequest, code: u16) {
     let result = match accept(ua, invite) {
         Ok(acceptor) => respond_failure(acceptor, code).await,
         Err(error) => Err(error),

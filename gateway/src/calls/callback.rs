@@ -16,15 +16,15 @@ use ezk_sip_ua::invite::session::{InviteSession, InviteSessionEvent};
 use splitline_protocol::CallEndReason;
 use tokio::{sync::watch, time::Instant};
 
-use super::{
+use super::sip::{
+    endpoint::SipUa,
     leg::{Answer, LegError, OutLeg},
     sdp,
-    sip_endpoint::SipUa,
 };
 
 /// Everything a callback needs to know.
 #[derive(Debug, Clone)]
-pub struct CallbackPlan {
+pub(crate) struct CallbackPlan {
     /// The user's mobile, through the trunk.
     pub mobile: SipUri,
     /// The callee: a contact through the registrar or a number through the trunk.
@@ -43,7 +43,7 @@ pub struct CallbackPlan {
 /// incoming call goes through the callee's steps, its outgoing leg playing
 /// the callee.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Milestone {
+pub(crate) enum Milestone {
     /// The INVITE to the mobile is on the wire.
     MobileInvited,
     /// The user answered the callback.
@@ -59,7 +59,7 @@ pub enum Milestone {
 }
 
 /// Places the callback and runs it to its end; says why it ended.
-pub async fn run(
+pub(crate) async fn run(
     ua: &SipUa,
     plan: &CallbackPlan,
     mut hangup: watch::Receiver<bool>,

@@ -7,10 +7,10 @@ use std::time::Duration;
 use ezk_sip_types::uri::{NameAddr, SipUri};
 use tokio::time::Instant;
 
-use super::{
+use super::sip::{
+    endpoint::SipUa,
     leg::{Answer, LegError, OutLeg},
     sdp,
-    sip_endpoint::SipUa,
 };
 
 /// How long the phone may take to start ringing.
@@ -21,7 +21,7 @@ const RING_FOR: Duration = Duration::from_secs(2);
 
 /// How the flash call went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FlashOutcome {
+pub(crate) enum FlashOutcome {
     /// The phone rang (and perhaps declined or answered the call).
     Rang,
     /// The phone refused the call at once with this status, or never rang.
@@ -29,7 +29,11 @@ pub enum FlashOutcome {
 }
 
 /// Rings `mobile` from `from` and hangs up.
-pub async fn ring(ua: &SipUa, from: NameAddr, mobile: SipUri) -> Result<FlashOutcome, LegError> {
+pub(crate) async fn ring(
+    ua: &SipUa,
+    from: NameAddr,
+    mobile: SipUri,
+) -> Result<FlashOutcome, LegError> {
     let mut leg = OutLeg::new(&ua.endpoint, from, ua.contact.clone(), mobile);
     leg.invite(None).await?;
     match leg.ringing(Instant::now() + RING_WITHIN).await? {

@@ -8,9 +8,11 @@ use std::{
     time::{Duration, Instant},
 };
 
+use crate::util::lock;
+
 /// At most `max` events per key within `window`.
 #[derive(Debug)]
-pub struct WindowLimit {
+pub(crate) struct WindowLimit {
     max: usize,
     window: Duration,
     seen: Mutex<HashMap<String, VecDeque<Instant>>>,
@@ -18,7 +20,7 @@ pub struct WindowLimit {
 
 impl WindowLimit {
     /// A limit of `max` per `window`.
-    pub fn new(max: u32, window: Duration) -> Self {
+    pub(crate) fn new(max: u32, window: Duration) -> Self {
         Self {
             max: usize::try_from(max).unwrap_or(usize::MAX),
             window,
@@ -28,8 +30,8 @@ impl WindowLimit {
 
     /// Counts an event for `key` at `now`, or refuses it with the seconds
     /// until the oldest counted event leaves the window.
-    pub fn take(&self, key: &str, now: Instant) -> Result<(), u64> {
-        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+    pub(crate) fn take(&self, key: &str, now: Instant) -> Result<(), u64> {
+        let mut seen = lock(&self.seen);
         let window = self.window;
         seen.retain(|_, times| {
             while times

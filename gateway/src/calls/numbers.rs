@@ -18,10 +18,12 @@ use std::{
 use serde::{Deserialize, Serialize};
 use splitline_protocol::MobileNumber;
 
+use crate::util::{lock, random_bytes};
+
 /// Digits in a flash-call code.
-pub const CODE_DIGITS: u8 = 4;
+pub(crate) const CODE_DIGITS: u8 = 4;
 /// How long a code stays valid.
-pub const CODE_TTL: Duration = Duration::from_secs(300);
+pub(crate) const CODE_TTL: Duration = Duration::from_secs(300);
 /// Wrong codes before the verification is dropped.
 const MAX_WRONG_CODES: u32 = 3;
 
@@ -35,7 +37,7 @@ pub struct NumbersFileError {
 
 /// A code was not accepted.
 #[derive(Debug, thiserror::Error)]
-pub enum ConfirmError {
+pub(crate) enum ConfirmError {
     /// No verification is under way for the account.
     #[error("no verification is under way; ask for one first")]
     NothingPending,
@@ -73,7 +75,7 @@ struct Pending {
 
 /// Verified numbers and verifications under way.
 #[derive(Debug)]
-pub struct MobileNumbers {
+pub(crate) struct MobileNumbers {
     path: PathBuf,
     file: Mutex<File>,
     verified: Mutex<HashMap<String, String>>,
@@ -83,7 +85,7 @@ pub struct MobileNumbers {
 impl MobileNumbers {
     /// Opens (or creates) the numbers file at `path`. Unreadable lines are
     /// skipped with a warning (a torn last line after a crash).
-    pub fn open(path: &Path) -> Result<Self, NumbersFileError> {
+    pub(crate) fn open(path: &Path) -> Result<Self, NumbersFileError> {
         let error = |source| NumbersFileError {
             path: path.to_owned(),
             source,
@@ -114,14 +116,14 @@ impl MobileNumbers {
     }
 
     /// The account's verified number.
-    pub fn verified(&self, account: &str) -> Option<String> {
+    pub(crate) fn verified(&self, account: &str) -> Option<String> {
         lock(&self.verified).get(account).cloned()
     }
 
     /// The one account whose address has the local part `user` and which
     /// has a verified number: the account and the number. None when there is
     /// none, or more than one (the user part is ambiguous across domains).
-    pub fn account_of_user(&self, user: &str) -> Option<(String, String)> {
+    pub(crate) fn account_of_user(&self, user: &str) -> Option<(String, String)> {
         let verified = lock(&self.verified);
         let mut found = verified
             .iter()
@@ -134,7 +136,7 @@ impl MobileNumbers {
     }
 
     /// What the account's number looks like now.
-    pub fn status(&self, account: &str, now: Instant) -> MobileNumber {
+    pub(crate) fn status(&self, account: &str, now: Instant) -> MobileNumber {
         MobileNumber {
             verified: self.verified(account),
             pending: lock(&self.pending)
@@ -146,7 +148,7 @@ impl MobileNumbers {
 
     /// Starts verifying `number` for `account` (replacing any verification
     /// under way); returns the code the flash call carries.
-    pub fn begin(&self, account: &str, number: &str, now: Instant) -> String {
+    pub(crate) fn begin(&self, account: &str, number: &str, now: Instant) -> String {
         let code = random_code();
         lock(&self.pending).insert(
             account.to_owned(),
@@ -162,7 +164,7 @@ impl MobileNumbers {
 
     /// Checks `code`; when right, the number becomes the account's verified
     /// number (saved before this returns) and is returned.
-    pub fn confirm(
+    pub(crate) fn confirm(
         &self,
         account: &str,
         code: &str,
@@ -215,16 +217,12 @@ impl MobileNumbers {
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
-}
-
 /// A uniformly random code of [`CODE_DIGITS`] digits.
 fn random_code() -> String {
     let modulus = 10u32.pow(u32::from(CODE_DIGITS));
     loop {
         let mut bytes = [0u8; 4];
-        if getrandom::fill(&mut bytes).is_err() {
+        if random_bytes(&mut bytes).is_err() {
             continue;
         }
         let value = u32::from_le_bytes(bytes);

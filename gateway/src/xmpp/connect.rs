@@ -1,9 +1,14 @@
 //! Reaching the XMPP server: a one-shot credential check (a long-lived client
 //! retries a wrong password forever without a word), then the long-lived client.
 
-use std::{borrow::Cow, time::Duration};
+use std::{
+    borrow::Cow,
+    sync::atomic::{AtomicBool, Ordering},
+    time::Duration,
+};
 
 use sasl::common::Credentials;
+use splitline_backoff::Backoff;
 use tokio::sync::oneshot;
 use tokio_xmpp::{
     connect::{DnsConfig, ServerConnector, StartTlsServerConnector, TcpServerConnector},
@@ -15,6 +20,8 @@ use tokio_xmpp::{
 
 /// Stanzas queued in each direction between a session worker and its stream.
 const QUEUE_DEPTH: usize = 256;
+/// The ceiling of the first wait between reconnect attempts.
+const FIRST_RECONNECT_DELAY: Duration = Duration::from_secs(1);
 /// Longest wait between reconnect attempts.
 const MAX_RECONNECT_DELAY: Duration = Duration::from_secs(30);
 
@@ -22,7 +29,7 @@ use crate::config::{Config, XmppTransport};
 
 /// Why a sign-in did not reach a session.
 #[derive(Debug, thiserror::Error)]
-pub enum SignInError {
+pub(crate) enum SignInError {
     /// The server refused the address and password.
     #[error("the network refused the address or password")]
     AuthFailed,
@@ -36,7 +43,7 @@ pub enum SignInError {
 
 /// Where and how to reach the XMPP server.
 #[derive(Debug, Clone)]
-pub struct XmppEndpoint {
+pub(crate) struct XmppEndpoint {
     server: Option<(String, u16)>,
     transport: XmppTransport,
     timeout: Duration,
@@ -44,11 +51,11 @@ pub struct XmppEndpoint {
 
 impl XmppEndpoint {
     /// The endpoint the configuration names.
-    pub fn from_config(config: &Config) -> Self {
+    pub(crate) fn from_config(config: &Config) -> Self {
         Self {
-            server: config.xmpp_server.clone(),
-            transport: config.xmpp_transport,
-            timeout: config.sign_in_timeout,
+            server: config.xmpp.server.clone(),
+            transport: config.xmpp.transport,
+            timeout: config.sessions.sign_in_timeout,
         }
     }
 
@@ -67,7 +74,7 @@ impl XmppEndpoint {
     }
 
     /// Logs in once and disconnects: fails fast on a wrong password.
-    pub async fn check_credentials(
+    pub(crate) async fn check_credentials(
         &self,
         jid: &BareJid,
         password: &str,
@@ -83,29 +90,42 @@ impl XmppEndpoint {
     /// password nor a login loop outlives the session. The unsplit stream is
     /// used, not `Client`: `Client`'s internal split receiver can miss a
     /// wake-up while a send holds its lock, leaving an incoming stanza unread.
-    pub fn stream(&self, jid: FullJid, password: String) -> StanzaStream {
+    pub(crate) fn stream(&self, jid: FullJid, password: String) -> StanzaStream {
         let endpoint = self.clone();
+        let connected_before = AtomicBool::new(false);
         let reconnector = move |_preferred_location: Option<String>,
                                 slot: oneshot::Sender<Connection>| {
-            tokio::spawn(
-                endpoint
-                    .clone()
-                    .reconnect_into(jid.clone(), password.clone(), slot),
-            );
+            let first = !connected_before.swap(true, Ordering::Relaxed);
+            tokio::spawn(endpoint.clone().reconnect_into(
+                jid.clone(),
+                password.clone(),
+                slot,
+                first,
+            ));
         };
         StanzaStream::new(Box::new(reconnector), QUEUE_DEPTH)
     }
 
-    /// Logs in (with backoff between failures) and hands the connection to
-    /// the stream; gives up when the stream is gone or the password is refused.
+    /// Logs in and hands the connection to the stream; gives up when the
+    /// stream is gone or the password is refused. A stream's first login goes
+    /// at once; a reconnect first waits a random delay, and failures back off
+    /// with full jitter, so that sessions do not all come back in the same
+    /// second after a server restart (RFC 6120 §3.3).
     async fn reconnect_into(
         self,
         jid: FullJid,
         password: String,
         mut slot: oneshot::Sender<Connection>,
+        first: bool,
     ) {
         let bare = jid.to_bare();
-        let mut delay = Duration::from_secs(1);
+        let mut backoff = Backoff::new(FIRST_RECONNECT_DELAY, MAX_RECONNECT_DELAY);
+        if !first {
+            tokio::select! {
+                _ = slot.closed() => return,
+                _ = tokio::time::sleep(backoff.next_delay(None)) => {}
+            }
+        }
         loop {
             let attempt = self.within_timeout(self.login(&bare, &password));
             let outcome = tokio::select! {
@@ -127,14 +147,14 @@ impl XmppEndpoint {
                     return;
                 }
                 Err(error) => {
-                    tracing::warn!(user = %bare, %error, retry_in = ?delay, "reconnect failed")
+                    let delay = backoff.next_delay(None);
+                    tracing::warn!(user = %bare, %error, retry_in = ?delay, "reconnect failed");
+                    tokio::select! {
+                        _ = slot.closed() => return,
+                        _ = tokio::time::sleep(delay) => {}
+                    }
                 }
             }
-            tokio::select! {
-                _ = slot.closed() => return,
-                _ = tokio::time::sleep(delay) => {}
-            }
-            delay = (delay * 2).min(MAX_RECONNECT_DELAY);
         }
     }
 

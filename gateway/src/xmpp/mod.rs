@@ -1,12 +1,7 @@
-//! The XMPP side: connecting, the per-user session worker, and the translation
-//! between stanzas and protocol events.
+//! The XMPP side: reaching the server ([`connect`]), the per-user session
+//! actor ([`session`]), and the pure encoders and decoders of the XEPs it
+//! speaks ([`xep`]). Layers point down: session uses xep, never back.
 
-pub mod client_caps;
-pub mod closed_chats;
-pub mod connect;
-pub mod displayed_sync;
-pub mod rooms;
-pub mod roster;
-pub mod sent_messages;
-pub mod stanzas;
-pub mod worker;
+pub(crate) mod connect;
+pub(crate) mod session;
+pub(crate) mod xep;

@@ -1,0 +1,216 @@
+//! The client against a fake gateway in this process: a plain HTTP/1.1
+//! server that signs in with a new token each time, and remembers the token
+//! each request carried.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::{
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use splitline_protocol::{
+    ArchivePage, CallRecords, ClosedChats, ErrorBody, ErrorCode, EventsResponse, RoomMembers,
+    Rooms, SignInResponse, paths,
+};
+use tokio::{
+    io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
+    net::{TcpListener, TcpStream},
+};
+
+use super::*;
+
+/// What the fake gateway has seen and what it does next.
+#[derive(Default)]
+struct Seen {
+    /// Sign-ins so far; the n-th gets token `token-n`.
+    sign_ins: u32,
+    /// Path and bearer token of every request but the long-polls.
+    requests: Vec<(String, Option<String>)>,
+    /// When set, the next poll says the session is gone (as after a gateway restart).
+    end_session: bool,
+}
+
+type Shared = Arc<Mutex<Seen>>;
+
+async fn fake_gateway() -> (String, Shared) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Shared::default();
+    let state = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            tokio::spawn(serve(stream, state.clone()));
+        }
+    });
+    (base, seen)
+}
+
+/// Answers requests on one connection until the client closes it.
+async fn serve(stream: TcpStream, seen: Shared) {
+    let mut stream = BufReader::new(stream);
+    loop {
+        let mut request_line = String::new();
+        if stream.read_line(&mut request_line).await.unwrap_or(0) == 0 {
+            return;
+        }
+        let mut token = None;
+        let mut length = 0;
+        loop {
+            let mut header = String::new();
+            stream.read_line(&mut header).await.unwrap();
+            let header = header.trim_end();
+            if header.is_empty() {
+                break;
+            }
+            let (name, value) = header.split_once(':').unwrap();
+            match name.to_ascii_lowercase().as_str() {
+                "authorization" => {
+                    token = value.trim().strip_prefix("Bearer ").map(str::to_owned);
+                }
+                "content-length" => length = value.trim().parse().unwrap(),
+                _ => {}
+            }
+        }
+        let mut body = vec![0; length];
+        stream.read_exact(&mut body).await.unwrap();
+        let path = request_line.split(' ').nth(1).unwrap_or_default();
+        let path = path.split('?').next().unwrap_or_default().to_owned();
+        let (status, answer) = answer(&seen, &path, token).await;
+        let response = format!(
+            "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{answer}",
+            answer.len()
+        );
+        stream
+            .get_mut()
+            .write_all(response.as_bytes())
+            .await
+            .unwrap();
+    }
+}
+
+async fn answer(seen: &Shared, path: &str, token: Option<String>) -> (&'static str, String) {
+    if path == paths::EVENTS {
+        let ended = std::mem::take(&mut seen.lock().unwrap().end_session);
+        if ended {
+            let body = ErrorBody {
+                code: ErrorCode::Unauthorized,
+                message: "sign in again".into(),
+                reason: None,
+            };
+            return ("401 Unauthorized", json(&body));
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let page = EventsResponse {
+            events: vec![],
+            next_cursor: "c".into(),
+        };
+        return ("200 OK", json(&page));
+    }
+    let mut seen = seen.lock().unwrap();
+    seen.requests.push((path.to_owned(), token));
+    let body = match path {
+        paths::SIGN_IN => {
+            seen.sign_ins += 1;
+            json(&SignInResponse {
+                token: format!("token-{}", seen.sign_ins),
+                bound_jid: "alice@example.net/phone".into(),
+                cursor: "c".into(),
+                idle_timeout_secs: 300,
+            })
+        }
+        paths::CLOSED_CHATS => json(&ClosedChats { chats: vec![] }),
+        paths::ROOMS => json(&Rooms { rooms: vec![] }),
+        paths::ARCHIVE => json(&ArchivePage {
+            messages: vec![],
+            last: None,
+            complete: true,
+        }),
+        paths::CALL_RECORDS => json(&CallRecords { records: vec![] }),
+        _ if path.ends_with("/members") => json(&RoomMembers { members: vec![] }),
+        _ => panic!("the fake gateway does not know {path}"),
+    };
+    ("200 OK", body)
+}
+
+fn json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string(value).unwrap()
+}
+
+/// The token the last request to a path ending in `suffix` carried.
+fn token_sent(seen: &Shared, suffix: &str) -> Option<String> {
+    let seen = seen.lock().unwrap();
+    let (_, token) = seen.requests.iter().rfind(|(p, _)| p.ends_with(suffix))?;
+    token.clone()
+}
+
+/// Alice's account at `endpoint`, retrying and polling quickly.
+fn alice_at(endpoint: String) -> SyncConfig {
+    SyncConfig {
+        endpoints: vec![endpoint],
+        jid: "alice@example.net".into(),
+        password: "secret".into(),
+        device_id: "phone".into(),
+        build_id: "test".into(),
+        backoff_cap: Duration::from_millis(100),
+        poll_wait_secs: 1,
+        ..SyncConfig::default()
+    }
+}
+
+/// The tokens a room request and a call request carry now.
+async fn tokens_used(admin: &RoomAdmin, calls: &Calls, seen: &Shared) -> [String; 2] {
+    admin.members("room@muc.example.net").await.unwrap();
+    calls.records().await.unwrap();
+    [
+        token_sent(seen, "/members").unwrap(),
+        token_sent(seen, paths::CALL_RECORDS).unwrap(),
+    ]
+}
+
+async fn until(what: &str, done: impl Fn() -> bool) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !done() {
+        assert!(tokio::time::Instant::now() < deadline, "never: {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn room_admin_and_calls_use_the_token_of_the_latest_sign_in() {
+    let (base, seen) = fake_gateway().await;
+    let dir = tempfile::tempdir().unwrap();
+    let client = Client::start(dir.path().join("core.db"), alice_at(base)).unwrap();
+    client
+        .wait_until_online(Duration::from_secs(10))
+        .await
+        .unwrap();
+    // Both are taken before the session changes, and kept across it.
+    let admin = client.room_admin().unwrap();
+    let calls = client.calls().unwrap();
+    assert_eq!(tokens_used(&admin, &calls, &seen).await, ["token-1"; 2]);
+
+    // The gateway forgets the session; the engine signs in again.
+    seen.lock().unwrap().end_session = true;
+    until("a second sign-in", || seen.lock().unwrap().sign_ins == 2).await;
+    until("the new session is in use", || {
+        client.session.token().as_deref() == Some("token-2")
+    })
+    .await;
+
+    assert_eq!(tokens_used(&admin, &calls, &seen).await, ["token-2"; 2]);
+    client.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn room_admin_and_calls_are_offline_before_the_first_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    // Nothing listens there: the engine never signs in.
+    let client = Client::start(
+        dir.path().join("core.db"),
+        alice_at("http://127.0.0.1:9".into()),
+    )
+    .unwrap();
+    assert!(matches!(client.room_admin(), Err(ClientError::Offline(_))));
+    assert!(matches!(client.calls(), Err(ClientError::Offline(_))));
+    client.stop().await.unwrap();
+}

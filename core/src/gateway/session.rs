@@ -1,0 +1,58 @@
+//! The one gateway session of a client, shared. The sync engine owns it: it
+//! publishes the endpoint it talks to and the token of each sign-in, and
+//! forgets the token when the session ends. Room admin and call setup read
+//! it at every request, so they reuse the engine's HTTP client (its
+//! connections and TLS sessions) and never send a token a re-sign-in replaced.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use super::{GatewayClient, GatewayError};
+use crate::util::lock;
+
+/// A shared view of the current session: cheap to clone, always current.
+#[derive(Debug, Clone)]
+pub(crate) struct SessionHandle {
+    current: Arc<Mutex<Current>>,
+}
+
+#[derive(Debug)]
+struct Current {
+    gateway: GatewayClient,
+    token: Option<String>,
+}
+
+impl SessionHandle {
+    /// A handle on `gateway`, with the token of an earlier sign-in if one is stored.
+    pub(crate) fn new(gateway: GatewayClient, token: Option<String>) -> Self {
+        Self {
+            current: Arc::new(Mutex::new(Current { gateway, token })),
+        }
+    }
+
+    /// The engine talks to `gateway` now, signed in with `token`, or with
+    /// `None` not signed in (the session ended, or it moved to another endpoint).
+    pub(crate) fn set(&self, gateway: &GatewayClient, token: Option<String>) {
+        let mut current = self.lock();
+        current.gateway = gateway.clone();
+        current.token = token;
+    }
+
+    /// The current token, if signed in.
+    pub(crate) fn token(&self) -> Option<String> {
+        self.lock().token.clone()
+    }
+
+    /// The endpoint's client (a clone shares its connections) and the
+    /// current token; `NotSignedIn` without one.
+    pub(crate) fn current(&self) -> Result<(GatewayClient, String), GatewayError> {
+        let current = self.lock();
+        match &current.token {
+            Some(token) => Ok((current.gateway.clone(), token.clone())),
+            None => Err(GatewayError::NotSignedIn),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Current> {
+        lock(&self.current)
+    }
+}

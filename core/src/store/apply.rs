@@ -1,0 +1,198 @@
+//! Applying what the gateway sends to the store: a batch of events with the
+//! cursor that follows them, or a page of the archive with the archive
+//! position that follows it, each in one transaction, so a crash leaves either
+//! all of it or none.
+
+use rusqlite::{OptionalExtension, Transaction, params};
+use splitline_protocol::{ArchivePage, Event, EventEnvelope};
+
+use super::{
+    Store, StoreError,
+    changes::{CallUpdate, Changes, IncomingCall},
+    contacts::{availability_str, upsert_contact},
+    keys::{ARCHIVE_CURSOR, CATCH_UP, CURSOR},
+    messages::store_message,
+    put_sync_value,
+    read_state::apply_displayed,
+    rooms,
+};
+
+impl Store {
+    /// Applies `events` and stores `next_cursor`, in one transaction. Unless a
+    /// catch-up is due, the newest archived message moves the archive cursor.
+    pub fn apply_events(
+        &self,
+        events: &[EventEnvelope],
+        next_cursor: &str,
+    ) -> Result<Changes, StoreError> {
+        self.write(|tx| {
+            let mut changes = Changes::default();
+            let mut newest_archived = None;
+            for envelope in events {
+                apply(tx, &envelope.event, &mut changes)?;
+                if let Event::MessageReceived { message } | Event::MessageSentElsewhere { message } =
+                    &envelope.event
+                    && let Some(archive_id) = &message.archive_id
+                {
+                    match &message.room {
+                        Some(room) => rooms::live_position(tx, room, archive_id)?,
+                        None => newest_archived = Some(archive_id.as_str()),
+                    }
+                }
+            }
+            put_sync_value(tx, CURSOR, Some(next_cursor))?;
+            if newest_archived.is_some() && !catch_up_due(tx)? {
+                put_sync_value(tx, ARCHIVE_CURSOR, newest_archived)?;
+            }
+            Ok(changes)
+        })
+    }
+
+    /// Marks a catch-up from the archive as due (after a new sign-in).
+    pub(crate) fn catch_up_due(&self) -> Result<(), StoreError> {
+        self.write(|tx| put_sync_value(tx, CATCH_UP, Some("due")))
+    }
+
+    /// True while a catch-up of the user's 1:1 archive is due or under way.
+    pub fn catching_up(&self) -> Result<bool, StoreError> {
+        Ok(self.sync_value(CATCH_UP)?.is_some())
+    }
+
+    /// Stores a page of the archive and the position after it, in one
+    /// transaction; a complete page ends the catch-up.
+    pub(crate) fn apply_archive_page(&self, page: &ArchivePage) -> Result<Changes, StoreError> {
+        self.write(|tx| {
+            let mut changes = Changes::default();
+            for archived in &page.messages {
+                let message = &archived.message;
+                let peer = if archived.outgoing {
+                    &message.to
+                } else {
+                    &message.from
+                };
+                store_message(tx, message, peer, archived.outgoing, &mut changes)?;
+            }
+            if page.last.is_some() {
+                put_sync_value(tx, ARCHIVE_CURSOR, page.last.as_deref())?;
+            }
+            if page.complete {
+                put_sync_value(tx, CATCH_UP, None)?;
+            }
+            Ok(changes)
+        })
+    }
+
+    /// Stores a page of `room`'s archive and the position after it, in one
+    /// transaction; a complete page ends the room's catch-up.
+    pub(crate) fn apply_room_archive_page(
+        &self,
+        room: &str,
+        page: &ArchivePage,
+    ) -> Result<Changes, StoreError> {
+        self.write(|tx| {
+            let mut changes = Changes::default();
+            for archived in &page.messages {
+                store_message(tx, &archived.message, room, archived.outgoing, &mut changes)?;
+            }
+            if page.last.is_some() {
+                tx.execute(
+                    "UPDATE rooms SET archive_cursor = ?2 WHERE jid = ?1",
+                    params![room, page.last],
+                )?;
+            }
+            if page.complete {
+                tx.execute("UPDATE rooms SET catch_up = 0 WHERE jid = ?1", [room])?;
+            }
+            Ok(changes)
+        })
+    }
+}
+
+fn catch_up_due(tx: &Transaction<'_>) -> Result<bool, StoreError> {
+    Ok(tx
+        .query_row(
+            "SELECT 1 FROM sync_state WHERE key = ?1",
+            [CATCH_UP],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+fn apply(tx: &Transaction<'_>, event: &Event, changes: &mut Changes) -> Result<(), StoreError> {
+    match event {
+        Event::ContactAdded { contact } | Event::ContactChanged { contact } => {
+            upsert_contact(tx, contact)?;
+            changes.contacts = true;
+        }
+        Event::ContactRemoved { jid } => {
+            tx.execute("DELETE FROM contacts WHERE jid = ?1", [jid])?;
+            changes.contacts = true;
+        }
+        Event::PresenceChanged { jid, presence } => {
+            tx.execute(
+                "UPDATE contacts SET availability = ?1, status = ?2 WHERE jid = ?3",
+                params![
+                    availability_str(presence.availability),
+                    presence.status,
+                    jid
+                ],
+            )?;
+            changes.contacts = true;
+        }
+        Event::SubscriptionRequested { from } => changes.subscription_requests.push(from.clone()),
+        Event::MessageReceived { message } => {
+            let peer = message.room.as_ref().unwrap_or(&message.from);
+            store_message(tx, message, peer, false, changes)?
+        }
+        Event::MessageSentElsewhere { message } => {
+            let peer = message.room.as_ref().unwrap_or(&message.to);
+            store_message(tx, message, peer, true, changes)?
+        }
+        Event::RoomJoined { room } => {
+            rooms::joined(tx, room)?;
+            changes.rooms = true;
+        }
+        Event::RoomChanged { room } => {
+            rooms::renamed(tx, room)?;
+            changes.rooms = true;
+        }
+        Event::RoomLeft { room, .. } => {
+            rooms::left(tx, room)?;
+            changes.rooms = true;
+        }
+        // The core keeps no own presence yet: the user sets it, and the
+        // gateway's session follows their other logins by itself.
+        Event::OwnPresenceChanged { .. } => {}
+        Event::Displayed {
+            peer,
+            network_id,
+            by_user,
+        } => {
+            if apply_displayed(tx, peer, network_id, *by_user)? {
+                changes.touched(peer);
+            }
+        }
+        Event::CallChanged {
+            call_id,
+            state,
+            reason,
+        } => changes.calls.push(CallUpdate {
+            call_id: call_id.clone(),
+            state: *state,
+            reason: *reason,
+        }),
+        Event::CallIncoming {
+            call_id,
+            caller,
+            callback_from,
+        } => changes.incoming_calls.push(IncomingCall {
+            call_id: call_id.clone(),
+            caller: caller.clone(),
+            callback_from: callback_from.clone(),
+        }),
+        Event::MobileNumberVerified { number } => changes.mobile_verified = Some(number.clone()),
+        Event::SessionEnded { reason } => changes.session_ended = Some(*reason),
+    }
+    Ok(())
+}

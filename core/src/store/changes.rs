@@ -1,0 +1,59 @@
+//! What a write changed, for listeners.
+
+use splitline_protocol::{CallEndReason, CallState, SessionEndReason};
+
+/// What a batch changed, for listeners.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Changes {
+    /// The contact list or a presence changed.
+    pub contacts: bool,
+    /// Chats that got new messages, by peer.
+    pub chats: Vec<String>,
+    /// New messages stored (duplicates not counted).
+    pub new_messages: usize,
+    /// The user's rooms changed (joined, renamed or left).
+    pub rooms: bool,
+    /// People asking to see the user's presence.
+    pub subscription_requests: Vec<String>,
+    /// The session ended, and why.
+    pub session_ended: Option<SessionEndReason>,
+    /// Calls that moved on, in order.
+    pub calls: Vec<CallUpdate>,
+    /// Calls to the user forwarded to their mobile, in order.
+    pub incoming_calls: Vec<IncomingCall>,
+    /// The user's mobile number was verified (E.164).
+    pub mobile_verified: Option<String>,
+}
+
+/// Someone calls the user; the gateway forwards the call to the mobile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncomingCall {
+    pub call_id: String,
+    /// Who calls.
+    pub caller: String,
+    /// The caller id the forwarded call rings the mobile from.
+    pub callback_from: String,
+}
+
+/// A call placed by the gateway moved on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallUpdate {
+    pub call_id: String,
+    /// Where it is now.
+    pub state: CallState,
+    /// With `ended`: why.
+    pub reason: Option<CallEndReason>,
+}
+
+impl Changes {
+    /// True when nothing changed.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+
+    pub(super) fn touched(&mut self, peer: &str) {
+        if !self.chats.iter().any(|p| p == peer) {
+            self.chats.push(peer.to_owned());
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! Contacts with their presence: the roster as the network keeps it.
+
+use rusqlite::{Row, Transaction, params};
+use splitline_protocol::{Availability, Contact, ContactPresence, Subscription};
+
+use super::{Store, StoreError, corrupt, keys, parsed, put_sync_value};
+
+fn subscription_str(s: Subscription) -> &'static str {
+    match s {
+        Subscription::None => "none",
+        Subscription::From => "from",
+        Subscription::To => "to",
+        Subscription::Both => "both",
+    }
+}
+
+fn parse_subscription(value: &str) -> Result<Subscription, StoreError> {
+    Ok(match value {
+        "none" => Subscription::None,
+        "from" => Subscription::From,
+        "to" => Subscription::To,
+        "both" => Subscription::Both,
+        other => return Err(corrupt("subscription", other)),
+    })
+}
+
+pub(super) fn availability_str(a: Availability) -> &'static str {
+    match a {
+        Availability::Available => "available",
+        Availability::Chat => "chat",
+        Availability::Away => "away",
+        Availability::ExtendedAway => "extended_away",
+        Availability::DoNotDisturb => "do_not_disturb",
+        Availability::Offline => "offline",
+    }
+}
+
+fn parse_availability(value: &str) -> Result<Availability, StoreError> {
+    Ok(match value {
+        "available" => Availability::Available,
+        "chat" => Availability::Chat,
+        "away" => Availability::Away,
+        "extended_away" => Availability::ExtendedAway,
+        "do_not_disturb" => Availability::DoNotDisturb,
+        "offline" => Availability::Offline,
+        other => return Err(corrupt("availability", other)),
+    })
+}
+
+fn contact_from_row(row: &Row<'_>) -> rusqlite::Result<Contact> {
+    Ok(Contact {
+        jid: row.get(0)?,
+        name: row.get(1)?,
+        subscription: parsed(row, 2, parse_subscription)?,
+        pending_out: row.get(3)?,
+        presence: ContactPresence {
+            availability: parsed(row, 4, parse_availability)?,
+            status: row.get(5)?,
+        },
+    })
+}
+
+/// Inserts or updates a contact with its presence.
+pub(super) fn upsert_contact(tx: &Transaction<'_>, contact: &Contact) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO contacts (jid, name, subscription, pending_out, availability, status)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (jid) DO UPDATE SET name = excluded.name, subscription = excluded.subscription,
+             pending_out = excluded.pending_out, availability = excluded.availability, status = excluded.status",
+        params![
+            contact.jid,
+            contact.name,
+            subscription_str(contact.subscription),
+            contact.pending_out,
+            availability_str(contact.presence.availability),
+            contact.presence.status
+        ],
+    )?;
+    Ok(())
+}
+
+impl Store {
+    /// Contacts by display name, `limit` from `offset`.
+    pub fn contacts_page(&self, offset: u32, limit: u32) -> Result<Vec<Contact>, StoreError> {
+        self.read(|c| {
+            let mut statement = c.prepare_cached(
+                "SELECT jid, name, subscription, pending_out, availability, status FROM contacts
+                 ORDER BY coalesce(name, jid) COLLATE NOCASE, jid LIMIT ?1 OFFSET ?2",
+            )?;
+            let rows = statement.query_map(params![limit, offset], contact_from_row)?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// Replaces the contact list with a snapshot and stores its cursor
+    /// (resync); messages missed meanwhile come from the archive, so a
+    /// catch-up becomes due.
+    pub(crate) fn replace_contacts(
+        &self,
+        contacts: &[Contact],
+        cursor: &str,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| {
+            tx.execute("DELETE FROM contacts", [])?;
+            for contact in contacts {
+                upsert_contact(tx, contact)?;
+            }
+            put_sync_value(tx, keys::CURSOR, Some(cursor))?;
+            put_sync_value(tx, keys::CATCH_UP, Some("due"))
+        })
+    }
+}

@@ -1,0 +1,151 @@
+//! Catching up after a sign-in or a lost cursor: the closed chats and the
+//! rooms the network keeps, the archives a page at a time, and a snapshot
+//! of the contacts when the event cursor is no longer valid.
+
+use splitline_protocol::{ArchivePage, ArchiveQuery, ErrorCode};
+
+use super::{Setback, SyncEngine, SyncUpdate, blocking};
+use crate::store::{Changes, RoomCatchUp, keys};
+
+/// Messages asked for per archive page while catching up.
+const CATCH_UP_PAGE: u32 = 250;
+
+impl SyncEngine {
+    /// Reads the chats closed on any device, before the catch-up brings
+    /// their messages.
+    pub(super) async fn read_closed_chats(&mut self, token: &str) -> Result<(), Setback> {
+        let chats = match self.client().closed_chats(token).await {
+            Ok(list) => list.chats,
+            Err(error) if error.code() == Some(ErrorCode::NotFound) => {
+                tracing::warn!(%error, "the server keeps no closed chats");
+                Vec::new()
+            }
+            Err(error) => return Err(self.setback(error)),
+        };
+        let changed = blocking(&self.store, move |s| s.apply_closed_chats(&chats)).await?;
+        if !changed.is_empty() {
+            let _ = self.updates.send(SyncUpdate::Changed(Changes {
+                chats: changed,
+                ..Changes::default()
+            }));
+        }
+        self.closed_chats_read = true;
+        Ok(())
+    }
+
+    /// Reads the user's rooms; each of them then catches up from its archive.
+    pub(super) async fn read_rooms(&mut self, token: &str) -> Result<(), Setback> {
+        match self.client().rooms(token).await {
+            Ok(list) => {
+                blocking(&self.store, move |s| s.replace_rooms(&list.rooms)).await?;
+                let _ = self.updates.send(SyncUpdate::Changed(Changes {
+                    rooms: true,
+                    ..Changes::default()
+                }));
+            }
+            Err(error) if error.code() == Some(ErrorCode::NotFound) => {
+                tracing::warn!(%error, "the gateway offers no rooms");
+            }
+            Err(error) => return Err(self.setback(error)),
+        }
+        self.rooms_read = true;
+        Ok(())
+    }
+
+    /// Reads and stores the page after the stored position of the user's 1:1
+    /// archive, or of a room's archive; the last page ends that catch-up.
+    pub(super) async fn catch_up_page(
+        &mut self,
+        token: &str,
+        room: Option<RoomCatchUp>,
+    ) -> Result<(), Setback> {
+        let (room, after) = match room {
+            Some(r) => (Some(r.room), r.after),
+            None => (
+                None,
+                blocking(&self.store, |s| s.sync_value(keys::ARCHIVE_CURSOR)).await?,
+            ),
+        };
+        // A room without a position reads its archive from the start: all of
+        // it is news to a member who has not seen it here.
+        let start_ms = (room.is_some() && after.is_none()).then_some(0);
+        let query = ArchiveQuery {
+            room: room.clone(),
+            after: after.clone(),
+            start_ms,
+            max: CATCH_UP_PAGE,
+        };
+        let page = match self.client().archive(token, &query).await {
+            Ok(page) => page,
+            Err(error) if error.code() == Some(ErrorCode::CursorInvalid) => {
+                tracing::warn!(
+                    "the archive no longer knows the stored position; reading its newest page"
+                );
+                blocking(&self.store, move |s| match &room {
+                    Some(room) => s.forget_room_position(room),
+                    None => s.set_sync_value(keys::ARCHIVE_CURSOR, None),
+                })
+                .await?;
+                return Ok(());
+            }
+            Err(error) if error.code() == Some(ErrorCode::NotFound) && room.is_some() => {
+                tracing::info!(%error, "no longer in a room; its catch-up ends");
+                blocking(&self.store, move |s| {
+                    s.end_room_catch_up(room.as_deref().unwrap_or_default())
+                })
+                .await?;
+                return Ok(());
+            }
+            Err(error) if error.code() == Some(ErrorCode::NotFound) => {
+                tracing::warn!(%error, "no archive to catch up from");
+                ArchivePage {
+                    messages: vec![],
+                    last: None,
+                    complete: true,
+                }
+            }
+            Err(error) => return Err(self.setback(error)),
+        };
+        // A page that does not move the position ends the catch-up, so a
+        // confused archive cannot keep the engine here.
+        let stuck = page.last.is_none() || page.last == after;
+        let page = ArchivePage {
+            complete: page.complete || stuck,
+            ..page
+        };
+        tracing::info!(
+            messages = page.messages.len(),
+            complete = page.complete,
+            room = room.is_some(),
+            "caught up an archive page"
+        );
+        let changes = blocking(&self.store, move |s| match &room {
+            Some(room) => s.apply_room_archive_page(room, &page),
+            None => s.apply_archive_page(&page),
+        })
+        .await?;
+        if !changes.is_empty() {
+            let _ = self.updates.send(SyncUpdate::Changed(changes));
+        }
+        Ok(())
+    }
+
+    /// Rebuilds the contact list from a snapshot after the cursor was lost.
+    pub(super) async fn resync(&mut self, token: &str) -> Result<(), Setback> {
+        tracing::info!("cursor invalid; resyncing from a snapshot");
+        let snapshot = self
+            .client()
+            .snapshot(token)
+            .await
+            .map_err(|e| self.setback(e))?;
+        blocking(&self.store, move |s| {
+            s.replace_contacts(&snapshot.contacts, &snapshot.cursor)
+        })
+        .await?;
+        let _ = self.updates.send(SyncUpdate::Changed(Changes {
+            contacts: true,
+            ..Changes::default()
+        }));
+        Ok(())
+    }
+}

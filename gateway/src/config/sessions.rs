@@ -1,0 +1,116 @@
+//! The sessions group: how many sessions, how long they live, how many
+//! events they buffer, and how sign-ins are limited.
+
+use std::time::Duration;
+
+use clap::Args;
+use serde::{Deserialize, Serialize};
+
+use super::{ConfigError, invalid};
+
+const IDLE_TIMEOUT_SECS: u64 = 600;
+const NETWORK_GRACE_SECS: u64 = 120;
+const MAX_SESSIONS: usize = 10_000;
+const MAX_SESSIONS_PER_ACCOUNT: usize = 10;
+const EVENT_BUFFER: usize = 10_000;
+const EVENT_BUFFER_BYTES: usize = 8 * 1024 * 1024;
+/// The least `event-buffer-bytes` is raised to.
+const MIN_EVENT_BUFFER_BYTES: usize = 64 * 1024;
+const SIGN_IN_FAILURES: u32 = 5;
+const SIGN_IN_FAILURE_WINDOW_SECS: u64 = 300;
+const SIGN_IN_TIMEOUT_SECS: u64 = 15;
+
+/// Session settings as given (file, environment or flags).
+#[derive(Debug, Default, Clone, Args, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct SessionSettings {
+    /// Seconds without a request before a session ends [default: 600].
+    #[arg(long, env = "SPLITLINE_IDLE_TIMEOUT_SECS")]
+    pub idle_timeout_secs: Option<u64>,
+    /// Seconds the XMPP connection may stay down before the session ends [default: 120].
+    #[arg(long, env = "SPLITLINE_NETWORK_GRACE_SECS")]
+    pub network_grace_secs: Option<u64>,
+    /// Most sessions at once [default: 10000].
+    #[arg(long, env = "SPLITLINE_MAX_SESSIONS")]
+    pub max_sessions: Option<usize>,
+    /// Most sessions (devices) of one account at once [default: 10].
+    #[arg(long, env = "SPLITLINE_MAX_SESSIONS_PER_ACCOUNT")]
+    pub max_sessions_per_account: Option<usize>,
+    /// Unacknowledged events kept per session before the oldest are dropped and
+    /// the client is told to resync [default: 10000].
+    #[arg(long, env = "SPLITLINE_EVENT_BUFFER")]
+    pub event_buffer: Option<usize>,
+    /// Approximate bytes of unacknowledged events kept per session, past which
+    /// the oldest are dropped and the client is told to resync [default: 8388608].
+    #[arg(long, env = "SPLITLINE_EVENT_BUFFER_BYTES")]
+    pub event_buffer_bytes: Option<usize>,
+    /// Refused sign-ins per account before further attempts wait out the window [default: 5].
+    #[arg(long, env = "SPLITLINE_SIGN_IN_FAILURES")]
+    pub sign_in_failures: Option<u32>,
+    /// Seconds of that window [default: 300].
+    #[arg(long, env = "SPLITLINE_SIGN_IN_FAILURE_WINDOW_SECS")]
+    pub sign_in_failure_window_secs: Option<u64>,
+    /// Seconds a sign-in may take to reach the XMPP server [default: 15].
+    #[arg(long, env = "SPLITLINE_SIGN_IN_TIMEOUT_SECS")]
+    pub sign_in_timeout_secs: Option<u64>,
+}
+
+/// The session settings, checked.
+#[derive(Debug, Clone)]
+pub struct SessionConfig {
+    /// Idle timeout.
+    pub idle_timeout: Duration,
+    /// How long the XMPP connection may stay down.
+    pub network_grace: Duration,
+    /// Most sessions at once.
+    pub max_sessions: usize,
+    /// Most sessions of one account.
+    pub max_sessions_per_account: usize,
+    /// Events kept per session.
+    pub event_buffer: usize,
+    /// Bytes of events kept per session.
+    pub event_buffer_bytes: usize,
+    /// Sign-in timeout.
+    pub sign_in_timeout: Duration,
+    /// Refused sign-ins per account per window.
+    pub sign_in_failures: u32,
+    /// The window of `sign_in_failures`.
+    pub sign_in_failure_window: Duration,
+}
+
+impl SessionSettings {
+    /// Applies the defaults and checks the result.
+    pub(crate) fn validate(self) -> Result<SessionConfig, ConfigError> {
+        let idle = self.idle_timeout_secs.unwrap_or(IDLE_TIMEOUT_SECS);
+        if idle == 0 {
+            return Err(invalid("idle-timeout-secs", "must be at least 1"));
+        }
+        let event_buffer = self.event_buffer.unwrap_or(EVENT_BUFFER);
+        if event_buffer < 16 {
+            return Err(invalid("event-buffer", "must be at least 16"));
+        }
+        let secs = |value: Option<u64>, default: u64| Duration::from_secs(value.unwrap_or(default));
+        Ok(SessionConfig {
+            idle_timeout: Duration::from_secs(idle),
+            network_grace: secs(self.network_grace_secs, NETWORK_GRACE_SECS),
+            max_sessions: self.max_sessions.unwrap_or(MAX_SESSIONS).max(1),
+            max_sessions_per_account: self
+                .max_sessions_per_account
+                .unwrap_or(MAX_SESSIONS_PER_ACCOUNT)
+                .max(1),
+            event_buffer,
+            event_buffer_bytes: self
+                .event_buffer_bytes
+                .unwrap_or(EVENT_BUFFER_BYTES)
+                .max(MIN_EVENT_BUFFER_BYTES),
+            sign_in_timeout: secs(self.sign_in_timeout_secs, SIGN_IN_TIMEOUT_SECS)
+                .max(Duration::from_secs(1)),
+            sign_in_failures: self.sign_in_failures.unwrap_or(SIGN_IN_FAILURES).max(1),
+            sign_in_failure_window: secs(
+                self.sign_in_failure_window_secs,
+                SIGN_IN_FAILURE_WINDOW_SECS,
+            )
+            .max(Duration::from_secs(1)),
+        })
+    }
+}

@@ -1,0 +1,649 @@
+//! The worker's flows driven through a fake link: no server, milliseconds.
+
+use std::{sync::Arc, time::Duration};
+
+use splitline_protocol::{
+    Affiliation, ArchivePage, ClosedChat, Event, Room, RoomMember, SessionEndReason,
+};
+use tokio::{sync::mpsc, task::JoinHandle};
+use tokio_xmpp::{
+    Stanza,
+    jid::{BareJid, Jid},
+    minidom::Element,
+    parsers::{
+        iq::Iq,
+        stanza_error::{DefinedCondition, ErrorType, StanzaError},
+    },
+};
+
+use super::{
+    Command, CommandError, Worker, WorkerHandle,
+    command::Reply,
+    fake::{self, FakeServer},
+    link::LinkEvent,
+    stream::FLAPS_BEFORE_FRESH_STREAM,
+};
+use crate::{
+    event_log::EventLog,
+    metrics::Metrics,
+    xmpp::xep::{bookmarks, private_storage},
+};
+
+const OWN: &str = "alice@localhost";
+const MUC_OWNER: &str = "http://jabber.org/protocol/muc#owner";
+const MUC_ADMIN: &str = "http://jabber.org/protocol/muc#admin";
+const PRIVATE: &str = "jabber:iq:private";
+
+fn jid(s: &str) -> BareJid {
+    BareJid::new(s).unwrap()
+}
+
+fn xml(s: &str) -> Element {
+    s.parse().unwrap()
+}
+
+/// An IQ request the worker sent.
+#[derive(Debug)]
+struct Request {
+    id: String,
+    to: Option<Jid>,
+    set: bool,
+    payload: Element,
+}
+
+/// A worker on fake links, and the test's end of the current one.
+struct Harness {
+    handle: WorkerHandle,
+    server: FakeServer,
+    streams: mpsc::UnboundedReceiver<FakeServer>,
+    log: Arc<EventLog>,
+    cursor: String,
+    _join: JoinHandle<SessionEndReason>,
+}
+
+impl Harness {
+    /// A signed-in session whose server knows `roster` (a roster query's
+    /// payload) and `bookmarks` (a private storage query's payload).
+    async fn start(roster: &str, bookmarks: Option<&str>) -> Self {
+        let (streams_tx, mut streams) = mpsc::unbounded_channel();
+        let new_link = move || {
+            let (link, server) = fake::pair();
+            let _ = streams_tx.send(server);
+            link
+        };
+        let log = Arc::new(EventLog::new("test".into(), 1_000, 1 << 20));
+        let (online_tx, online_rx) = tokio::sync::oneshot::channel();
+        let (handle, join) = Worker::spawn(
+            new_link,
+            jid(OWN),
+            log.clone(),
+            Arc::new(Metrics::default()),
+            Duration::from_secs(600),
+            online_tx,
+        );
+        let server = streams.try_recv().expect("the worker opens a link at once");
+        let mut harness = Self {
+            handle,
+            server,
+            streams,
+            cursor: log.start_cursor(),
+            log,
+            _join: join,
+        };
+        harness.come_online(roster, bookmarks).await;
+        let bound = tokio::time::timeout(Duration::from_secs(2), online_rx)
+            .await
+            .expect("sign-in answers")
+            .unwrap();
+        assert_eq!(bound.to_bare(), jid(OWN));
+        harness
+    }
+
+    /// Brings the current link online and answers what a fresh stream asks:
+    /// the bookmarks, the read positions (none), carbons and the roster.
+    /// Returns the stanzas sent before the initial presence (room joins).
+    async fn come_online(&mut self, roster: &str, bookmarks: Option<&str>) -> Vec<Stanza> {
+        let bound = Jid::new(&format!("{OWN}/splitline-test")).unwrap();
+        self.push_event(LinkEvent::Online { bound });
+        let read_bookmarks = self.request().await;
+        assert!(read_bookmarks.payload.is("query", PRIVATE));
+        let read_positions = self.request().await;
+        assert!(
+            read_positions
+                .payload
+                .is("pubsub", "http://jabber.org/protocol/pubsub")
+        );
+        let carbons = self.request().await;
+        assert!(carbons.set && carbons.payload.is("enable", "urn:xmpp:carbons:2"));
+        let fetch = self.request().await;
+        assert!(!fetch.set && fetch.payload.is("query", "jabber:iq:roster"));
+        self.answer(&read_bookmarks.id, None, bookmarks.map(xml));
+        self.refuse(&read_positions.id, None, DefinedCondition::ItemNotFound);
+        self.answer(&carbons.id, None, None);
+        self.answer(&fetch.id, None, Some(xml(roster)));
+        let mut before_presence = Vec::new();
+        loop {
+            match self.sent().await {
+                Stanza::Presence(p) if p.to.is_none() => return before_presence,
+                other => before_presence.push(other),
+            }
+        }
+    }
+
+    fn push_event(&self, event: LinkEvent) {
+        self.server.events.send(event).unwrap();
+    }
+
+    fn push(&self, stanza: &str) {
+        let stanza = Stanza::try_from(xml(stanza)).unwrap();
+        self.push_event(LinkEvent::Stanza(stanza));
+    }
+
+    /// The next stanza the worker sent.
+    async fn sent(&mut self) -> Stanza {
+        tokio::time::timeout(Duration::from_secs(2), self.server.sent.recv())
+            .await
+            .expect("the worker sends a stanza")
+            .expect("the link is open")
+    }
+
+    /// The next stanza the worker sent, which must be an IQ request.
+    async fn request(&mut self) -> Request {
+        match self.sent().await {
+            Stanza::Iq(Iq::Get {
+                id, to, payload, ..
+            }) => Request {
+                id,
+                to,
+                set: false,
+                payload,
+            },
+            Stanza::Iq(Iq::Set {
+                id, to, payload, ..
+            }) => Request {
+                id,
+                to,
+                set: true,
+                payload,
+            },
+            other => panic!("expected an IQ request, got {other:?}"),
+        }
+    }
+
+    fn answer(&self, id: &str, from: Option<&str>, payload: Option<Element>) {
+        let iq = Iq::Result {
+            from: from.map(|f| Jid::new(f).unwrap()),
+            to: None,
+            id: id.to_owned(),
+            payload,
+        };
+        self.push_event(LinkEvent::Stanza(iq.into()));
+    }
+
+    fn refuse(&self, id: &str, from: Option<&str>, condition: DefinedCondition) {
+        let iq = Iq::Error {
+            from: from.map(|f| Jid::new(f).unwrap()),
+            to: None,
+            id: id.to_owned(),
+            error: StanzaError::new(ErrorType::Cancel, condition, "en", "no"),
+            payload: None,
+        };
+        self.push_event(LinkEvent::Stanza(iq.into()));
+    }
+
+    /// Waits until the worker has handled everything pushed so far (it reads
+    /// the stream before it takes a command).
+    async fn settle(&self) {
+        self.handle
+            .request(|reply| Command::Snapshot { reply })
+            .await
+            .unwrap();
+    }
+
+    /// Asserts that the worker sent nothing more.
+    async fn sent_nothing(&mut self) {
+        self.settle().await;
+        if let Ok(stanza) = self.server.sent.try_recv() {
+            panic!("unexpected {stanza:?}");
+        }
+    }
+
+    /// The events published since the last call.
+    async fn events(&mut self) -> Vec<Event> {
+        self.settle().await;
+        let (events, next) = self.log.read(&self.cursor).unwrap();
+        self.cursor = next;
+        events.into_iter().map(|e| e.event).collect()
+    }
+
+    /// Starts a command; its answer comes from the returned task. Returns
+    /// once the command is on its way to the worker.
+    async fn command<T: Send + 'static>(
+        &self,
+        make: impl FnOnce(Reply<T>) -> Command + Send + 'static,
+    ) -> JoinHandle<Result<T, CommandError>> {
+        let handle = self.handle.clone();
+        let task = tokio::spawn(async move { handle.request(make).await });
+        // On the test's one thread the task now runs up to its wait for the answer.
+        tokio::task::yield_now().await;
+        task
+    }
+}
+
+async fn answered<T>(task: JoinHandle<Result<T, CommandError>>) -> Result<T, CommandError> {
+    tokio::time::timeout(Duration::from_secs(2), task)
+        .await
+        .expect("the command is answered")
+        .unwrap()
+}
+
+const NO_CONTACTS: &str = "<query xmlns='jabber:iq:roster'/>";
+
+fn bookmarks_with(room: &str) -> String {
+    format!(
+        "<query xmlns='jabber:iq:private'><storage xmlns='storage:bookmarks'>\
+         <conference jid='{room}' autojoin='true' name='Team'/></storage></query>"
+    )
+}
+
+fn form_value(payload: &Element, var: &str) -> Option<String> {
+    payload
+        .children()
+        .flat_map(|x| x.children())
+        .find(|f| f.attr("var") == Some(var))
+        .and_then(|f| f.children().next())
+        .map(|v| v.text())
+}
+
+#[tokio::test]
+async fn a_new_room_is_joined_then_configured_then_given_its_members() {
+    let mut h = Harness::start(NO_CONTACTS, None).await;
+    h.events().await;
+    let bob = jid("bob@localhost");
+    let created = h
+        .command(move |reply| Command::CreateRoom {
+            name: "Team".into(),
+            members: vec![bob],
+            reply,
+        })
+        .await;
+    let Stanza::Presence(join) = h.sent().await else {
+        panic!("the room is joined first")
+    };
+    let occupant = join.to.expect("a join names the occupant");
+    let room = occupant.to_bare();
+    assert_eq!(room.domain().as_str(), "conference.localhost");
+    assert_eq!(occupant.resource().map(|r| r.as_str()), Some(OWN));
+    h.push(&format!(
+        "<presence xmlns='jabber:client' from='{occupant}'>\
+         <x xmlns='http://jabber.org/protocol/muc#user'><status code='110'/><status code='201'/></x></presence>"
+    ));
+    let configure = h.request().await;
+    assert_eq!(configure.to, Some(Jid::from(room.clone())));
+    assert!(configure.set && configure.payload.is("query", MUC_OWNER));
+    assert_eq!(
+        form_value(&configure.payload, "muc#roomconfig_membersonly"),
+        Some("1".into())
+    );
+    assert_eq!(
+        form_value(&configure.payload, "muc#roomconfig_roomname"),
+        Some("Team".into())
+    );
+    h.answer(&configure.id, Some(room.as_str()), None);
+    let members = h.request().await;
+    assert_eq!(members.to, Some(Jid::from(room.clone())));
+    assert!(members.set && members.payload.is("query", MUC_ADMIN));
+    let item = members.payload.children().next().unwrap();
+    assert_eq!(
+        (item.attr("affiliation"), item.attr("jid")),
+        (Some("member"), Some("bob@localhost"))
+    );
+    h.answer(&members.id, Some(room.as_str()), None);
+    let store = h.request().await;
+    let stored = bookmarks::parse_bookmarks(Some(store.payload));
+    assert_eq!(stored.conferences.len(), 1);
+    assert_eq!(stored.conferences[0].jid, room);
+    let Stanza::Message(invite) = h.sent().await else {
+        panic!("the member is invited")
+    };
+    assert_eq!(invite.to, Some(Jid::from(room.clone())));
+    let new_room = Room {
+        jid: room.to_string(),
+        name: "Team".into(),
+    };
+    assert_eq!(answered(created).await, Ok(new_room.clone()));
+    assert_eq!(h.events().await, vec![Event::RoomJoined { room: new_room }]);
+}
+
+#[tokio::test]
+async fn a_room_that_refuses_its_configuration_is_left_and_the_creation_fails() {
+    let mut h = Harness::start(NO_CONTACTS, None).await;
+    let created = h
+        .command(|reply| Command::CreateRoom {
+            name: "Team".into(),
+            members: vec![],
+            reply,
+        })
+        .await;
+    let Stanza::Presence(join) = h.sent().await else {
+        panic!("the room is joined first")
+    };
+    let occupant = join.to.unwrap();
+    h.push(&format!(
+        "<presence xmlns='jabber:client' from='{occupant}'>\
+         <x xmlns='http://jabber.org/protocol/muc#user'><status code='110'/></x></presence>"
+    ));
+    let configure = h.request().await;
+    h.refuse(
+        &configure.id,
+        Some(occupant.to_bare().as_str()),
+        DefinedCondition::Forbidden,
+    );
+    let Stanza::Presence(leave) = h.sent().await else {
+        panic!("the room is left")
+    };
+    assert_eq!(leave.to, Some(occupant));
+    assert_eq!(answered(created).await, Err(CommandError::Forbidden));
+}
+
+#[tokio::test]
+async fn closes_are_one_read_modify_write_at_a_time_and_keep_the_later_time() {
+    let mut h = Harness::start(NO_CONTACTS, None).await;
+    let close = |peer: &str, up_to_ms| ClosedChat {
+        peer: peer.into(),
+        up_to_ms,
+    };
+    let first = close("bob@localhost", 5);
+    let first = h
+        .command(move |reply| Command::CloseChat { chat: first, reply })
+        .await;
+    let read = h.request().await;
+    assert!(!read.set && read.payload.is("query", PRIVATE));
+    // Two more closes while the first is in flight wait for it.
+    let (carol, bob_again) = (close("carol@localhost", 7), close("bob@localhost", 3));
+    let second = h
+        .command(move |reply| Command::CloseChat { chat: carol, reply })
+        .await;
+    let third = h
+        .command(move |reply| Command::CloseChat {
+            chat: bob_again,
+            reply,
+        })
+        .await;
+    h.sent_nothing().await;
+    h.answer(
+        &read.id,
+        None,
+        Some(private_storage::write_query(&[
+            close("dave@localhost", 1),
+            close("bob@localhost", 9),
+        ])),
+    );
+    let write = h.request().await;
+    assert!(write.set);
+    assert_eq!(
+        private_storage::parse(Some(&write.payload)),
+        vec![close("dave@localhost", 1), close("bob@localhost", 9)],
+        "the stored later time stays"
+    );
+    h.answer(&write.id, None, None);
+    assert_eq!(answered(first).await, Ok(()));
+    // The waiting closes go together; no stored list is an empty one.
+    let read = h.request().await;
+    h.refuse(&read.id, None, DefinedCondition::ItemNotFound);
+    let write = h.request().await;
+    assert_eq!(
+        private_storage::parse(Some(&write.payload)),
+        vec![close("carol@localhost", 7), close("bob@localhost", 3)]
+    );
+    h.refuse(&write.id, None, DefinedCondition::ItemNotFound);
+    let failed = Err(CommandError::NoSuchItem("stored list"));
+    assert_eq!(answered(second).await, failed);
+    assert_eq!(answered(third).await, failed);
+    h.sent_nothing().await;
+}
+
+#[tokio::test]
+async fn a_flapping_stream_is_replaced_by_a_fresh_one() {
+    let mut h = Harness::start(NO_CONTACTS, None).await;
+    // A resumption clears the count.
+    for _ in 1..FLAPS_BEFORE_FRESH_STREAM {
+        h.push_event(LinkEvent::Suspended);
+    }
+    h.push_event(LinkEvent::Resumed);
+    h.push_event(LinkEvent::Suspended);
+    h.settle().await;
+    assert!(h.streams.try_recv().is_err(), "no fresh stream yet");
+    // A request in flight on the old stream will get no answer there.
+    let page = h
+        .command(|reply| Command::Archive {
+            room: None,
+            after: None,
+            start_ms: None,
+            max: 10,
+            reply,
+        })
+        .await;
+    h.request().await;
+    for _ in 1..FLAPS_BEFORE_FRESH_STREAM {
+        h.push_event(LinkEvent::Suspended);
+    }
+    h.settle().await;
+    let fresh = h.streams.try_recv().expect("a fresh stream");
+    let old = std::mem::replace(&mut h.server, fresh);
+    assert!(old.events.is_closed(), "the old stream is dropped");
+    h.come_online(NO_CONTACTS, None).await;
+    let reset = answered(page).await;
+    assert!(
+        matches!(&reset, Err(CommandError::Network(m)) if m.contains("reset")),
+        "{reset:?}"
+    );
+}
+
+#[tokio::test]
+async fn roster_pushes_from_the_server_change_contacts_and_are_acknowledged() {
+    let mut h = Harness::start(
+        "<query xmlns='jabber:iq:roster'><item jid='bob@localhost' subscription='both'/></query>",
+        None,
+    )
+    .await;
+    assert!(matches!(
+        &h.events().await[..],
+        [Event::ContactAdded { contact }] if contact.jid == "bob@localhost"
+    ));
+    h.push(
+        "<iq xmlns='jabber:client' type='set' id='push-1'><query xmlns='jabber:iq:roster'>\
+         <item jid='carol@localhost' subscription='to'/></query></iq>",
+    );
+    let Stanza::Iq(Iq::Result { id, .. }) = h.sent().await else {
+        panic!("the push is acknowledged")
+    };
+    assert_eq!(id, "push-1");
+    assert!(matches!(
+        &h.events().await[..],
+        [Event::ContactAdded { contact }] if contact.jid == "carol@localhost"
+    ));
+    // Anyone else's push is refused and changes nothing.
+    h.push(
+        "<iq xmlns='jabber:client' type='set' id='push-2' from='eve@localhost/x'>\
+         <query xmlns='jabber:iq:roster'><item jid='eve@localhost' subscription='both'/></query></iq>",
+    );
+    let Stanza::Iq(Iq::Error { id, .. }) = h.sent().await else {
+        panic!("the forged push is refused")
+    };
+    assert_eq!(id, "push-2");
+    assert_eq!(h.events().await, vec![]);
+    h.push(
+        "<iq xmlns='jabber:client' type='set' id='push-3' from='alice@localhost'>\
+         <query xmlns='jabber:iq:roster'><item jid='bob@localhost' subscription='remove'/></query></iq>",
+    );
+    h.sent().await;
+    assert_eq!(
+        h.events().await,
+        vec![Event::ContactRemoved {
+            jid: "bob@localhost".into()
+        }]
+    );
+    let snapshot = h
+        .handle
+        .request(|reply| Command::Snapshot { reply })
+        .await
+        .unwrap();
+    let contacts: Vec<_> = snapshot.contacts.iter().map(|c| c.jid.as_str()).collect();
+    assert_eq!(contacts, ["carol@localhost"]);
+}
+
+fn archived(from: &str, query_id: &str, archive_id: &str, body: &str) -> String {
+    format!(
+        "<message xmlns='jabber:client' from='{from}' to='alice@localhost/splitline-test'>\
+         <result xmlns='urn:xmpp:mam:2' queryid='{query_id}' id='{archive_id}'>\
+         <forwarded xmlns='urn:xmpp:forward:0'><delay xmlns='urn:xmpp:delay' stamp='2026-01-02T03:04:05Z'/>\
+         <message xmlns='jabber:client' type='chat' from='bob@localhost/d' to='alice@localhost'><body>{body}</body></message>\
+         </forwarded></result></message>"
+    )
+}
+
+fn fin(last: &str, complete: bool) -> Element {
+    xml(&format!(
+        "<fin xmlns='urn:xmpp:mam:2' complete='{complete}'><set xmlns='http://jabber.org/protocol/rsm'>\
+         <first>x</first><last>{last}</last></set></fin>"
+    ))
+}
+
+#[tokio::test]
+async fn an_archive_page_collects_its_messages_up_to_max_and_ends_where_the_archive_says() {
+    let mut h = Harness::start(NO_CONTACTS, None).await;
+    let page = h
+        .command(|reply| Command::Archive {
+            room: None,
+            after: Some("a-1".into()),
+            start_ms: None,
+            max: 2,
+            reply,
+        })
+        .await;
+    let query = h.request().await;
+    assert!(query.set && query.payload.is("query", "urn:xmpp:mam:2"));
+    assert_eq!(query.payload.attr("queryid"), Some(query.id.as_str()));
+    let after = query
+        .payload
+        .get_child("set", "http://jabber.org/protocol/rsm")
+        .and_then(|s| s.get_child("after", "http://jabber.org/protocol/rsm"))
+        .map(|a| a.text());
+    assert_eq!(after.as_deref(), Some("a-1"));
+    h.push(&archived("eve@localhost", &query.id, "forged", "injected"));
+    h.push(&archived(OWN, &query.id, "a-2", "one"));
+    h.push(&archived(OWN, "another-query", "a-9", "elsewhere"));
+    h.push(&archived(OWN, &query.id, "a-3", "two"));
+    h.push(&archived(OWN, &query.id, "a-4", "over max"));
+    h.answer(&query.id, None, Some(fin("a-3", false)));
+    let ArchivePage {
+        messages,
+        last,
+        complete,
+    } = answered(page).await.unwrap();
+    let ids: Vec<_> = messages
+        .iter()
+        .map(|m| m.message.archive_id.as_deref().unwrap())
+        .collect();
+    assert_eq!(ids, ["a-2", "a-3"]);
+    assert_eq!((last.as_deref(), complete), (Some("a-3"), false));
+    // The next page: the archive forgot the position.
+    let next = h
+        .command(|reply| Command::Archive {
+            room: None,
+            after: last,
+            start_ms: None,
+            max: 2,
+            reply,
+        })
+        .await;
+    let query = h.request().await;
+    h.refuse(&query.id, None, DefinedCondition::ItemNotFound);
+    assert_eq!(
+        answered(next).await,
+        Err(CommandError::UnknownArchivePosition)
+    );
+    // The newest page is complete whatever the archive says.
+    let newest = h
+        .command(|reply| Command::Archive {
+            room: None,
+            after: None,
+            start_ms: None,
+            max: 2,
+            reply,
+        })
+        .await;
+    let query = h.request().await;
+    h.answer(&query.id, None, Some(fin("a-9", false)));
+    assert!(answered(newest).await.unwrap().complete);
+}
+
+#[tokio::test]
+async fn iq_answers_count_only_from_the_entity_asked() {
+    let room = "team@conference.localhost";
+    let mut h = Harness::start(NO_CONTACTS, Some(&bookmarks_with(room))).await;
+    // A room's request: neither the user's server nor a stranger may answer.
+    let members = h
+        .command(|reply| Command::RoomMembers {
+            room: jid("team@conference.localhost"),
+            reply,
+        })
+        .await;
+    let owners = h.request().await;
+    assert_eq!(owners.to, Some(Jid::new(room).unwrap()));
+    let list = |affiliation: &str, who: &str| {
+        xml(&format!(
+            "<query xmlns='{MUC_ADMIN}'><item affiliation='{affiliation}' jid='{who}'/></query>"
+        ))
+    };
+    h.answer(
+        &owners.id,
+        Some("localhost"),
+        Some(list("owner", "eve@localhost")),
+    );
+    h.answer(
+        &owners.id,
+        Some("eve@localhost/x"),
+        Some(list("owner", "eve@localhost")),
+    );
+    h.answer(&owners.id, None, Some(list("owner", "eve@localhost")));
+    h.sent_nothing().await;
+    h.answer(&owners.id, Some(room), Some(list("owner", OWN)));
+    let admins = h.request().await;
+    h.answer(&admins.id, Some(room), Some(list("admin", "x@localhost")));
+    let plain = h.request().await;
+    h.answer(&plain.id, Some(room), Some(list("member", "bob@localhost")));
+    let member = |jid: &str, affiliation| RoomMember {
+        jid: jid.into(),
+        affiliation,
+    };
+    assert_eq!(
+        answered(members).await,
+        Ok(vec![
+            member(OWN, Affiliation::Owner),
+            member("x@localhost", Affiliation::Admin),
+            member("bob@localhost", Affiliation::Member),
+        ])
+    );
+    // The user's own request: a stranger may not answer; the server may.
+    let list_request = h.command(|reply| Command::ClosedChats { reply }).await;
+    let read = h.request().await;
+    let stored = private_storage::write_query(&[ClosedChat {
+        peer: "bob@localhost".into(),
+        up_to_ms: 4,
+    }]);
+    h.answer(
+        &read.id,
+        Some("eve@localhost"),
+        Some(private_storage::write_query(&[])),
+    );
+    h.answer(
+        &read.id,
+        Some(room),
+        Some(private_storage::write_query(&[])),
+    );
+    h.sent_nothing().await;
+    h.answer(&read.id, Some("localhost"), Some(stored));
+    assert_eq!(answered(list_request).await.unwrap().len(), 1);
+}

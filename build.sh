@@ -22,16 +22,27 @@ APT_PACKAGES=(prosody lua-unbound ejabberd libjna-java libjna-jni kamailio sip-t
 # End-to-end test binaries (tests/tests/NAME.rs) that also run against ejabberd.
 EJABBERD_TESTS=(archive_e2e rooms_e2e rooms_catch_up_e2e read_state_e2e read_positions_e2e)
 
-setup() {
-  local missing=()
-  for pkg in "${APT_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+# Prints, one a line, the Debian packages among the arguments that are not installed.
+missing_packages() {
+  local pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || echo "$pkg"
   done
+}
+
+# Installs Debian packages with apt-get (through sudo when not root).
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+setup() {
+  local missing
+  mapfile -t missing < <(missing_packages "${APT_PACKAGES[@]}")
   if [ ${#missing[@]} -gt 0 ]; then
     say "installing Debian packages: ${missing[*]}"
-    local sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }; then
+    if ! apt_install "${missing[@]}"; then
       echo "build.sh: could not install ${missing[*]} with apt-get; install them by hand (they provide the real XMPP servers the tests use)" >&2
       exit 1
     fi
@@ -74,16 +85,11 @@ stop_system_ejabberd() {
 
 # Installs what the Android build needs and says what it could not.
 android_setup() {
-  local missing=() problems=()
-  for pkg in "${ANDROID_APT_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
-  done
+  local missing problems=()
+  mapfile -t missing < <(missing_packages "${ANDROID_APT_PACKAGES[@]}")
   if [ ${#missing[@]} -gt 0 ]; then
     say "installing Debian packages for Android: ${missing[*]}"
-    local sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
-      || problems+=("apt-get could not install: ${missing[*]}")
+    apt_install "${missing[@]}" || problems+=("apt-get could not install: ${missing[*]}")
   fi
   local installed
   installed=$(rustup target list --installed 2>/dev/null || true)

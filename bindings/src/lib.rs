@@ -100,7 +100,9 @@ fn gateway_error(error: splitline_core::gateway::GatewayError) -> SplitlineError
             ErrorCode::InvalidRequest
             | ErrorCode::NotFound
             | ErrorCode::Forbidden
-            | ErrorCode::PayloadTooLarge,
+            | ErrorCode::PayloadTooLarge
+            | ErrorCode::UriTooLong
+            | ErrorCode::HeadersTooLarge,
         ) => SplitlineError::Invalid { details },
         Some(ErrorCode::AuthFailed) => SplitlineError::AuthFailed { details },
         _ => SplitlineError::Network { details },

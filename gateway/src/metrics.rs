@@ -22,6 +22,13 @@ pub(crate) struct Metrics {
     pub events: AtomicU64,
     /// Messages sent to the network.
     pub messages_sent: AtomicU64,
+    /// Protocol connections open now.
+    pub http_connections_open: AtomicI64,
+    /// Protocol connections closed at once because the cap was reached.
+    pub http_connections_refused: AtomicU64,
+    /// Protocol connections closed because a request head or TLS handshake
+    /// did not arrive in time.
+    pub http_header_timeouts: AtomicU64,
 }
 
 impl Metrics {
@@ -33,11 +40,18 @@ impl Metrics {
     /// The counters in the Prometheus text exposition format.
     pub(crate) fn render(&self) -> String {
         let mut out = String::new();
-        let gauge = [(
-            "splitline_sessions_active",
-            "Sessions open now.",
-            self.sessions_active.load(Ordering::Relaxed),
-        )];
+        let gauge = [
+            (
+                "splitline_sessions_active",
+                "Sessions open now.",
+                self.sessions_active.load(Ordering::Relaxed),
+            ),
+            (
+                "splitline_http_connections_open",
+                "Protocol connections open now.",
+                self.http_connections_open.load(Ordering::Relaxed),
+            ),
+        ];
         for (name, help, value) in gauge {
             let _ = writeln!(
                 out,
@@ -75,6 +89,16 @@ impl Metrics {
                 "Messages sent to the network.",
                 &self.messages_sent,
             ),
+            (
+                "splitline_http_connections_refused_total",
+                "Protocol connections refused at the connection cap.",
+                &self.http_connections_refused,
+            ),
+            (
+                "splitline_http_header_timeouts_total",
+                "Protocol connections closed for a late request head or TLS handshake.",
+                &self.http_header_timeouts,
+            ),
         ];
         for (name, help, value) in counters {
             let value = value.load(Ordering::Relaxed);
@@ -101,6 +125,8 @@ mod tests {
             text.contains("# TYPE splitline_requests_total counter\nsplitline_requests_total 2\n")
         );
         assert!(text.contains("splitline_sessions_active 0\n"));
-        assert_eq!(text.matches("# HELP").count(), 7);
+        assert!(text.contains("splitline_http_connections_open 0\n"));
+        assert!(text.contains("splitline_http_connections_refused_total 0\n"));
+        assert_eq!(text.matches("# HELP").count(), 10);
     }
 }

@@ -41,6 +41,10 @@ pub enum ErrorCode {
     CursorInvalid,
     /// 413: the body is larger than the gateway accepts.
     PayloadTooLarge,
+    /// 414: the request path is longer than the gateway accepts.
+    UriTooLong,
+    /// 431: the request headers are larger than the gateway accepts.
+    HeadersTooLarge,
     /// 429: too many requests; retry after the `Retry-After` seconds.
     RateLimited,
     /// 502: the network server could not be reached or did not answer.
@@ -62,6 +66,8 @@ impl ErrorCode {
             Self::MethodNotAllowed => 405,
             Self::CursorInvalid => 410,
             Self::PayloadTooLarge => 413,
+            Self::UriTooLong => 414,
+            Self::HeadersTooLarge => 431,
             Self::RateLimited => 429,
             Self::NetworkUnavailable => 502,
             Self::Unavailable => 503,

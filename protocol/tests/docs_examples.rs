@@ -167,6 +167,8 @@ fn every_error_code_is_in_the_table_with_its_status() {
         ErrorCode::MethodNotAllowed,
         ErrorCode::CursorInvalid,
         ErrorCode::PayloadTooLarge,
+        ErrorCode::UriTooLong,
+        ErrorCode::HeadersTooLarge,
         ErrorCode::RateLimited,
         ErrorCode::NetworkUnavailable,
         ErrorCode::Unavailable,

@@ -146,3 +146,37 @@ fn every_group_is_read_from_the_file() {
     assert_eq!(config.sessions.network_grace, Duration::from_secs(9));
     assert_eq!(config.sip.unwrap().ring_timeout, Duration::from_secs(3));
 }
+
+#[test]
+fn connection_limits_have_safe_defaults_and_are_checked() {
+    let config = Settings::default().validate().unwrap();
+    assert_eq!(config.http.header_timeout, Duration::from_secs(15));
+    assert_eq!(config.http.max_connections, 10_000);
+    let config = settings(&["--http-header-timeout-secs", "3", "--max-connections", "40"])
+        .validate()
+        .unwrap();
+    assert_eq!(
+        (config.http.header_timeout, config.http.max_connections),
+        (Duration::from_secs(3), 40)
+    );
+    let file = Settings::from_toml("http-header-timeout-secs = 2\nmax-connections = 7").unwrap();
+    let config = file.validate().unwrap();
+    assert_eq!(
+        (config.http.header_timeout, config.http.max_connections),
+        (Duration::from_secs(2), 7)
+    );
+    for (args, key) in [
+        (
+            ["--http-header-timeout-secs", "0"],
+            "http-header-timeout-secs",
+        ),
+        (
+            ["--http-header-timeout-secs", "301"],
+            "http-header-timeout-secs",
+        ),
+        (["--max-connections", "0"], "max-connections"),
+    ] {
+        let err = settings(&args).validate().unwrap_err();
+        assert!(err.to_string().contains(key), "{err}");
+    }
+}

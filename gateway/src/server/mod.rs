@@ -1,5 +1,10 @@
 //! Starting and stopping the gateway: the protocol listener (HTTPS, or plain
-//! HTTP on loopback), the private metrics listener and the idle reaper.
+//! HTTP on loopback; see [`listener`]), the private metrics listener and the
+//! idle reaper.
+
+mod fd_limit;
+mod framing;
+mod listener;
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
@@ -18,6 +23,7 @@ use crate::{
     sessions::Registry,
     xmpp::connect::XmppEndpoint,
 };
+use listener::ProtocolListener;
 
 /// The gateway could not start.
 #[derive(Debug, thiserror::Error)]
@@ -62,6 +68,13 @@ impl Gateway {
         // Several crates may pull in rustls; this process uses ring. A second
         // install (another gateway in the same process) is harmless.
         let _ = rustls::crypto::ring::default_provider().install_default();
+        let sessions = u64::try_from(config.sessions.max_sessions).unwrap_or(u64::MAX);
+        let connections = u64::try_from(config.http.max_connections).unwrap_or(u64::MAX);
+        fd_limit::raise_for(
+            connections
+                .saturating_add(sessions)
+                .saturating_add(fd_limit::RESERVE),
+        );
         let metrics = Arc::new(Metrics::default());
         let (call_events, mut call_events_rx) = mpsc::unbounded_channel();
         let calls = match &config.sip {
@@ -99,11 +112,22 @@ impl Gateway {
         let router = http::router(state, config.http.max_body_bytes);
         let listener = bind(config.http.listen)?;
         let addr = local_addr(&listener, config.http.listen)?;
-        let tls = config.http.tls.is_some();
-        tasks.push(match &config.http.tls {
-            Some(files) => serve_tls(listener, router, tls_config(files)?, stop_rx.clone()),
-            None => serve_plain(listener, router, stop_rx.clone())?,
-        });
+        let tls = match &config.http.tls {
+            Some(files) => Some(tokio_rustls::TlsAcceptor::from(Arc::new(tls_config(
+                files,
+            )?))),
+            None => None,
+        };
+        let protocol = ProtocolListener {
+            listener: tokio::net::TcpListener::from_std(listener)
+                .map_err(|source| StartError::Bind { addr, source })?,
+            tls,
+            header_timeout: config.http.header_timeout,
+            max_connections: config.http.max_connections,
+            metrics: metrics.clone(),
+        };
+        let tls = protocol.tls.is_some();
+        tasks.push(protocol.spawn(router, stop_rx.clone()));
 
         let metrics_addr = match config.http.metrics_listen {
             Some(wanted) => {
@@ -185,30 +209,6 @@ fn serve_plain(
             tracing::error!(%error, "HTTP server failed");
         }
     }))
-}
-
-fn serve_tls(
-    listener: std::net::TcpListener,
-    router: Router,
-    config: rustls::ServerConfig,
-    mut stop: watch::Receiver<bool>,
-) -> JoinHandle<()> {
-    let handle = axum_server::Handle::new();
-    let stopper = handle.clone();
-    tokio::spawn(async move {
-        let _ = stop.wait_for(|stopped| *stopped).await;
-        stopper.graceful_shutdown(Some(Duration::from_secs(2)));
-    });
-    let rustls_config = axum_server::tls_rustls::RustlsConfig::from_config(Arc::new(config));
-    tokio::spawn(async move {
-        let served = axum_server::from_tcp_rustls(listener, rustls_config)
-            .handle(handle)
-            .serve(router.into_make_service())
-            .await;
-        if let Err(error) = served {
-            tracing::error!(%error, "HTTPS server failed");
-        }
-    })
 }
 
 fn tls_config(files: &TlsFiles) -> Result<rustls::ServerConfig, StartError> {

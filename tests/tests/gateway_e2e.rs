@@ -43,21 +43,84 @@ async fn wrong_password_is_refused_at_once_with_auth_failed() {
     world.shutdown().await;
 }
 
+/// An HTTP client whose connections come from `source` (any 127.0.0.0/8
+/// address reaches the gateway on loopback).
+fn client_from(source: [u8; 4]) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from(source))
+        .build()
+        .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn repeated_wrong_passwords_lock_the_account_out_of_the_gateway_for_a_while() {
+async fn a_strangers_wrong_guesses_do_not_lock_the_owners_known_device_out() {
     let world = World::start(&["alice", "bob"], |_| {}, None).await;
+    // The owner's phone signed in before: the gateway knows the device.
+    let owner = world.sign_in("alice", "phone").await;
+    owner.post_empty::<()>(paths::SIGN_OFF, None).await.unwrap();
+    let attacker = client_from([127, 0, 0, 2]);
+    let guess = |password: &'static str, device: &'static str| {
+        let attacker = &attacker;
+        let base = &world.base;
+        async move {
+            splitline_e2e::phone::Phone::sign_in(attacker, base, jid!("alice"), password, device)
+                .await
+                .err()
+                .unwrap()
+        }
+    };
     for _ in 0..5 {
-        let (_, body) = world.refused_sign_in(jid!("alice"), "guess", "d1").await;
+        let (_, body) = guess("guess", "attackers-device").await;
         assert_eq!(body.code, ErrorCode::AuthFailed);
     }
-    // Now even the right password waits: guessing through the gateway is throttled.
-    let (status, body) = world.refused_sign_in(jid!("alice"), PW, "d1").await;
+    // The guesser is throttled, even with the right password, and a fresh
+    // device id gains nothing.
+    for device in ["attackers-device", "another-fresh-device"] {
+        let (status, body) = guess(PW, device).await;
+        assert_eq!(
+            (status, body.code),
+            (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
+            "{device}"
+        );
+    }
+    // The owner's known phone still gets in with the right password.
+    world.sign_in("alice", "phone").await;
+    // Another account is unaffected.
+    world.sign_in("bob", "d2").await;
+    world.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_address_guessing_across_accounts_is_throttled_and_others_are_not() {
+    let options = |s: &mut Settings| s.sessions.sign_in_failures_per_address = Some(3);
+    let world = World::start(&["alice", "bob", "carol", "dave"], options, None).await;
+    let sprayer = client_from([127, 0, 0, 3]);
+    let spray = |user: &'static str| {
+        let sprayer = &sprayer;
+        let base = &world.base;
+        async move {
+            splitline_e2e::phone::Phone::sign_in(
+                sprayer,
+                base,
+                &splitline_e2e::jid(user),
+                "guess",
+                "d",
+            )
+            .await
+            .err()
+            .unwrap()
+        }
+    };
+    for user in ["alice", "bob", "carol"] {
+        assert_eq!(spray(user).await.1.code, ErrorCode::AuthFailed);
+    }
+    let (status, body) = spray("dave").await;
     assert_eq!(
         (status, body.code),
         (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited)
     );
-    // Another account is unaffected.
-    world.sign_in("bob", "d2").await;
+    // From another address, dave signs in from a device he never used.
+    world.sign_in("dave", "new-phone").await;
     world.shutdown().await;
 }
 

@@ -18,6 +18,11 @@ const EVENT_BUFFER_BYTES: usize = 8 * 1024 * 1024;
 const MIN_EVENT_BUFFER_BYTES: usize = 64 * 1024;
 const SIGN_IN_FAILURES: u32 = 5;
 const SIGN_IN_FAILURE_WINDOW_SECS: u64 = 300;
+const SIGN_IN_FAILURES_PER_ADDRESS: u32 = 30;
+const SIGN_IN_GUESSES_PER_SEC: u32 = 20;
+const SIGN_IN_REFUSAL_FLOOR_MS: u64 = 250;
+/// The longest `sign-in-refusal-floor-ms` allowed.
+const MAX_SIGN_IN_REFUSAL_FLOOR_MS: u64 = 5_000;
 const SIGN_IN_TIMEOUT_SECS: u64 = 15;
 
 /// Session settings as given (file, environment or flags).
@@ -44,12 +49,26 @@ pub struct SessionSettings {
     /// the oldest are dropped and the client is told to resync [default: 8388608].
     #[arg(long, env = "SPLITLINE_EVENT_BUFFER_BYTES")]
     pub event_buffer_bytes: Option<usize>,
-    /// Refused sign-ins per account before further attempts wait out the window [default: 5].
+    /// Refused sign-ins per account and device, and per account from devices
+    /// it has not seen, before further attempts wait out the window; a device
+    /// that signed in before is not held up by others' refusals [default: 5].
     #[arg(long, env = "SPLITLINE_SIGN_IN_FAILURES")]
     pub sign_in_failures: Option<u32>,
-    /// Seconds of that window [default: 300].
+    /// Refused sign-ins from new devices per source address (IPv6: per /64)
+    /// within the window, across accounts; allow for a carrier's NAT [default: 30].
+    #[arg(long, env = "SPLITLINE_SIGN_IN_FAILURES_PER_ADDRESS")]
+    pub sign_in_failures_per_address: Option<u32>,
+    /// Seconds of those windows [default: 300].
     #[arg(long, env = "SPLITLINE_SIGN_IN_FAILURE_WINDOW_SECS")]
     pub sign_in_failure_window_secs: Option<u64>,
+    /// Refused sign-ins from new devices per second, gateway-wide; past it
+    /// new devices wait a second [default: 20].
+    #[arg(long, env = "SPLITLINE_SIGN_IN_GUESSES_PER_SEC")]
+    pub sign_in_guesses_per_sec: Option<u32>,
+    /// Milliseconds a refused sign-in takes at least, so that an unknown
+    /// account and a wrong password take the same time [default: 250].
+    #[arg(long, env = "SPLITLINE_SIGN_IN_REFUSAL_FLOOR_MS")]
+    pub sign_in_refusal_floor_ms: Option<u64>,
     /// Seconds a sign-in may take to reach the XMPP server [default: 15].
     #[arg(long, env = "SPLITLINE_SIGN_IN_TIMEOUT_SECS")]
     pub sign_in_timeout_secs: Option<u64>,
@@ -72,10 +91,17 @@ pub struct SessionConfig {
     pub event_buffer_bytes: usize,
     /// Sign-in timeout.
     pub sign_in_timeout: Duration,
-    /// Refused sign-ins per account per window.
+    /// Refused sign-ins per account and device (and per account from new
+    /// devices) per window.
     pub sign_in_failures: u32,
-    /// The window of `sign_in_failures`.
+    /// Refused sign-ins from new devices per source address per window.
+    pub sign_in_failures_per_address: u32,
+    /// The window of both.
     pub sign_in_failure_window: Duration,
+    /// Refused sign-ins from new devices per second, gateway-wide.
+    pub sign_in_guesses_per_sec: u32,
+    /// The least time a refused sign-in takes.
+    pub sign_in_refusal_floor: Duration,
 }
 
 impl SessionSettings {
@@ -90,6 +116,15 @@ impl SessionSettings {
             return Err(invalid("event-buffer", "must be at least 16"));
         }
         let secs = |value: Option<u64>, default: u64| Duration::from_secs(value.unwrap_or(default));
+        let floor = self
+            .sign_in_refusal_floor_ms
+            .unwrap_or(SIGN_IN_REFUSAL_FLOOR_MS);
+        if floor > MAX_SIGN_IN_REFUSAL_FLOOR_MS {
+            return Err(invalid(
+                "sign-in-refusal-floor-ms",
+                format!("must be at most {MAX_SIGN_IN_REFUSAL_FLOOR_MS}"),
+            ));
+        }
         Ok(SessionConfig {
             idle_timeout: Duration::from_secs(idle),
             network_grace: secs(self.network_grace_secs, NETWORK_GRACE_SECS),
@@ -106,6 +141,15 @@ impl SessionSettings {
             sign_in_timeout: secs(self.sign_in_timeout_secs, SIGN_IN_TIMEOUT_SECS)
                 .max(Duration::from_secs(1)),
             sign_in_failures: self.sign_in_failures.unwrap_or(SIGN_IN_FAILURES).max(1),
+            sign_in_failures_per_address: self
+                .sign_in_failures_per_address
+                .unwrap_or(SIGN_IN_FAILURES_PER_ADDRESS)
+                .max(1),
+            sign_in_guesses_per_sec: self
+                .sign_in_guesses_per_sec
+                .unwrap_or(SIGN_IN_GUESSES_PER_SEC)
+                .max(1),
+            sign_in_refusal_floor: Duration::from_millis(floor),
             sign_in_failure_window: secs(
                 self.sign_in_failure_window_secs,
                 SIGN_IN_FAILURE_WINDOW_SECS,

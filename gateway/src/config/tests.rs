@@ -180,3 +180,42 @@ fn connection_limits_have_safe_defaults_and_are_checked() {
         assert!(err.to_string().contains(key), "{err}");
     }
 }
+
+#[test]
+fn sign_in_throttles_have_safe_defaults_and_are_checked() {
+    let config = Settings::default().validate().unwrap().sessions;
+    assert_eq!(
+        (
+            config.sign_in_failures,
+            config.sign_in_failures_per_address,
+            config.sign_in_guesses_per_sec,
+            config.sign_in_refusal_floor,
+        ),
+        (5, 30, 20, Duration::from_millis(250))
+    );
+    let file = Settings::from_toml(
+        "sign-in-failures-per-address = 50\nsign-in-guesses-per-sec = 3\nsign-in-refusal-floor-ms = 0",
+    )
+    .unwrap();
+    let config = settings(&["--sign-in-guesses-per-sec", "7"])
+        .over(file)
+        .unwrap()
+        .validate()
+        .unwrap()
+        .sessions;
+    assert_eq!(
+        (
+            config.sign_in_failures_per_address,
+            config.sign_in_guesses_per_sec,
+            config.sign_in_refusal_floor,
+        ),
+        (50, 7, Duration::ZERO)
+    );
+    let err = settings(&["--sign-in-refusal-floor-ms", "5001"])
+        .validate()
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("sign-in-refusal-floor-ms"),
+        "{err}"
+    );
+}

@@ -19,8 +19,9 @@ pub(crate) enum SignInFailure {
     /// The account holds as many sessions as it may.
     #[error("this account has too many devices signed in; sign one of them off first")]
     TooManyDevices,
-    /// Too many wrong passwords for the account lately.
-    #[error("too many wrong passwords for this account; try again in {retry_after} seconds")]
+    /// Too many wrong passwords lately from this device, for this account
+    /// from new devices, from this address, or at this gateway.
+    #[error("too many wrong passwords lately; try again in {retry_after} seconds")]
     TooManyFailures {
         /// Seconds until the account may try again.
         retry_after: u64,

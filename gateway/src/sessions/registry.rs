@@ -17,7 +17,10 @@ use std::{
 use splitline_protocol::{Event, SessionEndReason};
 use tokio_xmpp::jid::BareJid;
 
-use super::{session::UserSession, sign_in_limit::SignInLimit};
+use super::{
+    session::UserSession,
+    sign_in_limit::{GuessLimits, SignInLimit},
+};
 use crate::{config::SessionConfig, metrics::Metrics, util::lock, xmpp::connect::XmppEndpoint};
 
 /// What a token names.
@@ -62,8 +65,15 @@ impl Registry {
         endpoint: XmppEndpoint,
         metrics: Arc<Metrics>,
     ) -> Arc<Self> {
-        let sign_in_limit =
-            SignInLimit::new(config.sign_in_failures, config.sign_in_failure_window);
+        let sign_in_limit = SignInLimit::new(
+            GuessLimits {
+                per_device: config.sign_in_failures,
+                per_address: config.sign_in_failures_per_address,
+                window: config.sign_in_failure_window,
+                per_second: config.sign_in_guesses_per_sec,
+            },
+            Instant::now(),
+        );
         Arc::new(Self {
             config,
             domains,

@@ -3,6 +3,7 @@
 //! session's worker started and awaited until it is online.
 
 use std::{
+    net::IpAddr,
     sync::{Arc, atomic::Ordering},
     time::Instant,
 };
@@ -28,6 +29,8 @@ pub(crate) struct SignIn {
     pub(crate) password: String,
     /// The app's build, for the log.
     pub(crate) build_id: String,
+    /// Where the request came from, for the guess limits.
+    pub(crate) address: IpAddr,
 }
 
 /// A sign-in under way; frees its place when dropped.
@@ -54,13 +57,15 @@ impl Registry {
             device_id,
             password,
             build_id,
+            address,
         } = request;
         if !self.domains.iter().any(|d| d == jid.domain().as_str()) {
             return Err(SignInFailure::DomainNotServed(jid.domain().to_string()));
         }
         let _reservation = self.reserve(&jid, &device_id)?;
         tracing::info!(user = %jid, device = %device_id, build = ?build_id, "sign-in");
-        self.authenticate(&jid, &password).await?;
+        self.authenticate(&jid, &device_id, address, &password)
+            .await?;
         let (token, log, online) = self.start_session(jid, device_id, password)?;
         match tokio::time::timeout(self.config.sign_in_timeout, online).await {
             Ok(Ok(bound)) => Ok(SignInResponse {
@@ -103,23 +108,34 @@ impl Registry {
         })
     }
 
-    /// Checks the password with the network, within the per-account limit of
-    /// refused attempts.
-    async fn authenticate(&self, jid: &BareJid, password: &str) -> Result<(), SignInFailure> {
+    /// Checks the password with the network, within the guess limits (see
+    /// [`super::sign_in_limit`]). A refusal takes at least the refusal floor,
+    /// whether the account exists or not.
+    async fn authenticate(
+        &self,
+        jid: &BareJid,
+        device_id: &str,
+        address: IpAddr,
+        password: &str,
+    ) -> Result<(), SignInFailure> {
+        let started = tokio::time::Instant::now();
         let attempt = self
             .sign_in_limit
-            .begin(jid.as_str(), Instant::now())
-            .map_err(|retry_after| {
-                tracing::warn!(user = %jid, "sign-in refused: too many wrong passwords");
-                SignInFailure::TooManyFailures { retry_after }
+            .begin(jid.as_str(), device_id, address, Instant::now())
+            .map_err(|refused| {
+                tracing::warn!(user = %jid, by = ?refused.by, "sign-in refused: too many wrong passwords");
+                SignInFailure::TooManyFailures {
+                    retry_after: refused.retry_after,
+                }
             })?;
         match self.endpoint.check_credentials(jid, password).await {
             Ok(()) => {
-                attempt.accepted();
+                attempt.accepted(Instant::now());
                 Ok(())
             }
             Err(SignInError::AuthFailed) => {
-                attempt.refused();
+                attempt.refused(Instant::now());
+                tokio::time::sleep_until(started + self.config.sign_in_refusal_floor).await;
                 Err(self.sign_in_error(jid, SignInError::AuthFailed))
             }
             Err(other) => Err(self.sign_in_error(jid, other)),

@@ -1,6 +1,13 @@
 //! Signing in and off.
 
-use axum::{Json, Router, extract::State, http::StatusCode, routing::post};
+use std::net::SocketAddr;
+
+use axum::{
+    Json, Router,
+    extract::{ConnectInfo, State},
+    http::StatusCode,
+    routing::post,
+};
 use splitline_protocol::{SessionEndReason, SignInRequest, SignInResponse, paths};
 
 use crate::{
@@ -19,6 +26,7 @@ pub(super) fn routes() -> Router<AppState> {
 
 async fn sign_in(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     ApiJson(request): ApiJson<SignInRequest>,
 ) -> Result<(StatusCode, Json<SignInResponse>), ApiError> {
     let jid = validate::bare_jid("jid", &request.jid)?;
@@ -34,6 +42,7 @@ async fn sign_in(
             device_id,
             password: request.password,
             build_id: request.build_id,
+            address: peer.ip(),
         })
         .await?;
     Ok((StatusCode::CREATED, Json(response)))

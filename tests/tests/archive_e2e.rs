@@ -198,17 +198,17 @@ async fn a_strangers_forged_archive_id_and_delay_are_not_trusted_live() {
     else {
         unreachable!()
     };
+    assert!(
+        message.timestamp_ms >= sent_at - 1_000,
+        "a live message is timed at its arrival, not by a forged delay: {}",
+        message.timestamp_ms
+    );
     let stored = archived(&alice, "claim your prize").await;
     assert_eq!(
         message.archive_id, stored.archive_id,
         "the live message carries the server's archive id, not the forged one"
     );
     assert!(message.archive_id.is_some_and(|id| id != "FAKE-e-1"));
-    assert!(
-        message.timestamp_ms >= sent_at - 1_000,
-        "a live message is timed at its arrival, not by a forged delay: {}",
-        message.timestamp_ms
-    );
     world.shutdown().await;
 }
 

@@ -20,6 +20,7 @@ pub use calls::{
 };
 pub use types::{
     Availability, ChangeInfo, ChatInfo, ContactInfo, MessageInfo, MessageStatus, RoomInfo,
+    TimelineKind,
 };
 
 uniffi::setup_scaffolding!();

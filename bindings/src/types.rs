@@ -1,7 +1,7 @@
 //! The FFI's own types, converted from the core's.
 
 use splitline_core::{
-    store::{Chat, MessageRow, MessageState, RoomRow},
+    store::{Chat, MessageKind, MessageRow, MessageState, RoomRow},
     sync::SyncUpdate,
 };
 use splitline_protocol::Contact;
@@ -105,7 +105,18 @@ pub enum MessageStatus {
     Failed,
 }
 
-/// A message.
+/// What a timeline item is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum TimelineKind {
+    /// A message.
+    Message,
+    /// A gap: messages of this chat from around this time may be missing,
+    /// because the network's archive no longer had them. No sender or text;
+    /// show it as a notice in the timeline.
+    Gap,
+}
+
+/// A message, or a gap marker (see `kind`).
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct MessageInfo {
     /// Local id (for paging).
@@ -122,6 +133,8 @@ pub struct MessageInfo {
     pub timestamp_ms: i64,
     /// Where it is.
     pub status: MessageStatus,
+    /// A message, or a gap marker.
+    pub kind: TimelineKind,
 }
 
 impl From<MessageRow> for MessageInfo {
@@ -139,6 +152,10 @@ impl From<MessageRow> for MessageInfo {
                 MessageState::Delivered => MessageStatus::Delivered,
                 MessageState::Displayed => MessageStatus::Displayed,
                 MessageState::Failed => MessageStatus::Failed,
+            },
+            kind: match m.kind {
+                MessageKind::Message => TimelineKind::Message,
+                MessageKind::Gap => TimelineKind::Gap,
             },
         }
     }

@@ -1,9 +1,12 @@
 //! The terminal client's commands and how it prints what happens.
 
-use splitline_core::{client::Client, sync::SyncUpdate};
+use splitline_core::{client::Client, store::MessageKind, sync::SyncUpdate};
 use splitline_protocol::Availability;
 
 use crate::call_commands::{self, CallSettings};
+
+/// What the terminal shows for a gap marker in a timeline.
+const GAP_NOTICE: &str = "... messages from here may be missing (the archive no longer had them)";
 
 const HELP: &str = "\
 commands:
@@ -167,6 +170,10 @@ impl Terminal {
         match client.messages(peer, None, 20) {
             Ok(messages) => {
                 for m in messages {
+                    if m.kind == MessageKind::Gap {
+                        println!("  {GAP_NOTICE}");
+                        continue;
+                    }
                     let who = if m.outgoing { "me" } else { m.sender.as_str() };
                     println!("  [{who}] {} ({:?})", m.body, m.state);
                 }
@@ -188,7 +195,10 @@ impl Terminal {
                     for peer in &changes.chats {
                         if let Ok(messages) = client.messages(peer, None, 1) {
                             for m in messages.iter().filter(|m| !m.outgoing) {
-                                println!("[{}] {}", m.sender, m.body);
+                                match m.kind {
+                                    MessageKind::Gap => println!("[{peer}] {GAP_NOTICE}"),
+                                    MessageKind::Message => println!("[{}] {}", m.sender, m.body),
+                                }
                             }
                         }
                     }

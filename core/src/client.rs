@@ -15,6 +15,7 @@ use crate::{
     room_admin::RoomAdmin,
     store::{Chat, MessageRow, RoomRow, Store, StoreError, keys},
     sync::{SyncConfig, SyncEngine, SyncError, SyncUpdate},
+    util::now_ms,
 };
 
 /// Where the client's connection stands.
@@ -299,12 +300,6 @@ impl Client {
 fn new_client_id() -> String {
     let mut rng = fastrand::Rng::new();
     (0..20).map(|_| rng.alphanumeric()).collect()
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 #[cfg(test)]

@@ -25,6 +25,12 @@ pub struct ArchiveQuery {
     /// holds the newest messages of the archive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
+    /// The archive id before which to read: the page holds the `max` entries
+    /// just older than it, oldest first, and `complete` says that nothing
+    /// older precedes it. For reading back from the newest page (see
+    /// [`ArchivePage::first`]). Not with `after` or `start_ms`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
     /// Without `after`: read forward from the first message at or after this
     /// time (milliseconds since the Unix epoch; 0 for the archive's start)
     /// instead of reading the newest page.
@@ -43,7 +49,12 @@ pub struct ArchivePage {
     /// The archive id to read after next time: the page's last entry, which
     /// may be one that is not a chat message. Absent when the page is empty.
     pub last: Option<String>,
-    /// True when nothing newer follows this page.
+    /// The archive id to read before when reading backwards: the page's
+    /// first entry. Absent when the page is empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first: Option<String>,
+    /// True when nothing newer follows this page; for a page read with
+    /// `before`, when nothing older precedes it.
     pub complete: bool,
 }
 

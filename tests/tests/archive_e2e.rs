@@ -4,13 +4,15 @@
 
 use reqwest::{Method, StatusCode};
 use splitline_e2e::{
+    DOMAIN,
     desktop::Desktop,
     jid,
     phone::{Phone, Refusal},
     world::{PASSWORD as PW, World},
     xmpp_server::Kind,
 };
-use splitline_protocol::{ArchivePage, ErrorCode, Event, SendMessageRequest, paths};
+use splitline_protocol::{ArchivePage, ChatMessage, ErrorCode, Event, SendMessageRequest, paths};
+use tokio_xmpp::{Stanza, minidom::Element};
 
 async fn archive(phone: &Phone, after: Option<&str>, max: u32) -> Result<ArchivePage, Refusal> {
     let path = match after {
@@ -115,7 +117,14 @@ async fn the_archive_pages_through_what_was_said_in_order_from_a_live_messages_p
             assert!(page.messages.is_empty() && page.complete, "{page:?}");
         }
     }
-    for bad in ["?max=0", "?max=501", "?max=two", "?max=2&before=x"] {
+    for bad in [
+        "?max=0",
+        "?max=501",
+        "?max=two",
+        "?max=2&since=x",
+        "?max=2&after=x&before=y",
+        "?start_ms=0&before=y",
+    ] {
         let path = format!("{}{bad}", paths::ARCHIVE);
         let (status, body) = alice
             .call::<(), serde_json::Value>(Method::GET, &path, None)
@@ -138,5 +147,97 @@ async fn the_archive_pages_through_what_was_said_in_order_from_a_live_messages_p
     assert_eq!(seen.len(), 6, "{seen:?}");
     assert!(seen[..5].iter().all(|(outgoing, _)| *outgoing));
     assert_eq!(seen[5], (false, "alice 1"));
+    world.shutdown().await;
+}
+
+fn now_ms() -> i64 {
+    i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis(),
+    )
+    .unwrap()
+}
+
+/// A chat message from the stranger with a stanza id in alice's name and a
+/// delay in her server's name, both forged.
+fn forged(id: &str, body: &str) -> Stanza {
+    let xml = format!(
+        "<message xmlns='jabber:client' type='chat' to='{alice}' id='{id}'><body>{body}</body>\
+         <stanza-id xmlns='urn:xmpp:sid:0' by='{alice}' id='FAKE-{id}'/>\
+         <delay xmlns='urn:xmpp:delay' from='{domain}' stamp='2000-01-01T00:00:00Z'/></message>",
+        alice = jid!("alice"),
+        domain = DOMAIN,
+    );
+    Stanza::try_from(xml.parse::<Element>().unwrap()).unwrap()
+}
+
+/// The message with `body` as the archive's newest page shows it.
+async fn archived(phone: &Phone, body: &str) -> ChatMessage {
+    let page = archive(phone, None, 10).await.unwrap();
+    page.messages
+        .into_iter()
+        .map(|m| m.message)
+        .find(|m| m.body == body)
+        .unwrap_or_else(|| panic!("{body:?} is not in the archive"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_strangers_forged_archive_id_and_delay_are_not_trusted_live() {
+    let world = World::start(&["alice", "eve"], |_| {}, None).await;
+    let mut alice = world.sign_in("alice", "phone").await;
+    let eve = Desktop::connect(jid!("eve", "x"), PW, world.xmpp.port()).await;
+    let sent_at = now_ms();
+    eve.send(forged("e-1", "claim your prize")).await;
+    let Event::MessageReceived { message } = alice
+        .wait_for("the stranger's message", |e| {
+            matches!(e, Event::MessageReceived { message } if message.body == "claim your prize")
+        })
+        .await
+    else {
+        unreachable!()
+    };
+    assert!(
+        message.timestamp_ms >= sent_at - 1_000,
+        "a live message is timed at its arrival, not by a forged delay: {}",
+        message.timestamp_ms
+    );
+    let stored = archived(&alice, "claim your prize").await;
+    assert_eq!(
+        message.archive_id, stored.archive_id,
+        "the live message carries the server's archive id, not the forged one"
+    );
+    assert!(message.archive_id.is_some_and(|id| id != "FAKE-e-1"));
+    world.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_delivery_keeps_the_servers_time_not_a_strangers() {
+    let world = World::start(&["alice", "eve"], |_| {}, None).await;
+    let mut eve = Desktop::connect(jid!("eve", "x"), PW, world.xmpp.port()).await;
+    let sent_at = now_ms();
+    // Alice has no session: the server keeps it in offline storage.
+    eve.send(forged("e-2", "while you were out")).await;
+    // The server handles one login's stanzas in order: once it has answered
+    // the next request, the message is in offline storage.
+    let ping = tokio_xmpp::parsers::ping::Ping;
+    eve.iq(Some(DOMAIN), false, ping.into()).await.unwrap();
+    let mut alice = world.sign_in("alice", "phone").await;
+    let Event::MessageReceived { message } = alice
+        .wait_for("the message from offline storage", |e| {
+            matches!(e, Event::MessageReceived { message } if message.body == "while you were out")
+        })
+        .await
+    else {
+        unreachable!()
+    };
+    let stored = archived(&alice, "while you were out").await;
+    assert_eq!(message.archive_id, stored.archive_id);
+    assert!(
+        message.timestamp_ms >= sent_at - 1_000 && message.timestamp_ms <= now_ms(),
+        "the server's offline stamp counts, the forged one does not: {}",
+        message.timestamp_ms
+    );
     world.shutdown().await;
 }

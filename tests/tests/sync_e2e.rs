@@ -5,8 +5,8 @@
 use std::{sync::Arc, time::Duration};
 
 use splitline_core::{
-    store::{MessageState, Store},
-    sync::{SyncEngine, SyncUpdate},
+    store::{MessageKind, MessageState, Store},
+    sync::{SyncConfig, SyncEngine, SyncUpdate},
 };
 use splitline_e2e::{
     app::sync_config,
@@ -35,10 +35,20 @@ impl AlicePhone {
 
     /// Starts on the store kept in `dir` (a phone coming back).
     fn start_in(dir: tempfile::TempDir, endpoints: Vec<String>) -> Self {
+        Self::start_tuned(dir, endpoints, |_| {})
+    }
+
+    /// Starts on the store kept in `dir` with the settings changed by `tune`.
+    fn start_tuned(
+        dir: tempfile::TempDir,
+        endpoints: Vec<String>,
+        tune: impl FnOnce(&mut SyncConfig),
+    ) -> Self {
         let store = Arc::new(Store::open(dir.path().join("alice.db")).unwrap());
         let outbox_changed = Arc::new(Notify::new());
         let (updates_tx, updates) = mpsc::unbounded_channel();
-        let config = sync_config(endpoints, jid!("alice"), PASSWORD, "alice-phone");
+        let mut config = sync_config(endpoints, jid!("alice"), PASSWORD, "alice-phone");
+        tune(&mut config);
         let engine =
             SyncEngine::new(config, store.clone(), updates_tx, outbox_changed.clone()).unwrap();
         let (stop, stop_rx) = watch::channel(false);
@@ -340,5 +350,131 @@ async fn after_the_event_buffer_overflowed_the_resync_recovers_every_message_fro
 
     let mut alice = AlicePhone::start_in(dir, endpoints);
     assert_chat_settles_on(&mut alice, &expected).await;
+    gateway.shutdown().await;
+}
+
+/// Pages of 50, so that 120 missed messages need several.
+fn small_pages(config: &mut SyncConfig) {
+    config.archive_page = 50;
+}
+
+/// Writes into the store file in `dir` a stored archive position that the
+/// server's archive does not know (as a forged archive id once made it).
+fn forget_on_the_server(dir: &tempfile::TempDir) {
+    let db = rusqlite::Connection::open(dir.path().join("alice.db")).unwrap();
+    let changed = db
+        .execute(
+            "UPDATE sync_state SET value = 'FAKE-position' WHERE key = 'archive_cursor'",
+            [],
+        )
+        .unwrap();
+    assert_eq!(changed, 1, "the phone had an archive position");
+}
+
+/// Alice's phone has a chat with bob and goes away; while it has no session,
+/// bob sends `count` messages that her desktop takes (so none wait in offline
+/// storage: only the archive has them). Returns the store's directory and
+/// what the chat should hold.
+async fn away_while_the_desktop_takes(
+    endpoints: &[String],
+    xmpp_port: u16,
+    count: usize,
+) -> (tempfile::TempDir, Vec<String>) {
+    let bob = Desktop::connect(jid!("bob", "desk"), PASSWORD, xmpp_port).await;
+    let mut alice_desk = Desktop::connect(jid!("alice", "desk"), PASSWORD, xmpp_port).await;
+    let mut alice = signed_in_phone(endpoints).await;
+    bob.send_chat(jid!("alice"), "before", "before the absence")
+        .await;
+    alice
+        .wait_until("the first message", |s| chat_bodies(s).len() == 1)
+        .await;
+    let dir = alice.shut_down();
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let mut expected = vec!["before the absence".to_owned()];
+    for n in 0..count {
+        let text = format!("missed {n:03}");
+        bob.send_chat(jid!("alice"), &format!("m-{n}"), &text).await;
+        expected.push(text);
+    }
+    let last = expected.last().cloned().unwrap_or_default();
+    alice_desk
+        .expect_message("bob's last message", |m| {
+            m.get_best_body(vec![]).is_some_and(|(_, b)| *b == last)
+        })
+        .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    (dir, expected)
+}
+
+fn kinds(store: &Store) -> Vec<MessageKind> {
+    store
+        .messages_page(jid!("bob"), None, 500)
+        .unwrap()
+        .into_iter()
+        .map(|m| m.kind)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_archive_position_is_read_back_and_nothing_is_lost() {
+    let xmpp = xmpp_server::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
+    let options = |s: &mut Settings| s.sessions.idle_timeout_secs = Some(2);
+    let gateway = gateway::start(xmpp.port(), options).await;
+    let endpoints = vec![gateway::base_url(&gateway)];
+    let (dir, expected) = away_while_the_desktop_takes(&endpoints, xmpp.port(), 120).await;
+    forget_on_the_server(&dir);
+
+    let mut alice = AlicePhone::start_tuned(dir, endpoints, small_pages);
+    assert_chat_settles_on(&mut alice, &expected).await;
+    assert!(
+        kinds(&alice.store)
+            .iter()
+            .all(|k| *k == MessageKind::Message),
+        "the pages met what the phone had: no gap"
+    );
+    alice
+        .wait_until("the catch-up's end", |s| !s.catching_up().unwrap())
+        .await;
+    gateway.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_archive_that_cannot_meet_the_store_leaves_a_gap_marker() {
+    let xmpp = xmpp_server::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
+    let options = |s: &mut Settings| s.sessions.idle_timeout_secs = Some(2);
+    let gateway = gateway::start(xmpp.port(), options).await;
+    let endpoints = vec![gateway::base_url(&gateway)];
+    let (dir, expected) = away_while_the_desktop_takes(&endpoints, xmpp.port(), 120).await;
+    forget_on_the_server(&dir);
+
+    // Two pages of 50 back from the newest cannot reach what the phone had.
+    let mut alice = AlicePhone::start_tuned(dir, endpoints, |c| {
+        small_pages(c);
+        c.recovery_pages = 2;
+    });
+    alice
+        .wait_until("a gap marker", |s| kinds(s).contains(&MessageKind::Gap))
+        .await;
+    alice
+        .wait_until("the catch-up's end", |s| !s.catching_up().unwrap())
+        .await;
+    let rows = alice.store.messages_page(jid!("bob"), None, 500).unwrap();
+    let gaps: Vec<usize> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.kind == MessageKind::Gap)
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(gaps.len(), 1, "one gap marker: {rows:?}");
+    let gap = &rows[gaps[0]];
+    assert!(gap.body.is_empty() && !gap.outgoing);
+    let bodies: Vec<&str> = rows.iter().map(|m| m.body.as_str()).collect();
+    // What the phone had, the gap, then the 100 newest it read back.
+    assert_eq!(bodies[..gaps[0]], ["before the absence"]);
+    let read_back: Vec<String> = bodies[gaps[0] + 1..]
+        .iter()
+        .map(|b| b.to_string())
+        .collect();
+    assert_eq!(read_back, expected[21..]);
     gateway.shutdown().await;
 }

@@ -122,6 +122,7 @@ async fn answer(seen: &Shared, path: &str, token: Option<String>) -> (&'static s
         paths::ROOMS => json(&Rooms { rooms: vec![] }),
         paths::ARCHIVE => json(&ArchivePage {
             messages: vec![],
+            first: None,
             last: None,
             complete: true,
         }),

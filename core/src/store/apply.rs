@@ -4,13 +4,13 @@
 //! all of it or none.
 
 use rusqlite::{OptionalExtension, Transaction, params};
-use splitline_protocol::{ArchivePage, Event, EventEnvelope};
+use splitline_protocol::{ArchivePage, ArchivedMessage, Event, EventEnvelope};
 
 use super::{
     Store, StoreError,
     changes::{CallUpdate, Changes, IncomingCall},
     contacts::{availability_str, upsert_contact},
-    keys::{ARCHIVE_CURSOR, CATCH_UP, CURSOR},
+    keys::{ARCHIVE_CURSOR, CATCH_UP, CATCH_UP_ROW, CURSOR},
     messages::store_message,
     put_sync_value,
     read_state::apply_displayed,
@@ -48,9 +48,17 @@ impl Store {
         })
     }
 
-    /// Marks a catch-up from the archive as due (after a new sign-in).
+    /// Marks a catch-up from the archive as due (after a new sign-in), and
+    /// notes the newest message stored before it.
     pub(crate) fn catch_up_due(&self) -> Result<(), StoreError> {
-        self.write(|tx| put_sync_value(tx, CATCH_UP, Some("due")))
+        self.write(|tx| {
+            let newest: i64 =
+                tx.query_row("SELECT coalesce(max(id), 0) FROM messages", [], |r| {
+                    r.get(0)
+                })?;
+            put_sync_value(tx, CATCH_UP_ROW, Some(&newest.to_string()))?;
+            put_sync_value(tx, CATCH_UP, Some("due"))
+        })
     }
 
     /// True while a catch-up of the user's 1:1 archive is due or under way.
@@ -61,25 +69,7 @@ impl Store {
     /// Stores a page of the archive and the position after it, in one
     /// transaction; a complete page ends the catch-up.
     pub(crate) fn apply_archive_page(&self, page: &ArchivePage) -> Result<Changes, StoreError> {
-        self.write(|tx| {
-            let mut changes = Changes::default();
-            for archived in &page.messages {
-                let message = &archived.message;
-                let peer = if archived.outgoing {
-                    &message.to
-                } else {
-                    &message.from
-                };
-                store_message(tx, message, peer, archived.outgoing, &mut changes)?;
-            }
-            if page.last.is_some() {
-                put_sync_value(tx, ARCHIVE_CURSOR, page.last.as_deref())?;
-            }
-            if page.complete {
-                put_sync_value(tx, CATCH_UP, None)?;
-            }
-            Ok(changes)
-        })
+        self.apply_page(None, page)
     }
 
     /// Stores a page of `room`'s archive and the position after it, in one
@@ -89,23 +79,70 @@ impl Store {
         room: &str,
         page: &ArchivePage,
     ) -> Result<Changes, StoreError> {
+        self.apply_page(Some(room), page)
+    }
+
+    /// Stores a page of the user's 1:1 archive, or of `room`'s, and the
+    /// position after it, in one transaction; a complete page ends that
+    /// catch-up.
+    pub(crate) fn apply_page(
+        &self,
+        room: Option<&str>,
+        page: &ArchivePage,
+    ) -> Result<Changes, StoreError> {
         self.write(|tx| {
             let mut changes = Changes::default();
             for archived in &page.messages {
-                store_message(tx, &archived.message, room, archived.outgoing, &mut changes)?;
+                store_archived(tx, archived, room, &mut changes)?;
             }
             if page.last.is_some() {
-                tx.execute(
-                    "UPDATE rooms SET archive_cursor = ?2 WHERE jid = ?1",
-                    params![room, page.last],
-                )?;
+                put_archive_position(tx, room, page.last.as_deref())?;
             }
             if page.complete {
-                tx.execute("UPDATE rooms SET catch_up = 0 WHERE jid = ?1", [room])?;
+                match room {
+                    Some(room) => {
+                        tx.execute("UPDATE rooms SET catch_up = 0 WHERE jid = ?1", [room])?;
+                    }
+                    None => put_sync_value(tx, CATCH_UP, None)?,
+                }
             }
             Ok(changes)
         })
     }
+}
+
+/// Stores a message of the user's 1:1 archive, or of `room`'s.
+pub(super) fn store_archived(
+    tx: &Transaction<'_>,
+    archived: &ArchivedMessage,
+    room: Option<&str>,
+    changes: &mut Changes,
+) -> Result<(), StoreError> {
+    let message = &archived.message;
+    let peer = match room {
+        Some(room) => room,
+        None if archived.outgoing => &message.to,
+        None => &message.from,
+    };
+    store_message(tx, message, peer, archived.outgoing, changes)
+}
+
+/// Sets the position in the user's 1:1 archive, or in `room`'s.
+pub(super) fn put_archive_position(
+    tx: &Transaction<'_>,
+    room: Option<&str>,
+    position: Option<&str>,
+) -> Result<(), StoreError> {
+    match room {
+        Some(room) => {
+            tx.execute(
+                "UPDATE rooms SET archive_cursor = ?2 WHERE jid = ?1",
+                params![room, position],
+            )?;
+        }
+        None => put_sync_value(tx, ARCHIVE_CURSOR, position)?,
+    }
+    Ok(())
 }
 
 fn catch_up_due(tx: &Transaction<'_>) -> Result<bool, StoreError> {

@@ -47,6 +47,35 @@ impl MessageState {
     }
 }
 
+/// What a timeline row is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageKind {
+    /// A message.
+    Message,
+    /// A gap marker: messages of this chat from around this time may be
+    /// missing, because the network's archive no longer had them when this
+    /// device caught up. It has no sender or text; the timeline shows it as
+    /// such, and it never counts as unread.
+    Gap,
+}
+
+impl MessageKind {
+    pub(super) fn as_str(self) -> &'static str {
+        match self {
+            Self::Message => "message",
+            Self::Gap => "gap",
+        }
+    }
+
+    fn parse(value: &str) -> Result<Self, StoreError> {
+        match value {
+            "message" => Ok(Self::Message),
+            "gap" => Ok(Self::Gap),
+            other => Err(corrupt("message kind", other)),
+        }
+    }
+}
+
 /// A stored message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessageRow {
@@ -67,9 +96,11 @@ pub struct MessageRow {
     pub timestamp_ms: i64,
     /// Where it is.
     pub state: MessageState,
+    /// A message, or a gap marker.
+    pub kind: MessageKind,
 }
 
-const MESSAGE_COLUMNS: &str = "m.id, c.peer, m.client_id, m.network_id, m.outgoing, m.sender, m.body, m.timestamp_ms, m.state";
+const MESSAGE_COLUMNS: &str = "m.id, c.peer, m.client_id, m.network_id, m.outgoing, m.sender, m.body, m.timestamp_ms, m.state, m.kind";
 
 fn message_from_row(row: &Row<'_>) -> rusqlite::Result<MessageRow> {
     Ok(MessageRow {
@@ -82,6 +113,7 @@ fn message_from_row(row: &Row<'_>) -> rusqlite::Result<MessageRow> {
         body: row.get(6)?,
         timestamp_ms: row.get(7)?,
         state: parsed(row, 8, MessageState::parse)?,
+        kind: parsed(row, 9, MessageKind::parse)?,
     })
 }
 

@@ -1,6 +1,6 @@
 //! The local store on SQLite: account, contacts with presence, chats, messages,
 //! the outbox and sync state. One module per table (contacts, chats,
-//! messages, outbox, rooms, read state, closed chats); `apply` takes what the
+//! messages, outbox, rooms, read state, closed chats, archive recovery); `apply` takes what the
 //! gateway sends into them, and `changes` is what that tells listeners.
 //!
 //! One writer connection takes every write, each in one transaction. Reads
@@ -16,6 +16,7 @@ mod messages;
 mod migrations;
 mod outbox;
 mod read_state;
+mod recovery;
 mod rooms;
 
 use std::{
@@ -27,9 +28,10 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
 
 pub use changes::{CallUpdate, Changes, IncomingCall};
 pub use chats::Chat;
-pub use messages::{MessageRow, MessageState};
+pub use messages::{MessageKind, MessageRow, MessageState};
 use migrations::CURRENT_VERSION;
 pub use outbox::OutboxItem;
+pub(crate) use recovery::RecoveryStep;
 pub(crate) use rooms::RoomCatchUp;
 pub use rooms::RoomRow;
 
@@ -61,6 +63,9 @@ pub enum StoreError {
     /// No message with that client id.
     #[error("no message with client id {0}")]
     UnknownMessage(String),
+    /// A page kept while reading an archive back could not be written or read.
+    #[error("a kept archive page is unreadable: {0}")]
+    KeptPage(#[from] serde_json::Error),
     /// The thread running a store call died.
     #[error("a store call could not finish: {0}")]
     TaskFailed(String),
@@ -80,6 +85,9 @@ pub(crate) mod keys {
     /// Present while a catch-up from the archive is due or under way (after a
     /// new sign-in or a resync); live messages do not move the archive cursor then.
     pub const CATCH_UP: &str = "catch_up";
+    /// The newest message row when the last catch-up became due: an archive
+    /// read back has to meet a message stored up to there.
+    pub const CATCH_UP_ROW: &str = "catch_up_row";
 }
 
 /// Most idle reader connections kept open.

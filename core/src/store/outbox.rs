@@ -5,7 +5,7 @@ use rusqlite::{OptionalExtension, params};
 use super::{
     Store, StoreError,
     chats::chat_id,
-    messages::{MessageRow, MessageState},
+    messages::{MessageKind, MessageRow, MessageState},
 };
 
 /// A message waiting to be sent.
@@ -46,6 +46,7 @@ impl Store {
                 body: body.to_owned(),
                 timestamp_ms: now_ms,
                 state: MessageState::Queued,
+                kind: MessageKind::Message,
             })
         })
     }

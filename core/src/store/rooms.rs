@@ -105,18 +105,6 @@ impl Store {
         })
     }
 
-    /// Forgets a room's archive position (the archive no longer knows it);
-    /// the catch-up goes on from the newest page.
-    pub(crate) fn forget_room_position(&self, room: &str) -> Result<(), StoreError> {
-        self.write(|tx| {
-            tx.execute(
-                "UPDATE rooms SET archive_cursor = NULL WHERE jid = ?1",
-                [room],
-            )?;
-            Ok(())
-        })
-    }
-
     /// Ends a room's catch-up without reading (the gateway says the user is
     /// not in it any more).
     pub(crate) fn end_room_catch_up(&self, room: &str) -> Result<(), StoreError> {

@@ -5,10 +5,10 @@
 use splitline_protocol::{ArchivePage, ArchiveQuery, ErrorCode};
 
 use super::{Setback, SyncEngine, SyncUpdate, blocking};
-use crate::store::{Changes, RoomCatchUp, keys};
-
-/// Messages asked for per archive page while catching up.
-const CATCH_UP_PAGE: u32 = 250;
+use crate::{
+    store::{Changes, RecoveryStep, RoomCatchUp, keys},
+    util::now_ms,
+};
 
 impl SyncEngine {
     /// Reads the chats closed on any device, before the catch-up brings
@@ -53,7 +53,8 @@ impl SyncEngine {
     }
 
     /// Reads and stores the page after the stored position of the user's 1:1
-    /// archive, or of a room's archive; the last page ends that catch-up.
+    /// archive, or of a room's archive; the last page ends that catch-up. An
+    /// archive that no longer knows the position is read back instead.
     pub(super) async fn catch_up_page(
         &mut self,
         token: &str,
@@ -66,26 +67,28 @@ impl SyncEngine {
                 blocking(&self.store, |s| s.sync_value(keys::ARCHIVE_CURSOR)).await?,
             ),
         };
+        let key = room.clone();
+        if let Some(recovery) = blocking(&self.store, move |s| s.recovery(key.as_deref())).await? {
+            return self.recovery_page(token, room, recovery.before).await;
+        }
         // A room without a position reads its archive from the start: all of
         // it is news to a member who has not seen it here.
         let start_ms = (room.is_some() && after.is_none()).then_some(0);
         let query = ArchiveQuery {
             room: room.clone(),
             after: after.clone(),
+            before: None,
             start_ms,
-            max: CATCH_UP_PAGE,
+            max: self.config.archive_page,
         };
         let page = match self.client().archive(token, &query).await {
             Ok(page) => page,
             Err(error) if error.code() == Some(ErrorCode::CursorInvalid) => {
                 tracing::warn!(
-                    "the archive no longer knows the stored position; reading its newest page"
+                    room = room.is_some(),
+                    "the archive no longer knows the stored position; reading it back from the newest page"
                 );
-                blocking(&self.store, move |s| match &room {
-                    Some(room) => s.forget_room_position(room),
-                    None => s.set_sync_value(keys::ARCHIVE_CURSOR, None),
-                })
-                .await?;
+                blocking(&self.store, move |s| s.start_recovery(room.as_deref())).await?;
                 return Ok(());
             }
             Err(error) if error.code() == Some(ErrorCode::NotFound) && room.is_some() => {
@@ -100,6 +103,7 @@ impl SyncEngine {
                 tracing::warn!(%error, "no archive to catch up from");
                 ArchivePage {
                     messages: vec![],
+                    first: None,
                     last: None,
                     complete: true,
                 }
@@ -124,6 +128,67 @@ impl SyncEngine {
             None => s.apply_archive_page(&page),
         })
         .await?;
+        if !changes.is_empty() {
+            let _ = self.updates.send(SyncUpdate::Changed(changes));
+        }
+        Ok(())
+    }
+
+    /// Reads and stores the page before `before` (the newest without it) of
+    /// an archive being read back, until the pages meet what the store had.
+    async fn recovery_page(
+        &mut self,
+        token: &str,
+        room: Option<String>,
+        before: Option<String>,
+    ) -> Result<(), Setback> {
+        let query = ArchiveQuery {
+            room: room.clone(),
+            after: None,
+            before,
+            start_ms: None,
+            max: self.config.archive_page,
+        };
+        let page = match self.client().archive(token, &query).await {
+            Ok(page) => page,
+            // The archive dropped what it was being read back to: nothing
+            // older is left to meet.
+            Err(error) if error.code() == Some(ErrorCode::CursorInvalid) => ArchivePage {
+                messages: vec![],
+                first: None,
+                last: None,
+                complete: true,
+            },
+            Err(error) if error.code() == Some(ErrorCode::NotFound) && room.is_some() => {
+                tracing::info!(%error, "no longer in a room; its catch-up ends");
+                blocking(&self.store, move |s| {
+                    s.end_room_catch_up(room.as_deref().unwrap_or_default())
+                })
+                .await?;
+                return Ok(());
+            }
+            Err(error) => return Err(self.setback(error)),
+        };
+        let messages = page.messages.len();
+        let (max_pages, now) = (self.config.recovery_pages, now_ms());
+        let key = room.clone();
+        let (changes, step) = blocking(&self.store, move |s| {
+            s.apply_recovery_page(key.as_deref(), &page, max_pages, now)
+        })
+        .await?;
+        match step {
+            RecoveryStep::More | RecoveryStep::Met => tracing::info!(
+                messages,
+                ?step,
+                room = room.is_some(),
+                "read an archive page back"
+            ),
+            RecoveryStep::Gap => tracing::warn!(
+                messages,
+                room = room.is_some(),
+                "the archive could not be read back to what this device had; marked a gap"
+            ),
+        }
         if !changes.is_empty() {
             let _ = self.updates.send(SyncUpdate::Changed(changes));
         }

@@ -61,11 +61,18 @@ pub struct SyncConfig {
     pub backoff_cap: Duration,
     /// Seconds each long-poll may wait.
     pub poll_wait_secs: u64,
+    /// Messages asked for per archive page while catching up (1 to 500).
+    pub archive_page: u32,
+    /// Most pages read back from the newest when an archive no longer knows
+    /// the stored position; past them, a gap marker shows in the timeline.
+    pub recovery_pages: u32,
 }
 
 impl Default for SyncConfig {
     /// No account or endpoint yet; a reconnect waits at most a minute, and a
     /// long-poll 25 s (under the usual 30 s idle timeouts of mobile networks).
+    /// Archive pages of 250 messages, and at most 40 of them (10,000
+    /// messages) read back after an unknown archive position.
     fn default() -> Self {
         Self {
             endpoints: Vec::new(),
@@ -76,6 +83,8 @@ impl Default for SyncConfig {
             build_id: String::new(),
             backoff_cap: Duration::from_secs(60),
             poll_wait_secs: 25,
+            archive_page: 250,
+            recovery_pages: 40,
         }
     }
 }

@@ -105,6 +105,7 @@ fn the_archive_and_the_live_stream_overlap_without_duplicates() {
     }
     store.apply_events(&batch(vec![live]), "c-1").unwrap();
     let page = ArchivePage {
+        first: None,
         messages: vec![
             archived("bob@localhost", "me@localhost", "n1", "a1", 100),
             archived("bob@localhost", "me@localhost", "n2", "a2", 200),
@@ -132,6 +133,7 @@ fn the_archive_and_the_live_stream_overlap_without_duplicates() {
 fn two_rooms_whose_archives_give_the_same_id_keep_both_messages() {
     let (_dir, store) = temp_store();
     let room_post = |room: &str, id: &str| ArchivePage {
+        first: None,
         messages: vec![ArchivedMessage {
             outgoing: false,
             message: ChatMessage {
@@ -195,6 +197,7 @@ fn live_messages_move_the_archive_cursor_only_when_no_catch_up_is_due() {
         "during a catch-up the archive, not the live stream, says where it stands"
     );
     let partial = ArchivePage {
+        first: None,
         messages: vec![],
         last: Some("a5".into()),
         complete: false,
@@ -207,6 +210,7 @@ fn live_messages_move_the_archive_cursor_only_when_no_catch_up_is_due() {
         "the position moves past entries that are not 1:1 messages"
     );
     let last = ArchivePage {
+        first: None,
         messages: vec![],
         last: None,
         complete: true,

@@ -53,6 +53,7 @@ fn chats_closed_on_another_device_stay_hidden_when_their_messages_arrive_later()
     );
     assert!(store.apply_closed_chats(&closed).unwrap().is_empty());
     let page = ArchivePage {
+        first: None,
         messages: vec![archived(
             "carol@localhost",
             "me@localhost",

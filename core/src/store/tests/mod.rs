@@ -11,6 +11,7 @@ mod apply;
 mod closed_chats;
 mod outbox;
 mod read_state;
+mod recovery;
 
 fn temp_store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();

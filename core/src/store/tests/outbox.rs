@@ -45,6 +45,7 @@ fn a_queued_message_found_in_the_archive_was_sent_and_leaves_the_outbox() {
         .queue_message("bob@localhost", "c-7", "text of c-7", "me@localhost", 10)
         .unwrap();
     let page = ArchivePage {
+        first: None,
         messages: vec![archived("me@localhost", "bob@localhost", "c-7", "a7", 11)],
         last: Some("a7".into()),
         complete: true,

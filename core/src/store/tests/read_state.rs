@@ -127,6 +127,7 @@ fn a_read_position_for_a_message_not_here_yet_applies_when_it_arrives() {
         .unwrap();
     assert!(changes.is_empty());
     let page = |messages| ArchivePage {
+        first: None,
         messages,
         last: None,
         complete: false,
@@ -196,6 +197,7 @@ fn a_viewed_chat_queues_its_newest_message_with_its_archive_id() {
     let (_dir, store) = temp_store();
     store
         .apply_archive_page(&ArchivePage {
+            first: None,
             messages: vec![archived("bob@localhost", "me@localhost", "n1", "a1", 100)],
             last: None,
             complete: false,

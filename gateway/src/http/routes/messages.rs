@@ -16,7 +16,7 @@ use crate::{
         json::{ApiJson, ApiQuery},
         validate,
     },
-    xmpp::session::Command,
+    xmpp::{session::Command, xep::mam::PageAt},
 };
 
 pub(super) fn routes() -> Router<AppState> {
@@ -34,14 +34,28 @@ async fn archive(
             "max must be 1 to {MAX_ARCHIVE_PAGE}"
         )));
     }
-    if query.start_ms.is_some_and(|s| s < 0) {
-        return Err(ApiError::invalid(
-            "start_ms must be a time in milliseconds since the Unix epoch",
-        ));
-    }
-    if let Some(after) = &query.after {
-        validate::text("after", after, validate::MAX_ID_CHARS, false)?;
-    }
+    let at = match (query.after, query.before, query.start_ms) {
+        (None, None, None) => PageAt::Newest,
+        (Some(after), None, None) => {
+            validate::text("after", &after, validate::MAX_ID_CHARS, false)?;
+            PageAt::After(after)
+        }
+        (None, Some(before), None) => {
+            validate::text("before", &before, validate::MAX_ID_CHARS, false)?;
+            PageAt::Before(before)
+        }
+        (None, None, Some(start_ms)) if start_ms >= 0 => PageAt::Start(start_ms),
+        (None, None, Some(_)) => {
+            return Err(ApiError::invalid(
+                "start_ms must be a time in milliseconds since the Unix epoch",
+            ));
+        }
+        _ => {
+            return Err(ApiError::invalid(
+                "give at most one of after, before and start_ms",
+            ));
+        }
+    };
     let room = query
         .room
         .as_deref()
@@ -51,8 +65,7 @@ async fn archive(
         session
             .command(|reply| Command::Archive {
                 room,
-                start_ms: query.start_ms,
-                after: query.after,
+                at,
                 max: query.max,
                 reply,
             })

@@ -6,7 +6,7 @@ use splitline_protocol::{ArchivePage, ArchivedMessage};
 use tokio_xmpp::jid::BareJid;
 
 use super::{CommandError, IqOutcome, IqPurpose, Link, Reply, Worker, iq::IqKind};
-use crate::xmpp::xep::mam;
+use crate::xmpp::xep::mam::{self, PageAt};
 
 /// A page being read: the messages so far, and who waits for it.
 pub(super) struct ArchiveIq {
@@ -29,14 +29,15 @@ impl ArchiveIq {
         let page = outcome
             .map_err(|e| e.or_not_found(CommandError::UnknownArchivePosition))
             .and_then(|payload| {
-                let (last, complete) = mam::page_end(payload).ok_or_else(|| {
+                let end = mam::page_end(payload).ok_or_else(|| {
                     CommandError::Network("the archive sent no end of page".to_owned())
                 })?;
                 Ok(ArchivePage {
                     messages: self.messages,
-                    last,
+                    first: end.first,
+                    last: end.last,
                     // A newest page has nothing newer after it.
-                    complete: self.newest || complete,
+                    complete: self.newest || end.complete,
                 })
             });
         let _ = self.reply.send(page);
@@ -44,13 +45,11 @@ impl ArchiveIq {
 }
 
 impl<L: Link> Worker<L> {
-    /// Asks for a page: `max` entries after `after`, or from `start_ms`, or
-    /// the newest.
+    /// Asks for a page of `max` entries at `at`.
     pub(super) async fn read_archive(
         &mut self,
         room: Option<BareJid>,
-        after: Option<String>,
-        start_ms: Option<i64>,
+        at: PageAt,
         max: u32,
         reply: Reply<ArchivePage>,
     ) {
@@ -63,12 +62,12 @@ impl<L: Link> Worker<L> {
         let query_id = self.pending.next_id();
         let purpose = IqPurpose::Archive(ArchiveIq {
             room: room.clone(),
-            newest: after.is_none() && start_ms.is_none(),
+            newest: at == PageAt::Newest,
             max: max as usize,
             messages: Vec::new(),
             reply,
         });
-        let payload = mam::archive_query(&query_id, after, start_ms, max);
+        let payload = mam::archive_query(&query_id, at, max);
         self.send_iq_with_id(query_id, room.as_ref(), IqKind::Set, payload, purpose)
             .await;
     }

@@ -7,6 +7,8 @@ use splitline_protocol::{ArchivePage, Availability, ClosedChat, Room, RoomMember
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio_xmpp::jid::BareJid;
 
+use crate::xmpp::xep::mam::PageAt;
+
 /// How long a phone's request may wait for the worker's answer.
 const COMMAND_WAIT: Duration = Duration::from_secs(30);
 
@@ -110,11 +112,8 @@ pub(crate) enum Command {
     Archive {
         /// The room whose archive to read; the user's own without it.
         room: Option<BareJid>,
-        /// Read after this archive id; without it, forward from `start_ms`,
-        /// or the newest page.
-        after: Option<String>,
-        /// Without `after`: the time to read forward from.
-        start_ms: Option<i64>,
+        /// Which entries.
+        at: PageAt,
         /// Most entries.
         max: u32,
         reply: Reply<ArchivePage>,

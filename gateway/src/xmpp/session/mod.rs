@@ -314,11 +314,10 @@ impl<L: Link> Worker<L> {
             }
             Command::Archive {
                 room,
-                after,
-                start_ms,
+                at,
                 max,
                 reply,
-            } => self.read_archive(room, after, start_ms, max, reply).await,
+            } => self.read_archive(room, at, max, reply).await,
             Command::Displayed { markers, reply } => {
                 let _ = reply.send(self.send_read_markers(markers).await);
             }

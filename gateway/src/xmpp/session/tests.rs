@@ -26,7 +26,7 @@ use super::{
 use crate::{
     event_log::EventLog,
     metrics::Metrics,
-    xmpp::xep::{bookmarks, private_storage},
+    xmpp::xep::{bookmarks, mam::PageAt, private_storage},
 };
 
 const OWN: &str = "alice@localhost";
@@ -418,8 +418,7 @@ async fn a_flapping_stream_is_replaced_by_a_fresh_one() {
     let page = h
         .command(|reply| Command::Archive {
             room: None,
-            after: None,
-            start_ms: None,
+            at: PageAt::Newest,
             max: 10,
             reply,
         })
@@ -516,8 +515,7 @@ async fn an_archive_page_collects_its_messages_up_to_max_and_ends_where_the_arch
     let page = h
         .command(|reply| Command::Archive {
             room: None,
-            after: Some("a-1".into()),
-            start_ms: None,
+            at: PageAt::After("a-1".into()),
             max: 2,
             reply,
         })
@@ -539,6 +537,7 @@ async fn an_archive_page_collects_its_messages_up_to_max_and_ends_where_the_arch
     h.answer(&query.id, None, Some(fin("a-3", false)));
     let ArchivePage {
         messages,
+        first,
         last,
         complete,
     } = answered(page).await.unwrap();
@@ -547,13 +546,15 @@ async fn an_archive_page_collects_its_messages_up_to_max_and_ends_where_the_arch
         .map(|m| m.message.archive_id.as_deref().unwrap())
         .collect();
     assert_eq!(ids, ["a-2", "a-3"]);
-    assert_eq!((last.as_deref(), complete), (Some("a-3"), false));
+    assert_eq!(
+        (first.as_deref(), last.as_deref(), complete),
+        (Some("x"), Some("a-3"), false)
+    );
     // The next page: the archive forgot the position.
     let next = h
         .command(|reply| Command::Archive {
             room: None,
-            after: last,
-            start_ms: None,
+            at: PageAt::After(last.unwrap()),
             max: 2,
             reply,
         })
@@ -568,8 +569,7 @@ async fn an_archive_page_collects_its_messages_up_to_max_and_ends_where_the_arch
     let newest = h
         .command(|reply| Command::Archive {
             room: None,
-            after: None,
-            start_ms: None,
+            at: PageAt::Newest,
             max: 2,
             reply,
         })

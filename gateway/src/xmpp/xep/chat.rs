@@ -96,10 +96,12 @@ fn displayed(message: &Message, by_user: bool) -> Option<Event> {
 }
 
 /// A 1:1 message with a text, or `None` for anything else (errors, group
-/// chat, chat states without a body). A delay stamp counts only when the
-/// user's own server set it (offline storage); a sender could forge any other.
-/// Likewise an archive id counts only when the user's own archive (`own`)
-/// stamped it: the server removes such stamps from what others send.
+/// chat, chat states without a body). `outer_delay` is the stamp of the
+/// wrapper the user's own account sent it in (an archive result or a carbon);
+/// the caller checks where that came from. Otherwise the message is timed
+/// at `now_ms`, unless the user's own server stamped it on delivery from
+/// offline storage (see [`offline_delay`]). Likewise an archive id counts
+/// only when the user's own archive (`own`) stamped it (see [`ids`]).
 pub(crate) fn chat(
     mut message: Message,
     outer_delay: Option<&Delay>,
@@ -112,16 +114,7 @@ pub(crate) fn chat(
     let (_, body) = message.get_best_body_cloned(vec![])?;
     let from = message.from.as_ref()?.to_bare().to_string();
     let to = message.to.as_ref()?.to_bare().to_string();
-    let own_server = to.split_once('@').map(|(_, domain)| domain.to_owned());
-    let inner_delay = message
-        .extract_payload::<Delay>()
-        .ok()
-        .flatten()
-        .filter(|d| {
-            d.from.as_ref().is_some_and(|f| {
-                f.node().is_none() && Some(f.domain().as_str()) == own_server.as_deref()
-            })
-        });
+    let inner_delay = offline_delay(&message, own);
     let timestamp_ms = outer_delay
         .or(inner_delay.as_ref())
         .map_or(now_ms, |d| d.stamp.0.timestamp_millis());
@@ -137,8 +130,35 @@ pub(crate) fn chat(
     })
 }
 
+/// The delay stamp the user's own server put on a message it delivers from
+/// offline storage, or `None`. Anyone can write `<delay from='server'>` into
+/// a message, so the stamp's `from` proves nothing by itself. What proves it
+/// is its place: the server's archive appends its stanza id (by `own`) to
+/// every message it routes to the user, after whatever the sender wrote, and
+/// offline storage appends its delay after that on delivery. So only a delay
+/// from the user's server that follows the last stanza id by `own` is the
+/// server's; without such a stanza id (a server without an archive) no
+/// delay is trusted.
+fn offline_delay(message: &Message, own: &BareJid) -> Option<Delay> {
+    let server_stamp = message
+        .payloads
+        .iter()
+        .rposition(|p| StanzaId::try_from(p.clone()).is_ok_and(|s| s.by == *own))?;
+    message.payloads[server_stamp + 1..]
+        .iter()
+        .filter_map(|p| Delay::try_from(p.clone()).ok())
+        .find(|d| {
+            d.from.as_ref().is_some_and(|f| {
+                f.node().is_none() && f.resource().is_none() && f.domain() == own.domain()
+            })
+        })
+}
+
 /// A message's network id (its origin id, or else its stanza id) and the
-/// archive id that `archive` stamped on it, if it did (XEP-0359).
+/// archive id that `archive` stamped on it, if it did (XEP-0359). A sender
+/// may write stanza ids claiming to be by `archive` too, and a server may
+/// keep them; the archive appends its own after them, so the last one by
+/// `archive` is the archive's.
 pub(crate) fn ids(message: &mut Message, archive: &BareJid) -> (Option<String>, Option<String>) {
     let origin = message.extract_payload::<OriginId>().ok().flatten();
     let network_id = origin.map(|o| o.id).or(message.id.take().map(|id| id.0));
@@ -146,7 +166,7 @@ pub(crate) fn ids(message: &mut Message, archive: &BareJid) -> (Option<String>, 
         .payloads
         .iter()
         .filter_map(|p| StanzaId::try_from(p.clone()).ok())
-        .find(|s| s.by == *archive)
+        .rfind(|s| s.by == *archive)
         .map(|s| s.id);
     (network_id, archive_id)
 }

@@ -15,19 +15,29 @@ use tokio_xmpp::{
     },
 };
 
-/// The payload of an archive query: `max` entries after the archive id
-/// `after`; without it, the first `max` entries from the time `start_ms`, or
-/// the newest `max` entries.
-pub(crate) fn archive_query(
-    query_id: &str,
-    after: Option<String>,
-    start_ms: Option<i64>,
-    max: u32,
-) -> Element {
-    let start = start_ms
-        .filter(|_| after.is_none())
-        .and_then(chrono::DateTime::from_timestamp_millis);
-    let before = (after.is_none() && start.is_none()).then(String::new);
+/// Which entries of an archive a page holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum PageAt {
+    /// The newest entries.
+    Newest,
+    /// The entries just after this archive id, reading forward.
+    After(String),
+    /// The entries just before this archive id, reading back.
+    Before(String),
+    /// The first entries at or after this time (ms since the Unix epoch).
+    Start(i64),
+}
+
+/// The payload of an archive query: `max` entries at `at`.
+pub(crate) fn archive_query(query_id: &str, at: PageAt, max: u32) -> Element {
+    let (after, before, start) = match at {
+        PageAt::Newest => (None, None, None),
+        PageAt::After(id) => (Some(id), None, None),
+        PageAt::Before(id) => (None, Some(id), None),
+        PageAt::Start(ms) => (None, None, chrono::DateTime::from_timestamp_millis(ms)),
+    };
+    // An empty `before` asks for the last page (RSM, XEP-0059).
+    let before = before.or((after.is_none() && start.is_none()).then(String::new));
     let form = start.map(|start| {
         let stamp = start.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
         DataForm::new(
@@ -51,11 +61,26 @@ pub(crate) fn archive_query(
     .into()
 }
 
-/// The end of a page in the answer to [`archive_query`]: the last archive
-/// id on it, and whether the archive has nothing more.
-pub(crate) fn page_end(payload: Option<Element>) -> Option<(Option<String>, bool)> {
+/// The end of a page in the answer to [`archive_query`].
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct PageEnd {
+    /// The page's first archive id.
+    pub(crate) first: Option<String>,
+    /// The page's last archive id.
+    pub(crate) last: Option<String>,
+    /// Whether the archive has nothing more in the page's direction: nothing
+    /// newer when reading forward, nothing older when reading back.
+    pub(crate) complete: bool,
+}
+
+/// Reads the end of a page from the archive's answer.
+pub(crate) fn page_end(payload: Option<Element>) -> Option<PageEnd> {
     let fin = mam::Fin::try_from(payload?).ok()?;
-    Some((fin.set.last, fin.complete))
+    Some(PageEnd {
+        first: fin.set.first.map(|f| f.item),
+        last: fin.set.last,
+        complete: fin.complete,
+    })
 }
 
 /// One archived message with the query it answers. `decode` reads the

@@ -112,31 +112,55 @@ fn a_forged_carbon_from_a_stranger_is_not_trusted() {
     assert_eq!(classify(stanza, &alice(), 0), Inbound::Ignored);
 }
 
+fn timestamp_of(stanza: Stanza, now_ms: i64) -> i64 {
+    match classify(stanza, &alice(), now_ms) {
+        Inbound::Event(Event::MessageReceived { message }) => message.timestamp_ms,
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+const SERVER_ID: &str = "<stanza-id xmlns='urn:xmpp:sid:0' by='alice@localhost' id='a-5'/>";
+
+fn delay(from: &str, year: u32) -> String {
+    format!("<delay xmlns='urn:xmpp:delay' from='{from}' stamp='{year}-01-02T03:04:05Z'/>")
+}
+
+fn chat_with(payloads: &str) -> Stanza {
+    parse(&format!(
+        "<message xmlns='jabber:client' type='chat' from='bob@localhost/d' to='alice@localhost'>\
+         <body>old</body>{payloads}</message>"
+    ))
+}
+
 #[test]
 fn offline_delivery_keeps_the_original_time() {
-    let stanza = parse(
-        "<message xmlns='jabber:client' type='chat' from='bob@localhost/d' to='alice@localhost'><body>old</body>\
-         <delay xmlns='urn:xmpp:delay' from='localhost' stamp='2026-01-02T03:04:05Z'/></message>",
+    // Prosody: the archive appends its stanza id, offline storage its delay after it.
+    let offline = chat_with(&format!("{SERVER_ID}{}", delay("localhost", 2026)));
+    assert_eq!(timestamp_of(offline, 0), 1_767_323_045_000);
+    // A sender's stamp before the server's own is not the server's.
+    let forged_then_offline = chat_with(&format!(
+        "{}{SERVER_ID}{}",
+        delay("localhost", 2000),
+        delay("localhost", 2026)
+    ));
+    assert_eq!(timestamp_of(forged_then_offline, 0), 1_767_323_045_000);
+}
+
+#[test]
+fn a_delay_the_sender_wrote_is_not_trusted_even_in_the_servers_name() {
+    // Live: the sender's delay, then the stanza id the server appends.
+    let live = chat_with(&format!("{}{SERVER_ID}", delay("localhost", 2000)));
+    assert_eq!(timestamp_of(live, 7), 7, "a forged server stamp");
+    let own_stamp = chat_with(&format!("{SERVER_ID}{}", delay("bob@localhost", 2001)));
+    assert_eq!(timestamp_of(own_stamp, 7), 7, "a sender's own stamp");
+    let other_server = chat_with(&format!("{SERVER_ID}{}", delay("example.org", 2001)));
+    assert_eq!(timestamp_of(other_server, 7), 7, "another server's stamp");
+    let no_archive = chat_with(&delay("localhost", 2026));
+    assert_eq!(
+        timestamp_of(no_archive, 7),
+        7,
+        "without the server's stanza id nothing proves the stamp"
     );
-    match classify(stanza, &alice(), 0) {
-        Inbound::Event(Event::MessageReceived { message }) => {
-            assert_eq!(message.timestamp_ms, 1_767_323_045_000)
-        }
-        other => panic!("unexpected {other:?}"),
-    }
-    let forged = parse(
-        "<message xmlns='jabber:client' type='chat' from='bob@localhost/d' to='alice@localhost'><body>old</body>\
-         <delay xmlns='urn:xmpp:delay' from='bob@localhost' stamp='2001-01-02T03:04:05Z'/></message>",
-    );
-    match classify(forged, &alice(), 7) {
-        Inbound::Event(Event::MessageReceived { message }) => {
-            assert_eq!(
-                message.timestamp_ms, 7,
-                "a sender's own stamp is not trusted"
-            )
-        }
-        other => panic!("unexpected {other:?}"),
-    }
 }
 
 #[test]
@@ -159,6 +183,39 @@ fn only_the_users_own_archive_id_counts() {
     match classify(foreign, &alice(), 0) {
         Inbound::Event(Event::MessageReceived { message }) => {
             assert_eq!(message.archive_id, None)
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn a_forged_archive_id_in_the_users_name_loses_to_the_servers_own() {
+    // Prosody 0.12 keeps a sender's stanza id by the user and appends its own after it.
+    let stanza = parse(
+        "<message xmlns='jabber:client' type='chat' from='eve@localhost/x' to='alice@localhost/phone'><body>hi</body>\
+         <stanza-id xmlns='urn:xmpp:sid:0' by='alice@localhost' id='FAKE'/>\
+         <stanza-id xmlns='urn:xmpp:sid:0' by='bob@localhost' id='other'/>\
+         <stanza-id xmlns='urn:xmpp:sid:0' by='alice@localhost' id='a-18'/></message>",
+    );
+    match classify(stanza, &alice(), 0) {
+        Inbound::Event(Event::MessageReceived { message }) => {
+            assert_eq!(message.archive_id.as_deref(), Some("a-18"))
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn in_a_room_the_rooms_last_archive_id_counts() {
+    let room = BareJid::new("room@muc.localhost").unwrap();
+    let post = parse(
+        "<message xmlns='jabber:client' type='groupchat' from='room@muc.localhost/eve@localhost' to='alice@localhost/phone'><body>hi</body>\
+         <stanza-id xmlns='urn:xmpp:sid:0' by='room@muc.localhost' id='FAKE'/>\
+         <stanza-id xmlns='urn:xmpp:sid:0' by='room@muc.localhost' id='r-3'/></message>",
+    );
+    match crate::xmpp::xep::muc::classify(post, &room, &alice(), 0) {
+        crate::xmpp::xep::muc::RoomInbound::Event(Event::MessageReceived { message }) => {
+            assert_eq!(message.archive_id.as_deref(), Some("r-3"))
         }
         other => panic!("unexpected {other:?}"),
     }

@@ -122,6 +122,9 @@ pub struct MessageInfo {
     pub timestamp_ms: i64,
     /// Where it is.
     pub status: MessageStatus,
+    /// A message request: from someone who is not the user's contact; show it apart.
+    #[uniffi(default = false)]
+    pub from_stranger: bool,
 }
 
 impl From<MessageRow> for MessageInfo {
@@ -140,6 +143,7 @@ impl From<MessageRow> for MessageInfo {
                 MessageState::Displayed => MessageStatus::Displayed,
                 MessageState::Failed => MessageStatus::Failed,
             },
+            from_stranger: m.from_stranger,
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod log_guard;
 pub(crate) mod metrics;
 pub mod server;
 pub(crate) mod sessions;
+pub mod stranger_quota;
 pub(crate) mod util;
 pub(crate) mod xmpp;
 

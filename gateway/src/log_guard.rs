@@ -96,15 +96,24 @@ mod tests {
 
     #[test]
     fn a_more_specific_filter_cannot_open_the_guarded_targets() {
-        let text = logged_with("info,tokio_xmpp::xmlstream::capture=trace,ezk_sip_core=trace", || {
-            tracing::trace!(target: "tokio_xmpp::xmlstream::capture", "SEND <auth>AGFsaWNlAHB3</auth>");
-            tracing::debug!(target: "tokio_xmpp::xmlstream::capture", "RECV <body>secret text</body>");
-            tracing::trace!(target: "ezk_sip_core::endpoint", "INVITE sip:+447700900123@trunk");
-            tracing::debug!(target: "ezk_sip_core::transaction", "flash code 4711");
-            tracing::debug!(target: "xmpp_parsers::message", "parsed <body>more text</body>");
-            tracing::info!(target: "tokio_xmpp::stanzastream", "stream connected");
-        });
-        for secret in ["AGFsaWNlAHB3", "secret text", "+447700900123", "4711", "more text"] {
+        let text = logged_with(
+            "info,tokio_xmpp::xmlstream::capture=trace,ezk_sip_core=trace",
+            || {
+                tracing::trace!(target: "tokio_xmpp::xmlstream::capture", "SEND <auth>AGFsaWNlAHB3</auth>");
+                tracing::debug!(target: "tokio_xmpp::xmlstream::capture", "RECV <body>secret text</body>");
+                tracing::trace!(target: "ezk_sip_core::endpoint", "INVITE sip:+447700900123@trunk");
+                tracing::debug!(target: "ezk_sip_core::transaction", "flash code 4711");
+                tracing::debug!(target: "xmpp_parsers::message", "parsed <body>more text</body>");
+                tracing::info!(target: "tokio_xmpp::stanzastream", "stream connected");
+            },
+        );
+        for secret in [
+            "AGFsaWNlAHB3",
+            "secret text",
+            "+447700900123",
+            "4711",
+            "more text",
+        ] {
             assert!(!text.contains(secret), "{secret} reached the log: {text}");
         }
         assert!(text.contains("stream connected"), "info still logs: {text}");
@@ -134,6 +143,9 @@ mod tests {
         });
         assert!(text.contains("gateway detail"), "{text}");
         assert!(!text.contains("hyper detail"), "{text}");
-        assert!(!text.contains("xmpp info"), "the guard never widens the filter: {text}");
+        assert!(
+            !text.contains("xmpp info"),
+            "the guard never widens the filter: {text}"
+        );
     }
 }

@@ -22,6 +22,8 @@ pub(crate) struct Metrics {
     pub events: AtomicU64,
     /// Messages sent to the network.
     pub messages_sent: AtomicU64,
+    /// Strangers' messages refused past their limits.
+    pub stranger_messages_refused: AtomicU64,
 }
 
 impl Metrics {
@@ -75,6 +77,11 @@ impl Metrics {
                 "Messages sent to the network.",
                 &self.messages_sent,
             ),
+            (
+                "splitline_stranger_messages_refused_total",
+                "Messages from non-contacts refused past the stranger limits.",
+                &self.stranger_messages_refused,
+            ),
         ];
         for (name, help, value) in counters {
             let value = value.load(Ordering::Relaxed);
@@ -101,6 +108,6 @@ mod tests {
             text.contains("# TYPE splitline_requests_total counter\nsplitline_requests_total 2\n")
         );
         assert!(text.contains("splitline_sessions_active 0\n"));
-        assert_eq!(text.matches("# HELP").count(), 7);
+        assert_eq!(text.matches("# HELP").count(), 8);
     }
 }

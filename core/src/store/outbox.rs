@@ -46,6 +46,7 @@ impl Store {
                 body: body.to_owned(),
                 timestamp_ms: now_ms,
                 state: MessageState::Queued,
+                from_stranger: false,
             })
         })
     }

@@ -170,7 +170,8 @@ impl EventLog {
         Ok(seq)
     }
 
-    /// Approximate bytes of strangers' events held unread now.
+    /// Approximate bytes of strangers' events held unread now (for tests).
+    #[cfg(test)]
     pub(crate) fn stranger_bytes(&self) -> usize {
         self.lock().strangers.held_total()
     }

@@ -100,7 +100,8 @@ impl StrangerQuota {
         self.held_total = self.held_total.saturating_sub(size);
     }
 
-    /// Bytes of strangers' messages held now.
+    /// Bytes of strangers' messages held now (for tests).
+    #[cfg(test)]
     pub(crate) fn held_total(&self) -> usize {
         self.held_total
     }

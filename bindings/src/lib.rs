@@ -79,9 +79,9 @@ impl From<splitline_core::client::ClientError> for SplitlineError {
         use splitline_core::{client::ClientError, sync::SyncError};
         let details = error.to_string();
         match error {
-            ClientError::Invalid(_) | ClientError::Sync(SyncError::Config(_)) => {
-                Self::Invalid { details }
-            }
+            ClientError::Invalid(_)
+            | ClientError::BodyTooLong { .. }
+            | ClientError::Sync(SyncError::Config(_)) => Self::Invalid { details },
             ClientError::Store(_) | ClientError::Sync(SyncError::Store(_)) => {
                 Self::Storage { details }
             }

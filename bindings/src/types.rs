@@ -135,6 +135,9 @@ pub struct MessageInfo {
     pub status: MessageStatus,
     /// A message, or a gap marker.
     pub kind: TimelineKind,
+    /// A message request: from someone who is not the user's contact; show it apart.
+    #[uniffi(default = false)]
+    pub from_stranger: bool,
 }
 
 impl From<MessageRow> for MessageInfo {
@@ -157,6 +160,7 @@ impl From<MessageRow> for MessageInfo {
                 MessageKind::Message => TimelineKind::Message,
                 MessageKind::Gap => TimelineKind::Gap,
             },
+            from_stranger: m.from_stranger,
         }
     }
 }

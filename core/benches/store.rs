@@ -27,6 +27,7 @@ fn message(n: usize, chats: usize) -> Event {
             to: "me@localhost".into(),
             body: format!("message number {n}, long enough to look like a real chat line"),
             timestamp_ms: 1_700_000_000_000 + n as i64,
+            from_stranger: false,
         },
     }
 }

@@ -3,7 +3,7 @@
 
 use std::{path::PathBuf, sync::Arc};
 
-use splitline_protocol::Contact;
+use splitline_protocol::{Contact, MAX_BODY_CHARS};
 use tokio::{
     sync::{Notify, broadcast, mpsc, watch},
     task::JoinHandle,
@@ -87,6 +87,14 @@ pub enum ClientError {
     /// An argument is not valid.
     #[error("{0}")]
     Invalid(String),
+    /// A message text longer than the protocol allows; nothing was queued.
+    #[error("the message is {chars} characters long; the most is {max}")]
+    BodyTooLong {
+        /// The text's length, in characters.
+        chars: usize,
+        /// The protocol's limit ([`splitline_protocol::MAX_BODY_CHARS`]).
+        max: usize,
+    },
     /// Not connected (yet).
     #[error("{0}")]
     Offline(String),
@@ -182,6 +190,13 @@ impl Client {
         }
         if body.trim().is_empty() {
             return Err(ClientError::Invalid("the message is empty".into()));
+        }
+        let chars = body.chars().count();
+        if chars > MAX_BODY_CHARS {
+            return Err(ClientError::BodyTooLong {
+                chars,
+                max: MAX_BODY_CHARS,
+            });
         }
         let client_id = new_client_id();
         let row = self

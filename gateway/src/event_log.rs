@@ -6,11 +6,21 @@
 //! full (by count or by size), the oldest events are dropped and recorded as lost, so a cursor from
 //! before them gets [`CursorError::Expired`] and the client resyncs: events are
 //! never dropped silently.
+//!
+//! Strangers' messages (from people who are not the user's contacts) go in
+//! only within their [`StrangerQuota`]; one that does not fit is refused at
+//! the door, so it never pushes the user's own events out.
 
-use std::{collections::VecDeque, sync::Mutex, time::Duration};
+use std::{
+    collections::VecDeque,
+    sync::Mutex,
+    time::{Duration, Instant},
+};
 
 use splitline_protocol::{Event, EventEnvelope};
 use tokio::sync::Notify;
+
+use crate::stranger_quota::{Refusal, StrangerLimits, StrangerQuota};
 
 /// Most events one read returns.
 pub(crate) const MAX_BATCH: usize = 500;
@@ -65,15 +75,37 @@ fn approx_bytes(event: &Event) -> usize {
         }
 }
 
+/// An unacknowledged event, its [`approx_bytes`], and the stranger who sent
+/// it, if one did.
+#[derive(Debug)]
+struct Held {
+    envelope: EventEnvelope,
+    size: usize,
+    stranger: Option<String>,
+}
+
 #[derive(Debug)]
 struct Inner {
-    events: VecDeque<(EventEnvelope, usize)>,
+    events: VecDeque<Held>,
     /// Sum of the events' [`approx_bytes`].
     bytes: usize,
     /// Seq of the newest event (0 before the first).
     last_seq: u64,
     /// Events up to this seq were dropped unread.
     lost_through: u64,
+    strangers: StrangerQuota,
+}
+
+impl Inner {
+    /// Forgets the oldest event (read or dropped); returns its seq.
+    fn forget_oldest(&mut self) -> Option<u64> {
+        let held = self.events.pop_front()?;
+        self.bytes -= held.size;
+        if let Some(sender) = &held.stranger {
+            self.strangers.release(sender, held.size);
+        }
+        Some(held.envelope.seq)
+    }
 }
 
 /// The event log of one session.
@@ -99,6 +131,7 @@ impl EventLog {
                 bytes: 0,
                 last_seq: 0,
                 lost_through: 0,
+                strangers: StrangerQuota::new(StrangerLimits::UNLIMITED),
             }),
             notify: Notify::new(),
         }
@@ -110,27 +143,56 @@ impl EventLog {
         crate::util::lock(&self.inner)
     }
 
+    /// The same log with strangers' messages held to `limits`.
+    pub(crate) fn with_strangers(self, limits: StrangerLimits) -> Self {
+        self.lock().strangers = StrangerQuota::new(limits);
+        self
+    }
+
     /// Appends an event and wakes waiting readers. Returns its seq.
     pub(crate) fn push(&self, event: Event) -> u64 {
+        let size = approx_bytes(&event);
+        let seq = self.append(&mut self.lock(), event, size, None);
+        self.notify.notify_waiters();
+        seq
+    }
+
+    /// Appends an event that `sender`, a stranger, caused, if it fits in the
+    /// strangers' quota; otherwise says why not and appends nothing.
+    pub(crate) fn push_from_stranger(&self, event: Event, sender: &str) -> Result<u64, Refusal> {
+        let size = approx_bytes(&event);
         let seq = {
             let mut inner = self.lock();
-            inner.last_seq += 1;
-            let seq = inner.last_seq;
-            let size = approx_bytes(&event);
-            while inner.events.len() >= self.capacity
-                || (inner.bytes + size > self.max_bytes && !inner.events.is_empty())
-            {
-                let Some((dropped, dropped_size)) = inner.events.pop_front() else {
-                    break;
-                };
-                inner.lost_through = dropped.seq;
-                inner.bytes -= dropped_size;
-            }
-            inner.bytes += size;
-            inner.events.push_back((EventEnvelope { seq, event }, size));
-            seq
+            inner.strangers.admit(sender, size, Instant::now())?;
+            self.append(&mut inner, event, size, Some(sender.to_owned()))
         };
         self.notify.notify_waiters();
+        Ok(seq)
+    }
+
+    /// Approximate bytes of strangers' events held unread now (for tests).
+    #[cfg(test)]
+    pub(crate) fn stranger_bytes(&self) -> usize {
+        self.lock().strangers.held_total()
+    }
+
+    fn append(&self, inner: &mut Inner, event: Event, size: usize, stranger: Option<String>) -> u64 {
+        inner.last_seq += 1;
+        let seq = inner.last_seq;
+        while inner.events.len() >= self.capacity
+            || (inner.bytes + size > self.max_bytes && !inner.events.is_empty())
+        {
+            let Some(dropped) = inner.forget_oldest() else {
+                break;
+            };
+            inner.lost_through = dropped;
+        }
+        inner.bytes += size;
+        inner.events.push_back(Held {
+            envelope: EventEnvelope { seq, event },
+            size,
+            stranger,
+        });
         seq
     }
 
@@ -167,16 +229,14 @@ impl EventLog {
         if seq < inner.lost_through {
             return Err(CursorError::Expired);
         }
-        while inner.events.front().is_some_and(|(e, _)| e.seq <= seq) {
-            if let Some((_, size)) = inner.events.pop_front() {
-                inner.bytes -= size;
-            }
+        while inner.events.front().is_some_and(|h| h.envelope.seq <= seq) {
+            inner.forget_oldest();
         }
         let batch: Vec<EventEnvelope> = inner
             .events
             .iter()
             .take(MAX_BATCH)
-            .map(|(e, _)| e.clone())
+            .map(|h| h.envelope.clone())
             .collect();
         let next = batch.last().map_or(seq, |e| e.seq);
         drop(inner);
@@ -292,12 +352,60 @@ mod tests {
                     to: "alice@localhost".into(),
                     body: "x".repeat(3_000),
                     timestamp_ms: n,
+                    from_stranger: false,
                 },
             });
         }
         assert_eq!(log.read("e-0"), Err(CursorError::Expired));
         let (kept, _) = log.read("e-7").unwrap();
         assert_eq!(kept.len(), 3, "only about 10,000 bytes of events are kept");
+    }
+
+    fn stranger_message(from: &str, bytes: usize) -> Event {
+        Event::MessageReceived {
+            message: splitline_protocol::ChatMessage {
+                archive_id: None,
+                network_id: None,
+                room: None,
+                from: from.into(),
+                to: "alice@localhost".into(),
+                body: "x".repeat(bytes),
+                timestamp_ms: 0,
+                from_stranger: true,
+            },
+        }
+    }
+
+    #[test]
+    fn strangers_fill_only_their_share_and_never_push_out_the_users_events() {
+        let limits = StrangerLimits {
+            messages_per_minute: 1_000,
+            sender_bytes: 25_000,
+            share_bytes: 50_000,
+        };
+        let log = EventLog::new("e".into(), 1_000, 100_000).with_strangers(limits);
+        log.push(removed(0));
+        let mut refused = Vec::new();
+        for n in 0..10 {
+            if let Err(why) = log.push_from_stranger(stranger_message("eve@x", 10_000), "eve@x") {
+                refused.push((n, why));
+            }
+        }
+        // Two of eve's fit her 25,000 bytes; the rest are refused at the door.
+        assert_eq!(refused.len(), 8);
+        assert!(refused.iter().all(|(_, why)| *why == Refusal::SenderFull));
+        for n in 0..5 {
+            let sender = format!("s{n}@x");
+            let _ = log.push_from_stranger(stranger_message(&sender, 10_000), &sender);
+        }
+        assert!(log.stranger_bytes() <= 50_000, "{}", log.stranger_bytes());
+        // The user's own event was never dropped for them: the first cursor still reads.
+        let (events, next) = log.read("e-0").unwrap();
+        assert!(matches!(events[0].event, Event::ContactRemoved { .. }));
+        // Once the phone read them, strangers have room again.
+        log.read(&next).unwrap();
+        assert_eq!(log.stranger_bytes(), 0);
+        assert!(log.push_from_stranger(stranger_message("eve@x", 10_000), "eve@x").is_ok());
     }
 
     #[test]

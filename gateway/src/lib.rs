@@ -4,7 +4,8 @@
 //! Layers, top down: [`server`] starts everything; `http` serves the
 //! protocol; `sessions` holds the signed-in users; `xmpp` runs each user's
 //! network session; [`calls`] places and bridges calls over SIP; [`config`],
-//! `event_log`, `metrics` and `util` are leaves the others read.
+//! `event_log`, `metrics` and `util` are leaves the others read;
+//! [`log_guard`] builds the binary's log subscriber.
 
 #![warn(unreachable_pub)]
 
@@ -12,9 +13,11 @@ pub mod calls;
 pub mod config;
 pub(crate) mod event_log;
 pub(crate) mod http;
+pub mod log_guard;
 pub(crate) mod metrics;
 pub mod server;
 pub(crate) mod sessions;
+pub mod stranger_quota;
 pub(crate) mod util;
 pub(crate) mod xmpp;
 

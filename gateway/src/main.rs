@@ -3,23 +3,14 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use splitline_gateway::{Gateway, config::Settings};
-use tracing_subscriber::EnvFilter;
-
-/// The most tokio-xmpp may log: its debug and trace output carries stream traffic.
-const TOKIO_XMPP_LOG_LEVEL: &str = "tokio_xmpp=info";
+use splitline_gateway::{Gateway, config::Settings, log_guard};
+use tracing_subscriber::util::SubscriberInitExt;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    // tokio-xmpp logs raw stream traffic (message text, PLAIN credentials) at
-    // debug and trace: it stays at info whatever RUST_LOG says.
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info"))
-        .add_directive(TOKIO_XMPP_LOG_LEVEL.parse().unwrap_or_default());
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+    // The network libraries log raw traffic (message text, PLAIN credentials,
+    // SIP messages) below info: the guard keeps them at info whatever RUST_LOG says.
+    log_guard::subscriber(log_guard::env_filter(), std::io::stderr).init();
     let config = match Settings::parse().resolve() {
         Ok(config) => config,
         Err(error) => {

@@ -29,6 +29,8 @@ pub(crate) struct Metrics {
     /// Protocol connections closed because a request head or TLS handshake
     /// did not arrive in time.
     pub http_header_timeouts: AtomicU64,
+    /// Strangers' messages refused past their limits.
+    pub stranger_messages_refused: AtomicU64,
 }
 
 impl Metrics {
@@ -99,6 +101,11 @@ impl Metrics {
                 "Protocol connections closed for a late request head or TLS handshake.",
                 &self.http_header_timeouts,
             ),
+            (
+                "splitline_stranger_messages_refused_total",
+                "Messages from non-contacts refused past the stranger limits.",
+                &self.stranger_messages_refused,
+            ),
         ];
         for (name, help, value) in counters {
             let value = value.load(Ordering::Relaxed);
@@ -127,6 +134,6 @@ mod tests {
         assert!(text.contains("splitline_sessions_active 0\n"));
         assert!(text.contains("splitline_http_connections_open 0\n"));
         assert!(text.contains("splitline_http_connections_refused_total 0\n"));
-        assert_eq!(text.matches("# HELP").count(), 10);
+        assert_eq!(text.matches("# HELP").count(), 11);
     }
 }

@@ -35,7 +35,7 @@ pub use closed_chats::{ClosedChat, ClosedChats};
 pub use contacts::{AddContactRequest, Contact, Subscription};
 pub use error::{ErrorBody, ErrorCode};
 pub use events::{Event, EventEnvelope, EventsQuery, EventsResponse, SessionEndReason};
-pub use messages::{ChatMessage, SendMessageRequest, SendMessageResponse};
+pub use messages::{ChatMessage, MAX_BODY_CHARS, SendMessageRequest, SendMessageResponse};
 pub use phone_numbers::{LineKind, NumberError, PhoneNumber};
 pub use presence::{Availability, ContactPresence, SetPresenceRequest};
 pub use read_state::{DisplayedMarker, DisplayedRequest, MAX_MARKERS};

@@ -2,6 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Longest message text, in characters (Unicode scalar values): the gateway
+/// refuses a longer body with `invalid_request`, and the core refuses to queue one.
+pub const MAX_BODY_CHARS: usize = 10_000;
+
 /// Send a message to a contact, or to a room the user is in. Sending the same `client_id` again during the session
 /// returns the first outcome and puts nothing more on the network.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -11,7 +15,7 @@ pub struct SendMessageRequest {
     pub client_id: String,
     /// The recipient's bare address, or the room's.
     pub to: String,
-    /// The text (1 to 10,000 characters).
+    /// The text (1 to [`MAX_BODY_CHARS`] characters).
     pub body: String,
 }
 
@@ -49,4 +53,13 @@ pub struct ChatMessage {
     /// When it was sent, in milliseconds since the Unix epoch (the network's
     /// delay stamp where present, otherwise when the gateway received it).
     pub timestamp_ms: i64,
+    /// A message request: a 1:1 message from someone who is not the user's
+    /// contact (not on the roster with a subscription either way, nor asked
+    /// for one by the user). The app shows it apart. Absent means false.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub from_stranger: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }

@@ -382,3 +382,47 @@ async fn the_terminal_places_a_callback_and_follows_it_to_its_end() {
     quit(child, stdin).await;
     net.world.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_terminal_refuses_an_over_long_message_and_keeps_its_store_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let xmpp = xmpp_server::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
+    let gateway = gateway::start(xmpp.port(), |_| {}).await;
+    let dir = tempfile::tempdir().unwrap();
+    let store_path = dir.path().join("alice.db");
+    let mut child = cli(&store_path, &gateway::base_url(&gateway))
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    line_with(&mut lines, "* online").await;
+    // Checked before this test opens the file itself (opening makes it 0600).
+    let mode = std::fs::metadata(&store_path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "the token's file is private to its owner");
+
+    let too_long = "y".repeat(10_001);
+    stdin
+        .write_all(format!("/msg {} {too_long}\n", jid!("bob")).as_bytes())
+        .await
+        .unwrap();
+    let refused = line_with(&mut lines, "error").await;
+    assert_eq!(
+        refused,
+        "error: the message is 10001 characters long; the most is 10000"
+    );
+    stdin
+        .write_all(format!("/msg {} short and fine\n", jid!("bob")).as_bytes())
+        .await
+        .unwrap();
+    line_with(&mut lines, "queued to").await;
+    let store = Store::open(&store_path).unwrap();
+    let sent = store.messages_page(jid!("bob"), None, 10).unwrap();
+    assert_eq!(
+        sent.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(),
+        ["short and fine"],
+        "the refused message was never stored"
+    );
+    quit(child, stdin).await;
+    gateway.shutdown().await;
+}

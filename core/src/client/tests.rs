@@ -215,3 +215,39 @@ async fn room_admin_and_calls_are_offline_before_the_first_sign_in() {
     assert!(matches!(client.calls(), Err(ClientError::Offline(_))));
     client.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn an_over_long_message_is_refused_when_composed_and_never_queued() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = Client::start(
+        dir.path().join("core.db"),
+        alice_at("http://127.0.0.1:9".into()),
+    )
+    .unwrap();
+    // The limit counts characters, not bytes: 10,000 two-byte characters fit.
+    let longest = "é".repeat(MAX_BODY_CHARS);
+    client.send_message("bob@example.net", &longest).unwrap();
+    let refused = client.send_message("bob@example.net", &format!("{longest}x"));
+    let Err(error) = refused else {
+        panic!("an over-long message was queued");
+    };
+    assert!(matches!(
+        error,
+        ClientError::BodyTooLong {
+            chars: 10_001,
+            max: MAX_BODY_CHARS
+        }
+    ));
+    assert_eq!(
+        error.to_string(),
+        "the message is 10001 characters long; the most is 10000"
+    );
+    let queued = client.store.outbox().unwrap();
+    assert_eq!(
+        queued.len(),
+        1,
+        "only the message within the limit is queued"
+    );
+    assert_eq!(queued[0].body.chars().count(), MAX_BODY_CHARS);
+    client.stop().await.unwrap();
+}

@@ -98,9 +98,11 @@ pub struct MessageRow {
     pub state: MessageState,
     /// A message, or a gap marker.
     pub kind: MessageKind,
+    /// A message request: from someone who is not the user's contact.
+    pub from_stranger: bool,
 }
 
-const MESSAGE_COLUMNS: &str = "m.id, c.peer, m.client_id, m.network_id, m.outgoing, m.sender, m.body, m.timestamp_ms, m.state, m.kind";
+const MESSAGE_COLUMNS: &str = "m.id, c.peer, m.client_id, m.network_id, m.outgoing, m.sender, m.body, m.timestamp_ms, m.state, m.kind, m.from_stranger";
 
 fn message_from_row(row: &Row<'_>) -> rusqlite::Result<MessageRow> {
     Ok(MessageRow {
@@ -114,6 +116,7 @@ fn message_from_row(row: &Row<'_>) -> rusqlite::Result<MessageRow> {
         timestamp_ms: row.get(7)?,
         state: parsed(row, 8, MessageState::parse)?,
         kind: parsed(row, 9, MessageKind::parse)?,
+        from_stranger: row.get(10)?,
     })
 }
 
@@ -189,8 +192,9 @@ pub(super) fn store_message(
     };
     let inserted = tx.execute(
         "INSERT OR IGNORE INTO messages
-             (chat_id, network_id, archive_id, outgoing, sender, body, timestamp_ms, state)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+             (chat_id, network_id, archive_id, outgoing, sender, body, timestamp_ms, state,
+              from_stranger)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             chat,
             message.network_id,
@@ -199,7 +203,8 @@ pub(super) fn store_message(
             message.from,
             message.body,
             message.timestamp_ms,
-            state.as_str()
+            state.as_str(),
+            message.from_stranger && !outgoing
         ],
     )?;
     if inserted == 0 {

@@ -16,6 +16,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/006_archive_id_per_chat.sql"),
     include_str!("../../migrations/007_read_positions.sql"),
     include_str!("../../migrations/008_archive_recovery.sql"),
+    include_str!("../../migrations/009_message_requests.sql"),
 ];
 
 /// The schema version this build writes.

@@ -66,6 +66,9 @@ pub enum StoreError {
     /// A page kept while reading an archive back could not be written or read.
     #[error("a kept archive page is unreadable: {0}")]
     KeptPage(#[from] serde_json::Error),
+    /// The file could not be made private to its owner.
+    #[error("cannot make the database file private to its owner: {0}")]
+    FileMode(#[source] std::io::Error),
     /// The thread running a store call died.
     #[error("a store call could not finish: {0}")]
     TaskFailed(String),
@@ -112,10 +115,33 @@ fn configure(conn: &Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Creates the database file readable and writable by its owner only (mode
+/// 0600), or takes an existing one to that mode: it holds the session token
+/// and the user's messages. SQLite gives its `-wal` and `-shm` files the
+/// database file's mode.
+#[cfg(unix)]
+fn owner_only(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    const OWNER_ONLY: u32 = 0o600;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(OWNER_ONLY)
+        .open(path)?;
+    file.set_permissions(std::fs::Permissions::from_mode(OWNER_ONLY))
+}
+
+/// Elsewhere the platform protects the file.
+#[cfg(not(unix))]
+fn owner_only(_path: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
 impl Store {
-    /// Opens (creating or upgrading) the store at `path`.
+    /// Opens (creating or upgrading) the store at `path`, private to its owner.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         let path = path.as_ref().to_owned();
+        owner_only(&path).map_err(StoreError::FileMode)?;
         let mut writer = Connection::open(&path)?;
         configure(&writer)?;
         migrations::migrate_to(&mut writer, CURRENT_VERSION)?;

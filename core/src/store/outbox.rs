@@ -47,6 +47,7 @@ impl Store {
                 timestamp_ms: now_ms,
                 state: MessageState::Queued,
                 kind: MessageKind::Message,
+                from_stranger: false,
             })
         })
     }

@@ -7,6 +7,7 @@ use clap::Args;
 use serde::{Deserialize, Serialize};
 
 use super::{ConfigError, invalid};
+use crate::stranger_quota::StrangerLimits;
 
 const IDLE_TIMEOUT_SECS: u64 = 600;
 const NETWORK_GRACE_SECS: u64 = 120;
@@ -16,6 +17,12 @@ const EVENT_BUFFER: usize = 10_000;
 const EVENT_BUFFER_BYTES: usize = 8 * 1024 * 1024;
 /// The least `event-buffer-bytes` is raised to.
 const MIN_EVENT_BUFFER_BYTES: usize = 64 * 1024;
+const STRANGER_MESSAGES_PER_MINUTE: u32 = 10;
+const STRANGER_SENDER_BYTES: usize = 256 * 1024;
+const STRANGER_SHARE_BYTES: usize = 1024 * 1024;
+/// The least `stranger-sender-bytes` may be: one message of the longest text
+/// (10,000 characters of up to 4 bytes) with room to spare.
+const MIN_STRANGER_SENDER_BYTES: usize = 64 * 1024;
 const SIGN_IN_FAILURES: u32 = 5;
 const SIGN_IN_FAILURE_WINDOW_SECS: u64 = 300;
 const SIGN_IN_FAILURES_PER_ADDRESS: u32 = 30;
@@ -49,6 +56,18 @@ pub struct SessionSettings {
     /// the oldest are dropped and the client is told to resync [default: 8388608].
     #[arg(long, env = "SPLITLINE_EVENT_BUFFER_BYTES")]
     pub event_buffer_bytes: Option<usize>,
+    /// Messages one non-contact may send a session per minute, past which
+    /// the sender gets an error [default: 10].
+    #[arg(long, env = "SPLITLINE_STRANGER_MESSAGES_PER_MINUTE")]
+    pub stranger_messages_per_minute: Option<u32>,
+    /// Approximate bytes of one non-contact's unread messages a session
+    /// buffers, past which the sender gets an error [default: 262144].
+    #[arg(long, env = "SPLITLINE_STRANGER_SENDER_BYTES")]
+    pub stranger_sender_bytes: Option<usize>,
+    /// Approximate bytes of all non-contacts' unread messages a session
+    /// buffers (a share of `event-buffer-bytes`) [default: 1048576].
+    #[arg(long, env = "SPLITLINE_STRANGER_SHARE_BYTES")]
+    pub stranger_share_bytes: Option<usize>,
     /// Refused sign-ins per account and device, and per account from devices
     /// it has not seen, before further attempts wait out the window; a device
     /// that signed in before is not held up by others' refusals [default: 5].
@@ -89,6 +108,8 @@ pub struct SessionConfig {
     pub event_buffer: usize,
     /// Bytes of events kept per session.
     pub event_buffer_bytes: usize,
+    /// What non-contacts may queue per session.
+    pub strangers: StrangerLimits,
     /// Sign-in timeout.
     pub sign_in_timeout: Duration,
     /// Refused sign-ins per account and device (and per account from new
@@ -115,6 +136,11 @@ impl SessionSettings {
         if event_buffer < 16 {
             return Err(invalid("event-buffer", "must be at least 16"));
         }
+        let event_buffer_bytes = self
+            .event_buffer_bytes
+            .unwrap_or(EVENT_BUFFER_BYTES)
+            .max(MIN_EVENT_BUFFER_BYTES);
+        let strangers = self.strangers(event_buffer_bytes)?;
         let secs = |value: Option<u64>, default: u64| Duration::from_secs(value.unwrap_or(default));
         let floor = self
             .sign_in_refusal_floor_ms
@@ -134,10 +160,8 @@ impl SessionSettings {
                 .unwrap_or(MAX_SESSIONS_PER_ACCOUNT)
                 .max(1),
             event_buffer,
-            event_buffer_bytes: self
-                .event_buffer_bytes
-                .unwrap_or(EVENT_BUFFER_BYTES)
-                .max(MIN_EVENT_BUFFER_BYTES),
+            event_buffer_bytes,
+            strangers,
             sign_in_timeout: secs(self.sign_in_timeout_secs, SIGN_IN_TIMEOUT_SECS)
                 .max(Duration::from_secs(1)),
             sign_in_failures: self.sign_in_failures.unwrap_or(SIGN_IN_FAILURES).max(1),
@@ -155,6 +179,42 @@ impl SessionSettings {
                 SIGN_IN_FAILURE_WINDOW_SECS,
             )
             .max(Duration::from_secs(1)),
+        })
+    }
+
+    /// The strangers' limits: each sender within the share, the share within
+    /// the buffer, a sender's share large enough for one longest message.
+    fn strangers(&self, event_buffer_bytes: usize) -> Result<StrangerLimits, ConfigError> {
+        let messages_per_minute = self
+            .stranger_messages_per_minute
+            .unwrap_or(STRANGER_MESSAGES_PER_MINUTE);
+        if messages_per_minute == 0 {
+            return Err(invalid("stranger-messages-per-minute", "must be at least 1"));
+        }
+        let share_bytes = self.stranger_share_bytes.unwrap_or(STRANGER_SHARE_BYTES);
+        if share_bytes > event_buffer_bytes {
+            return Err(invalid(
+                "stranger-share-bytes",
+                "must not exceed event-buffer-bytes: strangers get a share of the buffer",
+            ));
+        }
+        let sender_bytes = self.stranger_sender_bytes.unwrap_or(STRANGER_SENDER_BYTES);
+        if sender_bytes > share_bytes {
+            return Err(invalid(
+                "stranger-sender-bytes",
+                "must not exceed stranger-share-bytes",
+            ));
+        }
+        if sender_bytes < MIN_STRANGER_SENDER_BYTES {
+            return Err(invalid(
+                "stranger-sender-bytes",
+                "must be at least 65536, room for one message of the longest text",
+            ));
+        }
+        Ok(StrangerLimits {
+            messages_per_minute,
+            sender_bytes,
+            share_bytes,
         })
     }
 }

@@ -219,3 +219,30 @@ fn sign_in_throttles_have_safe_defaults_and_are_checked() {
         "{err}"
     );
 }
+
+#[test]
+fn strangers_get_a_bounded_share_by_default_and_their_keys_are_checked() {
+    let limits = Settings::default().validate().unwrap().sessions.strangers;
+    assert_eq!(limits.messages_per_minute, 10);
+    assert_eq!(limits.sender_bytes, 256 * 1024);
+    assert_eq!(limits.share_bytes, 1024 * 1024);
+
+    let file = Settings::from_toml("stranger-share-bytes = 2000000").unwrap();
+    let config = settings(&["--stranger-messages-per-minute", "3"])
+        .over(file)
+        .unwrap()
+        .validate()
+        .unwrap();
+    assert_eq!(config.sessions.strangers.messages_per_minute, 3);
+    assert_eq!(config.sessions.strangers.share_bytes, 2_000_000);
+
+    for (args, key) in [
+        (&["--stranger-messages-per-minute", "0"][..], "stranger-messages-per-minute"),
+        (&["--stranger-share-bytes", "9000000"][..], "stranger-share-bytes"),
+        (&["--stranger-sender-bytes", "2000000"][..], "stranger-sender-bytes"),
+        (&["--stranger-sender-bytes", "1000"][..], "stranger-sender-bytes"),
+    ] {
+        let err = settings(args).validate().unwrap_err();
+        assert!(err.to_string().contains(key), "{args:?}: {err}");
+    }
+}

@@ -4,8 +4,8 @@ use tokio_xmpp::jid::BareJid;
 
 use super::error::ApiError;
 
-/// Longest message text, in characters.
-pub(crate) const MAX_BODY_CHARS: usize = 10_000;
+/// Longest message text, in characters (the protocol's limit).
+pub(crate) const MAX_BODY_CHARS: usize = splitline_protocol::MAX_BODY_CHARS;
 /// Longest status text, in characters.
 pub(crate) const MAX_STATUS_CHARS: usize = 1_024;
 /// Longest contact name, in characters.

@@ -154,11 +154,14 @@ impl Registry {
             .map_err(|e| SignInFailure::BadDevice(e.to_string()))?;
         let random = |bytes| random_text(bytes).map_err(|_| SignInFailure::NoRandomness);
         let token = random(32)?;
-        let log = Arc::new(EventLog::new(
-            random(8)?,
-            self.config.event_buffer,
-            self.config.event_buffer_bytes,
-        ));
+        let log = Arc::new(
+            EventLog::new(
+                random(8)?,
+                self.config.event_buffer,
+                self.config.event_buffer_bytes,
+            )
+            .with_strangers(self.config.strangers),
+        );
         let previous = self
             .state()
             .by_device

@@ -144,6 +144,7 @@ fn two_rooms_whose_archives_give_the_same_id_keep_both_messages() {
                 to: room.into(),
                 body: format!("post {id}"),
                 timestamp_ms: 100,
+                from_stranger: false,
             },
         }],
         last: Some("1795537346041642".into()),

@@ -42,6 +42,7 @@ fn received(from: &str, id: &str, body: &str, at: i64) -> Event {
             to: "me@localhost".into(),
             body: body.into(),
             timestamp_ms: at,
+            from_stranger: false,
         },
     }
 }
@@ -68,6 +69,7 @@ fn archived(from: &str, to: &str, id: &str, archive_id: &str, at: i64) -> Archiv
             to: to.into(),
             body: format!("text of {id}"),
             timestamp_ms: at,
+            from_stranger: false,
         },
     }
 }
@@ -217,4 +219,44 @@ fn pages_are_ordered_and_bounded() {
         older.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(),
         vec!["old"]
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn the_database_file_is_private_to_its_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("core.db");
+    let store = Store::open(&path).unwrap();
+    store
+        .queue_message("bob@localhost", "c1", "hi", "me@localhost", 1)
+        .unwrap();
+    assert_eq!(mode(&path), 0o600, "a new store is created 0600");
+    let wal = dir.path().join("core.db-wal");
+    assert_eq!(mode(&wal), 0o600, "SQLite's WAL file takes the same mode");
+    drop(store);
+
+    // A file left readable by others (an older build, a copy) is taken back to 0600.
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let _store = Store::open(&path).unwrap();
+    assert_eq!(mode(&path), 0o600);
+}
+
+#[test]
+fn a_message_request_keeps_its_stranger_flag() {
+    let (_dir, store) = temp_store();
+    let mut request = received("eve@elsewhere", "e1", "hello?", 10);
+    if let Event::MessageReceived { message } = &mut request {
+        message.from_stranger = true;
+    }
+    let events = batch(vec![request, received("bob@localhost", "b1", "hi", 20)]);
+    store.apply_events(&events, "c-2").unwrap();
+    let flags = |peer| -> Vec<bool> {
+        let page = store.messages_page(peer, None, 10).unwrap();
+        page.into_iter().map(|m| m.from_stranger).collect()
+    };
+    assert_eq!(flags("eve@elsewhere"), [true]);
+    assert_eq!(flags("bob@localhost"), [false]);
 }

@@ -20,6 +20,7 @@ mod rooms;
 mod roster;
 mod roster_book;
 mod sent;
+mod strangers;
 mod stream;
 
 #[cfg(test)]
@@ -240,6 +241,16 @@ impl<L: Link> Worker<L> {
         if let Some(room) = self.room_of(&stanza) {
             return self.on_room_stanza(stanza, room).await;
         }
+        let origin = match &stanza {
+            Stanza::Message(m) => strangers::Origin {
+                from: m.from.clone(),
+                id: m.id.clone(),
+            },
+            _ => strangers::Origin {
+                from: None,
+                id: None,
+            },
+        };
         match inbound::classify(stanza, &self.own, now_ms()) {
             Inbound::RosterPush { id, items } => self.on_roster_push(id, &items).await,
             Inbound::UnsupportedIq { id, from } => {
@@ -252,7 +263,7 @@ impl<L: Link> Worker<L> {
                     .await
                     .ok();
             }
-            Inbound::Event(event) => self.publish(event),
+            Inbound::Event(event) => self.publish_inbound(event, origin).await,
             Inbound::Events(events) => events.into_iter().for_each(|e| self.publish(e)),
             Inbound::ArchiveResult { query_id, item } => self.collect_archive_item(&query_id, item),
             Inbound::DevicePresence {

@@ -70,6 +70,14 @@ impl RosterBook {
         self.entries.contains_key(jid)
     }
 
+    /// True when `jid` is a contact: on the list with a subscription either
+    /// way, or asked for by the user. Anyone else is a stranger.
+    pub(super) fn is_contact(&self, jid: &BareJid) -> bool {
+        self.entries
+            .get(jid)
+            .is_some_and(|e| e.pending_out || e.subscription != Subscription::None)
+    }
+
     /// True when the user sees `jid`'s presence or has asked to.
     pub(super) fn sees(&self, jid: &BareJid) -> bool {
         self.entries.get(jid).is_some_and(|e| {

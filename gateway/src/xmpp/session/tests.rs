@@ -26,6 +26,7 @@ use super::{
 use crate::{
     event_log::EventLog,
     metrics::Metrics,
+    stranger_quota::StrangerLimits,
     xmpp::xep::{bookmarks, mam::PageAt, private_storage},
 };
 
@@ -65,13 +66,19 @@ impl Harness {
     /// A signed-in session whose server knows `roster` (a roster query's
     /// payload) and `bookmarks` (a private storage query's payload).
     async fn start(roster: &str, bookmarks: Option<&str>) -> Self {
+        let log = EventLog::new("test".into(), 1_000, 1 << 20);
+        Self::start_with(roster, bookmarks, log).await
+    }
+
+    /// Like [`Self::start`], publishing to `log`.
+    async fn start_with(roster: &str, bookmarks: Option<&str>, log: EventLog) -> Self {
         let (streams_tx, mut streams) = mpsc::unbounded_channel();
         let new_link = move || {
             let (link, server) = fake::pair();
             let _ = streams_tx.send(server);
             link
         };
-        let log = Arc::new(EventLog::new("test".into(), 1_000, 1 << 20));
+        let log = Arc::new(log);
         let (online_tx, online_rx) = tokio::sync::oneshot::channel();
         let (handle, join) = Worker::spawn(
             new_link,
@@ -646,4 +653,79 @@ async fn iq_answers_count_only_from_the_entity_asked() {
     h.sent_nothing().await;
     h.answer(&read.id, Some("localhost"), Some(stored));
     assert_eq!(answered(list_request).await.unwrap().len(), 1);
+}
+
+fn chat_from(from: &str, id: &str, body: &str) -> String {
+    format!(
+        "<message xmlns='jabber:client' from='{from}' to='{OWN}/splitline-test' type='chat' \
+         id='{id}'><body>{body}</body></message>"
+    )
+}
+
+fn stranger_flags(events: &[Event]) -> Vec<(String, bool)> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::MessageReceived { message } => {
+                Some((message.from.clone(), message.from_stranger))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn strangers_messages_are_flagged_and_refused_past_their_share() {
+    let limits = StrangerLimits {
+        messages_per_minute: 100,
+        sender_bytes: 25_000,
+        share_bytes: 50_000,
+    };
+    let log = EventLog::new("test".into(), 1_000, 1 << 20).with_strangers(limits);
+    let roster = "<query xmlns='jabber:iq:roster'><item jid='bob@localhost' subscription='both'/>\
+                  <item jid='carol@localhost' subscription='none'/></query>";
+    let mut h = Harness::start_with(roster, None, log).await;
+    h.push(&chat_from("bob@localhost/pc", "b1", "hi"));
+    h.push(&chat_from("carol@localhost/pc", "c1", "remember me?"));
+    h.push(&chat_from("eve@elsewhere/pc", "e1", "hello"));
+    assert_eq!(
+        stranger_flags(&h.events().await),
+        [
+            ("bob@localhost".to_owned(), false),
+            ("carol@localhost".to_owned(), true),
+            ("eve@elsewhere".to_owned(), true),
+        ]
+    );
+    h.sent_nothing().await;
+
+    // Eve floods a phone that is not reading: two of her 10 KB messages fit
+    // her share, the third comes back to her as an error without its text.
+    let big = "x".repeat(10_000);
+    for n in 0..3 {
+        h.push(&chat_from("eve@elsewhere/pc", &format!("big{n}"), &big));
+    }
+    let Stanza::Message(bounce) = h.sent().await else {
+        panic!("eve is told her message was not delivered");
+    };
+    assert_eq!(bounce.to, Some(Jid::new("eve@elsewhere/pc").unwrap()));
+    assert_eq!(bounce.id.as_ref().map(|id| id.0.as_str()), Some("big2"));
+    let error = bounce
+        .payloads
+        .iter()
+        .find_map(|p| StanzaError::try_from(p.clone()).ok())
+        .expect("an error payload");
+    assert_eq!(error.defined_condition, DefinedCondition::ResourceConstraint);
+    assert!(bounce.bodies.is_empty());
+    assert!(h.log.stranger_bytes() <= limits.sender_bytes);
+
+    // A contact still gets through, and once the phone reads, eve has room again.
+    h.push(&chat_from("bob@localhost/pc", "b2", "still here"));
+    let flags = stranger_flags(&h.events().await);
+    assert_eq!(flags.len(), 3, "two of eve's and bob's: {flags:?}");
+    assert_eq!(flags[2], ("bob@localhost".to_owned(), false));
+    // Reading with the new cursor acknowledges them.
+    assert!(h.events().await.is_empty());
+    h.push(&chat_from("eve@elsewhere/pc", "big3", &big));
+    assert_eq!(stranger_flags(&h.events().await).len(), 1);
+    h.sent_nothing().await;
 }

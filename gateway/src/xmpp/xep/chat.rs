@@ -11,6 +11,7 @@ use tokio_xmpp::{
         delay::Delay,
         displayed_markers::{Displayed, Markable},
         message::{Id, Lang, Message, MessageType},
+        stanza_error::{DefinedCondition, ErrorType, StanzaError},
         stanza_id::{OriginId, StanzaId},
     },
 };
@@ -34,6 +35,21 @@ pub(crate) fn displayed_marker(to: BareJid, id: &str) -> Message {
     Message::chat(Some(Jid::from(to))).with_payload(Displayed {
         id: Id(id.to_owned()),
     })
+}
+
+/// The error that tells the sender of message `id` that it was not delivered
+/// and may be tried later (`resource-constraint`, type `wait`), with `text`
+/// as the reason. It carries none of the message's content.
+pub(crate) fn refusal(to: Jid, id: Option<Id>, text: &str) -> Message {
+    let mut message = Message::new(Some(to));
+    message.type_ = MessageType::Error;
+    message.id = id;
+    message.with_payload(StanzaError::new(
+        ErrorType::Wait,
+        DefinedCondition::ResourceConstraint,
+        "en",
+        text,
+    ))
 }
 
 /// The payload that turns message carbons on.
@@ -127,6 +143,7 @@ pub(crate) fn chat(
         to,
         body,
         timestamp_ms,
+        from_stranger: false,
     })
 }
 

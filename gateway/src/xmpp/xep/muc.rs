@@ -390,6 +390,7 @@ fn posted(
         to: room.to_string(),
         body,
         timestamp_ms,
+        from_stranger: false,
     })
 }
 

@@ -1,0 +1,64 @@
+//! Strangers: 1:1 messages from people who are not the user's contacts.
+//!
+//! Such a message is a message request (`from_stranger` in the event), and it
+//! goes on the session's log only within the strangers' limits (a rate and a
+//! share of the unread buffer per sender, and a share for all strangers). One
+//! past them is refused: the sender gets a `resource-constraint` error (when
+//! the message came straight from them), so their client shows it undelivered
+//! and nothing is lost silently; the user's server archive also keeps it.
+
+use splitline_protocol::Event;
+use tokio_xmpp::{
+    jid::{BareJid, Jid},
+    parsers::message::Id,
+};
+
+use super::{Link, Worker};
+use crate::{metrics::Metrics, xmpp::xep::chat};
+
+/// Who sent a stanza and its id, as the stream gave them: where a refusal goes.
+pub(super) struct Origin {
+    /// The sender's full address, if the stanza named one.
+    pub(super) from: Option<Jid>,
+    /// The stanza's id, which a refusal echoes.
+    pub(super) id: Option<Id>,
+}
+
+impl<L: Link> Worker<L> {
+    /// True when `from` is neither the user, the user's server, nor a contact.
+    pub(super) fn is_stranger(&self, from: &str) -> bool {
+        let Ok(jid) = BareJid::new(from) else {
+            return true;
+        };
+        let own_server = jid.node().is_none() && jid.domain() == self.own.domain();
+        jid != self.own && !own_server && !self.roster.is_contact(&jid)
+    }
+
+    /// Publishes an event from the network. A 1:1 message from a stranger is
+    /// flagged and held to the strangers' limits; everything else goes on as is.
+    pub(super) async fn publish_inbound(&mut self, event: Event, origin: Origin) {
+        let Event::MessageReceived { mut message } = event else {
+            return self.publish(event);
+        };
+        if message.room.is_some() || !self.is_stranger(&message.from) {
+            return self.publish(Event::MessageReceived { message });
+        }
+        message.from_stranger = true;
+        let sender = message.from.clone();
+        let refusal = match self
+            .log
+            .push_from_stranger(Event::MessageReceived { message }, &sender)
+        {
+            Ok(_) => return Metrics::inc(&self.metrics.events),
+            Err(refusal) => refusal,
+        };
+        Metrics::inc(&self.metrics.stranger_messages_refused);
+        tracing::debug!(user = %self.own, reason = ?refusal, "a stranger's message was refused");
+        // A carbon of a message another login received has no one to tell.
+        let Origin { from, id } = origin;
+        if let Some(to) = from.filter(|f| f.to_bare().as_str() == sender) {
+            let bounce = chat::refusal(to, id, &refusal.to_string());
+            self.send(bounce.into()).await.ok();
+        }
+    }
+}

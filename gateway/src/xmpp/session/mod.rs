@@ -10,6 +10,7 @@
 mod archive;
 mod closed_chats;
 mod command;
+mod invitations;
 mod iq;
 mod link;
 mod messages;
@@ -49,6 +50,7 @@ use link::{Ack, Link, LinkEvent};
 use super::xep::{
     disco,
     inbound::{self, Inbound},
+    invitation,
 };
 use crate::{event_log::EventLog, metrics::Metrics, util::now_ms};
 
@@ -67,6 +69,7 @@ enum IqPurpose {
     Archive(archive::ArchiveIq),
     ClosedChats(closed_chats::ClosedChatsIq),
     Rooms(rooms::RoomIq),
+    Invitation(invitations::InvitationIq),
     RoomAdmin(room_admin::RoomAdminIq),
     ReadPositions(read_positions::ReadPositionIq),
 }
@@ -77,6 +80,7 @@ impl IqPurpose {
         match self {
             Self::Archive(archive) => archive.room.as_ref(),
             Self::Rooms(request) => request.room(),
+            Self::Invitation(request) => Some(request.room()),
             Self::RoomAdmin(request) => Some(request.room()),
             Self::Roster(_) | Self::Messages(_) | Self::ClosedChats(_) | Self::ReadPositions(_) => {
                 None
@@ -92,7 +96,7 @@ impl IqPurpose {
             Self::ClosedChats(request) => request.fail(error),
             Self::Rooms(request) => request.fail(error),
             Self::RoomAdmin(request) => request.fail(error),
-            Self::Messages(_) | Self::ReadPositions(_) => {}
+            Self::Messages(_) | Self::ReadPositions(_) | Self::Invitation(_) => {}
         }
     }
 }
@@ -237,6 +241,11 @@ impl<L: Link> Worker<L> {
             },
             other => other,
         };
+        if let Stanza::Message(message) = &stanza
+            && let Some(invitation) = invitation::parse(message, &self.own)
+        {
+            return self.on_invitation(invitation).await;
+        }
         if let Some(room) = self.room_of(&stanza) {
             return self.on_room_stanza(stanza, room).await;
         }
@@ -275,6 +284,7 @@ impl<L: Link> Worker<L> {
             IqPurpose::Archive(request) => request.answer(outcome),
             IqPurpose::ClosedChats(request) => self.on_closed_chats_iq(request, outcome).await,
             IqPurpose::Rooms(request) => self.on_room_iq(request, outcome).await,
+            IqPurpose::Invitation(request) => self.on_invitation_iq(request, outcome).await,
             IqPurpose::RoomAdmin(request) => self.on_room_admin_iq(request, outcome).await,
             IqPurpose::ReadPositions(request) => self.on_read_position_iq(request, outcome).await,
         }

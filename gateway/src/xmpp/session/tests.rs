@@ -647,3 +647,109 @@ async fn iq_answers_count_only_from_the_entity_asked() {
     h.answer(&read.id, Some("localhost"), Some(stored));
     assert_eq!(answered(list_request).await.unwrap().len(), 1);
 }
+
+const BOB_CONTACT: &str =
+    "<query xmlns='jabber:iq:roster'><item jid='bob@localhost' subscription='both'/></query>";
+
+fn mediated_invitation(from: &str, inviter: &str) -> String {
+    format!(
+        "<message xmlns='jabber:client' from='{from}' to='{OWN}'>\
+         <x xmlns='http://jabber.org/protocol/muc#user'><invite from='{inviter}'/></x></message>"
+    )
+}
+
+fn disco_info(identity: &str, feature: &str) -> Element {
+    xml(&format!(
+        "<query xmlns='http://jabber.org/protocol/disco#info'>\
+         <identity category='{identity}' type='text'/><feature var='{feature}'/></query>"
+    ))
+}
+
+/// The invitation's check: the worker asks the room itself what it is.
+async fn asked_what_it_is(h: &mut Harness, room: &str) -> String {
+    let info = h.request().await;
+    assert_eq!(info.to, Some(Jid::new(room).unwrap()));
+    assert!(!info.set && info.payload.is("query", "http://jabber.org/protocol/disco#info"));
+    info.id
+}
+
+#[tokio::test]
+async fn forged_and_strangers_invitations_join_nothing_and_store_nothing() {
+    let room = "team@conference.localhost";
+    let mut h = Harness::start(BOB_CONTACT, None).await;
+    // A stranger's own login relays a "mediated" invitation claiming bob.
+    h.push(&mediated_invitation(
+        "eve@localhost/laptop",
+        "bob@localhost/desk",
+    ));
+    // A room relays a stranger's invitation.
+    h.push(&mediated_invitation(room, "eve@localhost/laptop"));
+    // A stranger invites directly.
+    h.push(&format!(
+        "<message xmlns='jabber:client' from='eve@localhost/laptop' to='{OWN}'>\
+         <x xmlns='jabber:x:conference' jid='{room}'/></message>"
+    ));
+    h.sent_nothing().await;
+    // Bob's invitation into the stranger's own address: what the server
+    // answers for an account is no room, and only the address asked may answer.
+    h.push(&mediated_invitation("eve@localhost", "bob@localhost"));
+    let id = asked_what_it_is(&mut h, "eve@localhost").await;
+    h.answer(&id, Some("localhost"), Some(disco_info("conference", MUC)));
+    h.sent_nothing().await;
+    h.answer(
+        &id,
+        Some("eve@localhost"),
+        Some(disco_info("account", "http://jabber.org/protocol/pubsub")),
+    );
+    h.sent_nothing().await;
+    // A room that refuses to say what it is is not joined either.
+    h.push(&mediated_invitation(room, "bob@localhost/desk"));
+    let id = asked_what_it_is(&mut h, room).await;
+    h.refuse(&id, Some(room), DefinedCondition::ItemNotFound);
+    h.sent_nothing().await;
+    let events = h.events().await;
+    assert!(
+        !events.iter().any(|e| matches!(e, Event::RoomJoined { .. })),
+        "{events:?}"
+    );
+    let rooms = h.command(|reply| Command::Rooms { reply }).await;
+    assert_eq!(answered(rooms).await, Ok(vec![]));
+}
+
+const MUC: &str = "http://jabber.org/protocol/muc";
+
+#[tokio::test]
+async fn a_contacts_invitation_into_a_real_room_is_joined_and_bookmarked() {
+    let mut h = Harness::start(BOB_CONTACT, None).await;
+    let joined_and_stored = async |h: &mut Harness, room: &str| {
+        let Stanza::Presence(join) = h.sent().await else {
+            panic!("the room is joined")
+        };
+        assert_eq!(
+            join.to.map(|t| t.to_bare()),
+            Some(Jid::new(room).unwrap().to_bare())
+        );
+        let store = h.request().await;
+        assert!(store.set);
+        let stored = bookmarks::parse_bookmarks(Some(store.payload));
+        assert!(stored.conferences.iter().any(|c| c.jid.as_str() == room));
+    };
+    // Mediated: relayed by the room.
+    let team = "team@conference.localhost";
+    h.push(&mediated_invitation(team, "bob@localhost/desk"));
+    let id = asked_what_it_is(&mut h, team).await;
+    h.answer(&id, Some(team), Some(disco_info("conference", MUC)));
+    joined_and_stored(&mut h, team).await;
+    // Direct (XEP-0249): sent by bob himself.
+    let games = "games@conference.localhost";
+    h.push(&format!(
+        "<message xmlns='jabber:client' from='bob@localhost/desk' to='{OWN}'>\
+         <x xmlns='jabber:x:conference' jid='{games}'/></message>"
+    ));
+    let id = asked_what_it_is(&mut h, games).await;
+    h.answer(&id, Some(games), Some(disco_info("conference", MUC)));
+    joined_and_stored(&mut h, games).await;
+    // A second invitation into a room the user is in asks nothing.
+    h.push(&mediated_invitation(team, "bob@localhost/desk"));
+    h.sent_nothing().await;
+}

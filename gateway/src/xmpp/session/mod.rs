@@ -17,6 +17,7 @@ mod messages;
 mod read_positions;
 mod room_admin;
 mod room_book;
+mod room_sync;
 mod rooms;
 mod roster;
 mod roster_book;
@@ -48,7 +49,7 @@ use iq::{IqError, IqOutcome, PendingIqs};
 use link::{Ack, Link, LinkEvent};
 
 use super::xep::{
-    disco,
+    bookmarks, disco,
     inbound::{self, Inbound},
     invitation,
 };
@@ -241,10 +242,13 @@ impl<L: Link> Worker<L> {
             },
             other => other,
         };
-        if let Stanza::Message(message) = &stanza
-            && let Some(invitation) = invitation::parse(message, &self.own)
-        {
-            return self.on_invitation(invitation).await;
+        if let Stanza::Message(message) = &stanza {
+            if let Some(invitation) = invitation::parse(message, &self.own) {
+                return self.on_invitation(invitation).await;
+            }
+            if let Some(changes) = bookmarks::pushed(message, &self.own) {
+                return self.on_bookmarks_pushed(changes).await;
+            }
         }
         if let Some(room) = self.room_of(&stanza) {
             return self.on_room_stanza(stanza, room).await;

@@ -753,3 +753,78 @@ async fn a_contacts_invitation_into_a_real_room_is_joined_and_bookmarked() {
     h.push(&mediated_invitation(team, "bob@localhost/desk"));
     h.sent_nothing().await;
 }
+
+fn bookmarks_pushed(from: &str, changes: &str) -> String {
+    format!(
+        "<message xmlns='jabber:client' from='{from}' to='{OWN}/splitline-test'>\
+         <event xmlns='http://jabber.org/protocol/pubsub#event'>\
+         <items node='urn:xmpp:bookmarks:1'>{changes}</items></event></message>"
+    )
+}
+
+#[tokio::test]
+async fn rooms_another_login_bookmarks_or_drops_are_joined_or_left_here_too() {
+    let team = "team@conference.localhost";
+    let mut h = Harness::start(NO_CONTACTS, None).await;
+    let bookmark = format!(
+        "<item id='{team}'><conference xmlns='urn:xmpp:bookmarks:1' autojoin='true'/></item>"
+    );
+    // Only the user's own account may push the user's bookmarks.
+    h.push(&bookmarks_pushed("eve@localhost", &bookmark));
+    h.sent_nothing().await;
+    // The desktop bookmarked a room it was invited into: it is joined here.
+    h.push(&bookmarks_pushed(OWN, &bookmark));
+    let Stanza::Presence(join) = h.sent().await else {
+        panic!("the room is joined")
+    };
+    assert_eq!(join.to.map(|t| t.to_bare()), Some(jid(team)));
+    let store = h.request().await;
+    let stored = bookmarks::parse_bookmarks(Some(store.payload));
+    assert_eq!(stored.conferences.len(), 1);
+    assert!(stored.conferences[0].autojoin);
+    h.answer(&store.id, None, None);
+    h.push(&format!(
+        "<presence xmlns='jabber:client' from='{team}/{OWN}'>\
+         <x xmlns='http://jabber.org/protocol/muc#user'><status code='110'/></x></presence>"
+    ));
+    let name = h.request().await;
+    h.answer(&name.id, Some(team), None);
+    let events = h.events().await;
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::RoomJoined { room } if room.jid == team)),
+        "{events:?}"
+    );
+    // The same push again (the server echoes the gateway's own writes) asks nothing.
+    h.push(&bookmarks_pushed(OWN, &bookmark));
+    h.sent_nothing().await;
+    // Another login stops joining it: it is left here, and its bookmark kept.
+    h.push(&bookmarks_pushed(
+        OWN,
+        &format!("<item id='{team}'><conference xmlns='urn:xmpp:bookmarks:1' name='T'/></item>"),
+    ));
+    let Stanza::Presence(leave) = h.sent().await else {
+        panic!("the room is left")
+    };
+    assert_eq!(
+        leave.type_,
+        tokio_xmpp::parsers::presence::Type::Unavailable
+    );
+    let store = h.request().await;
+    let stored = bookmarks::parse_bookmarks(Some(store.payload));
+    assert_eq!(stored.conferences.len(), 1);
+    assert!(!stored.conferences[0].autojoin, "{stored:?}");
+    assert!(h.events().await.iter().any(
+        |e| matches!(e, Event::RoomLeft { room, reason: splitline_protocol::RoomLeftReason::Left } if room == team)
+    ));
+    // Bookmarked again, then removed: joined, then left.
+    h.push(&bookmarks_pushed(OWN, &bookmark));
+    assert!(matches!(h.sent().await, Stanza::Presence(_)));
+    let store = h.request().await;
+    assert!(bookmarks::parse_bookmarks(Some(store.payload)).conferences[0].autojoin);
+    h.push(&bookmarks_pushed(OWN, &format!("<retract id='{team}'/>")));
+    assert!(matches!(h.sent().await, Stanza::Presence(_)));
+    let store = h.request().await;
+    assert!(bookmarks::parse_bookmarks(Some(store.payload)).conferences.is_empty());
+}

@@ -180,7 +180,8 @@ impl Desktop {
     /// Bookmarks `room` to be joined on every device, as XEP-0402 clients
     /// (Conversations, Dino, Gajim) do: an item of the user's
     /// `urn:xmpp:bookmarks:1` PEP node, published with the node options the
-    /// XEP asks for.
+    /// XEP requires (ejabberd 23.01 refuses the recommended `max_items` among
+    /// publish options).
     pub async fn bookmark_room(&mut self, room: &str, name: &str) {
         let field = |var: &str, value: &str| {
             format!("<field var='{var}'><value>{value}</value></field>")
@@ -190,13 +191,11 @@ impl Desktop {
              <publish node='urn:xmpp:bookmarks:1'><item id='{room}'>\
              <conference xmlns='urn:xmpp:bookmarks:1' name='{name}' autojoin='true'>\
              <nick>{nick}</nick></conference></item></publish>\
-             <publish-options><x xmlns='jabber:x:data' type='submit'>{form}{persist}{max}{send}{access}</x>\
+             <publish-options><x xmlns='jabber:x:data' type='submit'>{form}{persist}{access}</x>\
              </publish-options></pubsub>",
             nick = self.jid.to_bare(),
             form = field("FORM_TYPE", "http://jabber.org/protocol/pubsub#publish-options"),
             persist = field("pubsub#persist_items", "true"),
-            max = field("pubsub#max_items", "max"),
-            send = field("pubsub#send_last_published_item", "never"),
             access = field("pubsub#access_model", "whitelist"),
         )
         .parse()

@@ -30,6 +30,12 @@ pub struct Desktop {
 impl Desktop {
     /// Logs in as `jid` (full), turns carbons on and goes available.
     pub async fn connect(jid: &str, password: &str, port: u16) -> Self {
+        Self::connect_with_priority(jid, password, port, 0).await
+    }
+
+    /// Like [`Self::connect`], available at presence `priority`: the server
+    /// gives a message to the user's bare address to the highest only.
+    pub async fn connect_with_priority(jid: &str, password: &str, port: u16, priority: i8) -> Self {
         let jid = FullJid::new(jid).unwrap();
         let connector = TcpServerConnector::from(DnsConfig::no_srv("127.0.0.1", port));
         let mut stream = StanzaStream::new_c2s(
@@ -51,7 +57,7 @@ impl Desktop {
                         Some(Event::Stream(StreamEvent::Reset { .. })) => {
                             let carbons = Iq::Set { from: None, to: None, id: "carbons-1".into(), payload: tokio_xmpp::parsers::carbons::Enable.into() };
                             stream.send(Box::new(carbons.into())).await;
-                            stream.send(Box::new(Presence::available().into())).await;
+                            stream.send(Box::new(Presence::available().with_priority(priority).into())).await;
                             if let Some(tx) = online_tx.take() { let _ = tx.send(()); }
                         }
                         Some(Event::Stanza(Stanza::Message(m))) => { let _ = in_tx.send(m).await; }
@@ -169,6 +175,34 @@ impl Desktop {
                 _ => {}
             }
         }
+    }
+
+    /// Bookmarks `room` to be joined on every device, as XEP-0402 clients
+    /// (Conversations, Dino, Gajim) do: an item of the user's
+    /// `urn:xmpp:bookmarks:1` PEP node, published with the node options the
+    /// XEP requires (ejabberd 23.01 refuses the recommended `max_items` among
+    /// publish options).
+    pub async fn bookmark_room(&mut self, room: &str, name: &str) {
+        let field = |var: &str, value: &str| {
+            format!("<field var='{var}'><value>{value}</value></field>")
+        };
+        let publish: Element = format!(
+            "<pubsub xmlns='http://jabber.org/protocol/pubsub'>\
+             <publish node='urn:xmpp:bookmarks:1'><item id='{room}'>\
+             <conference xmlns='urn:xmpp:bookmarks:1' name='{name}' autojoin='true'>\
+             <nick>{nick}</nick></conference></item></publish>\
+             <publish-options><x xmlns='jabber:x:data' type='submit'>{form}{persist}{access}</x>\
+             </publish-options></pubsub>",
+            nick = self.jid.to_bare(),
+            form = field("FORM_TYPE", "http://jabber.org/protocol/pubsub#publish-options"),
+            persist = field("pubsub#persist_items", "true"),
+            access = field("pubsub#access_model", "whitelist"),
+        )
+        .parse()
+        .unwrap();
+        self.iq(None, true, publish)
+            .await
+            .unwrap_or_else(|e| panic!("{} could not bookmark {room}: {e:?}", self.jid));
     }
 
     /// Sends any stanza.

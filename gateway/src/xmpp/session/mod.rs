@@ -10,12 +10,14 @@
 mod archive;
 mod closed_chats;
 mod command;
+mod invitations;
 mod iq;
 mod link;
 mod messages;
 mod read_positions;
 mod room_admin;
 mod room_book;
+mod room_sync;
 mod rooms;
 mod roster;
 mod roster_book;
@@ -48,8 +50,9 @@ use iq::{IqError, IqOutcome, PendingIqs};
 use link::{Ack, Link, LinkEvent};
 
 use super::xep::{
-    disco,
+    bookmarks, disco,
     inbound::{self, Inbound},
+    invitation,
 };
 use crate::{event_log::EventLog, metrics::Metrics, util::now_ms};
 
@@ -68,6 +71,7 @@ enum IqPurpose {
     Archive(archive::ArchiveIq),
     ClosedChats(closed_chats::ClosedChatsIq),
     Rooms(rooms::RoomIq),
+    Invitation(invitations::InvitationIq),
     RoomAdmin(room_admin::RoomAdminIq),
     ReadPositions(read_positions::ReadPositionIq),
 }
@@ -78,6 +82,7 @@ impl IqPurpose {
         match self {
             Self::Archive(archive) => archive.room.as_ref(),
             Self::Rooms(request) => request.room(),
+            Self::Invitation(request) => Some(request.room()),
             Self::RoomAdmin(request) => Some(request.room()),
             Self::Roster(_) | Self::Messages(_) | Self::ClosedChats(_) | Self::ReadPositions(_) => {
                 None
@@ -93,7 +98,7 @@ impl IqPurpose {
             Self::ClosedChats(request) => request.fail(error),
             Self::Rooms(request) => request.fail(error),
             Self::RoomAdmin(request) => request.fail(error),
-            Self::Messages(_) | Self::ReadPositions(_) => {}
+            Self::Messages(_) | Self::ReadPositions(_) | Self::Invitation(_) => {}
         }
     }
 }
@@ -238,6 +243,14 @@ impl<L: Link> Worker<L> {
             },
             other => other,
         };
+        if let Stanza::Message(message) = &stanza {
+            if let Some(invitation) = invitation::parse(message, &self.own) {
+                return self.on_invitation(invitation).await;
+            }
+            if let Some(changes) = bookmarks::pushed(message, &self.own) {
+                return self.on_bookmarks_pushed(changes).await;
+            }
+        }
         if let Some(room) = self.room_of(&stanza) {
             return self.on_room_stanza(stanza, room).await;
         }
@@ -286,6 +299,7 @@ impl<L: Link> Worker<L> {
             IqPurpose::Archive(request) => request.answer(outcome),
             IqPurpose::ClosedChats(request) => self.on_closed_chats_iq(request, outcome).await,
             IqPurpose::Rooms(request) => self.on_room_iq(request, outcome).await,
+            IqPurpose::Invitation(request) => self.on_invitation_iq(request, outcome).await,
             IqPurpose::RoomAdmin(request) => self.on_room_admin_iq(request, outcome).await,
             IqPurpose::ReadPositions(request) => self.on_read_position_iq(request, outcome).await,
         }

@@ -110,6 +110,24 @@ impl RoomBook {
         self.rooms.remove(room).is_some()
     }
 
+    /// Keeps a bookmark another login made for a room it does not join, so
+    /// that the next write keeps it too.
+    pub(super) fn keep_other(&mut self, room: BareJid, name: Option<String>) {
+        self.forget_other(&room);
+        self.others.conferences.push(Conference {
+            autojoin: false,
+            jid: room,
+            name,
+            nick: None,
+            password: None,
+        });
+    }
+
+    /// Forgets another login's bookmark of `room` that Splitline did not join.
+    pub(super) fn forget_other(&mut self, room: &BareJid) {
+        self.others.conferences.retain(|c| c.jid != *room);
+    }
+
     /// Notes that the user is in `room` now; the room as the phone sees it,
     /// if this is news (the first join on this stream).
     pub(super) fn joined(&mut self, room: &BareJid) -> Option<Room> {

@@ -60,8 +60,8 @@ impl<L: Link> Worker<L> {
             .await;
     }
 
-    /// The room a stanza comes from, if it is one of the user's rooms, a room
-    /// being created, or a room the user is invited into.
+    /// The room a stanza comes from, if it is one of the user's rooms or a
+    /// room being created.
     pub(super) fn room_of(&self, stanza: &Stanza) -> Option<BareJid> {
         let from = match stanza {
             Stanza::Message(m) => m.from.as_ref(),
@@ -70,7 +70,7 @@ impl<L: Link> Worker<L> {
         }?
         .to_bare();
         let ours = self.rooms.contains(&from) || self.new_rooms.contains_key(&from);
-        (from != self.own && (ours || muc::is_invitation(stanza))).then_some(from)
+        (from != self.own && ours).then_some(from)
     }
 
     pub(super) async fn on_room_stanza(&mut self, stanza: Stanza, room: BareJid) {
@@ -97,7 +97,6 @@ impl<L: Link> Worker<L> {
                 }
             }
             RoomInbound::ConfigChanged(room) => self.ask_room_name(room).await,
-            RoomInbound::Invited { room, by } => self.on_invited(room, &by).await,
             RoomInbound::Event(event) => self.publish(event),
             RoomInbound::ArchiveResult { query_id, item } => {
                 self.collect_archive_item(&query_id, item)
@@ -106,17 +105,12 @@ impl<L: Link> Worker<L> {
         }
     }
 
-    /// A contact invites the user into a room: the user joins it on every
-    /// device. Invitations from strangers are ignored.
-    async fn on_invited(&mut self, room: BareJid, by: &BareJid) {
-        if self.rooms.contains(&room) {
+    /// Joins `room`, new to the user, on this session; the bookmarks are
+    /// written so that every device joins it.
+    pub(super) async fn enter_room(&mut self, room: BareJid) {
+        if !self.rooms.insert(room.clone(), String::new()) {
             return;
         }
-        if !self.roster.contains(by) {
-            tracing::info!(user = %self.own, %room, "ignored a room invitation from outside the contact list");
-            return;
-        }
-        self.rooms.insert(room.clone(), String::new());
         if let Some(join) = muc::join(&room, &self.own) {
             self.send(join.into()).await.ok();
         }

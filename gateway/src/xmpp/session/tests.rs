@@ -729,3 +729,183 @@ async fn strangers_messages_are_flagged_and_refused_past_their_share() {
     assert_eq!(stranger_flags(&h.events().await).len(), 1);
     h.sent_nothing().await;
 }
+const BOB_CONTACT: &str =
+    "<query xmlns='jabber:iq:roster'><item jid='bob@localhost' subscription='both'/></query>";
+
+fn mediated_invitation(from: &str, inviter: &str) -> String {
+    format!(
+        "<message xmlns='jabber:client' from='{from}' to='{OWN}'>\
+         <x xmlns='http://jabber.org/protocol/muc#user'><invite from='{inviter}'/></x></message>"
+    )
+}
+
+fn disco_info(identity: &str, feature: &str) -> Element {
+    xml(&format!(
+        "<query xmlns='http://jabber.org/protocol/disco#info'>\
+         <identity category='{identity}' type='text'/><feature var='{feature}'/></query>"
+    ))
+}
+
+/// The invitation's check: the worker asks the room itself what it is.
+async fn asked_what_it_is(h: &mut Harness, room: &str) -> String {
+    let info = h.request().await;
+    assert_eq!(info.to, Some(Jid::new(room).unwrap()));
+    assert!(!info.set && info.payload.is("query", "http://jabber.org/protocol/disco#info"));
+    info.id
+}
+
+#[tokio::test]
+async fn forged_and_strangers_invitations_join_nothing_and_store_nothing() {
+    let room = "team@conference.localhost";
+    let mut h = Harness::start(BOB_CONTACT, None).await;
+    // A stranger's own login relays a "mediated" invitation claiming bob.
+    h.push(&mediated_invitation(
+        "eve@localhost/laptop",
+        "bob@localhost/desk",
+    ));
+    // A room relays a stranger's invitation.
+    h.push(&mediated_invitation(room, "eve@localhost/laptop"));
+    // A stranger invites directly.
+    h.push(&format!(
+        "<message xmlns='jabber:client' from='eve@localhost/laptop' to='{OWN}'>\
+         <x xmlns='jabber:x:conference' jid='{room}'/></message>"
+    ));
+    h.sent_nothing().await;
+    // Bob's invitation into the stranger's own address: what the server
+    // answers for an account is no room, and only the address asked may answer.
+    h.push(&mediated_invitation("eve@localhost", "bob@localhost"));
+    let id = asked_what_it_is(&mut h, "eve@localhost").await;
+    h.answer(&id, Some("localhost"), Some(disco_info("conference", MUC)));
+    h.sent_nothing().await;
+    h.answer(
+        &id,
+        Some("eve@localhost"),
+        Some(disco_info("account", "http://jabber.org/protocol/pubsub")),
+    );
+    h.sent_nothing().await;
+    // A room that refuses to say what it is is not joined either.
+    h.push(&mediated_invitation(room, "bob@localhost/desk"));
+    let id = asked_what_it_is(&mut h, room).await;
+    h.refuse(&id, Some(room), DefinedCondition::ItemNotFound);
+    h.sent_nothing().await;
+    let events = h.events().await;
+    assert!(
+        !events.iter().any(|e| matches!(e, Event::RoomJoined { .. })),
+        "{events:?}"
+    );
+    let rooms = h.command(|reply| Command::Rooms { reply }).await;
+    assert_eq!(answered(rooms).await, Ok(vec![]));
+}
+
+const MUC: &str = "http://jabber.org/protocol/muc";
+
+#[tokio::test]
+async fn a_contacts_invitation_into_a_real_room_is_joined_and_bookmarked() {
+    let mut h = Harness::start(BOB_CONTACT, None).await;
+    let joined_and_stored = async |h: &mut Harness, room: &str| {
+        let Stanza::Presence(join) = h.sent().await else {
+            panic!("the room is joined")
+        };
+        assert_eq!(
+            join.to.map(|t| t.to_bare()),
+            Some(Jid::new(room).unwrap().to_bare())
+        );
+        let store = h.request().await;
+        assert!(store.set);
+        let stored = bookmarks::parse_bookmarks(Some(store.payload));
+        assert!(stored.conferences.iter().any(|c| c.jid.as_str() == room));
+    };
+    // Mediated: relayed by the room.
+    let team = "team@conference.localhost";
+    h.push(&mediated_invitation(team, "bob@localhost/desk"));
+    let id = asked_what_it_is(&mut h, team).await;
+    h.answer(&id, Some(team), Some(disco_info("conference", MUC)));
+    joined_and_stored(&mut h, team).await;
+    // Direct (XEP-0249): sent by bob himself.
+    let games = "games@conference.localhost";
+    h.push(&format!(
+        "<message xmlns='jabber:client' from='bob@localhost/desk' to='{OWN}'>\
+         <x xmlns='jabber:x:conference' jid='{games}'/></message>"
+    ));
+    let id = asked_what_it_is(&mut h, games).await;
+    h.answer(&id, Some(games), Some(disco_info("conference", MUC)));
+    joined_and_stored(&mut h, games).await;
+    // A second invitation into a room the user is in asks nothing.
+    h.push(&mediated_invitation(team, "bob@localhost/desk"));
+    h.sent_nothing().await;
+}
+
+fn bookmarks_pushed(from: &str, changes: &str) -> String {
+    format!(
+        "<message xmlns='jabber:client' from='{from}' to='{OWN}/splitline-test'>\
+         <event xmlns='http://jabber.org/protocol/pubsub#event'>\
+         <items node='urn:xmpp:bookmarks:1'>{changes}</items></event></message>"
+    )
+}
+
+#[tokio::test]
+async fn rooms_another_login_bookmarks_or_drops_are_joined_or_left_here_too() {
+    let team = "team@conference.localhost";
+    let mut h = Harness::start(NO_CONTACTS, None).await;
+    let bookmark = format!(
+        "<item id='{team}'><conference xmlns='urn:xmpp:bookmarks:1' autojoin='true'/></item>"
+    );
+    // Only the user's own account may push the user's bookmarks.
+    h.push(&bookmarks_pushed("eve@localhost", &bookmark));
+    h.sent_nothing().await;
+    // The desktop bookmarked a room it was invited into: it is joined here.
+    h.push(&bookmarks_pushed(OWN, &bookmark));
+    let Stanza::Presence(join) = h.sent().await else {
+        panic!("the room is joined")
+    };
+    assert_eq!(join.to.map(|t| t.to_bare()), Some(jid(team)));
+    let store = h.request().await;
+    let stored = bookmarks::parse_bookmarks(Some(store.payload));
+    assert_eq!(stored.conferences.len(), 1);
+    assert!(stored.conferences[0].autojoin);
+    h.answer(&store.id, None, None);
+    h.push(&format!(
+        "<presence xmlns='jabber:client' from='{team}/{OWN}'>\
+         <x xmlns='http://jabber.org/protocol/muc#user'><status code='110'/></x></presence>"
+    ));
+    let name = h.request().await;
+    h.answer(&name.id, Some(team), None);
+    let events = h.events().await;
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::RoomJoined { room } if room.jid == team)),
+        "{events:?}"
+    );
+    // The same push again (the server echoes the gateway's own writes) asks nothing.
+    h.push(&bookmarks_pushed(OWN, &bookmark));
+    h.sent_nothing().await;
+    // Another login stops joining it: it is left here, and its bookmark kept.
+    h.push(&bookmarks_pushed(
+        OWN,
+        &format!("<item id='{team}'><conference xmlns='urn:xmpp:bookmarks:1' name='T'/></item>"),
+    ));
+    let Stanza::Presence(leave) = h.sent().await else {
+        panic!("the room is left")
+    };
+    assert_eq!(
+        leave.type_,
+        tokio_xmpp::parsers::presence::Type::Unavailable
+    );
+    let store = h.request().await;
+    let stored = bookmarks::parse_bookmarks(Some(store.payload));
+    assert_eq!(stored.conferences.len(), 1);
+    assert!(!stored.conferences[0].autojoin, "{stored:?}");
+    assert!(h.events().await.iter().any(
+        |e| matches!(e, Event::RoomLeft { room, reason: splitline_protocol::RoomLeftReason::Left } if room == team)
+    ));
+    // Bookmarked again, then removed: joined, then left.
+    h.push(&bookmarks_pushed(OWN, &bookmark));
+    assert!(matches!(h.sent().await, Stanza::Presence(_)));
+    let store = h.request().await;
+    assert!(bookmarks::parse_bookmarks(Some(store.payload)).conferences[0].autojoin);
+    h.push(&bookmarks_pushed(OWN, &format!("<retract id='{team}'/>")));
+    assert!(matches!(h.sent().await, Stanza::Presence(_)));
+    let store = h.request().await;
+    assert!(bookmarks::parse_bookmarks(Some(store.payload)).conferences.is_empty());
+}

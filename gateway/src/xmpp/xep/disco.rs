@@ -1,7 +1,7 @@
 //! What a gateway session tells the network it can do: its service discovery
 //! answer (XEP-0030) and the entity capabilities hash (XEP-0115) its presence
-//! carries. The `+notify` feature makes the server push the user's own read
-//! positions (XEP-0490) to the session.
+//! carries. The `+notify` features make the server push the user's own read
+//! positions (XEP-0490) and bookmarks (XEP-0402) to the session.
 
 use std::collections::BTreeSet;
 
@@ -16,7 +16,7 @@ use tokio_xmpp::{
     },
 };
 
-use super::{chat, mds};
+use super::{bookmarks, chat, mds};
 
 /// The URI naming this software in the capabilities.
 pub(crate) const NODE: &str = "urn:splitline:gateway";
@@ -29,6 +29,7 @@ pub(crate) fn disco_info(node: Option<String>) -> DiscoInfoResult {
         chat::CHAT_MARKERS,
         ns::CARBONS,
         mds::NOTIFY,
+        bookmarks::NOTIFY,
     ]
     .into_iter()
     .map(str::to_owned)
@@ -74,5 +75,6 @@ mod tests {
         let answer = disco_info(query.node.clone());
         assert_eq!(answer.node, query.node);
         assert!(answer.features.contains("urn:xmpp:mds:displayed:0+notify"));
+        assert!(answer.features.contains("urn:xmpp:bookmarks:1+notify"));
     }
 }

@@ -8,6 +8,7 @@ pub(crate) mod chat;
 pub(crate) mod disco;
 pub(crate) mod forms;
 pub(crate) mod inbound;
+pub(crate) mod invitation;
 pub(crate) mod mam;
 pub(crate) mod mds;
 pub(crate) mod muc;

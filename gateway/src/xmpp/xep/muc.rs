@@ -195,14 +195,6 @@ pub(crate) fn room_message(room: BareJid, body: &str, id: &str) -> Message {
     message.with_payload(OriginId { id: id.to_owned() })
 }
 
-/// True for a message inviting the user into a room (XEP-0045 mediated invitation).
-pub(crate) fn is_invitation(stanza: &Stanza) -> bool {
-    let Stanza::Message(message) = stanza else {
-        return false;
-    };
-    muc_user(&message.payloads).is_some_and(|x| x.get_child("invite", MUC_USER).is_some())
-}
-
 /// What a stanza from a room means.
 #[derive(Debug, PartialEq)]
 pub(crate) enum RoomInbound {
@@ -215,12 +207,6 @@ pub(crate) enum RoomInbound {
     JoinRefused(BareJid, DefinedCondition),
     /// The room's configuration changed (its name may have).
     ConfigChanged(BareJid),
-    /// A contact invites the user into the room.
-    Invited {
-        room: BareJid,
-        /// Who invites.
-        by: BareJid,
-    },
     /// A message posted in the room.
     Event(Event),
     /// A message of the room's archive, answering the query `query_id`.
@@ -233,8 +219,8 @@ pub(crate) enum RoomInbound {
     Ignored,
 }
 
-/// Classifies a stanza whose sender is `room`, one of the user's rooms (or
-/// any room, for an invitation).
+/// Classifies a stanza whose sender is `room`, one of the user's rooms
+/// (invitations are read before: see [`super::invitation`]).
 pub(crate) fn classify(stanza: Stanza, room: &BareJid, own: &BareJid, now_ms: i64) -> RoomInbound {
     match stanza {
         Stanza::Presence(presence) => classify_presence(presence, room, own),
@@ -301,16 +287,6 @@ fn classify_message(
         return archive_result(result, room, own, now_ms);
     }
     let x = muc_user(&message.payloads);
-    if let Some(by) = x
-        .and_then(|x| x.get_child("invite", MUC_USER))
-        .and_then(|i| i.attr("from"))
-        .and_then(|f| Jid::new(f).ok())
-    {
-        return RoomInbound::Invited {
-            room: room.clone(),
-            by: by.to_bare(),
-        };
-    }
     if message.type_ != MessageType::Groupchat {
         return RoomInbound::Ignored;
     }
@@ -497,21 +473,5 @@ mod tests {
              from='team@conference.localhost/bob@localhost'/>",
         );
         assert_eq!(classify(other, &room(), &own(), 0), RoomInbound::Ignored);
-    }
-
-    #[test]
-    fn an_invitation_names_the_inviter() {
-        let stanza = parse(
-            "<message xmlns='jabber:client' from='team@conference.localhost'>\
-             <x xmlns='http://jabber.org/protocol/muc#user'>\
-             <invite from='bob@localhost/desk'/></x></message>",
-        );
-        assert_eq!(
-            classify(stanza, &room(), &own(), 0),
-            RoomInbound::Invited {
-                room: room(),
-                by: BareJid::new("bob@localhost").unwrap()
-            }
-        );
     }
 }

@@ -22,6 +22,10 @@ pub(crate) struct Metrics {
     pub events: AtomicU64,
     /// Messages sent to the network.
     pub messages_sent: AtomicU64,
+    /// INVITEs refused because they came from no allowed SIP source.
+    pub sip_refused_source: AtomicU64,
+    /// Forwarded incoming calls refused by the per-user limit.
+    pub sip_incoming_rate_limited: AtomicU64,
 }
 
 impl Metrics {
@@ -75,6 +79,16 @@ impl Metrics {
                 "Messages sent to the network.",
                 &self.messages_sent,
             ),
+            (
+                "splitline_sip_refused_source_total",
+                "INVITEs refused: not from an allowed SIP source.",
+                &self.sip_refused_source,
+            ),
+            (
+                "splitline_sip_incoming_rate_limited_total",
+                "Forwarded incoming calls refused by the per-user limit.",
+                &self.sip_incoming_rate_limited,
+            ),
         ];
         for (name, help, value) in counters {
             let value = value.load(Ordering::Relaxed);
@@ -101,6 +115,6 @@ mod tests {
             text.contains("# TYPE splitline_requests_total counter\nsplitline_requests_total 2\n")
         );
         assert!(text.contains("splitline_sessions_active 0\n"));
-        assert_eq!(text.matches("# HELP").count(), 7);
+        assert_eq!(text.matches("# HELP").count(), 9);
     }
 }

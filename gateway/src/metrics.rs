@@ -26,6 +26,8 @@ pub(crate) struct Metrics {
     pub sip_refused_source: AtomicU64,
     /// Forwarded incoming calls refused by the per-user limit.
     pub sip_incoming_rate_limited: AtomicU64,
+    /// INVITEs refused for wrong digest credentials.
+    pub sip_refused_auth: AtomicU64,
 }
 
 impl Metrics {
@@ -89,6 +91,11 @@ impl Metrics {
                 "Forwarded incoming calls refused by the per-user limit.",
                 &self.sip_incoming_rate_limited,
             ),
+            (
+                "splitline_sip_refused_auth_total",
+                "INVITEs refused for wrong digest credentials.",
+                &self.sip_refused_auth,
+            ),
         ];
         for (name, help, value) in counters {
             let value = value.load(Ordering::Relaxed);
@@ -115,6 +122,6 @@ mod tests {
             text.contains("# TYPE splitline_requests_total counter\nsplitline_requests_total 2\n")
         );
         assert!(text.contains("splitline_sessions_active 0\n"));
-        assert_eq!(text.matches("# HELP").count(), 9);
+        assert_eq!(text.matches("# HELP").count(), 10);
     }
 }

@@ -24,7 +24,7 @@ pub use access_numbers::AccessNumberSettings;
 pub use http::{HttpConfig, HttpSettings, TlsFiles};
 pub use sessions::{SessionConfig, SessionSettings};
 pub use sip::{SipConfig, SipSettings};
-pub use sip_inbound::{SipInbound, SipInboundSettings};
+pub use sip_inbound::{DigestLogin, Secret, SipInbound, SipInboundSettings};
 pub use xmpp::{XmppConfig, XmppSettings, XmppTransport};
 
 /// Settings that can come from the file, the environment or flags. Every field is

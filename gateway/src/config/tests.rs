@@ -234,3 +234,40 @@ fn bad_sources_are_refused_by_name() {
     let err = sip_with(&["--sip-allowed-sources", " , "]).unwrap_err();
     assert!(err.to_string().contains("no source left"), "{err}");
 }
+
+#[test]
+fn digest_logins_come_in_pairs_and_passwords_are_never_printed() {
+    let sip = sip_with(&[
+        "--sip-auth-user",
+        "trunk",
+        "--sip-auth-password",
+        "s3cret-in",
+        "--sip-trunk-auth-user",
+        "gateway",
+        "--sip-trunk-auth-password",
+        "s3cret-out",
+    ])
+    .unwrap();
+    let auth = sip.inbound.auth.as_ref().unwrap();
+    assert_eq!(
+        (auth.user.as_str(), auth.password.expose()),
+        ("trunk", "s3cret-in")
+    );
+    assert_eq!(sip.inbound.auth_realm, "splitline");
+    let trunk = sip.inbound.trunk_auth.as_ref().unwrap();
+    assert_eq!(
+        (trunk.user.as_str(), trunk.password.expose()),
+        ("gateway", "s3cret-out")
+    );
+    let printed = format!("{sip:?}");
+    assert!(!printed.contains("s3cret"), "{printed}");
+
+    let none = sip_with(&[]).unwrap().inbound;
+    assert!(none.auth.is_none() && none.trunk_auth.is_none());
+    let err = sip_with(&["--sip-auth-user", "trunk"]).unwrap_err();
+    assert!(err.to_string().contains("sip-auth-password"), "{err}");
+    let err = sip_with(&["--sip-trunk-auth-password", "x"]).unwrap_err();
+    assert!(err.to_string().contains("sip-trunk-auth-user"), "{err}");
+    let err = sip_with(&["--sip-auth-realm", "a\"b"]).unwrap_err();
+    assert!(err.to_string().contains("sip-auth-realm"), "{err}");
+}

@@ -26,6 +26,7 @@ use crate::{
         bridge::{self, BridgePlan, UserLeg},
         callback::{self, Milestone},
         journal::NewCall,
+        sip::digest::Verdict,
     },
     metrics::Metrics,
     util::{lock, now_ms, random_text},
@@ -177,6 +178,19 @@ impl CallControl {
             Metrics::inc(&self.metrics.sip_refused_source);
             tracing::warn!(%source, "refused an INVITE: not from an allowed SIP source");
             return bridge::refuse(&self.ua, invite, 403).await;
+        }
+        if let Some(guard) = &self.inbound_auth {
+            match guard.check("INVITE", &invite.headers, Instant::now()) {
+                Verdict::Accepted => {}
+                Verdict::Challenge(challenge) => {
+                    return bridge::challenge(&self.ua, invite, challenge).await;
+                }
+                Verdict::Refused => {
+                    Metrics::inc(&self.metrics.sip_refused_auth);
+                    tracing::warn!(%source, "refused an INVITE: wrong digest credentials");
+                    return bridge::refuse(&self.ua, invite, 403).await;
+                }
+            }
         }
         let caller = caller::identify(&invite, self.config.inbound.trusts(source));
         let dialled = caller::user(&invite.line.uri).map(str::to_owned);

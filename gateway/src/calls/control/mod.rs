@@ -26,7 +26,10 @@ use super::{
     limits::WindowLimit,
     numbers::{self, CODE_DIGITS, CODE_TTL, ConfirmError, MobileNumbers},
     policy,
-    sip::endpoint::{self, SipUa},
+    sip::{
+        digest::DigestGuard,
+        endpoint::{self, SipUa},
+    },
 };
 use crate::{
     config::SipConfig,
@@ -114,6 +117,8 @@ pub struct CallControl {
     calls_overall: WindowLimit,
     /// Forwarded incoming calls per user.
     incoming_per_user: WindowLimit,
+    /// Checks INVITEs' digest credentials, when they must have some.
+    inbound_auth: Option<DigestGuard>,
     metrics: Arc<Metrics>,
     active: Mutex<HashMap<String, ActiveCall>>,
     /// The access numbers (E.164) calls through come in on.
@@ -174,7 +179,12 @@ impl CallControl {
         })?;
         let journal = CallJournal::open(&config.data_dir.join("call-records.jsonl"), now_ms())?;
         let numbers = MobileNumbers::open(&config.data_dir.join("verified-numbers.jsonl"))?;
-        let (ua, new_calls) = endpoint::bind(config.listen).await?;
+        let (ua, new_calls) = endpoint::bind(
+            config.listen,
+            config.trunk,
+            config.inbound.trunk_auth.as_ref(),
+        )
+        .await?;
         let control = Arc::new(Self {
             ua,
             calls_per_account: WindowLimit::new(config.calls_per_account_per_hour, HOUR),
@@ -188,6 +198,11 @@ impl CallControl {
                 config.inbound.incoming_calls_window,
             ),
             metrics,
+            inbound_auth: config
+                .inbound
+                .auth
+                .clone()
+                .map(|login| DigestGuard::new(login, config.inbound.auth_realm.clone())),
             config,
             journal,
             numbers,

@@ -171,6 +171,8 @@ pub struct Dial<'a> {
     pub from_ip: &'a str,
     /// How many calls, one after the other at sipp's default rate.
     pub calls: u32,
+    /// More sipp options, such as `-au user -ap password` for `[authentication]`.
+    pub args: &'a [&'a str],
 }
 
 /// How a sipp phone's call went.
@@ -204,6 +206,7 @@ impl Sipp {
                 keys: &[("caller", caller)],
                 from_ip: LOOPBACK,
                 calls: 1,
+                args: &[],
             },
         )
         .await
@@ -215,6 +218,7 @@ impl Sipp {
         for (key, value) in dial.keys {
             args.extend(["-key".into(), (*key).into(), (*value).into()]);
         }
+        args.extend(dial.args.iter().map(|a| (*a).to_owned()));
         Self::spawn(scenario, dial.calls, dial.from_ip, &args).await
     }
 

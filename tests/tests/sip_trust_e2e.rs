@@ -31,6 +31,7 @@ async fn through_trunk(net: &Net, service: &str, caller: &str, name: &str, asser
         keys: &keys,
         from_ip: LOOPBACK,
         calls: 1,
+        args: &[],
     };
     Sipp::dial_with("caller_asserted", dial).await
 }
@@ -61,6 +62,7 @@ async fn an_invite_from_outside_the_trunk_and_registrar_is_refused_and_dials_not
                 keys: &[("caller", MOBILE)],
                 from_ip: STRANGER_IP,
                 calls: 1,
+                args: &[],
             },
         )
         .await;
@@ -159,6 +161,7 @@ async fn a_stranger_ringing_a_user_in_a_loop_is_cut_after_the_limit() {
             keys: &[("caller", "stranger")],
             from_ip: LOOPBACK,
             calls: CALLS,
+            args: &[],
         },
     )
     .await;
@@ -200,6 +203,7 @@ async fn a_callers_display_name_is_cut_and_flagged_unverified() {
             keys: &keys,
             from_ip: LOOPBACK,
             calls: 1,
+            args: &[],
         },
     )
     .await;

@@ -270,6 +270,11 @@ pub struct IncomingCallInfo {
     pub call_id: String,
     /// Who calls: a SIP address or a number.
     pub caller: String,
+    /// The caller's display name, if given; unverified unless
+    /// `caller_verified`, so show it as the caller's claim.
+    pub caller_name: Option<String>,
+    /// True only when the carrier's trusted trunk asserted the caller.
+    pub caller_verified: bool,
     /// The caller id the mobile is rung from.
     pub callback_from: String,
 }
@@ -333,6 +338,8 @@ impl From<IncomingCall> for IncomingCallInfo {
         Self {
             call_id: call.call_id,
             caller: call.caller,
+            caller_name: call.caller_name,
+            caller_verified: call.caller_verified,
             callback_from: call.callback_from,
         }
     }

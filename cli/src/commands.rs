@@ -204,8 +204,13 @@ impl Terminal {
                     }
                 }
                 for call in &changes.incoming_calls {
+                    let name = match (&call.caller_name, call.caller_verified) {
+                        (Some(name), true) => format!("{name}, "),
+                        (Some(name), false) => format!("says \"{name}\", unverified, "),
+                        (None, _) => String::new(),
+                    };
                     println!(
-                        "* {} calls you (call {}): your mobile rings from {}",
+                        "* {} ({name}call {}) calls you: your mobile rings from {}",
                         call.caller, call.call_id, call.callback_from
                     );
                 }

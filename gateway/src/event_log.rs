@@ -68,8 +68,15 @@ fn approx_bytes(event: &Event) -> usize {
             Event::CallIncoming {
                 call_id,
                 caller,
+                caller_name,
                 callback_from,
-            } => call_id.len() + caller.len() + callback_from.len(),
+                ..
+            } => {
+                call_id.len()
+                    + caller.len()
+                    + caller_name.as_ref().map_or(0, String::len)
+                    + callback_from.len()
+            }
             Event::MobileNumberVerified { number } => number.len(),
             Event::SessionEnded { .. } => 0,
         }

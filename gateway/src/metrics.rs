@@ -31,6 +31,12 @@ pub(crate) struct Metrics {
     pub http_header_timeouts: AtomicU64,
     /// Strangers' messages refused past their limits.
     pub stranger_messages_refused: AtomicU64,
+    /// INVITEs refused because they came from no allowed SIP source.
+    pub sip_refused_source: AtomicU64,
+    /// Forwarded incoming calls refused by the per-user limit.
+    pub sip_incoming_rate_limited: AtomicU64,
+    /// INVITEs refused for wrong digest credentials.
+    pub sip_refused_auth: AtomicU64,
 }
 
 impl Metrics {
@@ -106,6 +112,21 @@ impl Metrics {
                 "Messages from non-contacts refused past the stranger limits.",
                 &self.stranger_messages_refused,
             ),
+            (
+                "splitline_sip_refused_source_total",
+                "INVITEs refused: not from an allowed SIP source.",
+                &self.sip_refused_source,
+            ),
+            (
+                "splitline_sip_incoming_rate_limited_total",
+                "Forwarded incoming calls refused by the per-user limit.",
+                &self.sip_incoming_rate_limited,
+            ),
+            (
+                "splitline_sip_refused_auth_total",
+                "INVITEs refused for wrong digest credentials.",
+                &self.sip_refused_auth,
+            ),
         ];
         for (name, help, value) in counters {
             let value = value.load(Ordering::Relaxed);
@@ -134,6 +155,6 @@ mod tests {
         assert!(text.contains("splitline_sessions_active 0\n"));
         assert!(text.contains("splitline_http_connections_open 0\n"));
         assert!(text.contains("splitline_http_connections_refused_total 0\n"));
-        assert_eq!(text.matches("# HELP").count(), 11);
+        assert_eq!(text.matches("# HELP").count(), 14);
     }
 }

@@ -133,6 +133,16 @@ pub enum Event {
         call_id: String,
         /// Who calls: a SIP address or a telephone number.
         caller: String,
+        /// The caller's display name, if they gave one: at most 64
+        /// characters, no control characters. Unverified unless
+        /// `caller_verified`: show it as a claim.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        caller_name: Option<String>,
+        /// True only when the carrier's trusted trunk asserted `caller` and
+        /// `caller_name` (RFC 3325 P-Asserted-Identity); otherwise both are
+        /// what the caller says. Absent in older events: false.
+        #[serde(default)]
+        caller_verified: bool,
         /// The caller id the forwarded call comes from.
         callback_from: String,
     },

@@ -103,14 +103,28 @@ impl Net {
 
 /// Turns call control on for a call test: the gateway listens for SIP on
 /// the port Kamailio routes to it, calls through Kamailio as trunk and
-/// registrar, and keeps its records in `data`.
+/// registrar, takes INVITEs from Kamailio only, and keeps its records in
+/// `data`.
 pub fn sip_settings(sip: &mut SipSettings, kamailio: &Kamailio, data: &Path) {
+    sip.inbound.sip_allowed_sources = Some(vec![
+        kamailio.trunk.ip().to_string(),
+        kamailio.registrar.ip().to_string(),
+    ]);
     sip.sip_listen = Some(loopback(kamailio.gateway.port()));
     sip.sip_trunk = Some(kamailio.trunk);
     sip.sip_registrar = Some(kamailio.registrar);
     sip.data_dir = Some(data.to_owned());
     sip.callback_caller_id = Some(CALLBACK_FROM.into());
     sip.verification_caller_prefix = Some(FLASH_PREFIX.into());
+}
+
+/// A counter of the gateway's `/metrics`.
+pub async fn metric(world: &World, name: &str) -> u64 {
+    let url = format!("http://{}/metrics", world.gateway.metrics_addr.unwrap());
+    let text = reqwest::get(url).await.unwrap().text().await.unwrap();
+    text.lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in the metrics:\n{text}"))
 }
 
 pub async fn start_call(

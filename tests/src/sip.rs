@@ -16,16 +16,29 @@ use tokio::process::{Child, Command};
 
 /// A free UDP port on loopback.
 pub fn free_udp_port() -> u16 {
-    UdpSocket::bind("127.0.0.1:0")
+    free_udp_port_on(LOOPBACK)
+}
+
+/// A free UDP port on `ip`.
+fn free_udp_port_on(ip: &str) -> u16 {
+    UdpSocket::bind((ip, 0))
         .and_then(|s| s.local_addr())
         .map(|a| a.port())
-        .expect("no free UDP port on loopback")
+        .unwrap_or_else(|e| panic!("no free UDP port on {ip}: {e}"))
 }
+
+/// The loopback address every peer uses unless a test says otherwise.
+pub const LOOPBACK: &str = "127.0.0.1";
 
 /// Waits until something has bound UDP `port` on loopback.
 async fn wait_for_udp(port: u16, what: &str) {
+    wait_for_udp_on(LOOPBACK, port, what).await;
+}
+
+/// Waits until something has bound UDP `port` on `ip`.
+async fn wait_for_udp_on(ip: &str, port: u16, what: &str) {
     for _ in 0..100 {
-        if UdpSocket::bind(("127.0.0.1", port)).is_err() {
+        if UdpSocket::bind((ip, port)).is_err() {
             return;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -146,6 +159,22 @@ pub struct Sipp {
     pub port: u16,
 }
 
+/// The calls a sipp caller places.
+pub struct Dial<'a> {
+    /// Where the INVITEs go.
+    pub target: SocketAddr,
+    /// The Request-URI's user part.
+    pub service: &'a str,
+    /// The scenario's keys (`-key name value`), such as `caller`.
+    pub keys: &'a [(&'a str, &'a str)],
+    /// The address sipp sends from (any of 127.0.0.0/8 on Linux).
+    pub from_ip: &'a str,
+    /// How many calls, one after the other at sipp's default rate.
+    pub calls: u32,
+    /// More sipp options, such as `-au user -ap password` for `[authentication]`.
+    pub args: &'a [&'a str],
+}
+
 /// How a sipp phone's call went.
 #[derive(Debug)]
 pub struct SippOutcome {
@@ -163,33 +192,46 @@ impl Sipp {
 
     /// Starts sipp with `tests/sip/<scenario>.xml` on a free port, for `calls` calls.
     pub async fn start_calls(scenario: &str, calls: u32) -> Self {
-        Self::spawn(scenario, calls, &[]).await
+        Self::spawn(scenario, calls, LOOPBACK, &[]).await
     }
 
     /// Starts sipp calling `service` at `target` from the number or user
     /// `caller`, with `tests/sip/<scenario>.xml` (a caller scenario).
     pub async fn dial(scenario: &str, target: SocketAddr, service: &str, caller: &str) -> Self {
-        let args = [
-            target.to_string(),
-            "-s".into(),
-            service.into(),
-            "-key".into(),
-            "caller".into(),
-            caller.into(),
-        ];
-        Self::spawn(scenario, 1, &args).await
+        Self::dial_with(
+            scenario,
+            Dial {
+                target,
+                service,
+                keys: &[("caller", caller)],
+                from_ip: LOOPBACK,
+                calls: 1,
+                args: &[],
+            },
+        )
+        .await
     }
 
-    async fn spawn(scenario: &str, calls: u32, extra: &[String]) -> Self {
+    /// Starts sipp placing the calls of `dial` with `tests/sip/<scenario>.xml`.
+    pub async fn dial_with(scenario: &str, dial: Dial<'_>) -> Self {
+        let mut args = vec![dial.target.to_string(), "-s".into(), dial.service.into()];
+        for (key, value) in dial.keys {
+            args.extend(["-key".into(), (*key).into(), (*value).into()]);
+        }
+        args.extend(dial.args.iter().map(|a| (*a).to_owned()));
+        Self::spawn(scenario, dial.calls, dial.from_ip, &args).await
+    }
+
+    async fn spawn(scenario: &str, calls: u32, ip: &str, extra: &[String]) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let port = free_udp_port();
-        let media_port = free_udp_port();
+        let port = free_udp_port_on(ip);
+        let media_port = free_udp_port_on(ip);
         let file = sip_dir().join(format!("{scenario}.xml"));
         let at = |name: &str| dir.path().join(name);
         let child = Command::new("sipp")
             .arg("-sf")
             .arg(&file)
-            .args(["-i", "127.0.0.1", "-mi", "127.0.0.1", "-nostdin"])
+            .args(["-i", ip, "-mi", ip, "-nostdin"])
             .args(["-m", &calls.to_string()])
             .args(["-p", &port.to_string(), "-mp", &media_port.to_string()])
             .args([
@@ -212,7 +254,7 @@ impl Sipp {
             .kill_on_drop(true)
             .spawn()
             .expect("sipp runs (./build.sh setup installs sip-tester)");
-        wait_for_udp(port, "sipp").await;
+        wait_for_udp_on(ip, port, "sipp").await;
         Self {
             child,
             dir,

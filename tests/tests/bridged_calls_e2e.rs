@@ -146,12 +146,16 @@ async fn a_call_to_the_users_address_is_forwarded_to_the_mobile() {
     let Event::CallIncoming {
         call_id,
         caller: who,
+        caller_name,
+        caller_verified,
         callback_from,
     } = incoming
     else {
         unreachable!()
     };
     assert_eq!(who, "sip:carol@127.0.0.1");
+    assert_eq!(caller_name, None, "the caller gave no name");
+    assert!(!caller_verified, "no trunk is trusted to assert callers");
     assert_eq!(callback_from, CALLBACK_FROM);
     let reason = wait_state(&mut alice, &call_id, CallState::Ended).await;
     // The caller hung up.

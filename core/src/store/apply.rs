@@ -222,10 +222,14 @@ fn apply(tx: &Transaction<'_>, event: &Event, changes: &mut Changes) -> Result<(
         Event::CallIncoming {
             call_id,
             caller,
+            caller_name,
+            caller_verified,
             callback_from,
         } => changes.incoming_calls.push(IncomingCall {
             call_id: call_id.clone(),
             caller: caller.clone(),
+            caller_name: caller_name.clone(),
+            caller_verified: *caller_verified,
             callback_from: callback_from.clone(),
         }),
         Event::MobileNumberVerified { number } => changes.mobile_verified = Some(number.clone()),

@@ -31,6 +31,11 @@ pub struct IncomingCall {
     pub call_id: String,
     /// Who calls.
     pub caller: String,
+    /// The caller's display name, if given (cut by the gateway).
+    pub caller_name: Option<String>,
+    /// True only when the carrier's trusted trunk asserted the caller and
+    /// the name; otherwise both are the caller's own claim.
+    pub caller_verified: bool,
     /// The caller id the forwarded call rings the mobile from.
     pub callback_from: String,
 }

@@ -11,7 +11,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use ezk_sip_core::IncomingRequest;
 use ezk_sip_types::{
-    StatusCode,
+    Name, StatusCode,
     uri::{NameAddr, SipUri},
 };
 use ezk_sip_ua::{dialog::Dialog, invite::acceptor::InviteAcceptor};
@@ -22,7 +22,7 @@ use super::{
     callback::{Milestone, hung_up, refusal_reason, talk},
     sip::{
         endpoint::SipUa,
-        leg::{Answer, LegError, OutLeg, sdp_content_type},
+        leg::{Answer, LegError, sdp_content_type},
         sdp,
     },
 };
@@ -77,11 +77,33 @@ pub(crate) async fn run(
 
 /// Refuses an incoming call with `code` (a final status, 300 to 699).
 pub(crate) async fn refuse(ua: &SipUa, invite: IncomingRequest, code: u16) {
-    let result = match accept(ua, invite) {
-        Ok(acceptor) => respond_failure(acceptor, code).await,
-        Err(error) => Err(error),
+    refuse_with(ua, invite, code, None).await;
+}
+
+/// Answers an incoming call with a digest challenge (401 and this
+/// `WWW-Authenticate` value).
+pub(crate) async fn challenge(ua: &SipUa, invite: IncomingRequest, www_authenticate: String) {
+    refuse_with(ua, invite, 401, Some(www_authenticate)).await;
+}
+
+async fn refuse_with(
+    ua: &SipUa,
+    invite: IncomingRequest,
+    code: u16,
+    www_authenticate: Option<String>,
+) {
+    let result = async {
+        let acceptor = accept(ua, invite)?;
+        let mut response = acceptor
+            .create_response(StatusCode::from(code), None)
+            .await?;
+        if let Some(value) = www_authenticate {
+            response.msg.headers.insert(Name::WWW_AUTHENTICATE, value);
+        }
+        acceptor.respond_failure(response).await?;
+        Ok::<_, LegError>(())
     };
-    if let Err(error) = result {
+    if let Err(error) = result.await {
         tracing::warn!(%error, code, "could not refuse an incoming call");
     }
 }
@@ -134,12 +156,7 @@ async fn drive(
         return Ok(CallEndReason::Failed);
     }
     let caller_sdp = sdp::next_session_id();
-    let mut out = OutLeg::new(
-        &ua.endpoint,
-        plan.target_sees.clone(),
-        ua.contact.clone(),
-        plan.target.clone(),
-    );
+    let mut out = ua.leg(plan.target_sees.clone(), plan.target.clone());
     if let Err(error) = out
         .invite(Some(sdp::with_origin(offer, sdp::next_session_id(), 1)))
         .await

@@ -81,12 +81,7 @@ async fn drive(
     observe: &mut (impl FnMut(Milestone) + Send),
 ) -> Result<CallEndReason, LegError> {
     let endpoint = &ua.endpoint;
-    let mut mobile = OutLeg::new(
-        endpoint,
-        plan.callback_from.clone(),
-        ua.contact.clone(),
-        plan.mobile.clone(),
-    );
+    let mut mobile = ua.leg(plan.callback_from.clone(), plan.mobile.clone());
     mobile.invite(None).await?;
     observe(Milestone::MobileInvited);
     let deadline = Instant::now() + plan.answer_timeout;
@@ -118,12 +113,7 @@ async fn drive(
     }
 
     let callee_sdp = sdp::next_session_id();
-    let mut callee = OutLeg::new(
-        endpoint,
-        plan.callee_sees.clone(),
-        ua.contact.clone(),
-        plan.callee.clone(),
-    );
+    let mut callee = ua.leg(plan.callee_sees.clone(), plan.callee.clone());
     let rung = match callee
         .invite(Some(sdp::with_origin(&mobile_ok.body, callee_sdp, 1)))
         .await

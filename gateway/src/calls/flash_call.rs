@@ -9,7 +9,7 @@ use tokio::time::Instant;
 
 use super::sip::{
     endpoint::SipUa,
-    leg::{Answer, LegError, OutLeg},
+    leg::{Answer, LegError},
     sdp,
 };
 
@@ -34,7 +34,7 @@ pub(crate) async fn ring(
     from: NameAddr,
     mobile: SipUri,
 ) -> Result<FlashOutcome, LegError> {
-    let mut leg = OutLeg::new(&ua.endpoint, from, ua.contact.clone(), mobile);
+    let mut leg = ua.leg(from, mobile);
     leg.invite(None).await?;
     match leg.ringing(Instant::now() + RING_WITHIN).await? {
         Answer::Ringing => {

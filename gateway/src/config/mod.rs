@@ -2,7 +2,8 @@
 //! variables, overridden by flags. Validated once at start.
 //!
 //! The settings come in groups, one per area, each with its own checks and
-//! defaults: [`http`], [`xmpp`], [`sessions`], [`sip`] and [`access_numbers`].
+//! defaults: [`http`], [`xmpp`], [`sessions`], [`sip`] (with [`sip_inbound`]) and
+//! [`access_numbers`].
 //! The groups are flattened, so every flag, variable and file key is a
 //! top-level name. This module is a leaf: it reads nothing of the gateway.
 
@@ -10,6 +11,7 @@ pub mod access_numbers;
 pub mod http;
 pub mod sessions;
 pub mod sip;
+pub mod sip_inbound;
 pub mod xmpp;
 
 use std::path::{Path, PathBuf};
@@ -22,6 +24,7 @@ pub use access_numbers::AccessNumberSettings;
 pub use http::{HttpConfig, HttpSettings, TlsFiles};
 pub use sessions::{SessionConfig, SessionSettings};
 pub use sip::{SipConfig, SipSettings};
+pub use sip_inbound::{DigestLogin, Secret, SipInbound, SipInboundSettings};
 pub use xmpp::{XmppConfig, XmppSettings, XmppTransport};
 
 /// Settings that can come from the file, the environment or flags. Every field is

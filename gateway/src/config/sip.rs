@@ -7,7 +7,10 @@ use clap::Args;
 use serde::{Deserialize, Serialize};
 use splitline_protocol::PhoneNumber;
 
-use super::{ConfigError, invalid};
+use super::{
+    ConfigError, invalid,
+    sip_inbound::{SipInbound, SipInboundSettings},
+};
 
 const CALLBACK_ANSWER_SECS: u64 = 30;
 const RING_TIMEOUT_SECS: u64 = 45;
@@ -64,6 +67,9 @@ pub struct SipSettings {
     /// country. Premium-rate numbers are never called.
     #[arg(long, env = "SPLITLINE_CALL_COUNTRIES", value_delimiter = ',')]
     pub call_countries: Option<Vec<String>>,
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub inbound: SipInboundSettings,
 }
 
 /// SIP call control settings, checked.
@@ -97,6 +103,8 @@ pub struct SipConfig {
     pub max_concurrent_calls: usize,
     /// Countries the trunk may call; empty: any.
     pub call_countries: Vec<String>,
+    /// What INVITEs are taken, and whose identity is believed.
+    pub inbound: SipInbound,
 }
 
 impl SipSettings {
@@ -147,10 +155,12 @@ impl SipSettings {
         }
         let secs =
             |value: Option<u64>, default: u64| Duration::from_secs(value.unwrap_or(default).max(1));
+        let trunk = self.sip_trunk.ok_or_else(|| need("sip-trunk"))?;
+        let registrar = self.sip_registrar.ok_or_else(|| need("sip-registrar"))?;
         Ok(Some(SipConfig {
             listen,
-            trunk: self.sip_trunk.ok_or_else(|| need("sip-trunk"))?,
-            registrar: self.sip_registrar.ok_or_else(|| need("sip-registrar"))?,
+            trunk,
+            registrar,
             callback_caller_id,
             verification_caller_prefix: prefix,
             data_dir: self.data_dir.ok_or_else(|| need("data-dir"))?,
@@ -171,6 +181,7 @@ impl SipSettings {
                 .unwrap_or(MAX_CONCURRENT_CALLS)
                 .max(1),
             call_countries: countries,
+            inbound: self.inbound.validate(trunk, registrar)?,
         }))
     }
 }

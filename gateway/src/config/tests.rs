@@ -246,3 +246,128 @@ fn strangers_get_a_bounded_share_by_default_and_their_keys_are_checked() {
         assert!(err.to_string().contains(key), "{args:?}: {err}");
     }
 }
+
+/// The SIP settings a gateway needs, trunk on 192.0.2.10 and registrar on
+/// 198.51.100.20, then `extra`.
+fn sip_with(extra: &[&str]) -> Result<SipConfig, ConfigError> {
+    let mut args = vec![
+        "--sip-listen",
+        "127.0.0.1:5070",
+        "--sip-trunk",
+        "192.0.2.10:5064",
+        "--sip-registrar",
+        "198.51.100.20:5060",
+        "--callback-caller-id",
+        "+442079460999",
+        "--verification-caller-prefix",
+        "+44207946",
+        "--data-dir",
+        "/tmp/x",
+    ];
+    args.extend(extra);
+    Ok(settings(&args).validate()?.sip.unwrap())
+}
+
+fn addr(text: &str) -> std::net::SocketAddr {
+    text.parse().unwrap()
+}
+
+#[test]
+fn invites_are_taken_from_the_trunk_and_registrar_by_default_and_nobody_is_trusted() {
+    let inbound = sip_with(&[]).unwrap().inbound;
+    assert!(inbound.allows(addr("192.0.2.10:5064")));
+    assert!(
+        inbound.allows(addr("192.0.2.10:40000")),
+        "any port of the trunk"
+    );
+    assert!(inbound.allows(addr("198.51.100.20:5060")));
+    assert!(inbound.allows(addr("[::ffff:192.0.2.10]:5060")));
+    assert!(!inbound.allows(addr("192.0.2.11:5064")));
+    assert!(!inbound.allows(addr("127.0.0.1:5060")));
+    assert!(!inbound.trusts(addr("192.0.2.10:5064")));
+    assert_eq!(inbound.incoming_calls_per_user, 5);
+    assert_eq!(inbound.incoming_calls_window, Duration::from_secs(600));
+}
+
+#[test]
+fn allowed_and_trusted_sources_take_addresses_and_networks() {
+    let inbound = sip_with(&[
+        "--sip-allowed-sources",
+        "203.0.113.0/24, 2001:db8::1",
+        "--sip-trusted-sources",
+        "203.0.113.7",
+        "--incoming-calls-per-user",
+        "2",
+        "--incoming-calls-window-secs",
+        "60",
+    ])
+    .unwrap()
+    .inbound;
+    assert!(inbound.allows(addr("203.0.113.200:5060")));
+    assert!(inbound.allows(addr("[2001:db8::1]:5060")));
+    assert!(
+        !inbound.allows(addr("192.0.2.10:5064")),
+        "the list replaces the default"
+    );
+    assert!(inbound.trusts(addr("203.0.113.7:5060")));
+    assert!(!inbound.trusts(addr("203.0.113.8:5060")));
+    assert_eq!(inbound.incoming_calls_per_user, 2);
+    assert_eq!(inbound.incoming_calls_window, Duration::from_secs(60));
+
+    let file = Settings::from_toml(
+        "sip-allowed-sources = [\"10.0.0.0/8\"]\nsip-trusted-sources = [\"10.1.2.3\"]\n",
+    )
+    .unwrap();
+    assert_eq!(
+        file.sip.inbound.sip_allowed_sources.unwrap(),
+        ["10.0.0.0/8"]
+    );
+}
+
+#[test]
+fn bad_sources_are_refused_by_name() {
+    let err = sip_with(&["--sip-allowed-sources", "trunk.example.org"]).unwrap_err();
+    assert!(err.to_string().contains("sip-allowed-sources"), "{err}");
+    assert!(err.to_string().contains("trunk.example.org"), "{err}");
+    let err = sip_with(&["--sip-trusted-sources", "10.0.0.0/33"]).unwrap_err();
+    assert!(err.to_string().contains("sip-trusted-sources"), "{err}");
+    let err = sip_with(&["--sip-allowed-sources", " , "]).unwrap_err();
+    assert!(err.to_string().contains("no source left"), "{err}");
+}
+
+#[test]
+fn digest_logins_come_in_pairs_and_passwords_are_never_printed() {
+    let sip = sip_with(&[
+        "--sip-auth-user",
+        "trunk",
+        "--sip-auth-password",
+        "s3cret-in",
+        "--sip-trunk-auth-user",
+        "gateway",
+        "--sip-trunk-auth-password",
+        "s3cret-out",
+    ])
+    .unwrap();
+    let auth = sip.inbound.auth.as_ref().unwrap();
+    assert_eq!(
+        (auth.user.as_str(), auth.password.expose()),
+        ("trunk", "s3cret-in")
+    );
+    assert_eq!(sip.inbound.auth_realm, "splitline");
+    let trunk = sip.inbound.trunk_auth.as_ref().unwrap();
+    assert_eq!(
+        (trunk.user.as_str(), trunk.password.expose()),
+        ("gateway", "s3cret-out")
+    );
+    let printed = format!("{sip:?}");
+    assert!(!printed.contains("s3cret"), "{printed}");
+
+    let none = sip_with(&[]).unwrap().inbound;
+    assert!(none.auth.is_none() && none.trunk_auth.is_none());
+    let err = sip_with(&["--sip-auth-user", "trunk"]).unwrap_err();
+    assert!(err.to_string().contains("sip-auth-password"), "{err}");
+    let err = sip_with(&["--sip-trunk-auth-password", "x"]).unwrap_err();
+    assert!(err.to_string().contains("sip-trunk-auth-user"), "{err}");
+    let err = sip_with(&["--sip-auth-realm", "a\"b"]).unwrap_err();
+    assert!(err.to_string().contains("sip-auth-realm"), "{err}");
+}

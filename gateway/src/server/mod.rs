@@ -84,7 +84,10 @@ impl Gateway {
                     .iter()
                     .map(|a| a.number.clone())
                     .collect();
-                Some(CallControl::start(sip.clone(), access_numbers, call_events).await?)
+                Some(
+                    CallControl::start(sip.clone(), access_numbers, call_events, metrics.clone())
+                        .await?,
+                )
             }
             None => None,
         };

@@ -10,20 +10,25 @@ use std::{
 };
 
 use ezk_sip_core::IncomingRequest;
-use ezk_sip_types::uri::{NameAddr, SipUri, SipUriUserPart};
+use ezk_sip_types::uri::NameAddr;
 use splitline_protocol::{
     CallEndReason, CallRoute, CallStarted, CallState, Callee, Event, PhoneNumber,
 };
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio_xmpp::jid::BareJid;
 
-use super::{CallControl, CallControlError};
+use super::{
+    CallControl, CallControlError,
+    caller::{self, Caller},
+};
 use crate::{
     calls::{
         bridge::{self, BridgePlan, UserLeg},
         callback::{self, Milestone},
         journal::NewCall,
+        sip::digest::Verdict,
     },
+    metrics::Metrics,
     util::{lock, now_ms, random_text},
 };
 
@@ -49,48 +54,6 @@ pub(super) async fn serve(
         };
         tokio::spawn(control.take_call(invite));
     }
-}
-
-/// The user part of a SIP URI, if any.
-fn user(uri: &SipUri) -> Option<&str> {
-    match &uri.user_part {
-        SipUriUserPart::User(user) => Some(user.as_str()),
-        SipUriUserPart::UserPw(user) => Some(user.user.as_str()),
-        SipUriUserPart::Empty => None,
-    }
-}
-
-/// A telephone number in a SIP user part: E.164 with or without the `+`.
-fn phone_number(user: &str) -> Option<PhoneNumber> {
-    let user = user.split(';').next().unwrap_or(user);
-    if user.starts_with('+') {
-        PhoneNumber::parse_e164(user).ok()
-    } else if !user.is_empty() && user.bytes().all(|b| b.is_ascii_digit()) {
-        PhoneNumber::parse_e164(&format!("+{user}")).ok()
-    } else {
-        None
-    }
-}
-
-/// Who is calling, as the records and the app show it: a telephone number
-/// (E.164) or a SIP address.
-fn caller_text(from: &SipUri) -> String {
-    match user(from) {
-        Some(u) => phone_number(u).map_or_else(
-            || format!("sip:{u}@{}", from.host_port.host),
-            |number| number.e164,
-        ),
-        None => format!("sip:{}", from.host_port.host),
-    }
-}
-
-/// A display name for the mobile's caller id: the caller's own, cut to
-/// characters that need no quoting care, at most 48 of them.
-fn display_name(name: &str) -> String {
-    name.chars()
-        .filter(|c| c.is_alphanumeric() || " +-._@:".contains(*c))
-        .take(48)
-        .collect()
 }
 
 impl CallControl {
@@ -207,27 +170,54 @@ impl CallControl {
     }
 
     /// Takes one new incoming call: a reserved call-through, or a call to a
-    /// user forwarded to their mobile; refuses anything else.
+    /// user forwarded to their mobile; refuses anything else, and anything
+    /// from a source that is not an allowed trunk or registrar.
     async fn take_call(self: Arc<Self>, invite: IncomingRequest) {
-        let dialled = user(&invite.line.uri).map(str::to_owned);
+        let source = invite.tp_info.source;
+        if !self.config.inbound.allows(source) {
+            Metrics::inc(&self.metrics.sip_refused_source);
+            tracing::warn!(%source, "refused an INVITE: not from an allowed SIP source");
+            return bridge::refuse(&self.ua, invite, 403).await;
+        }
+        if let Some(guard) = &self.inbound_auth {
+            match guard.check("INVITE", &invite.headers, Instant::now()) {
+                Verdict::Accepted => {}
+                Verdict::Challenge(challenge) => {
+                    return bridge::challenge(&self.ua, invite, challenge).await;
+                }
+                Verdict::Refused => {
+                    Metrics::inc(&self.metrics.sip_refused_auth);
+                    tracing::warn!(%source, "refused an INVITE: wrong digest credentials");
+                    return bridge::refuse(&self.ua, invite, 403).await;
+                }
+            }
+        }
+        let caller = caller::identify(&invite, self.config.inbound.trusts(source));
+        let dialled = caller::user(&invite.line.uri).map(str::to_owned);
         let access = dialled
             .as_deref()
-            .and_then(phone_number)
+            .and_then(caller::phone_number)
             .filter(|n| self.access_numbers.contains(&n.e164));
         if let Some(access) = access {
-            return self.claim_reservation(invite, &access.e164).await;
+            return self
+                .claim_reservation(invite, caller.number.as_ref(), &access.e164)
+                .await;
         }
         match dialled {
-            Some(user) => self.forward(invite, &user).await,
+            Some(user) => self.forward(invite, &user, caller).await,
             None => bridge::refuse(&self.ua, invite, 404).await,
         }
     }
 
     /// Hands a call to an access number to the reservation of the mobile
-    /// calling, if there is one.
-    async fn claim_reservation(&self, invite: IncomingRequest, access_number: &str) {
-        let caller = user(&invite.base_headers.from.uri.uri).and_then(phone_number);
-        let reservation = caller.as_ref().and_then(|caller| {
+    /// calling (`caller`, as far as it is proven), if there is one.
+    async fn claim_reservation(
+        &self,
+        invite: IncomingRequest,
+        caller: Option<&PhoneNumber>,
+        access_number: &str,
+    ) {
+        let reservation = caller.and_then(|caller| {
             let mut reservations = lock(&self.reservations);
             let call_id = reservations
                 .iter()
@@ -237,7 +227,7 @@ impl CallControl {
         });
         let Some(reservation) = reservation else {
             tracing::info!(
-                caller = caller.map(|c| c.redacted()).unwrap_or_default(),
+                caller = caller.map(PhoneNumber::redacted).unwrap_or_default(),
                 "refused a call to an access number: no call reserved for this caller"
             );
             return bridge::refuse(&self.ua, invite, 403).await;
@@ -248,7 +238,9 @@ impl CallControl {
     }
 
     /// Forwards a call to a user's network address to their verified mobile.
-    async fn forward(self: Arc<Self>, invite: IncomingRequest, user: &str) {
+    /// At most `incoming-calls-per-user` forwarded calls ring one user per
+    /// window; more are refused busy.
+    async fn forward(self: Arc<Self>, invite: IncomingRequest, user: &str, caller: Caller) {
         let Some((account, mobile)) = self.numbers.account_of_user(user) else {
             tracing::info!("refused an incoming call: no user with a verified mobile there");
             return bridge::refuse(&self.ua, invite, 404).await;
@@ -256,13 +248,20 @@ impl CallControl {
         let Ok(account) = BareJid::new(&account) else {
             return bridge::refuse(&self.ua, invite, 404).await;
         };
-        if let Err(error) = self.take_capacity(Instant::now()) {
+        let now = Instant::now();
+        if let Err(retry_after) = self.incoming_per_user.take(account.as_str(), now) {
+            Metrics::inc(&self.metrics.sip_incoming_rate_limited);
+            tracing::warn!(
+                retry_after,
+                "refused an incoming call: too many for this user"
+            );
+            return bridge::refuse(&self.ua, invite, 486).await;
+        }
+        if let Err(error) = self.take_capacity(now) {
             tracing::warn!(%error, "refused an incoming call");
             return bridge::refuse(&self.ua, invite, 503).await;
         }
-        let from = &invite.base_headers.from;
-        let caller = caller_text(&from.uri.uri);
-        let shown = display_name(from.uri.name.as_deref().unwrap_or(&caller));
+        let shown = caller::sip_display_name(caller.name.as_deref().unwrap_or(&caller.shown));
         let target = self.trunk_uri(&mobile);
         let callback_from = self.trunk_uri(&self.config.callback_caller_id);
         let (Ok(target), Ok(callback_from)) = (target, callback_from) else {
@@ -279,7 +278,7 @@ impl CallControl {
                 account: account.as_str(),
                 route: CallRoute::Incoming,
                 mobile: &mobile,
-                callee: &caller,
+                callee: &caller.shown,
                 access_number: None,
             },
         );
@@ -295,7 +294,9 @@ impl CallControl {
             &account,
             Event::CallIncoming {
                 call_id: call_id.clone(),
-                caller,
+                caller: caller.shown,
+                caller_name: caller.name,
+                caller_verified: caller.asserted,
                 callback_from: self.config.callback_caller_id.clone(),
             },
         );
@@ -314,39 +315,5 @@ impl CallControl {
             let reason = bridge::run(&self.ua, invite, &plan, hangup, &mut observe).await;
             self.end(&account, &call_id, reason);
         });
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-    use super::*;
-
-    #[test]
-    fn numbers_in_user_parts_are_read_with_or_without_the_plus() {
-        assert_eq!(phone_number("+447400123456").unwrap().e164, "+447400123456");
-        assert_eq!(phone_number("447400123456").unwrap().e164, "+447400123456");
-        assert_eq!(
-            phone_number("+447400123456;npdi").unwrap().e164,
-            "+447400123456"
-        );
-        assert!(phone_number("alice").is_none());
-        assert!(phone_number("").is_none());
-        assert!(phone_number("12").is_none());
-    }
-
-    #[test]
-    fn display_names_keep_only_plain_characters() {
-        assert_eq!(display_name("Carol \"C\" <x>\r\nVia: y"), "Carol C xVia: y");
-        assert_eq!(display_name(&"a".repeat(100)).len(), 48);
-        assert_eq!(display_name("sip:carol@127.0.0.1"), "sip:carol@127.0.0.1");
-    }
-
-    #[test]
-    fn callers_show_as_numbers_or_sip_addresses() {
-        let number: SipUri = "sip:447400123456@127.0.0.1:5060".parse().unwrap();
-        assert_eq!(caller_text(&number), "+447400123456");
-        let named: SipUri = "sip:bob@127.0.0.1:5060".parse().unwrap();
-        assert_eq!(caller_text(&named), "sip:bob@127.0.0.1");
     }
 }

@@ -2,6 +2,7 @@
 //! journals them, runs callbacks, call-throughs ([`incoming`]) and flash
 //! calls, and tells the account's sessions how each call goes.
 
+mod caller;
 mod incoming;
 
 use std::{
@@ -25,10 +26,14 @@ use super::{
     limits::WindowLimit,
     numbers::{self, CODE_DIGITS, CODE_TTL, ConfirmError, MobileNumbers},
     policy,
-    sip::endpoint::{self, SipUa},
+    sip::{
+        digest::DigestGuard,
+        endpoint::{self, SipUa},
+    },
 };
 use crate::{
     config::SipConfig,
+    metrics::Metrics,
     util::{lock, now_ms, random_text},
 };
 
@@ -110,6 +115,11 @@ pub struct CallControl {
     calls_per_account: WindowLimit,
     verifications_per_account: WindowLimit,
     calls_overall: WindowLimit,
+    /// Forwarded incoming calls per user.
+    incoming_per_user: WindowLimit,
+    /// Checks INVITEs' digest credentials, when they must have some.
+    inbound_auth: Option<DigestGuard>,
+    metrics: Arc<Metrics>,
     active: Mutex<HashMap<String, ActiveCall>>,
     /// The access numbers (E.164) calls through come in on.
     access_numbers: Vec<String>,
@@ -155,11 +165,13 @@ const MINUTE: Duration = Duration::from_secs(60);
 impl CallControl {
     /// Opens the journals in the data directory (ending calls a previous run
     /// left open) and binds the SIP endpoint. Calls through come in on
-    /// `access_numbers` (E.164). Call state events go to `events`.
+    /// `access_numbers` (E.164). Call state events go to `events`; refused
+    /// INVITEs are counted in `metrics`.
     pub(crate) async fn start(
         config: SipConfig,
         access_numbers: Vec<String>,
         events: mpsc::UnboundedSender<(BareJid, Event)>,
+        metrics: Arc<Metrics>,
     ) -> Result<Arc<Self>, CallStartError> {
         std::fs::create_dir_all(&config.data_dir).map_err(|source| CallStartError::DataDir {
             path: config.data_dir.clone(),
@@ -167,7 +179,12 @@ impl CallControl {
         })?;
         let journal = CallJournal::open(&config.data_dir.join("call-records.jsonl"), now_ms())?;
         let numbers = MobileNumbers::open(&config.data_dir.join("verified-numbers.jsonl"))?;
-        let (ua, new_calls) = endpoint::bind(config.listen).await?;
+        let (ua, new_calls) = endpoint::bind(
+            config.listen,
+            config.trunk,
+            config.inbound.trunk_auth.as_ref(),
+        )
+        .await?;
         let control = Arc::new(Self {
             ua,
             calls_per_account: WindowLimit::new(config.calls_per_account_per_hour, HOUR),
@@ -176,6 +193,16 @@ impl CallControl {
                 DAY,
             ),
             calls_overall: WindowLimit::new(config.calls_per_minute, MINUTE),
+            incoming_per_user: WindowLimit::new(
+                config.inbound.incoming_calls_per_user,
+                config.inbound.incoming_calls_window,
+            ),
+            metrics,
+            inbound_auth: config
+                .inbound
+                .auth
+                .clone()
+                .map(|login| DigestGuard::new(login, config.inbound.auth_realm.clone())),
             config,
             journal,
             numbers,

@@ -1,13 +1,16 @@
 //! The gateway's SIP user agent: one UDP endpoint with the dialog and INVITE
-//! layers, a layer handing new incoming calls to call control, and the
-//! Contact address peers reach it at.
+//! layers, a layer handing new incoming calls to call control, the Contact
+//! address peers reach it at, and the outgoing legs it places (with the
+//! trunk's digest credentials on legs to the trunk).
 
 use std::net::SocketAddr;
 
+use ezk_sip_auth::{DigestCredentials, DigestUser};
 use ezk_sip_core::{Endpoint, IncomingRequest, Layer, MayTake};
 use ezk_sip_types::{
     Method,
     header::typed::Contact,
+    host::HostPort,
     uri::{NameAddr, SipUri},
 };
 use ezk_sip_ua::{dialog::DialogLayer, invite::InviteLayer};
@@ -27,6 +30,9 @@ pub enum EndpointError {
     Contact(SocketAddr),
 }
 
+use super::leg::OutLeg;
+use crate::config::DigestLogin;
+
 /// The endpoint and the address other parties reach the gateway at.
 #[derive(Clone)]
 pub(crate) struct SipUa {
@@ -34,6 +40,25 @@ pub(crate) struct SipUa {
     pub endpoint: Endpoint,
     /// The gateway's Contact.
     pub contact: Contact,
+    /// The trunk, and the credentials its challenges are answered with.
+    trunk: Option<(HostPort, DigestCredentials)>,
+}
+
+impl SipUa {
+    /// An outgoing leg from `from` to `target`; a leg to the trunk answers
+    /// its digest challenge.
+    pub(crate) fn leg(&self, from: NameAddr, target: SipUri) -> OutLeg {
+        let credentials = self
+            .trunk
+            .as_ref()
+            .filter(|(trunk, _)| *trunk == target.host_port)
+            .map(|(_, credentials)| credentials.clone());
+        let leg = OutLeg::new(&self.endpoint, from, self.contact.clone(), target);
+        match credentials {
+            Some(credentials) => leg.authenticating(credentials),
+            None => leg,
+        }
+    }
 }
 
 /// Takes INVITEs that open a new dialog (the dialog layer before it has
@@ -62,9 +87,11 @@ impl Layer for NewCalls {
 }
 
 /// Binds the endpoint on `listen` (UDP); new incoming calls arrive on the
-/// receiver.
+/// receiver. Legs to `trunk` answer its challenges with `trunk_login`.
 pub(crate) async fn bind(
     listen: SocketAddr,
+    trunk: SocketAddr,
+    trunk_login: Option<&DigestLogin>,
 ) -> Result<(SipUa, mpsc::UnboundedReceiver<IncomingRequest>), EndpointError> {
     let mut builder = Endpoint::builder();
     let (calls, incoming) = mpsc::unbounded_channel();
@@ -92,6 +119,14 @@ pub(crate) async fn bind(
         SipUa {
             endpoint,
             contact: Contact::new(NameAddr::uri(uri)),
+            trunk: trunk_login.map(|login| {
+                let mut credentials = DigestCredentials::new();
+                credentials.set_default(DigestUser::new(
+                    login.user.clone(),
+                    login.password.expose().as_bytes(),
+                ));
+                (HostPort::from(trunk), credentials)
+            }),
         },
         incoming,
     ))

@@ -1,12 +1,16 @@
 //! One outgoing call leg (UAC INVITE) with what third-party call control
 //! needs of it: a late or an early offer, the final answer through the INVITE
 //! transaction or an early dialog, an ACK that may carry the answer
-//! (RFC 3725 flow 4), and a CANCEL that proxies accept.
+//! (RFC 3725 flow 4), a CANCEL that proxies accept, and one answer to a
+//! digest challenge (401/407) when the leg has credentials.
 
 use std::{future::poll_fn, task::Poll, time::Duration};
 
 use bytes::Bytes;
 use bytesstr::BytesStr;
+use ezk_sip_auth::{
+    ClientAuthenticator, DigestAuthenticator, DigestCredentials, RequestParts, ResponseParts,
+};
 use ezk_sip_core::{
     Endpoint, Request,
     transaction::{TsxResponse, consts::T1},
@@ -63,6 +67,11 @@ pub(crate) struct OutLeg {
     initiator: InviteInitiator,
     earlies: Vec<Early>,
     finished: bool,
+    /// The INVITE's body, to send again after a challenge.
+    offer: Option<Bytes>,
+    /// Answers a challenge, once.
+    auth: Option<DigestAuthenticator>,
+    challenged: bool,
 }
 
 /// The content type of session descriptions.
@@ -85,19 +94,69 @@ impl OutLeg {
             initiator,
             earlies: Vec::new(),
             finished: false,
+            offer: None,
+            auth: None,
+            challenged: false,
         }
+    }
+
+    /// The leg answers one digest challenge of its peer with `credentials`.
+    pub(crate) fn authenticating(mut self, credentials: DigestCredentials) -> Self {
+        self.auth = Some(DigestAuthenticator::new(credentials));
+        self
     }
 
     /// Sends the INVITE: with `offer`, or without a body (the peer offers in
     /// its 2xx).
     pub(crate) async fn invite(&mut self, offer: Option<Bytes>) -> Result<(), LegError> {
+        self.offer = offer;
+        self.send_invite().await
+    }
+
+    async fn send_invite(&mut self) -> Result<(), LegError> {
         let mut invite: Request = self.initiator.create_invite();
-        if let Some(offer) = offer {
+        if let Some(offer) = &self.offer {
             invite.headers.insert_named(&sdp_content_type());
-            invite.body = offer;
+            invite.body = offer.clone();
+        }
+        if let Some(auth) = &mut self.auth {
+            auth.authorize_request(&mut invite.headers);
         }
         self.initiator.send_invite(invite).await?;
         Ok(())
+    }
+
+    /// Sends the INVITE again with the answer to the challenge in
+    /// `rejection`, if the leg has credentials and has not tried yet; says
+    /// whether it did.
+    async fn answer_challenge(&mut self, rejection: &TsxResponse) -> Result<bool, LegError> {
+        let (Some(auth), false, Some(sent)) = (
+            self.auth.as_mut(),
+            self.challenged,
+            self.initiator.transaction(),
+        ) else {
+            return Ok(false);
+        };
+        self.challenged = true;
+        let sent = sent.request();
+        let answered = auth.handle_rejection(
+            RequestParts {
+                line: &sent.msg.line,
+                headers: &sent.msg.headers,
+                body: &sent.msg.body,
+            },
+            ResponseParts {
+                line: &rejection.line,
+                headers: &rejection.headers,
+                body: &rejection.body,
+            },
+        );
+        if let Err(error) = answered {
+            tracing::warn!(%error, "cannot answer the peer's digest challenge");
+            return Ok(false);
+        }
+        self.send_invite().await?;
+        Ok(true)
     }
 
     /// Waits for the final answer until `deadline`; `on_provisional` hears
@@ -151,8 +210,12 @@ impl OutLeg {
                         return Ok(Answer::Answered(Box::new(session), Box::new(r)));
                     }
                     Response::Failure(r) => {
+                        let code = r.line.code.into_u16();
+                        if matches!(code, 401 | 407) && self.answer_challenge(&r).await? {
+                            continue;
+                        }
                         self.earlies.clear();
-                        return Ok(Answer::Refused(r.line.code.into_u16()));
+                        return Ok(Answer::Refused(code));
                     }
                     Response::EarlyEvent => {}
                     Response::Finished => {

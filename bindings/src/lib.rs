@@ -100,6 +100,7 @@ fn gateway_error(error: splitline_core::gateway::GatewayError) -> SplitlineError
             ErrorCode::InvalidRequest
             | ErrorCode::NotFound
             | ErrorCode::Forbidden
+            | ErrorCode::DestinationNotAllowed
             | ErrorCode::PayloadTooLarge,
         ) => SplitlineError::Invalid { details },
         Some(ErrorCode::AuthFailed) => SplitlineError::AuthFailed { details },

@@ -71,7 +71,15 @@ impl Gateway {
                     .iter()
                     .map(|a| a.number.clone())
                     .collect();
-                Some(CallControl::start(sip.clone(), access_numbers, call_events).await?)
+                Some(
+                    CallControl::start(
+                        sip.clone(),
+                        access_numbers,
+                        config.xmpp.domains.clone(),
+                        call_events,
+                    )
+                    .await?,
+                )
             }
             None => None,
         };

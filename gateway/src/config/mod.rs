@@ -21,7 +21,7 @@ use splitline_protocol::AccessNumber;
 pub use access_numbers::AccessNumberSettings;
 pub use http::{HttpConfig, HttpSettings, TlsFiles};
 pub use sessions::{SessionConfig, SessionSettings};
-pub use sip::{SipConfig, SipSettings};
+pub use sip::{CallPolicyConfig, SipConfig, SipSettings};
 pub use xmpp::{XmppConfig, XmppSettings, XmppTransport};
 
 /// Settings that can come from the file, the environment or flags. Every field is

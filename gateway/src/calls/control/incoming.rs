@@ -11,13 +11,11 @@ use std::{
 
 use ezk_sip_core::IncomingRequest;
 use ezk_sip_types::uri::{NameAddr, SipUri, SipUriUserPart};
-use splitline_protocol::{
-    CallEndReason, CallRoute, CallStarted, CallState, Callee, Event, PhoneNumber,
-};
+use splitline_protocol::{CallEndReason, CallRoute, CallStarted, CallState, Event, PhoneNumber};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio_xmpp::jid::BareJid;
 
-use super::{CallControl, CallControlError};
+use super::{CallControl, CallControlError, Target};
 use crate::{
     calls::{
         bridge::{self, BridgePlan, UserLeg},
@@ -95,11 +93,11 @@ fn display_name(name: &str) -> String {
 
 impl CallControl {
     /// Reserves a call-through: the account's mobile is about to dial
-    /// `access_number`, and that call is to be bridged to `callee`.
+    /// `access_number`, and that call is to be bridged to `target`.
     pub(super) fn reserve_call_through(
         self: &Arc<Self>,
         account: &BareJid,
-        callee: &Callee,
+        target: Target,
         access_number: &str,
     ) -> Result<CallStarted, CallControlError> {
         let access_number = PhoneNumber::parse_e164(access_number.trim())
@@ -112,7 +110,7 @@ impl CallControl {
         }
         let admitted = self.admit(
             account,
-            callee,
+            target,
             CallRoute::CallThrough,
             Some(&access_number),
         )?;

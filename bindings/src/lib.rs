@@ -101,6 +101,7 @@ fn gateway_error(error: splitline_core::gateway::GatewayError) -> SplitlineError
             ErrorCode::InvalidRequest
             | ErrorCode::NotFound
             | ErrorCode::Forbidden
+            | ErrorCode::DestinationNotAllowed
             | ErrorCode::PayloadTooLarge
             | ErrorCode::UriTooLong
             | ErrorCode::HeadersTooLarge,

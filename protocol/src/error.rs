@@ -33,6 +33,9 @@ pub enum ErrorCode {
     /// 403: the network refused the request: the user may not do that (in a
     /// room: only its owners and admins may).
     Forbidden,
+    /// 403: the carrier's call policy does not dial this destination (its
+    /// country, its kind of line, or a high-cost range); nothing was dialled.
+    DestinationNotAllowed,
     /// 404: no such path, contact or room.
     NotFound,
     /// 405: the path exists but not with this method.
@@ -61,7 +64,7 @@ impl ErrorCode {
         match self {
             Self::InvalidRequest => 400,
             Self::Unauthorized | Self::AuthFailed | Self::SessionEnded => 401,
-            Self::DomainNotServed | Self::Forbidden => 403,
+            Self::DomainNotServed | Self::Forbidden | Self::DestinationNotAllowed => 403,
             Self::NotFound => 404,
             Self::MethodNotAllowed => 405,
             Self::CursorInvalid => 410,

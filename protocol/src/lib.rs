@@ -36,7 +36,7 @@ pub use contacts::{AddContactRequest, Contact, Subscription};
 pub use error::{ErrorBody, ErrorCode};
 pub use events::{Event, EventEnvelope, EventsQuery, EventsResponse, SessionEndReason};
 pub use messages::{ChatMessage, MAX_BODY_CHARS, SendMessageRequest, SendMessageResponse};
-pub use phone_numbers::{LineKind, NumberError, PhoneNumber};
+pub use phone_numbers::{LineKind, NumberError, PhoneNumber, is_country};
 pub use presence::{Availability, ContactPresence, SetPresenceRequest};
 pub use read_state::{DisplayedMarker, DisplayedRequest, MAX_MARKERS};
 pub use rooms::{

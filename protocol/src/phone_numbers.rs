@@ -35,8 +35,33 @@ pub enum LineKind {
     TollFree,
     /// A premium-rate or shared-cost line.
     PremiumRate,
-    /// Anything else (VoIP, personal, pager, UAN…).
+    /// A personal number that forwards anywhere (UK 070, +878).
+    Personal,
+    /// A pager (UK 076, except the Isle of Man's 07624 mobiles).
+    Pager,
+    /// A VoIP number (UK 056).
+    Voip,
+    /// A non-geographic number charged as a fixed line (UK 03).
+    Uan,
+    /// A satellite phone: the global services +870 (Inmarsat) and +881
+    /// (Iridium, Globalstar and other mobile satellite systems).
+    Satellite,
+    /// A number of an international network rather than a country: the
+    /// global services +882 and +883 (iNum among them).
+    InternationalNetwork,
+    /// Anything else (voicemail access, or a range the plan does not type).
     Other,
+}
+
+/// Country calling codes of satellite systems (ITU-T E.164 global services).
+const SATELLITE_CODES: [u16; 2] = [870, 881];
+/// Country calling codes of international networks.
+const NETWORK_CODES: [u16; 2] = [882, 883];
+
+/// True when `code` is an ISO 3166 alpha-2 country code the numbering
+/// plans know (upper case, like `GB`).
+pub fn is_country(code: &str) -> bool {
+    code.bytes().all(|b| b.is_ascii_uppercase()) && country::Id::from_str(code).is_ok()
 }
 
 /// A valid number, normalised.
@@ -81,18 +106,27 @@ impl PhoneNumber {
         if !number.is_valid() {
             return Err(NumberError::Invalid);
         }
+        let code = number.code().value();
         let kind = match number.number_type(&phonenumber::metadata::DATABASE) {
+            // The plan types these as mobile or VoIP; what they cost is
+            // what matters, so they are named by their calling code.
+            _ if SATELLITE_CODES.contains(&code) => LineKind::Satellite,
+            _ if NETWORK_CODES.contains(&code) => LineKind::InternationalNetwork,
             Type::Mobile => LineKind::Mobile,
             Type::FixedLine => LineKind::FixedLine,
             Type::FixedLineOrMobile => LineKind::FixedLineOrMobile,
             Type::TollFree => LineKind::TollFree,
             Type::PremiumRate | Type::SharedCost => LineKind::PremiumRate,
+            Type::PersonalNumber => LineKind::Personal,
+            Type::Pager => LineKind::Pager,
+            Type::Voip => LineKind::Voip,
+            Type::Uan => LineKind::Uan,
             _ => LineKind::Other,
         };
         Ok(Self {
             e164: number.format().mode(Mode::E164).to_string(),
             country: number.country().id().map(|id| id.as_ref().to_owned()),
-            calling_code: number.code().value(),
+            calling_code: code,
             kind,
         })
     }
@@ -137,6 +171,29 @@ mod tests {
             PhoneNumber::parse("0808 157 0192", "GB").unwrap().kind,
             LineKind::TollFree
         );
+    }
+
+    #[test]
+    fn costly_ranges_are_named_by_what_they_are() {
+        let kind = |n: &str| PhoneNumber::parse_e164(n).unwrap().kind;
+        assert_eq!(kind("+881621234567"), LineKind::Satellite); // Iridium
+        assert_eq!(kind("+870772123456"), LineKind::Satellite); // Inmarsat
+        assert_eq!(kind("+883510001234567"), LineKind::InternationalNetwork); // iNum
+        assert_eq!(kind("+882161234567"), LineKind::InternationalNetwork);
+        assert_eq!(kind("+447012345678"), LineKind::Personal); // UK 070
+        assert_eq!(kind("+447640123456"), LineKind::Pager); // UK 076
+        assert_eq!(kind("+447624123456"), LineKind::Mobile); // Isle of Man 07624
+        assert_eq!(kind("+445612345678"), LineKind::Voip); // UK 056
+        assert_eq!(kind("+443001234567"), LineKind::Uan); // UK 03
+        assert_eq!(kind("+448451234567"), LineKind::PremiumRate); // shared cost
+        assert_eq!(kind("+5351234567"), LineKind::Mobile); // Cuba
+        assert_eq!(kind("+252611234567"), LineKind::Mobile); // Somalia
+        assert_eq!(
+            PhoneNumber::parse_e164("+881621234567").unwrap().country,
+            None
+        );
+        assert!(is_country("GB") && is_country("CU"));
+        assert!(!is_country("XX") && !is_country("gb") && !is_country("GBR"));
     }
 
     #[test]

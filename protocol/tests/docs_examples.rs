@@ -163,6 +163,7 @@ fn every_error_code_is_in_the_table_with_its_status() {
         ErrorCode::SessionEnded,
         ErrorCode::DomainNotServed,
         ErrorCode::Forbidden,
+        ErrorCode::DestinationNotAllowed,
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::CursorInvalid,

@@ -5,12 +5,15 @@
 //! call records add up.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::time::Duration;
+
 use reqwest::{Method, StatusCode};
 use splitline_e2e::{
     call_net::{
-        CALLBACK_FROM, CALLEE, FLASH_PREFIX, MOBILE, Net, assert_records_add_up, finish_passed,
-        number, records, sip_settings, start_call, states, wait_state,
+        ACCESS, CALLBACK_FROM, CALLEE, FLASH_PREFIX, MOBILE, Net, assert_records_add_up,
+        finish_passed, number, records, reserve, sip_settings, start_call, states, wait_state,
     },
+    domain,
     gateway::loopback,
     jid,
     phone::Phone,
@@ -18,9 +21,30 @@ use splitline_e2e::{
     world::World,
 };
 use splitline_protocol::{
-    CallEndReason, CallRecord, CallState, Callee, ConfirmNumberRequest, ErrorCode, Event,
-    MobileNumber, VerificationStarted, VerifyNumberRequest, paths,
+    AddContactRequest, CallEndReason, CallRecord, CallState, Callee, ConfirmNumberRequest,
+    ErrorCode, Event, MobileNumber, VerificationStarted, VerifyNumberRequest, paths,
 };
+
+/// What a destination the number policy refuses gets.
+const REFUSED: (StatusCode, ErrorCode) = (StatusCode::FORBIDDEN, ErrorCode::DestinationNotAllowed);
+
+/// Adds `jid` to the phone's contacts and waits until the roster has it.
+async fn add_contact(phone: &mut Phone, jid: &str) {
+    let request = AddContactRequest {
+        jid: jid.into(),
+        name: None,
+    };
+    phone
+        .post_empty(paths::CONTACTS, Some(&request))
+        .await
+        .unwrap();
+    phone
+        .wait_for(
+            "the contact added",
+            |e| matches!(e, Event::ContactAdded { contact } if contact.jid == jid),
+        )
+        .await;
+}
 
 /// Places a callback to [`CALLEE`] and waits for it to end; returns the
 /// reason, the states seen and the call's record.
@@ -185,6 +209,7 @@ async fn a_callback_to_a_contact_reaches_their_registered_sip_phone() {
     let net = Net::start(Some(&mobile), None, true, |_| {}).await;
     let bob_phone = Baresip::start("bob", &net.kamailio).await;
     let mut alice = net.world.sign_in("alice", "phone").await;
+    add_contact(&mut alice, jid!("bob")).await;
     let started = start_call(
         &alice,
         Callee::Contact {
@@ -250,7 +275,7 @@ async fn an_unverified_number_gets_no_callback_until_the_flash_call_proves_it() 
             )
             .await
             .unwrap_err();
-        assert_eq!(refused.1.code, ErrorCode::Forbidden, "{bad}");
+        assert_eq!(refused.1.code, ErrorCode::DestinationNotAllowed, "{bad}");
     }
 
     let started: VerificationStarted = alice
@@ -331,9 +356,9 @@ async fn limits_refuse_extra_calls_and_records_survive_a_restart() {
     let premium = start_call(&alice, number("+449098790000"))
         .await
         .unwrap_err();
-    assert_eq!(premium, (StatusCode::FORBIDDEN, ErrorCode::Forbidden));
+    assert_eq!(premium, REFUSED);
     let abroad = start_call(&alice, number("+4930901820")).await.unwrap_err();
-    assert_eq!(abroad, (StatusCode::FORBIDDEN, ErrorCode::Forbidden));
+    assert_eq!(abroad, REFUSED);
     let junk = start_call(&alice, number("12")).await.unwrap_err();
     assert_eq!(junk, (StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest));
 
@@ -424,4 +449,88 @@ async fn limits_refuse_extra_calls_and_records_survive_a_restart() {
         .unwrap();
     assert_eq!(status.verified.as_deref(), Some(MOBILE));
     again.shutdown().await;
+}
+
+/// The numbers the trust-boundary report (#15) saw dialled with the old
+/// default policy: satellite, international networks, UK personal, pager and
+/// VoIP ranges, Cuban and Somali mobiles.
+const FRAUD_ROUTES: [&str; 8] = [
+    "+881621234567",
+    "+870772123456",
+    "+883510001234567",
+    "+447012345678",
+    "+447640123456",
+    "+445612345678",
+    "+5351234567",
+    "+252611234567",
+];
+
+/// No call was started or recorded, and the trunk and registrar saw no
+/// INVITE: the phone is told of calls at once, and the INVITEs follow, so a
+/// quiet second covers both.
+async fn assert_nothing_dialled(net: &Net, alice: &mut Phone) {
+    alice
+        .assert_none("a call", Duration::from_secs(1), |e| {
+            matches!(e, Event::CallChanged { .. })
+        })
+        .await;
+    let log = net.kamailio.log();
+    assert!(!log.contains("REQ INVITE"), "nothing dialled:\n{log}");
+    assert!(records(alice).await.is_empty(), "no call recorded");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_default_policy_refuses_fraud_routes_and_dials_nothing() {
+    // No call-countries, no line types: the defaults (GB; fixed and mobile).
+    let net = Net::start(None, None, true, |_| {}).await;
+    let mut alice = net.world.sign_in("alice", "phone").await;
+    for bad in FRAUD_ROUTES {
+        let callback = start_call(&alice, number(bad)).await.unwrap_err();
+        assert_eq!(callback, REFUSED, "callback to {bad}");
+        let through = reserve(&alice, number(bad), ACCESS).await.unwrap_err();
+        assert_eq!(through, REFUSED, "call-through to {bad}");
+        let verify = alice
+            .call::<_, VerificationStarted>(
+                Method::POST,
+                paths::MOBILE_NUMBER,
+                Some(&VerifyNumberRequest { number: bad.into() }),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(verify.0, StatusCode::FORBIDDEN, "verifying {bad}");
+        assert_eq!(
+            verify.1.code,
+            ErrorCode::DestinationNotAllowed,
+            "verifying {bad}"
+        );
+    }
+    assert_nothing_dialled(&net, &mut alice).await;
+    net.world.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_contact_callee_must_be_a_served_contact_and_no_number_in_disguise() {
+    let net = Net::start(None, None, true, |_| {}).await;
+    let mut alice = net.world.sign_in("alice", "phone").await;
+    add_contact(&mut alice, jid!("bob")).await;
+    let contact = |jid: &str| Callee::Contact { jid: jid.into() };
+    for (callee, refused) in [
+        // A premium-rate number dressed as an address.
+        (concat!("+449098790000@", domain!()), REFUSED),
+        // A home mobile the policy would call as a number, but not as this.
+        (concat!("+447400123456@", domain!()), REFUSED),
+        (
+            "bob@elsewhere.example",
+            (StatusCode::FORBIDDEN, ErrorCode::DomainNotServed),
+        ),
+        // Not on Alice's roster.
+        (jid!("carol"), (StatusCode::NOT_FOUND, ErrorCode::NotFound)),
+    ] {
+        let got = start_call(&alice, contact(callee)).await.unwrap_err();
+        assert_eq!(got, refused, "{callee}");
+        let got = reserve(&alice, contact(callee), ACCESS).await.unwrap_err();
+        assert_eq!(got, refused, "call-through to {callee}");
+    }
+    assert_nothing_dialled(&net, &mut alice).await;
+    net.world.shutdown().await;
 }

@@ -18,5 +18,5 @@ pub(crate) mod numbers;
 pub(crate) mod policy;
 pub(crate) mod sip;
 
-pub(crate) use control::CallControlError;
 pub use control::{CallControl, CallStartError, SetupTiming};
+pub(crate) use control::{CallControlError, Roster};

@@ -23,7 +23,7 @@ use splitline_protocol::AccessNumber;
 pub use access_numbers::AccessNumberSettings;
 pub use http::{HttpConfig, HttpSettings, TlsFiles};
 pub use sessions::{SessionConfig, SessionSettings};
-pub use sip::{SipConfig, SipSettings};
+pub use sip::{CallPolicyConfig, SipConfig, SipSettings};
 pub use sip_inbound::{DigestLogin, Secret, SipInbound, SipInboundSettings};
 pub use xmpp::{XmppConfig, XmppSettings, XmppTransport};
 

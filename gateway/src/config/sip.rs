@@ -5,7 +5,7 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use clap::Args;
 use serde::{Deserialize, Serialize};
-use splitline_protocol::PhoneNumber;
+use splitline_protocol::{LineKind, PhoneNumber, is_country};
 
 use super::{
     ConfigError, invalid,
@@ -19,6 +19,20 @@ const CALLS_PER_ACCOUNT_PER_HOUR: u32 = 20;
 const VERIFICATIONS_PER_ACCOUNT_PER_DAY: u32 = 5;
 const CALLS_PER_MINUTE: u32 = 300;
 const MAX_CONCURRENT_CALLS: usize = 200;
+/// The home country when none is configured.
+const HOME_COUNTRY: &str = "GB";
+/// The kinds of line the trunk may call when none are configured.
+const CALL_LINE_TYPES: [LineKind; 2] = [LineKind::FixedLine, LineKind::Mobile];
+/// The names of the kinds of line a carrier may allow, as configured.
+const LINE_TYPE_NAMES: [(&str, LineKind); 7] = [
+    ("fixed", LineKind::FixedLine),
+    ("mobile", LineKind::Mobile),
+    ("toll-free", LineKind::TollFree),
+    ("uan", LineKind::Uan),
+    ("voip", LineKind::Voip),
+    ("personal", LineKind::Personal),
+    ("pager", LineKind::Pager),
+];
 
 /// SIP settings as given (file, environment or flags).
 #[derive(Debug, Default, Clone, Args, Serialize, Deserialize)]
@@ -63,10 +77,22 @@ pub struct SipSettings {
     /// Calls under way at once over the whole gateway [default: 200].
     #[arg(long, env = "SPLITLINE_MAX_CONCURRENT_CALLS")]
     pub max_concurrent_calls: Option<usize>,
-    /// Countries (ISO 3166) the trunk may call, comma-separated; empty: any
-    /// country. Premium-rate numbers are never called.
+    /// The gateway's home country (ISO 3166, like GB) [default: GB].
+    #[arg(long, env = "SPLITLINE_HOME_COUNTRY")]
+    pub home_country: Option<String>,
+    /// Countries (ISO 3166) the trunk may call and verify mobiles in,
+    /// comma-separated [default: the home country].
     #[arg(long, env = "SPLITLINE_CALL_COUNTRIES", value_delimiter = ',')]
     pub call_countries: Option<Vec<String>>,
+    /// Kinds of line the trunk may call, comma-separated, of fixed, mobile,
+    /// toll-free, uan, voip, personal, pager [default: fixed,mobile].
+    /// Premium-rate and shared-cost numbers are never called.
+    #[arg(long, env = "SPLITLINE_CALL_LINE_TYPES", value_delimiter = ',')]
+    pub call_line_types: Option<Vec<String>>,
+    /// E.164 prefixes never dialled, comma-separated (like +4470,+882), on
+    /// top of the built-in list of high-cost ranges.
+    #[arg(long, env = "SPLITLINE_DENY_PREFIXES", value_delimiter = ',')]
+    pub deny_prefixes: Option<Vec<String>>,
     #[command(flatten)]
     #[serde(flatten)]
     pub inbound: SipInboundSettings,
@@ -101,10 +127,24 @@ pub struct SipConfig {
     pub calls_per_minute: u32,
     /// Calls at once, gateway-wide.
     pub max_concurrent_calls: usize,
-    /// Countries the trunk may call; empty: any.
-    pub call_countries: Vec<String>,
+    /// The number policy: where the trunk may call.
+    pub policy: CallPolicyConfig,
     /// What INVITEs are taken, and whose identity is believed.
     pub inbound: SipInbound,
+}
+
+/// What the trunk may dial, checked: never empty lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallPolicyConfig {
+    /// The gateway's home country (ISO 3166 alpha-2).
+    pub home_country: String,
+    /// Countries calls and verifications may go to (ISO 3166 alpha-2).
+    pub countries: Vec<String>,
+    /// Kinds of line calls may go to.
+    pub line_types: Vec<LineKind>,
+    /// The carrier's own E.164 prefixes never dialled (digits, no `+`),
+    /// on top of the built-in ones.
+    pub deny_prefixes: Vec<String>,
 }
 
 impl SipSettings {
@@ -137,22 +177,12 @@ impl SipSettings {
                 format!("'{prefix}' followed by 4 digits is not a usable number: {e}"),
             )
         })?;
-        let countries = self
-            .call_countries
-            .unwrap_or_default()
-            .into_iter()
-            .map(|c| c.trim().to_ascii_uppercase())
-            .filter(|c| !c.is_empty())
-            .collect::<Vec<_>>();
-        if let Some(bad) = countries
-            .iter()
-            .find(|c| c.len() != 2 || !c.bytes().all(|b| b.is_ascii_uppercase()))
-        {
-            return Err(invalid(
-                "call-countries",
-                format!("'{bad}' is not an ISO 3166 country code"),
-            ));
-        }
+        let policy = CallPolicyConfig::validate(
+            self.home_country.as_deref(),
+            self.call_countries.as_deref(),
+            self.call_line_types.as_deref(),
+            self.deny_prefixes.as_deref(),
+        )?;
         let secs =
             |value: Option<u64>, default: u64| Duration::from_secs(value.unwrap_or(default).max(1));
         let trunk = self.sip_trunk.ok_or_else(|| need("sip-trunk"))?;
@@ -180,8 +210,101 @@ impl SipSettings {
                 .max_concurrent_calls
                 .unwrap_or(MAX_CONCURRENT_CALLS)
                 .max(1),
-            call_countries: countries,
+            policy,
             inbound: self.inbound.validate(trunk, registrar)?,
         }))
+    }
+}
+
+impl CallPolicyConfig {
+    /// Checks the policy settings and fills in the safe defaults: the home
+    /// country only, fixed and mobile lines only.
+    fn validate(
+        home_country: Option<&str>,
+        countries: Option<&[String]>,
+        line_types: Option<&[String]>,
+        deny_prefixes: Option<&[String]>,
+    ) -> Result<Self, ConfigError> {
+        let home_country = country("home-country", home_country.unwrap_or(HOME_COUNTRY))?;
+        let countries = match countries {
+            None => vec![home_country.clone()],
+            Some(list) => non_empty("call-countries", list)?
+                .map(|c| country("call-countries", c))
+                .collect::<Result<_, _>>()?,
+        };
+        let line_types = match line_types {
+            None => CALL_LINE_TYPES.to_vec(),
+            Some(list) => non_empty("call-line-types", list)?
+                .map(line_type)
+                .collect::<Result<_, _>>()?,
+        };
+        let deny_prefixes = deny_prefixes
+            .unwrap_or_default()
+            .iter()
+            .map(|p| p.trim())
+            .filter(|p| !p.is_empty())
+            .map(deny_prefix)
+            .collect::<Result<_, _>>()?;
+        Ok(Self {
+            home_country,
+            countries,
+            line_types,
+            deny_prefixes,
+        })
+    }
+}
+
+/// The list's entries, trimmed; an empty list is refused, for there is no
+/// "anything" to fall back to.
+fn non_empty<'a>(
+    setting: &'static str,
+    list: &'a [String],
+) -> Result<impl Iterator<Item = &'a str>, ConfigError> {
+    if list.iter().all(|entry| entry.trim().is_empty()) {
+        return Err(invalid(
+            setting,
+            "list at least one; leave the setting out for the safe default",
+        ));
+    }
+    Ok(list.iter().map(|e| e.trim()).filter(|e| !e.is_empty()))
+}
+
+fn country(setting: &'static str, code: &str) -> Result<String, ConfigError> {
+    let code = code.trim().to_ascii_uppercase();
+    if is_country(&code) {
+        Ok(code)
+    } else {
+        Err(invalid(
+            setting,
+            format!("'{code}' is not an ISO 3166 country code (like GB or DE)"),
+        ))
+    }
+}
+
+fn line_type(name: &str) -> Result<LineKind, ConfigError> {
+    let name = name.to_ascii_lowercase();
+    LINE_TYPE_NAMES
+        .iter()
+        .find(|(known, _)| *known == name)
+        .map(|(_, kind)| *kind)
+        .ok_or_else(|| {
+            let known: Vec<&str> = LINE_TYPE_NAMES.iter().map(|(n, _)| *n).collect();
+            invalid(
+                "call-line-types",
+                format!("'{name}' is not one of {}", known.join(", ")),
+            )
+        })
+}
+
+/// An E.164 prefix: an optional `+` and 1 to 15 digits; the digits.
+fn deny_prefix(prefix: &str) -> Result<String, ConfigError> {
+    let digits = prefix.strip_prefix('+').unwrap_or(prefix);
+    if (1..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(digits.to_owned())
+    } else {
+        Err(invalid(
+            "deny-prefixes",
+            format!("'{prefix}' is not an E.164 prefix (+ and digits, like +4470)"),
+        ))
     }
 }

@@ -119,6 +119,83 @@ fn sip_settings_come_together_or_not_at_all() {
     assert!(err.to_string().contains("GERMANY"), "{err}");
 }
 
+/// The flags that turn calls on, for the tests of the number policy.
+const SIP_ON: [&str; 12] = [
+    "--sip-listen",
+    "127.0.0.1:5070",
+    "--sip-trunk",
+    "127.0.0.1:5064",
+    "--sip-registrar",
+    "127.0.0.1:5060",
+    "--callback-caller-id",
+    "+442079460999",
+    "--verification-caller-prefix",
+    "+44207946",
+    "--data-dir",
+    "/tmp/x",
+];
+
+fn policy(extra: &[&str]) -> Result<CallPolicyConfig, ConfigError> {
+    let args: Vec<&str> = SIP_ON.iter().chain(extra).copied().collect();
+    Ok(settings(&args).validate()?.sip.unwrap().policy)
+}
+
+#[test]
+fn the_number_policy_defaults_to_home_fixed_and_mobile_lines() {
+    use splitline_protocol::LineKind;
+    let default = policy(&[]).unwrap();
+    assert_eq!(default.home_country, "GB");
+    assert_eq!(default.countries, vec!["GB"]);
+    assert_eq!(
+        default.line_types,
+        vec![LineKind::FixedLine, LineKind::Mobile]
+    );
+    assert!(default.deny_prefixes.is_empty());
+    // Another home country is also the default country list.
+    let german = policy(&["--home-country", "de"]).unwrap();
+    assert_eq!(german.countries, vec!["DE"]);
+    let file = Settings::from_toml(
+        "home-country = \"FR\"\ncall-countries = [\"FR\", \"be\"]\n\
+         call-line-types = [\"mobile\", \"toll-free\"]\ndeny-prefixes = [\"+3389\", \"32 \"]\n",
+    )
+    .unwrap();
+    let config = settings(&SIP_ON).over(file).unwrap().validate().unwrap();
+    let set = config.sip.unwrap().policy;
+    assert_eq!(set.home_country, "FR");
+    assert_eq!(set.countries, vec!["FR", "BE"]);
+    assert_eq!(set.line_types, vec![LineKind::Mobile, LineKind::TollFree]);
+    assert_eq!(set.deny_prefixes, vec!["3389", "32"]);
+}
+
+#[test]
+fn bad_number_policy_settings_are_refused_with_the_reason() {
+    for (flags, setting, says) in [
+        (&["--home-country", "UK"][..], "home-country", "'UK'"),
+        (
+            &["--call-countries", ""][..],
+            "call-countries",
+            "at least one",
+        ),
+        (
+            &["--call-line-types", "mobile,premium"][..],
+            "call-line-types",
+            "'premium'",
+        ),
+        (
+            &["--call-line-types", " "][..],
+            "call-line-types",
+            "at least one",
+        ),
+        (&["--deny-prefixes", "+44x"][..], "deny-prefixes", "'+44x'"),
+    ] {
+        let err = policy(flags).unwrap_err().to_string();
+        assert!(
+            err.contains(setting) && err.contains(says),
+            "{flags:?}: {err}"
+        );
+    }
+}
+
 #[test]
 fn unknown_file_keys_are_refused() {
     assert!(Settings::from_toml("listen-adress = \"127.0.0.1:1\"").is_err());

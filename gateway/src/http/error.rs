@@ -104,9 +104,15 @@ impl From<CallControlError> for ApiError {
                 ApiError::new(ErrorCode::Internal, "the gateway cannot save the number")
             }
             CallControlError::Confirm(_) => ApiError::invalid(message),
-            CallControlError::NotVerified | CallControlError::NotAllowed(_) => {
-                ApiError::new(ErrorCode::Forbidden, message)
+            CallControlError::NotVerified => ApiError::new(ErrorCode::Forbidden, message),
+            CallControlError::NotAllowed(_) | CallControlError::NumberInDisguise => {
+                ApiError::new(ErrorCode::DestinationNotAllowed, message)
             }
+            CallControlError::DomainNotServed(_) => {
+                ApiError::new(ErrorCode::DomainNotServed, message)
+            }
+            CallControlError::NotAContact => ApiError::new(ErrorCode::NotFound, message),
+            CallControlError::Contacts(_) => ApiError::new(ErrorCode::NetworkUnavailable, message),
             CallControlError::RateLimited { retry_after, .. } => {
                 ApiError::rate_limited(message, retry_after)
             }

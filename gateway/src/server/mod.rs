@@ -85,8 +85,14 @@ impl Gateway {
                     .map(|a| a.number.clone())
                     .collect();
                 Some(
-                    CallControl::start(sip.clone(), access_numbers, call_events, metrics.clone())
-                        .await?,
+                    CallControl::start(
+                        sip.clone(),
+                        access_numbers,
+                        config.xmpp.domains.clone(),
+                        call_events,
+                        metrics.clone(),
+                    )
+                    .await?,
                 )
             }
             None => None,

@@ -18,7 +18,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tokio_xmpp::jid::BareJid;
 
 use super::{
-    CallControl, CallControlError,
+    CallControl, CallControlError, Target,
     caller::{self, Caller},
 };
 use crate::{
@@ -58,11 +58,11 @@ pub(super) async fn serve(
 
 impl CallControl {
     /// Reserves a call-through: the account's mobile is about to dial
-    /// `access_number`, and that call is to be bridged to `callee`.
+    /// `access_number`, and that call is to be bridged to `target`.
     pub(super) fn reserve_call_through(
         self: &Arc<Self>,
         account: &BareJid,
-        callee: &Callee,
+        target: Target,
         access_number: &str,
     ) -> Result<CallStarted, CallControlError> {
         let access_number = PhoneNumber::parse_e164(access_number.trim())
@@ -75,7 +75,7 @@ impl CallControl {
         }
         let admitted = self.admit(
             account,
-            callee,
+            target,
             CallRoute::CallThrough,
             Some(&access_number),
         )?;

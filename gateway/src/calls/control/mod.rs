@@ -1,7 +1,9 @@
-//! Call control: admits call requests (verified number, policy, limits),
-//! journals them, runs callbacks, call-throughs ([`incoming`]) and flash
-//! calls, and tells the account's sessions how each call goes.
+//! Call control: admits call requests (verified number, [`callee`] checks,
+//! policy, limits), journals them, runs callbacks, call-throughs
+//! ([`incoming`]) and flash calls, and tells the account's sessions how each
+//! call goes.
 
+mod callee;
 mod caller;
 mod incoming;
 
@@ -13,8 +15,8 @@ use std::{
 
 use ezk_sip_types::uri::{NameAddr, SipUri};
 use splitline_protocol::{
-    CallEndReason, CallRecord, CallRoute, CallStarted, CallState, Callee, Event, MobileNumber,
-    PhoneNumber, StartCallRequest, VerificationStarted,
+    CallEndReason, CallRecord, CallRoute, CallStarted, CallState, Event, MobileNumber, PhoneNumber,
+    StartCallRequest, VerificationStarted,
 };
 use tokio::sync::{mpsc, watch};
 use tokio_xmpp::jid::BareJid;
@@ -25,7 +27,7 @@ use super::{
     journal::{CallJournal, JournalError, NewCall},
     limits::WindowLimit,
     numbers::{self, CODE_DIGITS, CODE_TTL, ConfirmError, MobileNumbers},
-    policy,
+    policy::{NumberPolicy, Refusal},
     sip::{
         digest::DigestGuard,
         endpoint::{self, SipUa},
@@ -36,6 +38,9 @@ use crate::{
     metrics::Metrics,
     util::{lock, now_ms, random_text},
 };
+
+pub(crate) use callee::Roster;
+use callee::Target;
 
 /// How many callbacks' [`SetupTiming`]s are kept: the latest, for the
 /// benchmark; older ones are dropped.
@@ -50,9 +55,23 @@ pub(crate) enum CallControlError {
     /// The callee or number is not usable.
     #[error("{0}")]
     Invalid(String),
-    /// The policy does not allow calling this number.
-    #[error("{0}")]
-    NotAllowed(String),
+    /// The number policy does not allow calling (or verifying) this number.
+    #[error(transparent)]
+    NotAllowed(#[from] Refusal),
+    /// A contact callee in a domain the gateway does not serve.
+    #[error("this gateway does not call addresses in {0}; call your contacts in its domains")]
+    DomainNotServed(String),
+    /// A contact callee whose user part is a telephone number.
+    #[error(
+        "that address is a telephone number; call numbers as {{\"kind\":\"number\"}}, under the carrier's number policy"
+    )]
+    NumberInDisguise,
+    /// A contact callee that is not on the user's roster.
+    #[error("that address is not in your contacts; add it first")]
+    NotAContact,
+    /// The user's session could not say who is on the roster.
+    #[error("cannot check your contacts: {0}")]
+    Contacts(String),
     /// Too many calls; retry after the seconds given.
     #[error("{what}; try again in {retry_after} s")]
     RateLimited {
@@ -110,6 +129,9 @@ struct ActiveCall {
 pub struct CallControl {
     ua: SipUa,
     config: SipConfig,
+    policy: NumberPolicy,
+    /// The XMPP domains the gateway serves: contacts are called only there.
+    domains: Vec<String>,
     journal: CallJournal,
     numbers: MobileNumbers,
     calls_per_account: WindowLimit,
@@ -165,11 +187,12 @@ const MINUTE: Duration = Duration::from_secs(60);
 impl CallControl {
     /// Opens the journals in the data directory (ending calls a previous run
     /// left open) and binds the SIP endpoint. Calls through come in on
-    /// `access_numbers` (E.164). Call state events go to `events`; refused
-    /// INVITEs are counted in `metrics`.
+    /// `access_numbers` (E.164); contacts are called in `domains`. Call state
+    /// events go to `events`; refused INVITEs are counted in `metrics`.
     pub(crate) async fn start(
         config: SipConfig,
         access_numbers: Vec<String>,
+        domains: Vec<String>,
         events: mpsc::UnboundedSender<(BareJid, Event)>,
         metrics: Arc<Metrics>,
     ) -> Result<Arc<Self>, CallStartError> {
@@ -203,6 +226,8 @@ impl CallControl {
                 .auth
                 .clone()
                 .map(|login| DigestGuard::new(login, config.inbound.auth_realm.clone())),
+            policy: NumberPolicy::new(config.policy.clone()),
+            domains,
             config,
             journal,
             numbers,
@@ -230,8 +255,7 @@ impl CallControl {
     ) -> Result<VerificationStarted, CallControlError> {
         let number = PhoneNumber::parse_e164(number.trim())
             .map_err(|e| CallControlError::Invalid(format!("number: {e}")))?;
-        policy::check_verifiable(&number).map_err(CallControlError::NotAllowed)?;
-        self.check_country(&number)?;
+        self.policy.check_mobile(&number)?;
         let now = Instant::now();
         self.verifications_per_account
             .take(account.as_str(), now)
@@ -279,54 +303,43 @@ impl CallControl {
 
     /// Starts a call for the account: a callback to its verified mobile, or
     /// with an access number, a call-through the mobile is about to dial.
-    pub(crate) fn start_call(
+    /// A contact callee must be on the account's `roster`.
+    pub(crate) async fn start_call(
         self: &Arc<Self>,
         account: &BareJid,
         request: &StartCallRequest,
+        roster: &impl Roster,
     ) -> Result<CallStarted, CallControlError> {
+        let target = self.check_callee(account, &request.callee, roster).await?;
         match &request.access_number {
-            None => self.place_callback(account, &request.callee),
-            Some(number) => self.reserve_call_through(account, &request.callee, number),
+            None => self.place_callback(account, target),
+            Some(number) => self.reserve_call_through(account, target, number),
         }
     }
 
-    /// Checks a call request against the verified number, the callee rules
-    /// and the limits; journals and registers the admitted call.
-    fn admit(
-        &self,
-        account: &BareJid,
-        callee: &Callee,
-        route: CallRoute,
-        access_number: Option<&str>,
-    ) -> Result<Admitted, CallControlError> {
+    /// The account's verified mobile, if the policy still allows calling
+    /// it back (it may have changed since the number was verified).
+    fn verified_mobile(&self, account: &BareJid) -> Result<String, CallControlError> {
         let mobile = self
             .numbers
             .verified(account.as_str())
             .ok_or(CallControlError::NotVerified)?;
-        let (callee_uri, callee_sees, callee_text) = match callee {
-            Callee::Contact { jid } => {
-                let jid = BareJid::new(jid.trim())
-                    .map_err(|e| CallControlError::Invalid(format!("jid: {e}")))?;
-                let node = jid.node().ok_or_else(|| {
-                    CallControlError::Invalid("jid: a contact's address has a user part".into())
-                })?;
-                let me = account.node().map(|n| n.as_str()).unwrap_or_default();
-                let uri = self.registrar_uri(node.as_str())?;
-                let text = format!("sip:{}@{}", node.as_str(), self.config.registrar);
-                (uri, NameAddr::uri(self.registrar_uri(me)?), text)
-            }
-            Callee::Number { number } => {
-                let number = PhoneNumber::parse_e164(number.trim())
-                    .map_err(|e| CallControlError::Invalid(format!("number: {e}")))?;
-                policy::check_callable(&number).map_err(CallControlError::NotAllowed)?;
-                self.check_country(&number)?;
-                (
-                    self.trunk_uri(&number.e164)?,
-                    self.trunk_party(&mobile)?,
-                    number.e164,
-                )
-            }
-        };
+        let number = PhoneNumber::parse_e164(&mobile).map_err(|_| CallControlError::NotVerified)?;
+        self.policy.check_mobile(&number)?;
+        Ok(mobile)
+    }
+
+    /// Checks a call request to a checked `target` against the verified
+    /// number and the limits; journals and registers the admitted call.
+    fn admit(
+        &self,
+        account: &BareJid,
+        target: Target,
+        route: CallRoute,
+        access_number: Option<&str>,
+    ) -> Result<Admitted, CallControlError> {
+        let mobile = self.verified_mobile(account)?;
+        let callee = self.route(account, &mobile, target)?;
         let now = Instant::now();
         self.calls_per_account
             .take(account.as_str(), now)
@@ -344,15 +357,15 @@ impl CallControl {
                 account: account.as_str(),
                 route,
                 mobile: &mobile,
-                callee: &callee_text,
+                callee: &callee.text,
                 access_number,
             },
         )?;
         Ok(Admitted {
             call_id,
             mobile,
-            callee: callee_uri,
-            callee_sees,
+            callee: callee.uri,
+            callee_sees: callee.sees,
             hangup,
         })
     }
@@ -376,14 +389,14 @@ impl CallControl {
         Ok(hangup_rx)
     }
 
-    /// Calls the account's verified mobile back and bridges it to `callee`.
-    pub(crate) fn place_callback(
+    /// Calls the account's verified mobile back and bridges it to `target`.
+    fn place_callback(
         self: &Arc<Self>,
         account: &BareJid,
-        callee: &Callee,
+        target: Target,
     ) -> Result<CallStarted, CallControlError> {
         let requested = Instant::now();
-        let admitted = self.admit(account, callee, CallRoute::Callback, None)?;
+        let admitted = self.admit(account, target, CallRoute::Callback, None)?;
         let plan = CallbackPlan {
             mobile: self.trunk_uri(&admitted.mobile)?,
             callee: admitted.callee,
@@ -525,11 +538,6 @@ impl CallControl {
         lock(&self.timings).iter().copied().collect()
     }
 
-    fn check_country(&self, number: &PhoneNumber) -> Result<(), CallControlError> {
-        policy::check_country(&self.config.call_countries, number)
-            .map_err(CallControlError::NotAllowed)
-    }
-
     /// Room for one more call: under the concurrent calls and the
     /// gateway-wide rate.
     fn take_capacity(&self, now: Instant) -> Result<(), CallControlError> {
@@ -586,3 +594,6 @@ fn parse_uri(text: &str) -> Result<SipUri, CallControlError> {
     text.parse()
         .map_err(|_| CallControlError::Invalid(format!("'{text}' is not a usable SIP address")))
 }
+
+#[cfg(test)]
+mod tests;

@@ -16,10 +16,11 @@ use splitline_protocol::{
     CallRecord, CallRecords, CallStarted, ConfirmNumberRequest, MobileNumber, StartCallRequest,
     VerificationStarted, VerifyNumberRequest, paths,
 };
+use tokio_xmpp::jid::BareJid;
 
 use crate::{
     calls::{
-        CallControl,
+        CallControl, Roster,
         journal::{to_csv, to_json_lines},
     },
     http::{
@@ -29,6 +30,8 @@ use crate::{
         json::{ApiJson, ApiPath, ApiQuery},
         validate,
     },
+    sessions::session::UserSession,
+    xmpp::session::Command,
 };
 
 pub(super) fn routes() -> Router<AppState> {
@@ -45,8 +48,26 @@ async fn start_call(
     Authed(session): Authed,
     ApiJson(request): ApiJson<StartCallRequest>,
 ) -> Result<(StatusCode, Json<CallStarted>), ApiError> {
-    let started = state.calls()?.start_call(&session.jid, &request)?;
+    let started = state
+        .calls()?
+        .start_call(&session.jid, &request, &SessionRoster(&session))
+        .await?;
     Ok((StatusCode::CREATED, Json(started)))
+}
+
+/// The roster call control checks a contact callee against: the one the
+/// user's session holds (fetched before sign-in answers, kept by pushes).
+struct SessionRoster<'a>(&'a UserSession);
+
+impl Roster for SessionRoster<'_> {
+    async fn contains(&self, jid: &BareJid) -> Result<bool, String> {
+        let snapshot = self
+            .0
+            .command(|reply| Command::Snapshot { reply })
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(snapshot.contacts.iter().any(|c| c.jid == jid.as_str()))
+    }
 }
 
 async fn hang_up(

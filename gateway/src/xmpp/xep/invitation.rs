@@ -202,7 +202,10 @@ mod tests {
             Some(Err(Forged::PersonAsRoom))
         );
         assert_eq!(
-            parse(&direct("bob@localhost/desk", "conference.localhost"), &own()),
+            parse(
+                &direct("bob@localhost/desk", "conference.localhost"),
+                &own()
+            ),
             Some(Err(Forged::NoRoom))
         );
         let plain = message(

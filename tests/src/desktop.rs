@@ -183,9 +183,8 @@ impl Desktop {
     /// XEP requires (ejabberd 23.01 refuses the recommended `max_items` among
     /// publish options).
     pub async fn bookmark_room(&mut self, room: &str, name: &str) {
-        let field = |var: &str, value: &str| {
-            format!("<field var='{var}'><value>{value}</value></field>")
-        };
+        let field =
+            |var: &str, value: &str| format!("<field var='{var}'><value>{value}</value></field>");
         let publish: Element = format!(
             "<pubsub xmlns='http://jabber.org/protocol/pubsub'>\
              <publish node='urn:xmpp:bookmarks:1'><item id='{room}'>\
@@ -194,7 +193,10 @@ impl Desktop {
              <publish-options><x xmlns='jabber:x:data' type='submit'>{form}{persist}{access}</x>\
              </publish-options></pubsub>",
             nick = self.jid.to_bare(),
-            form = field("FORM_TYPE", "http://jabber.org/protocol/pubsub#publish-options"),
+            form = field(
+                "FORM_TYPE",
+                "http://jabber.org/protocol/pubsub#publish-options"
+            ),
             persist = field("pubsub#persist_items", "true"),
             access = field("pubsub#access_model", "whitelist"),
         )

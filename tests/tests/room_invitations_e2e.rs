@@ -30,9 +30,10 @@ async fn rooms(phone: &Phone) -> Vec<Room> {
 /// The rooms in the user's bookmarks (XEP-0048 in private storage), as a
 /// login of the user reads them.
 async fn bookmarked(login: &mut Desktop) -> Vec<String> {
-    let query: Element = "<query xmlns='jabber:iq:private'><storage xmlns='storage:bookmarks'/></query>"
-        .parse()
-        .unwrap();
+    let query: Element =
+        "<query xmlns='jabber:iq:private'><storage xmlns='storage:bookmarks'/></query>"
+            .parse()
+            .unwrap();
     let answer = login.iq(None, false, query).await.unwrap().unwrap();
     answer
         .children()
@@ -73,14 +74,17 @@ async fn a_strangers_forged_invitation_joins_nothing_and_saves_no_bookmark() {
         .await
         .unwrap();
     alice
-        .wait_for("the real room", |e| {
-            matches!(e, Event::RoomJoined { room: r } if r.jid == room.jid)
-        })
+        .wait_for(
+            "the real room",
+            |e| matches!(e, Event::RoomJoined { room: r } if r.jid == room.jid),
+        )
         .await;
     alice
-        .assert_none("a join of eve's address", Duration::from_secs(2), |e| {
-            matches!(e, Event::RoomJoined { room: r } if r.jid == jid!("eve"))
-        })
+        .assert_none(
+            "a join of eve's address",
+            Duration::from_secs(2),
+            |e| matches!(e, Event::RoomJoined { room: r } if r.jid == jid!("eve")),
+        )
         .await;
     let listed: Vec<String> = rooms(&alice).await.into_iter().map(|r| r.jid).collect();
     assert_eq!(listed, vec![room.jid.clone()]);
@@ -127,9 +131,10 @@ async fn a_room_the_desktop_was_invited_into_and_bookmarked_is_joined_by_the_pho
     desktop.bookmark_room(&room.jid, "Team").await;
 
     alice
-        .wait_for("the room the desktop was invited into", |e| {
-            matches!(e, Event::RoomJoined { room: r } if r.jid == room.jid)
-        })
+        .wait_for(
+            "the room the desktop was invited into",
+            |e| matches!(e, Event::RoomJoined { room: r } if r.jid == room.jid),
+        )
         .await;
     let listed: Vec<String> = rooms(&alice).await.into_iter().map(|r| r.jid).collect();
     assert_eq!(listed, vec![room.jid.clone()]);

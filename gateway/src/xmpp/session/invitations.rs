@@ -30,7 +30,10 @@ impl InvitationIq {
 impl<L: Link> Worker<L> {
     /// An invitation in a message: a contact's, in proper form, leads to
     /// asking the room what it is; anything else is dropped.
-    pub(super) async fn on_invitation(&mut self, invitation: Result<Invitation, invitation::Forged>) {
+    pub(super) async fn on_invitation(
+        &mut self,
+        invitation: Result<Invitation, invitation::Forged>,
+    ) {
         let Invitation { room, by } = match invitation {
             Ok(invitation) => invitation,
             Err(forged) => {

@@ -750,7 +750,12 @@ fn disco_info(identity: &str, feature: &str) -> Element {
 async fn asked_what_it_is(h: &mut Harness, room: &str) -> String {
     let info = h.request().await;
     assert_eq!(info.to, Some(Jid::new(room).unwrap()));
-    assert!(!info.set && info.payload.is("query", "http://jabber.org/protocol/disco#info"));
+    assert!(
+        !info.set
+            && info
+                .payload
+                .is("query", "http://jabber.org/protocol/disco#info")
+    );
     info.id
 }
 
@@ -907,5 +912,9 @@ async fn rooms_another_login_bookmarks_or_drops_are_joined_or_left_here_too() {
     h.push(&bookmarks_pushed(OWN, &format!("<retract id='{team}'/>")));
     assert!(matches!(h.sent().await, Stanza::Presence(_)));
     let store = h.request().await;
-    assert!(bookmarks::parse_bookmarks(Some(store.payload)).conferences.is_empty());
+    assert!(
+        bookmarks::parse_bookmarks(Some(store.payload))
+            .conferences
+            .is_empty()
+    );
 }

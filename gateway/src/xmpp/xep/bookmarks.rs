@@ -135,7 +135,10 @@ mod tests {
         );
         assert_eq!(pushed(&event("eve@localhost", NODE, changes), &own), None);
         assert_eq!(
-            pushed(&event("alice@localhost", "urn:xmpp:mds:displayed:0", ""), &own),
+            pushed(
+                &event("alice@localhost", "urn:xmpp:mds:displayed:0", ""),
+                &own
+            ),
             None
         );
     }

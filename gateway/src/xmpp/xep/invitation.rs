@@ -8,7 +8,10 @@
 use tokio_xmpp::{
     jid::{BareJid, Jid},
     minidom::Element,
-    parsers::{disco::DiscoInfoResult, message::Message},
+    parsers::{
+        disco::DiscoInfoResult,
+        message::{Message, MessageType},
+    },
 };
 
 const MUC: &str = "http://jabber.org/protocol/muc";
@@ -46,8 +49,12 @@ pub(crate) enum Forged {
 }
 
 /// The invitation `message` carries for `own`: `None` if it carries none,
-/// the reason if its form is wrong.
+/// the reason if its form is wrong. A post in a room and a bounce are never
+/// invitations (a post that quotes one stays a post).
 pub(crate) fn parse(message: &Message, own: &BareJid) -> Option<Result<Invitation, Forged>> {
+    if matches!(message.type_, MessageType::Groupchat | MessageType::Error) {
+        return None;
+    }
     let invitation = if let Some(invite) = message
         .payloads
         .iter()
@@ -202,13 +209,22 @@ mod tests {
             Some(Err(Forged::PersonAsRoom))
         );
         assert_eq!(
-            parse(&direct("bob@localhost/desk", "conference.localhost"), &own()),
+            parse(
+                &direct("bob@localhost/desk", "conference.localhost"),
+                &own()
+            ),
             Some(Err(Forged::NoRoom))
         );
         let plain = message(
             "<message xmlns='jabber:client' from='bob@localhost/desk'><body>hi</body></message>",
         );
         assert_eq!(parse(&plain, &own()), None);
+        let post = message(&format!(
+            "<message xmlns='jabber:client' type='groupchat' \
+             from='team@conference.localhost/bob@localhost'><body>see</body>\
+             <x xmlns='{CONFERENCE}' jid='games@conference.localhost'/></message>"
+        ));
+        assert_eq!(parse(&post, &own()), None);
     }
 
     #[test]

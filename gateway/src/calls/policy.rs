@@ -187,7 +187,6 @@ pub(crate) mod tests {
 
     fn policy(countries: &[&str], lines: &[LineKind], deny: &[&str]) -> NumberPolicy {
         NumberPolicy::new(CallPolicyConfig {
-            home_country: "GB".into(),
             countries: countries.iter().map(|c| (*c).to_owned()).collect(),
             line_types: lines.to_vec(),
             deny_prefixes: deny.iter().map(|p| (*p).to_owned()).collect(),

@@ -136,9 +136,8 @@ pub struct SipConfig {
 /// What the trunk may dial, checked: never empty lists.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallPolicyConfig {
-    /// The gateway's home country (ISO 3166 alpha-2).
-    pub home_country: String,
-    /// Countries calls and verifications may go to (ISO 3166 alpha-2).
+    /// Countries calls and verifications may go to (ISO 3166 alpha-2); by
+    /// default the gateway's home country.
     pub countries: Vec<String>,
     /// Kinds of line calls may go to.
     pub line_types: Vec<LineKind>,
@@ -227,7 +226,7 @@ impl CallPolicyConfig {
     ) -> Result<Self, ConfigError> {
         let home_country = country("home-country", home_country.unwrap_or(HOME_COUNTRY))?;
         let countries = match countries {
-            None => vec![home_country.clone()],
+            None => vec![home_country],
             Some(list) => non_empty("call-countries", list)?
                 .map(|c| country("call-countries", c))
                 .collect::<Result<_, _>>()?,
@@ -246,7 +245,6 @@ impl CallPolicyConfig {
             .map(deny_prefix)
             .collect::<Result<_, _>>()?;
         Ok(Self {
-            home_country,
             countries,
             line_types,
             deny_prefixes,

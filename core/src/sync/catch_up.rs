@@ -151,21 +151,21 @@ impl SyncEngine {
         };
         let page = match self.client().archive(token, &query).await {
             Ok(page) => page,
-            // The archive dropped what it was being read back to: nothing
-            // older is left to meet.
-            Err(error) if error.code() == Some(ErrorCode::CursorInvalid) => ArchivePage {
-                messages: vec![],
-                first: None,
-                last: None,
-                complete: true,
-            },
-            Err(error) if error.code() == Some(ErrorCode::NotFound) && room.is_some() => {
-                tracing::info!(%error, "no longer in a room; its catch-up ends");
-                blocking(&self.store, move |s| {
-                    s.end_room_catch_up(room.as_deref().unwrap_or_default())
-                })
-                .await?;
-                return Ok(());
+            // The archive dropped what it was being read back to, or the user
+            // left the room: nothing older can be read, so the pages so far
+            // are stored with a gap marker (the room's catch-up then ends as
+            // usual).
+            Err(error)
+                if error.code() == Some(ErrorCode::CursorInvalid)
+                    || (error.code() == Some(ErrorCode::NotFound) && room.is_some()) =>
+            {
+                tracing::info!(%error, "the archive can be read back no further");
+                ArchivePage {
+                    messages: vec![],
+                    first: None,
+                    last: None,
+                    complete: true,
+                }
             }
             Err(error) => return Err(self.setback(error)),
         };

@@ -145,7 +145,10 @@ impl SessionSettings {
             .stranger_messages_per_minute
             .unwrap_or(STRANGER_MESSAGES_PER_MINUTE);
         if messages_per_minute == 0 {
-            return Err(invalid("stranger-messages-per-minute", "must be at least 1"));
+            return Err(invalid(
+                "stranger-messages-per-minute",
+                "must be at least 1",
+            ));
         }
         let share_bytes = self.stranger_share_bytes.unwrap_or(STRANGER_SHARE_BYTES);
         if share_bytes > event_buffer_bytes {

@@ -164,10 +164,22 @@ fn strangers_get_a_bounded_share_by_default_and_their_keys_are_checked() {
     assert_eq!(config.sessions.strangers.share_bytes, 2_000_000);
 
     for (args, key) in [
-        (&["--stranger-messages-per-minute", "0"][..], "stranger-messages-per-minute"),
-        (&["--stranger-share-bytes", "9000000"][..], "stranger-share-bytes"),
-        (&["--stranger-sender-bytes", "2000000"][..], "stranger-sender-bytes"),
-        (&["--stranger-sender-bytes", "1000"][..], "stranger-sender-bytes"),
+        (
+            &["--stranger-messages-per-minute", "0"][..],
+            "stranger-messages-per-minute",
+        ),
+        (
+            &["--stranger-share-bytes", "9000000"][..],
+            "stranger-share-bytes",
+        ),
+        (
+            &["--stranger-sender-bytes", "2000000"][..],
+            "stranger-sender-bytes",
+        ),
+        (
+            &["--stranger-sender-bytes", "1000"][..],
+            "stranger-sender-bytes",
+        ),
     ] {
         let err = settings(args).validate().unwrap_err();
         assert!(err.to_string().contains(key), "{args:?}: {err}");

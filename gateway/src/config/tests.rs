@@ -150,7 +150,7 @@ fn every_group_is_read_from_the_file() {
 #[test]
 fn strangers_get_a_bounded_share_by_default_and_their_keys_are_checked() {
     let limits = Settings::default().validate().unwrap().sessions.strangers;
-    assert_eq!(limits.messages_per_minute, 10);
+    assert_eq!(limits.messages_per_minute, 60);
     assert_eq!(limits.sender_bytes, 256 * 1024);
     assert_eq!(limits.share_bytes, 1024 * 1024);
 

@@ -183,7 +183,13 @@ impl EventLog {
         self.lock().strangers.held_total()
     }
 
-    fn append(&self, inner: &mut Inner, event: Event, size: usize, stranger: Option<String>) -> u64 {
+    fn append(
+        &self,
+        inner: &mut Inner,
+        event: Event,
+        size: usize,
+        stranger: Option<String>,
+    ) -> u64 {
         inner.last_seq += 1;
         let seq = inner.last_seq;
         while inner.events.len() >= self.capacity
@@ -412,7 +418,10 @@ mod tests {
         // Once the phone read them, strangers have room again.
         log.read(&next).unwrap();
         assert_eq!(log.stranger_bytes(), 0);
-        assert!(log.push_from_stranger(stranger_message("eve@x", 10_000), "eve@x").is_ok());
+        assert!(
+            log.push_from_stranger(stranger_message("eve@x", 10_000), "eve@x")
+                .is_ok()
+        );
     }
 
     #[test]

@@ -162,7 +162,10 @@ mod tests {
         let now = Instant::now();
         assert_eq!(quota.admit("eve@x", 100 * KB, now), Ok(()));
         assert_eq!(quota.admit("eve@x", 100 * KB, now), Ok(()));
-        assert_eq!(quota.admit("eve@x", 100 * KB, now), Err(Refusal::SenderFull));
+        assert_eq!(
+            quota.admit("eve@x", 100 * KB, now),
+            Err(Refusal::SenderFull)
+        );
         // The phone read one: room again.
         quota.release("eve@x", 100 * KB);
         assert_eq!(quota.admit("eve@x", 100 * KB, now), Ok(()));

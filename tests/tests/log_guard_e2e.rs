@@ -23,8 +23,7 @@ use tokio::{
 };
 
 /// The filter that bypassed the old guard, plus the SIP library's.
-const RUST_LOG: &str =
-    "info,tokio_xmpp::xmlstream::capture=trace,tokio_xmpp=trace,xmpp_parsers=trace,ezk_sip_core=trace,ezk_sip_ua=trace";
+const RUST_LOG: &str = "info,tokio_xmpp::xmlstream::capture=trace,tokio_xmpp=trace,xmpp_parsers=trace,ezk_sip_core=trace,ezk_sip_ua=trace";
 const TEXT: &str = "the-secret-text-of-a-message";
 /// A number that appears only inside the SIP request.
 const NUMBER: &str = "+447700900123";
@@ -71,7 +70,12 @@ async fn trace_filters_on_the_network_libraries_log_no_secret() {
         .args(["--xmpp-server", &format!("127.0.0.1:{}", xmpp.port())])
         .args(["--domains", DOMAIN])
         .args(["--sip-listen", &format!("127.0.0.1:{sip_port}")])
-        .args(["--sip-trunk", "127.0.0.1:9", "--sip-registrar", "127.0.0.1:9"])
+        .args([
+            "--sip-trunk",
+            "127.0.0.1:9",
+            "--sip-registrar",
+            "127.0.0.1:9",
+        ])
         .args(["--callback-caller-id", "+442079460999"])
         .args(["--verification-caller-prefix", "+44207946"])
         .arg("--data-dir")
@@ -103,9 +107,12 @@ async fn trace_filters_on_the_network_libraries_log_no_secret() {
     // A SIP request carrying a number; any answer shows it was read.
     let sip = UdpSocket::bind("127.0.0.1:0").await.unwrap();
     let from_port = sip.local_addr().unwrap().port();
-    sip.send_to(invite(sip_port, from_port).as_bytes(), ("127.0.0.1", sip_port))
-        .await
-        .unwrap();
+    sip.send_to(
+        invite(sip_port, from_port).as_bytes(),
+        ("127.0.0.1", sip_port),
+    )
+    .await
+    .unwrap();
     let mut answer = [0u8; 4096];
     tokio::time::timeout(Duration::from_secs(10), sip.recv_from(&mut answer))
         .await

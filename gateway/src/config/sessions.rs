@@ -17,7 +17,7 @@ const EVENT_BUFFER: usize = 10_000;
 const EVENT_BUFFER_BYTES: usize = 8 * 1024 * 1024;
 /// The least `event-buffer-bytes` is raised to.
 const MIN_EVENT_BUFFER_BYTES: usize = 64 * 1024;
-const STRANGER_MESSAGES_PER_MINUTE: u32 = 10;
+const STRANGER_MESSAGES_PER_MINUTE: u32 = 60;
 const STRANGER_SENDER_BYTES: usize = 256 * 1024;
 const STRANGER_SHARE_BYTES: usize = 1024 * 1024;
 /// The least `stranger-sender-bytes` may be: one message of the longest text
@@ -57,7 +57,7 @@ pub struct SessionSettings {
     #[arg(long, env = "SPLITLINE_EVENT_BUFFER_BYTES")]
     pub event_buffer_bytes: Option<usize>,
     /// Messages one non-contact may send a session per minute, past which
-    /// the sender gets an error [default: 10].
+    /// the sender gets an error [default: 60].
     #[arg(long, env = "SPLITLINE_STRANGER_MESSAGES_PER_MINUTE")]
     pub stranger_messages_per_minute: Option<u32>,
     /// Approximate bytes of one non-contact's unread messages a session
@@ -189,7 +189,10 @@ impl SessionSettings {
             .stranger_messages_per_minute
             .unwrap_or(STRANGER_MESSAGES_PER_MINUTE);
         if messages_per_minute == 0 {
-            return Err(invalid("stranger-messages-per-minute", "must be at least 1"));
+            return Err(invalid(
+                "stranger-messages-per-minute",
+                "must be at least 1",
+            ));
         }
         let share_bytes = self.stranger_share_bytes.unwrap_or(STRANGER_SHARE_BYTES);
         if share_bytes > event_buffer_bytes {

@@ -298,7 +298,7 @@ fn sign_in_throttles_have_safe_defaults_and_are_checked() {
 #[test]
 fn strangers_get_a_bounded_share_by_default_and_their_keys_are_checked() {
     let limits = Settings::default().validate().unwrap().sessions.strangers;
-    assert_eq!(limits.messages_per_minute, 10);
+    assert_eq!(limits.messages_per_minute, 60);
     assert_eq!(limits.sender_bytes, 256 * 1024);
     assert_eq!(limits.share_bytes, 1024 * 1024);
 
@@ -312,10 +312,22 @@ fn strangers_get_a_bounded_share_by_default_and_their_keys_are_checked() {
     assert_eq!(config.sessions.strangers.share_bytes, 2_000_000);
 
     for (args, key) in [
-        (&["--stranger-messages-per-minute", "0"][..], "stranger-messages-per-minute"),
-        (&["--stranger-share-bytes", "9000000"][..], "stranger-share-bytes"),
-        (&["--stranger-sender-bytes", "2000000"][..], "stranger-sender-bytes"),
-        (&["--stranger-sender-bytes", "1000"][..], "stranger-sender-bytes"),
+        (
+            &["--stranger-messages-per-minute", "0"][..],
+            "stranger-messages-per-minute",
+        ),
+        (
+            &["--stranger-share-bytes", "9000000"][..],
+            "stranger-share-bytes",
+        ),
+        (
+            &["--stranger-sender-bytes", "2000000"][..],
+            "stranger-sender-bytes",
+        ),
+        (
+            &["--stranger-sender-bytes", "1000"][..],
+            "stranger-sender-bytes",
+        ),
     ] {
         let err = settings(args).validate().unwrap_err();
         assert!(err.to_string().contains(key), "{args:?}: {err}");

@@ -75,9 +75,8 @@ impl<L: Link> Worker<L> {
     /// Adds a message to the page of the archive query `query_id`; one from
     /// a stranger is flagged as a message request, as on the live stream.
     pub(super) fn collect_archive_item(&mut self, query_id: &str, mut item: ArchivedMessage) {
-        item.message.from_stranger = !item.outgoing
-            && item.message.room.is_none()
-            && self.is_stranger(&item.message.from);
+        item.message.from_stranger =
+            !item.outgoing && item.message.room.is_none() && self.is_stranger(&item.message.from);
         if let Some(IqPurpose::Archive(page)) = self.pending.get_mut(query_id)
             && page.messages.len() < page.max
         {

@@ -714,7 +714,10 @@ async fn strangers_messages_are_flagged_and_refused_past_their_share() {
         .iter()
         .find_map(|p| StanzaError::try_from(p.clone()).ok())
         .expect("an error payload");
-    assert_eq!(error.defined_condition, DefinedCondition::ResourceConstraint);
+    assert_eq!(
+        error.defined_condition,
+        DefinedCondition::ResourceConstraint
+    );
     assert!(bounce.bodies.is_empty());
     assert!(h.log.stranger_bytes() <= limits.sender_bytes);
 

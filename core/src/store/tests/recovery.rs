@@ -191,6 +191,7 @@ fn a_room_reads_back_to_its_own_messages_only() {
             to: room.into(),
             body: format!("post {n}"),
             timestamp_ms: n * 100,
+            from_stranger: false,
         },
     };
     let sign_in = || {

@@ -12,7 +12,7 @@ use std::{
 use ezk_sip_core::IncomingRequest;
 use ezk_sip_types::uri::NameAddr;
 use splitline_protocol::{
-    CallEndReason, CallRoute, CallStarted, CallState, Callee, Event, PhoneNumber,
+    CallEndReason, CallRoute, CallStarted, CallState, Event, PhoneNumber,
 };
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio_xmpp::jid::BareJid;
@@ -241,12 +241,20 @@ impl CallControl {
     /// At most `incoming-calls-per-user` forwarded calls ring one user per
     /// window; more are refused busy.
     async fn forward(self: Arc<Self>, invite: IncomingRequest, user: &str, caller: Caller) {
-        let Some((account, mobile)) = self.numbers.account_of_user(user) else {
+        let Some((account, _)) = self.numbers.account_of_user(user) else {
             tracing::info!("refused an incoming call: no user with a verified mobile there");
             return bridge::refuse(&self.ua, invite, 404).await;
         };
         let Ok(account) = BareJid::new(&account) else {
             return bridge::refuse(&self.ua, invite, 404).await;
+        };
+        // A mobile verified under an older, laxer policy is not rung either.
+        let mobile = match self.verified_mobile(&account) {
+            Ok(mobile) => mobile,
+            Err(error) => {
+                tracing::info!(%error, "refused an incoming call: the mobile is not callable");
+                return bridge::refuse(&self.ua, invite, 404).await;
+            }
         };
         let now = Instant::now();
         if let Err(retry_after) = self.incoming_per_user.take(account.as_str(), now) {

@@ -13,6 +13,7 @@ use super::{CallControl, CallControlError, Roster, Target};
 use crate::{
     calls::policy::{Refusal, tests::FRAUD_ROUTES},
     config::SipSettings,
+    metrics::Metrics,
 };
 
 const ACCESS: &str = "+442079460500";
@@ -56,9 +57,15 @@ async fn start() -> Fixture {
     };
     let config = settings.validate().unwrap().unwrap();
     let (tx, events) = mpsc::unbounded_channel();
-    let control = CallControl::start(config, vec![ACCESS.into()], vec!["localhost".into()], tx)
-        .await
-        .unwrap();
+    let control = CallControl::start(
+        config,
+        vec![ACCESS.into()],
+        vec!["localhost".into()],
+        tx,
+        Arc::new(Metrics::default()),
+    )
+    .await
+    .unwrap();
     Fixture {
         control,
         events,

@@ -26,8 +26,10 @@ use crate::{
         bridge::{self, BridgePlan, UserLeg},
         callback::{self, Milestone},
         journal::NewCall,
-        sip::digest::Verdict,
+        limits::WindowLimit,
+        sip::digest::{DigestGuard, Verdict},
     },
+    config::SipInbound,
     metrics::Metrics,
     util::{lock, now_ms, random_text},
 };
@@ -40,6 +42,29 @@ pub(super) struct Reservation {
     access_number: String,
     /// Hands the matching call to the reservation's task.
     claim: oneshot::Sender<IncomingRequest>,
+}
+
+/// What an incoming call must pass besides its source: digest credentials
+/// when configured, and the per-user limit of forwarded calls.
+pub(super) struct Gate {
+    auth: Option<DigestGuard>,
+    per_user: WindowLimit,
+}
+
+impl Gate {
+    /// The gate the settings ask for.
+    pub(super) fn new(inbound: &SipInbound) -> Self {
+        Self {
+            auth: inbound
+                .auth
+                .clone()
+                .map(|login| DigestGuard::new(login, inbound.auth_realm.clone())),
+            per_user: WindowLimit::new(
+                inbound.incoming_calls_per_user,
+                inbound.incoming_calls_window,
+            ),
+        }
+    }
 }
 
 /// Takes new incoming calls until the endpoint or call control is gone, each
@@ -179,7 +204,7 @@ impl CallControl {
             tracing::warn!(%source, "refused an INVITE: not from an allowed SIP source");
             return bridge::refuse(&self.ua, invite, 403).await;
         }
-        if let Some(guard) = &self.inbound_auth {
+        if let Some(guard) = &self.gate.auth {
             match guard.check("INVITE", &invite.headers, Instant::now()) {
                 Verdict::Accepted => {}
                 Verdict::Challenge(challenge) => {
@@ -257,7 +282,7 @@ impl CallControl {
             }
         };
         let now = Instant::now();
-        if let Err(retry_after) = self.incoming_per_user.take(account.as_str(), now) {
+        if let Err(retry_after) = self.gate.per_user.take(account.as_str(), now) {
             Metrics::inc(&self.metrics.sip_incoming_rate_limited);
             tracing::warn!(
                 retry_after,

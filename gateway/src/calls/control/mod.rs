@@ -28,10 +28,7 @@ use super::{
     limits::WindowLimit,
     numbers::{self, CODE_DIGITS, CODE_TTL, ConfirmError, MobileNumbers},
     policy::{NumberPolicy, Refusal},
-    sip::{
-        digest::DigestGuard,
-        endpoint::{self, SipUa},
-    },
+    sip::endpoint::{self, SipUa},
 };
 use crate::{
     config::SipConfig,
@@ -137,10 +134,8 @@ pub struct CallControl {
     calls_per_account: WindowLimit,
     verifications_per_account: WindowLimit,
     calls_overall: WindowLimit,
-    /// Forwarded incoming calls per user.
-    incoming_per_user: WindowLimit,
-    /// Checks INVITEs' digest credentials, when they must have some.
-    inbound_auth: Option<DigestGuard>,
+    /// What incoming calls must pass.
+    gate: incoming::Gate,
     metrics: Arc<Metrics>,
     active: Mutex<HashMap<String, ActiveCall>>,
     /// The access numbers (E.164) calls through come in on.
@@ -216,16 +211,8 @@ impl CallControl {
                 DAY,
             ),
             calls_overall: WindowLimit::new(config.calls_per_minute, MINUTE),
-            incoming_per_user: WindowLimit::new(
-                config.inbound.incoming_calls_per_user,
-                config.inbound.incoming_calls_window,
-            ),
+            gate: incoming::Gate::new(&config.inbound),
             metrics,
-            inbound_auth: config
-                .inbound
-                .auth
-                .clone()
-                .map(|login| DigestGuard::new(login, config.inbound.auth_realm.clone())),
             policy: NumberPolicy::new(config.policy.clone()),
             domains,
             config,

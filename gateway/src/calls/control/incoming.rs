@@ -11,9 +11,7 @@ use std::{
 
 use ezk_sip_core::IncomingRequest;
 use ezk_sip_types::uri::NameAddr;
-use splitline_protocol::{
-    CallEndReason, CallRoute, CallStarted, CallState, Event, PhoneNumber,
-};
+use splitline_protocol::{CallEndReason, CallRoute, CallStarted, CallState, Event, PhoneNumber};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio_xmpp::jid::BareJid;
 

@@ -58,6 +58,18 @@ pub struct ArchivePage {
     pub complete: bool,
 }
 
+impl ArchivePage {
+    /// A complete page with nothing in it: the end of an archive.
+    pub fn end() -> Self {
+        Self {
+            messages: Vec::new(),
+            last: None,
+            first: None,
+            complete: true,
+        }
+    }
+}
+
 /// A message from the archive.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArchivedMessage {

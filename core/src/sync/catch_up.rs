@@ -101,12 +101,7 @@ impl SyncEngine {
             }
             Err(error) if error.code() == Some(ErrorCode::NotFound) => {
                 tracing::warn!(%error, "no archive to catch up from");
-                ArchivePage {
-                    messages: vec![],
-                    first: None,
-                    last: None,
-                    complete: true,
-                }
+                ArchivePage::end()
             }
             Err(error) => return Err(self.setback(error)),
         };
@@ -160,12 +155,7 @@ impl SyncEngine {
                     || (error.code() == Some(ErrorCode::NotFound) && room.is_some()) =>
             {
                 tracing::info!(%error, "the archive can be read back no further");
-                ArchivePage {
-                    messages: vec![],
-                    first: None,
-                    last: None,
-                    complete: true,
-                }
+                ArchivePage::end()
             }
             Err(error) => return Err(self.setback(error)),
         };

@@ -12,6 +12,8 @@ use tokio_xmpp::{
     parsers::{bookmarks::Storage, message::Message, ns, private},
 };
 
+use super::pep;
+
 /// The PEP node (and namespace) of XEP-0402 bookmarks.
 const NODE: &str = "urn:xmpp:bookmarks:1";
 /// The feature that asks the server to push the user's bookmark changes.
@@ -56,12 +58,7 @@ pub(crate) fn pushed(message: &Message, own: &BareJid) -> Option<Vec<Pushed>> {
     if message.from.as_ref().is_some_and(|f| f.to_bare() != *own) {
         return None;
     }
-    let items = message
-        .payloads
-        .iter()
-        .find(|p| p.is("event", ns::PUBSUB_EVENT))?
-        .get_child("items", ns::PUBSUB_EVENT)
-        .filter(|items| items.attr("node") == Some(NODE))?;
+    let items = pep::event_items(message, NODE)?;
     Some(
         items
             .children()

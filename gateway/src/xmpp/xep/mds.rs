@@ -11,7 +11,7 @@ use tokio_xmpp::{
     parsers::{message::Message, ns},
 };
 
-use super::forms;
+use super::{forms, pep};
 
 /// The PEP node, and the namespace of its items' payload.
 pub(crate) const NODE: &str = "urn:xmpp:mds:displayed:0";
@@ -105,12 +105,7 @@ pub(crate) fn read_answer(payload: Option<&Element>, own: &BareJid) -> Vec<Event
 /// The positions a pushed change of the node carries (a message from the
 /// user's own account), or `None` when `message` is not one.
 pub(crate) fn pushed(message: &Message, own: &BareJid) -> Option<Vec<Event>> {
-    let items = message
-        .payloads
-        .iter()
-        .find(|p| p.is("event", ns::PUBSUB_EVENT))?
-        .get_child("items", ns::PUBSUB_EVENT)
-        .filter(|items| items.attr("node") == Some(NODE))?;
+    let items = pep::event_items(message, NODE)?;
     Some(positions(items, ns::PUBSUB_EVENT, own))
 }
 

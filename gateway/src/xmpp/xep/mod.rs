@@ -12,6 +12,7 @@ pub(crate) mod invitation;
 pub(crate) mod mam;
 pub(crate) mod mds;
 pub(crate) mod muc;
+pub(crate) mod pep;
 pub(crate) mod presence;
 pub(crate) mod private_storage;
 pub(crate) mod roster;

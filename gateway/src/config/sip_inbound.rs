@@ -122,6 +122,13 @@ impl SipInbound {
     pub fn trusts(&self, source: SocketAddr) -> bool {
         contains(&self.trusted_sources, source)
     }
+
+    /// Whether a call from `source` may claim a call-through reservation by
+    /// its caller id: once trusted trunks are configured, only they may (an
+    /// allowed but untrusted source, like the registrar, proves no caller).
+    pub fn may_claim_reservations(&self, source: SocketAddr) -> bool {
+        self.trusted_sources.is_empty() || self.trusts(source)
+    }
 }
 
 fn contains(networks: &[IpNet], source: SocketAddr) -> bool {

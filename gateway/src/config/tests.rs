@@ -398,6 +398,18 @@ fn allowed_and_trusted_sources_take_addresses_and_networks() {
     );
     assert!(inbound.trusts(addr("203.0.113.7:5060")));
     assert!(!inbound.trusts(addr("203.0.113.8:5060")));
+    assert!(inbound.may_claim_reservations(addr("203.0.113.7:5060")));
+    assert!(
+        !inbound.may_claim_reservations(addr("203.0.113.8:5060")),
+        "with a trusted trunk, an allowed but untrusted source claims no reservation"
+    );
+    assert!(
+        sip_with(&[])
+            .unwrap()
+            .inbound
+            .may_claim_reservations(addr("192.0.2.10:5064")),
+        "with no trusted trunk, the caller id of an allowed source is believed"
+    );
     assert_eq!(inbound.incoming_calls_per_user, 2);
     assert_eq!(inbound.incoming_calls_window, Duration::from_secs(60));
 

@@ -222,9 +222,11 @@ impl CallControl {
             .and_then(caller::phone_number)
             .filter(|n| self.access_numbers.contains(&n.e164));
         if let Some(access) = access {
-            return self
-                .claim_reservation(invite, caller.number.as_ref(), &access.e164)
-                .await;
+            let proven = caller
+                .number
+                .as_ref()
+                .filter(|_| self.config.inbound.may_claim_reservations(source));
+            return self.claim_reservation(invite, proven, &access.e164).await;
         }
         match dialled {
             Some(user) => self.forward(invite, &user, caller).await,

@@ -35,10 +35,24 @@ impl<L: Link> Worker<L> {
     }
 
     /// Publishes an event from the network. A 1:1 message from a stranger is
-    /// flagged and held to the strangers' limits; everything else goes on as is.
+    /// flagged and held to the strangers' limits, and so are a stranger's
+    /// read markers and subscription requests; everything else goes on as is.
     pub(super) async fn publish_inbound(&mut self, event: Event, origin: Origin) {
-        let Event::MessageReceived { mut message } = event else {
-            return self.publish(event);
+        let mut message = match event {
+            Event::MessageReceived { message } => message,
+            Event::Displayed {
+                ref peer,
+                by_user: false,
+                ..
+            } if self.is_stranger(peer) => {
+                let sender = peer.clone();
+                return self.publish_quietly_from_stranger(event, &sender);
+            }
+            Event::SubscriptionRequested { ref from } if self.is_stranger(from) => {
+                let sender = from.clone();
+                return self.publish_quietly_from_stranger(event, &sender);
+            }
+            other => return self.publish(other),
         };
         if message.room.is_some() || !self.is_stranger(&message.from) {
             return self.publish(Event::MessageReceived { message });
@@ -59,6 +73,19 @@ impl<L: Link> Worker<L> {
         if let Some(to) = from.filter(|f| f.to_bare().as_str() == sender) {
             let bounce = chat::refusal(to, id, &refusal.to_string());
             self.send(bounce.into()).await.ok();
+        }
+    }
+
+    /// Appends an event a stranger caused that has no one to tell when it is
+    /// refused: a read marker (only a hint), or a subscription request (the
+    /// server keeps it and delivers it again at the next fresh stream).
+    fn publish_quietly_from_stranger(&self, event: Event, sender: &str) {
+        match self.log.push_from_stranger(event, sender) {
+            Ok(_) => Metrics::inc(&self.metrics.events),
+            Err(refusal) => {
+                Metrics::inc(&self.metrics.stranger_messages_refused);
+                tracing::debug!(user = %self.own, reason = ?refusal, "a stranger's event was refused");
+            }
         }
     }
 }

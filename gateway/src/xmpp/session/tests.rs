@@ -732,6 +732,58 @@ async fn strangers_messages_are_flagged_and_refused_past_their_share() {
     assert_eq!(stranger_flags(&h.events().await).len(), 1);
     h.sent_nothing().await;
 }
+
+fn marker_from(from: &str, id: &str) -> String {
+    format!(
+        "<message xmlns='jabber:client' from='{from}' to='{OWN}/splitline-test' type='chat'>\
+         <displayed xmlns='urn:xmpp:chat-markers:0' id='{id}'/></message>"
+    )
+}
+
+#[tokio::test]
+async fn strangers_read_markers_and_subscription_requests_are_held_to_their_share() {
+    let limits = StrangerLimits {
+        messages_per_minute: 3,
+        sender_bytes: 25_000,
+        share_bytes: 50_000,
+    };
+    let log = EventLog::new("test".into(), 1_000, 1 << 20).with_strangers(limits);
+    let mut h = Harness::start_with(BOB_CONTACT, None, log).await;
+    for n in 0..10 {
+        h.push(&marker_from("eve@elsewhere/pc", &format!("m{n}")));
+        h.push(&format!(
+            "<presence xmlns='jabber:client' from='eve@elsewhere' to='{OWN}' type='subscribe' id='s{n}'/>"
+        ));
+    }
+    h.push(&marker_from("bob@localhost/pc", "b1"));
+    // An id no message has: ignored, whoever sends it.
+    h.push(&marker_from("bob@localhost/pc", &"x".repeat(300)));
+    let events = h.events().await;
+    let from_eve = events
+        .iter()
+        .filter(|e| match e {
+            Event::Displayed { peer, .. } => peer == "eve@elsewhere",
+            Event::SubscriptionRequested { from } => from == "eve@elsewhere",
+            _ => false,
+        })
+        .count();
+    assert_eq!(
+        from_eve, 3,
+        "eve's rate of 3 covers all she causes: {events:?}"
+    );
+    let from_bob: Vec<_> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Displayed {
+                peer, network_id, ..
+            } if peer == "bob@localhost" => Some(network_id.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(from_bob, ["b1"]);
+    h.sent_nothing().await;
+}
+
 const BOB_CONTACT: &str =
     "<query xmlns='jabber:iq:roster'><item jid='bob@localhost' subscription='both'/></query>";
 

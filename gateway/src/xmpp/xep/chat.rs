@@ -16,6 +16,9 @@ use tokio_xmpp::{
     },
 };
 
+/// The longest message id a read marker may name, in bytes.
+const MAX_MARKER_ID_BYTES: usize = 256;
+
 /// Chat markers (XEP-0333), which this gateway sends and reads.
 pub(crate) const CHAT_MARKERS: &str = "urn:xmpp:chat-markers:0";
 
@@ -92,7 +95,9 @@ pub(crate) fn carbon(message: &mut Message, own: &BareJid, now_ms: i64) -> Optio
 }
 
 /// A bodiless 1:1 message carrying a displayed marker: read by the user on
-/// another device (`by_user`, a sent carbon) or by the other party.
+/// another device (`by_user`, a sent carbon) or by the other party. A marker
+/// naming an id longer than [`MAX_MARKER_ID_BYTES`] is ignored: no message
+/// the gateway sends or passes on has one.
 fn displayed(message: &Message, by_user: bool) -> Option<Event> {
     if !matches!(message.type_, MessageType::Chat | MessageType::Normal)
         || !message.bodies.is_empty()
@@ -102,7 +107,8 @@ fn displayed(message: &Message, by_user: bool) -> Option<Event> {
     let marker = message
         .payloads
         .iter()
-        .find_map(|p| Displayed::try_from(p.clone()).ok())?;
+        .find_map(|p| Displayed::try_from(p.clone()).ok())
+        .filter(|m| m.id.0.len() <= MAX_MARKER_ID_BYTES)?;
     let peer = if by_user { &message.to } else { &message.from };
     Some(Event::Displayed {
         peer: peer.as_ref()?.to_bare().to_string(),

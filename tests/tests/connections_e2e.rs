@@ -89,6 +89,43 @@ async fn a_request_head_that_never_ends_is_cut_off_after_the_header_timeout() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_body_sent_a_byte_at_a_time_is_cut_off_after_the_timeout() {
+    let options = |s: &mut Settings| s.http.http_header_timeout_secs = Some(1);
+    let world = World::start(&["alice"], options, None).await;
+    let mut slow = connect(&world).await;
+    slow.write_all(
+        b"POST /v1/sign-in HTTP/1.1\r\nhost: gateway\r\ncontent-type: application/json\r\n\
+          content-length: 60000\r\n\r\n",
+    )
+    .await
+    .unwrap();
+    // A byte well inside the timeout each time, never the whole body.
+    let (mut from_gateway, mut to_gateway) = slow.into_split();
+    let trickle = tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            if to_gateway.write_all(b" ").await.is_err() {
+                break;
+            }
+        }
+    });
+    let mut received = Vec::new();
+    let closed = tokio::time::timeout(NEVER, from_gateway.read_to_end(&mut received)).await;
+    trickle.abort();
+    assert!(
+        closed.is_ok(),
+        "the gateway kept a connection whose body never ended open"
+    );
+    let text = String::from_utf8(received).unwrap();
+    assert!(text.starts_with("HTTP/1.1 400 "), "{text}");
+    let body: ErrorBody = serde_json::from_str(text.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+    assert_eq!(body.code, ErrorCode::InvalidRequest);
+    assert!(body.message.contains("did not arrive"), "{body:?}");
+    world.sign_in("alice", "a1").await;
+    world.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_idle_kept_alive_connection_is_closed_after_the_timeout() {
     let options = |s: &mut Settings| s.http.http_header_timeout_secs = Some(1);
     let world = World::start(&[], options, None).await;

@@ -1,6 +1,8 @@
 //! Extractors that turn malformed input into the protocol's JSON errors instead
 //! of axum's plain-text rejections.
 
+use std::time::Duration;
+
 use axum::{
     extract::{
         FromRequest, FromRequestParts, Request,
@@ -13,7 +15,21 @@ use splitline_protocol::ErrorCode;
 
 use super::error::ApiError;
 
-/// A JSON body, or a 400/413 [`ApiError`].
+/// How long a request body may take to arrive in full, counted from when its
+/// handler starts reading it. The listener puts the configured time on each
+/// request; without it (a router served some other way) [`BodyDeadline::DEFAULT`]
+/// holds. A body sent a byte at a time would otherwise hold its connection,
+/// and a slot under the connection cap, for ever.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BodyDeadline(pub(crate) Duration);
+
+impl BodyDeadline {
+    /// The deadline of a request that carries none.
+    pub(crate) const DEFAULT: Duration = Duration::from_secs(15);
+}
+
+/// A JSON body, or a 400/413 [`ApiError`]; a body that does not arrive within
+/// its [`BodyDeadline`] is a 400 too.
 #[derive(Debug, Clone)]
 pub(crate) struct ApiJson<T>(pub(crate) T);
 
@@ -21,9 +37,17 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(Self(value)),
-            Err(rejection) => Err(json_error(&rejection)),
+        let deadline = req
+            .extensions()
+            .get::<BodyDeadline>()
+            .map_or(BodyDeadline::DEFAULT, |d| d.0);
+        match tokio::time::timeout(deadline, axum::Json::<T>::from_request(req, state)).await {
+            Ok(Ok(axum::Json(value))) => Ok(Self(value)),
+            Ok(Err(rejection)) => Err(json_error(&rejection)),
+            Err(_) => Err(ApiError::invalid(format!(
+                "the request body did not arrive within {} s",
+                deadline.as_secs()
+            ))),
         }
     }
 }

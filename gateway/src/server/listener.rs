@@ -18,7 +18,7 @@ use tokio_rustls::TlsAcceptor;
 use tower_service::Service;
 
 use super::framing::JsonFramingErrors;
-use crate::metrics::Metrics;
+use crate::{http::json::BodyDeadline, metrics::Metrics};
 
 /// How long to wait before accepting again after `accept` failed (out of
 /// file descriptors, typically), so the loop does not spin.
@@ -156,8 +156,12 @@ impl Shared {
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
         let router = self.router.clone();
+        let header_timeout = self.header_timeout;
         let service = service_fn(move |mut request: Request<Incoming>| {
             request.extensions_mut().insert(ConnectInfo(peer));
+            request
+                .extensions_mut()
+                .insert(BodyDeadline(header_timeout));
             router.clone().call(request)
         });
         let connection = self

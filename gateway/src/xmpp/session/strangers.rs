@@ -14,7 +14,7 @@ use tokio_xmpp::{
 };
 
 use super::{Link, Worker};
-use crate::{metrics::Metrics, xmpp::xep::chat};
+use crate::{metrics::Metrics, util::now_ms, xmpp::xep::chat};
 
 /// Who sent a stanza and its id, as the stream gave them: where a refusal goes.
 pub(super) struct Origin {
@@ -58,6 +58,11 @@ impl<L: Link> Worker<L> {
             return self.publish(Event::MessageReceived { message });
         }
         message.from_stranger = true;
+        // A stranger's delay stamp proves nothing: a server may keep one the
+        // sender wrote in its name (ejabberd keeps a delay from its own domain
+        // instead of adding its offline stamp), so a stranger's message is
+        // timed at its arrival here.
+        message.timestamp_ms = now_ms();
         let sender = message.from.clone();
         let refusal = match self
             .log

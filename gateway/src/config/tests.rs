@@ -119,14 +119,15 @@ fn sip_settings_come_together_or_not_at_all() {
     assert!(err.to_string().contains("GERMANY"), "{err}");
 }
 
-/// The flags that turn calls on, for the tests of the number policy.
+/// The flags that turn calls on: the trunk on 192.0.2.10 and the registrar on
+/// 198.51.100.20.
 const SIP_ON: [&str; 12] = [
     "--sip-listen",
     "127.0.0.1:5070",
     "--sip-trunk",
-    "127.0.0.1:5064",
+    "192.0.2.10:5064",
     "--sip-registrar",
-    "127.0.0.1:5060",
+    "198.51.100.20:5060",
     "--callback-caller-id",
     "+442079460999",
     "--verification-caller-prefix",
@@ -136,8 +137,7 @@ const SIP_ON: [&str; 12] = [
 ];
 
 fn policy(extra: &[&str]) -> Result<CallPolicyConfig, ConfigError> {
-    let args: Vec<&str> = SIP_ON.iter().chain(extra).copied().collect();
-    Ok(settings(&args).validate()?.sip.unwrap().policy)
+    Ok(sip_with(extra)?.policy)
 }
 
 #[test]
@@ -334,24 +334,9 @@ fn strangers_get_a_bounded_share_by_default_and_their_keys_are_checked() {
     }
 }
 
-/// The SIP settings a gateway needs, trunk on 192.0.2.10 and registrar on
-/// 198.51.100.20, then `extra`.
+/// The SIP settings of [`SIP_ON`] followed by `extra`.
 fn sip_with(extra: &[&str]) -> Result<SipConfig, ConfigError> {
-    let mut args = vec![
-        "--sip-listen",
-        "127.0.0.1:5070",
-        "--sip-trunk",
-        "192.0.2.10:5064",
-        "--sip-registrar",
-        "198.51.100.20:5060",
-        "--callback-caller-id",
-        "+442079460999",
-        "--verification-caller-prefix",
-        "+44207946",
-        "--data-dir",
-        "/tmp/x",
-    ];
-    args.extend(extra);
+    let args: Vec<&str> = SIP_ON.iter().chain(extra).copied().collect();
     Ok(settings(&args).validate()?.sip.unwrap())
 }
 

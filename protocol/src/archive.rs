@@ -21,6 +21,10 @@ pub struct ArchiveQuery {
     /// Read this room's archive instead of the user's 1:1 archive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room: Option<String>,
+    /// Read only the 1:1 chat with this bare address (XEP-0313 `with`), so
+    /// one chat can page back through its own history. Not with `room`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with: Option<String>,
     /// The archive id after which to read, oldest first. Without it, the page
     /// holds the newest messages of the archive.
     #[serde(default, skip_serializing_if = "Option::is_none")]

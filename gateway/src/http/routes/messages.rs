@@ -61,10 +61,21 @@ async fn archive(
         .as_deref()
         .map(|r| validate::bare_jid("room", r))
         .transpose()?;
+    let with = query
+        .with
+        .as_deref()
+        .map(|w| validate::bare_jid("with", w))
+        .transpose()?;
+    if room.is_some() && with.is_some() {
+        return Err(ApiError::invalid(
+            "give room or with, not both: a room's archive is read whole",
+        ));
+    }
     Ok(Json(
         session
             .command(|reply| Command::Archive {
                 room,
+                with,
                 at,
                 max: query.max,
                 reply,

@@ -45,10 +45,12 @@ impl ArchiveIq {
 }
 
 impl<L: Link> Worker<L> {
-    /// Asks for a page of `max` entries at `at`.
+    /// Asks for a page of `max` entries at `at`, of the chat `with` only
+    /// when it is given.
     pub(super) async fn read_archive(
         &mut self,
         room: Option<BareJid>,
+        with: Option<BareJid>,
         at: PageAt,
         max: u32,
         reply: Reply<ArchivePage>,
@@ -67,7 +69,7 @@ impl<L: Link> Worker<L> {
             messages: Vec::new(),
             reply,
         });
-        let payload = mam::archive_query(&query_id, at, max);
+        let payload = mam::archive_query(&query_id, at, with.as_ref(), max);
         self.send_iq_with_id(query_id, room.as_ref(), IqKind::Set, payload, purpose)
             .await;
     }

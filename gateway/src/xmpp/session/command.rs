@@ -112,6 +112,8 @@ pub(crate) enum Command {
     Archive {
         /// The room whose archive to read; the user's own without it.
         room: Option<BareJid>,
+        /// Only the 1:1 chat with this address (not with `room`).
+        with: Option<BareJid>,
         /// Which entries.
         at: PageAt,
         /// Most entries.

@@ -339,10 +339,11 @@ impl<L: Link> Worker<L> {
             }
             Command::Archive {
                 room,
+                with,
                 at,
                 max,
                 reply,
-            } => self.read_archive(room, at, max, reply).await,
+            } => self.read_archive(room, with, at, max, reply).await,
             Command::Displayed { markers, reply } => {
                 let _ = reply.send(self.send_read_markers(markers).await);
             }

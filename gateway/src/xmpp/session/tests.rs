@@ -424,6 +424,7 @@ async fn a_flapping_stream_is_replaced_by_a_fresh_one() {
     // A request in flight on the old stream will get no answer there.
     let page = h
         .command(|reply| Command::Archive {
+            with: None,
             room: None,
             at: PageAt::Newest,
             max: 10,
@@ -521,6 +522,7 @@ async fn an_archive_page_collects_its_messages_up_to_max_and_ends_where_the_arch
     let mut h = Harness::start(NO_CONTACTS, None).await;
     let page = h
         .command(|reply| Command::Archive {
+            with: None,
             room: None,
             at: PageAt::After("a-1".into()),
             max: 2,
@@ -560,6 +562,7 @@ async fn an_archive_page_collects_its_messages_up_to_max_and_ends_where_the_arch
     // The next page: the archive forgot the position.
     let next = h
         .command(|reply| Command::Archive {
+            with: None,
             room: None,
             at: PageAt::After(last.unwrap()),
             max: 2,
@@ -575,6 +578,7 @@ async fn an_archive_page_collects_its_messages_up_to_max_and_ends_where_the_arch
     // The newest page is complete whatever the archive says.
     let newest = h
         .command(|reply| Command::Archive {
+            with: None,
             room: None,
             at: PageAt::Newest,
             max: 2,

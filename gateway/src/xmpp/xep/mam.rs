@@ -28,8 +28,14 @@ pub(crate) enum PageAt {
     Start(i64),
 }
 
-/// The payload of an archive query: `max` entries at `at`.
-pub(crate) fn archive_query(query_id: &str, at: PageAt, max: u32) -> Element {
+/// The payload of an archive query: `max` entries at `at`, of the 1:1 chat
+/// with `with` only when it is given (the form's `with` field).
+pub(crate) fn archive_query(
+    query_id: &str,
+    at: PageAt,
+    with: Option<&BareJid>,
+    max: u32,
+) -> Element {
     let (after, before, start) = match at {
         PageAt::Newest => (None, None, None),
         PageAt::After(id) => (Some(id), None, None),
@@ -38,14 +44,16 @@ pub(crate) fn archive_query(query_id: &str, at: PageAt, max: u32) -> Element {
     };
     // An empty `before` asks for the last page (RSM, XEP-0059).
     let before = before.or((after.is_none() && start.is_none()).then(String::new));
-    let form = start.map(|start| {
+    let mut fields = Vec::new();
+    if let Some(with) = with {
+        fields.push(Field::text_single("with", with.as_str()));
+    }
+    if let Some(start) = start {
         let stamp = start.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
-        DataForm::new(
-            DataFormType::Submit,
-            "urn:xmpp:mam:2",
-            vec![Field::text_single("start", &stamp)],
-        )
-    });
+        fields.push(Field::text_single("start", &stamp));
+    }
+    let form = (!fields.is_empty())
+        .then(|| DataForm::new(DataFormType::Submit, "urn:xmpp:mam:2", fields));
     mam::Query {
         queryid: Some(mam::QueryId(query_id.to_owned())),
         node: None,
@@ -104,3 +112,6 @@ pub(crate) fn archived(
         },
     ))
 }
+
+#[cfg(test)]
+mod tests;

@@ -12,6 +12,7 @@ use tokio::{
 use crate::{
     calls::Calls,
     gateway::{GatewayError, SessionHandle},
+    history::History,
     room_admin::RoomAdmin,
     store::{Chat, MessageRow, RoomRow, Store, StoreError, keys},
     sync::{SyncConfig, SyncEngine, SyncError, SyncUpdate},
@@ -254,6 +255,12 @@ impl Client {
     pub fn calls(&self) -> Result<Calls, ClientError> {
         self.require_session()?;
         Ok(Calls::new(self.session.clone()))
+    }
+
+    /// Timelines paging back, through the store and then each chat's archive
+    /// (see [`History::older`]); it works offline too, on the store alone.
+    pub fn history(&self) -> History {
+        History::new(self.store.clone(), self.session.clone(), self.updates.clone())
     }
 
     /// `Offline` unless signed in to the gateway.

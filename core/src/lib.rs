@@ -7,11 +7,14 @@
 //!   applies the event stream and the archives to the store;
 //! - [`room_admin`] and [`calls`]: requests that need the gateway at once, on the
 //!   engine's session; [`calls::routing`] chooses how a call goes;
+//! - [`history`]: a timeline paging back, through the store and then the
+//!   chat's archive;
 //! - [`gateway`]: the protocol over HTTPS, and [`store`]: SQLite, a module per table.
 
 pub mod calls;
 pub mod client;
 pub mod gateway;
+pub mod history;
 pub mod room_admin;
 pub mod store;
 pub mod sync;

@@ -118,13 +118,17 @@ pub(super) fn store_archived(
     room: Option<&str>,
     changes: &mut Changes,
 ) -> Result<(), StoreError> {
-    let message = &archived.message;
-    let peer = match room {
+    let peer = archived_peer(archived, room);
+    store_message(tx, &archived.message, peer, archived.outgoing, changes)
+}
+
+/// The chat a message of the user's 1:1 archive, or of `room`'s, belongs to.
+pub(super) fn archived_peer<'a>(archived: &'a ArchivedMessage, room: Option<&'a str>) -> &'a str {
+    match room {
         Some(room) => room,
-        None if archived.outgoing => &message.to,
-        None => &message.from,
-    };
-    store_message(tx, message, peer, archived.outgoing, changes)
+        None if archived.outgoing => &archived.message.to,
+        None => &archived.message.from,
+    }
 }
 
 /// Sets the position in the user's 1:1 archive, or in `room`'s.

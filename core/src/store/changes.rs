@@ -11,6 +11,12 @@ pub struct Changes {
     pub chats: Vec<String>,
     /// New messages stored (duplicates not counted).
     pub new_messages: usize,
+    /// Chats whose older history a back-page filled in (also in `chats`):
+    /// rows went in before the oldest a timeline showed, or into a gap whose
+    /// marker moved or went. A timeline showing one re-reads its rows up to
+    /// the first it showed. Never news: these rows are not in `new_messages`
+    /// and never unread.
+    pub history: Vec<String>,
     /// The user's rooms changed (joined, renamed or left).
     pub rooms: bool,
     /// People asking to see the user's presence.

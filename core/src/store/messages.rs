@@ -102,9 +102,9 @@ pub struct MessageRow {
     pub from_stranger: bool,
 }
 
-const MESSAGE_COLUMNS: &str = "m.id, c.peer, m.client_id, m.network_id, m.outgoing, m.sender, m.body, m.timestamp_ms, m.state, m.kind, m.from_stranger";
+pub(super) const MESSAGE_COLUMNS: &str = "m.id, c.peer, m.client_id, m.network_id, m.outgoing, m.sender, m.body, m.timestamp_ms, m.state, m.kind, m.from_stranger";
 
-fn message_from_row(row: &Row<'_>) -> rusqlite::Result<MessageRow> {
+pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<MessageRow> {
     Ok(MessageRow {
         id: row.get(0)?,
         peer: row.get(1)?,
@@ -150,11 +150,20 @@ fn messages_page(
     Ok(page)
 }
 
-/// Stores a message once. The same network id from the same sender in the
-/// same chat, or the same archive id, is a repeat (a replay after a lost
-/// response, a carbon, or the archive overlapping the live stream). An
-/// outgoing message whose network id is one of this device's client ids is
-/// that message, proven sent: it leaves the outbox, so it is never sent twice.
+/// How a message reaches the timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Arrival {
+    /// As news: live, or from a catch-up; an incoming one is unread.
+    New,
+    /// As older history a back-page brought, with the row id that places it
+    /// before the rows around it: never unread, and not a new message.
+    History {
+        /// The row id to give it.
+        id: i64,
+    },
+}
+
+/// Stores a message once, as news (see [`store_message_as`]).
 pub(super) fn store_message(
     tx: &Transaction<'_>,
     message: &ChatMessage,
@@ -162,6 +171,23 @@ pub(super) fn store_message(
     outgoing: bool,
     changes: &mut Changes,
 ) -> Result<(), StoreError> {
+    store_message_as(tx, message, peer, outgoing, Arrival::New, changes).map(|_| ())
+}
+
+/// Stores a message once; true if it went in as a new row. The same network
+/// id from the same sender in the same chat, or the same archive id, is a
+/// repeat (a replay after a lost response, a carbon, or the archive
+/// overlapping the live stream). An outgoing message whose network id is one
+/// of this device's client ids is that message, proven sent: it leaves the
+/// outbox, so it is never sent twice.
+pub(super) fn store_message_as(
+    tx: &Transaction<'_>,
+    message: &ChatMessage,
+    peer: &str,
+    outgoing: bool,
+    arrival: Arrival,
+    changes: &mut Changes,
+) -> Result<bool, StoreError> {
     let chat = chat_id(tx, peer, message.timestamp_ms)?;
     if outgoing && let Some(network_id) = &message.network_id {
         let own: Option<i64> = tx
@@ -182,20 +208,21 @@ pub(super) fn store_message(
                 changes.touched(peer);
             }
             apply_awaited_position(tx, peer, [None, message.archive_id.as_deref()])?;
-            return Ok(());
+            return Ok(false);
         }
     }
-    let state = if outgoing {
-        MessageState::Sent
-    } else {
-        MessageState::Delivered
+    let (id, state) = match arrival {
+        Arrival::New => (None, MessageState::Delivered),
+        Arrival::History { id } => (Some(id), MessageState::Displayed),
     };
+    let state = if outgoing { MessageState::Sent } else { state };
     let inserted = tx.execute(
         "INSERT OR IGNORE INTO messages
-             (chat_id, network_id, archive_id, outgoing, sender, body, timestamp_ms, state,
+             (id, chat_id, network_id, archive_id, outgoing, sender, body, timestamp_ms, state,
               from_stranger)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
+            id,
             chat,
             message.network_id,
             message.archive_id,
@@ -208,17 +235,19 @@ pub(super) fn store_message(
         ],
     )?;
     if inserted == 0 {
-        return Ok(());
+        return Ok(false);
     }
-    if !outgoing {
-        tx.execute("UPDATE chats SET unread = unread + 1 WHERE id = ?1", [chat])?;
+    if arrival == Arrival::New {
+        if !outgoing {
+            tx.execute("UPDATE chats SET unread = unread + 1 WHERE id = ?1", [chat])?;
+        }
+        changes.new_messages += 1;
     }
     apply_awaited_position(
         tx,
         peer,
         [message.network_id.as_deref(), message.archive_id.as_deref()],
     )?;
-    changes.new_messages += 1;
     changes.touched(peer);
-    Ok(())
+    Ok(true)
 }

@@ -1,6 +1,7 @@
 //! The local store on SQLite: account, contacts with presence, chats, messages,
 //! the outbox and sync state. One module per table (contacts, chats,
-//! messages, outbox, rooms, read state, closed chats, archive recovery); `apply` takes what the
+//! messages, outbox, rooms, read state, closed chats, archive recovery,
+//! history paging); `apply` takes what the
 //! gateway sends into them, and `changes` is what that tells listeners.
 //!
 //! One writer connection takes every write, each in one transaction. Reads
@@ -12,6 +13,7 @@ mod changes;
 mod chats;
 mod closed_chats;
 mod contacts;
+mod history;
 mod messages;
 mod migrations;
 mod outbox;
@@ -28,6 +30,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
 
 pub use changes::{CallUpdate, Changes, IncomingCall};
 pub use chats::Chat;
+pub(crate) use history::{BackPlan, BackRequest};
 pub use messages::{MessageKind, MessageRow, MessageState};
 use migrations::CURRENT_VERSION;
 pub use outbox::OutboxItem;

@@ -76,6 +76,7 @@ impl SyncEngine {
         let start_ms = (room.is_some() && after.is_none()).then_some(0);
         let query = ArchiveQuery {
             room: room.clone(),
+            with: None,
             after: after.clone(),
             before: None,
             start_ms,
@@ -139,6 +140,7 @@ impl SyncEngine {
     ) -> Result<(), Setback> {
         let query = ArchiveQuery {
             room: room.clone(),
+            with: None,
             after: None,
             before,
             start_ms: None,

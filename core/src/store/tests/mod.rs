@@ -9,6 +9,7 @@ use super::{read_state::PendingMarker, *};
 
 mod apply;
 mod closed_chats;
+mod history;
 mod outbox;
 mod read_state;
 mod recovery;
@@ -72,6 +73,30 @@ fn archived(from: &str, to: &str, id: &str, archive_id: &str, at: i64) -> Archiv
             from_stranger: false,
         },
     }
+}
+
+/// An archive page of `messages`, its first and last ids theirs.
+fn page(messages: Vec<ArchivedMessage>, complete: bool) -> ArchivePage {
+    let ids: Vec<_> = messages
+        .iter()
+        .filter_map(|m| m.message.archive_id.clone())
+        .collect();
+    ArchivePage {
+        first: ids.first().cloned(),
+        last: ids.last().cloned(),
+        messages,
+        complete,
+    }
+}
+
+fn from_bob(n: i64) -> ArchivedMessage {
+    archived(
+        "bob@localhost",
+        "me@localhost",
+        &format!("n{n}"),
+        &format!("a{n}"),
+        n * 100,
+    )
 }
 
 fn bodies(store: &Store, peer: &str) -> Vec<String> {

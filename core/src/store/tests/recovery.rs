@@ -3,29 +3,6 @@
 use super::*;
 use crate::store::recovery::Recovery;
 
-fn page(messages: Vec<ArchivedMessage>, complete: bool) -> ArchivePage {
-    let ids: Vec<_> = messages
-        .iter()
-        .filter_map(|m| m.message.archive_id.clone())
-        .collect();
-    ArchivePage {
-        first: ids.first().cloned(),
-        last: ids.last().cloned(),
-        messages,
-        complete,
-    }
-}
-
-fn from_bob(n: i64) -> ArchivedMessage {
-    archived(
-        "bob@localhost",
-        "me@localhost",
-        &format!("n{n}"),
-        &format!("a{n}"),
-        n * 100,
-    )
-}
-
 fn kinds(store: &Store, peer: &str) -> Vec<(MessageKind, String)> {
     store
         .messages_page(peer, None, 100)

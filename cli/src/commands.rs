@@ -1,6 +1,11 @@
 //! The terminal client's commands and how it prints what happens.
 
-use splitline_core::{client::Client, store::MessageKind, sync::SyncUpdate};
+use splitline_core::{
+    client::Client,
+    history::HistoryEnd,
+    store::{MessageKind, MessageRow},
+    sync::SyncUpdate,
+};
 use splitline_protocol::Availability;
 
 use crate::call_commands::{self, CallSettings};
@@ -8,11 +13,15 @@ use crate::call_commands::{self, CallSettings};
 /// What the terminal shows for a gap marker in a timeline.
 const GAP_NOTICE: &str = "... messages from here may be missing (the archive no longer had them)";
 
+/// Rows a chat shows at a time, on `/open` and on each `/older`.
+const PAGE: u32 = 20;
+
 const HELP: &str = "\
 commands:
   /contacts            list contacts with presence
   /chats               list chats, most recent first
   /open ADDRESS        open the chat with ADDRESS, show its latest messages, mark it viewed
+  /older               show the open chat's previous page (from the archive when the store runs out)
   /read                mark every chat viewed
   /close ADDRESS       close the chat with ADDRESS everywhere until a new message arrives
   /msg ADDRESS TEXT    send TEXT to ADDRESS (a contact or a room)
@@ -35,6 +44,8 @@ commands:
 /// What the terminal is showing.
 pub struct Terminal {
     open_chat: Option<String>,
+    /// The oldest row of the open chat shown so far, for `/older`.
+    oldest_shown: Option<i64>,
     here: CallSettings,
 }
 
@@ -54,6 +65,7 @@ impl Terminal {
     pub fn new(country: Option<String>, mobile: Option<String>) -> Self {
         Self {
             open_chat: None,
+            oldest_shown: None,
             here: CallSettings { country, mobile },
         }
     }
@@ -72,6 +84,7 @@ impl Terminal {
             "/chats" => self.list_chats(client),
             "/open" if !rest.is_empty() => {
                 self.open_chat = Some(rest.to_owned());
+                self.oldest_shown = None;
                 self.show_chat(client, rest);
                 if let Err(e) = client.mark_chat_viewed(rest) {
                     println!("error: {e}");
@@ -86,6 +99,7 @@ impl Terminal {
                 Ok(chats) => println!("marked {} chat(s) viewed", chats.len()),
                 Err(e) => println!("error: {e}"),
             },
+            "/older" => self.show_older(client).await,
             "/rooms" => list_rooms(client),
             "/numbers" => call_commands::list_numbers(client).await,
             "/plan" if !rest.is_empty() => call_commands::plan(client, &self.here, rest).await,
@@ -166,19 +180,36 @@ impl Terminal {
         }
     }
 
-    fn show_chat(&self, client: &Client, peer: &str) {
-        match client.messages(peer, None, 20) {
+    fn show_chat(&mut self, client: &Client, peer: &str) {
+        match client.messages(peer, None, PAGE) {
             Ok(messages) => {
-                for m in messages {
-                    if m.kind == MessageKind::Gap {
-                        println!("  {GAP_NOTICE}");
-                        continue;
-                    }
-                    let who = if m.outgoing { "me" } else { m.sender.as_str() };
-                    println!("  [{who}] {} ({:?})", m.body, m.state);
-                }
+                self.oldest_shown = messages.first().map(|m| m.id);
+                print_rows(&messages);
             }
             Err(e) => println!("error: {e}"),
+        }
+    }
+
+    /// `/older`: the page before the oldest row shown, from the store, then
+    /// from the chat's archive.
+    async fn show_older(&mut self, client: &Client) {
+        let Some(peer) = self.open_chat.clone() else {
+            return println!("open a chat first: /open ADDRESS");
+        };
+        let page = match client.history().older(&peer, self.oldest_shown, PAGE).await {
+            Ok(page) => page,
+            Err(e) => return println!("error: {e}"),
+        };
+        print_rows(&page.rows);
+        if let Some(first) = page.rows.first() {
+            self.oldest_shown = Some(first.id);
+        }
+        match page.end {
+            HistoryEnd::More => {}
+            HistoryEnd::Beginning => println!("* the beginning of the chat with {peer}"),
+            HistoryEnd::ArchiveUnavailable(reason) => {
+                println!("* older messages could not be fetched ({reason}); try /older again later")
+            }
         }
     }
 
@@ -230,6 +261,18 @@ impl Terminal {
                 }
             }
         }
+    }
+}
+
+/// Prints timeline rows, oldest first.
+fn print_rows(rows: &[MessageRow]) {
+    for m in rows {
+        if m.kind == MessageKind::Gap {
+            println!("  {GAP_NOTICE}");
+            continue;
+        }
+        let who = if m.outgoing { "me" } else { m.sender.as_str() };
+        println!("  [{who}] {} ({:?})", m.body, m.state);
     }
 }
 

@@ -1,6 +1,7 @@
 //! End-to-end: a new device's timeline pages back past what its first
 //! catch-up brought, through the real gateway's archive of one chat (`with`)
-//! on the real XMPP server; and with the gateway down, then back.
+//! on the real XMPP server; with the gateway down, then back; a room's
+//! timeline through the room's archive; and the `with` query itself.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::{path::Path, time::Duration};
@@ -11,16 +12,20 @@ use splitline_core::{
     store::MessageKind,
     sync::SyncUpdate,
 };
-use tokio_xmpp::parsers::message::Message;
+use reqwest::{Method, StatusCode};
 use splitline_e2e::{
-    app::{eventually, sync_config},
-    desktop::Desktop,
+    DOMAIN,
+    app::{eventually, signed_in, sync_config},
+    desktop::{Desktop, body},
     free_port,
     gateway::{self, Settings, loopback},
     jid,
-    world::PASSWORD,
+    phone::{Phone, Refusal},
+    world::{PASSWORD, World},
     xmpp_server,
 };
+use splitline_protocol::{ArchivePage, ErrorCode, paths};
+use tokio_xmpp::parsers::message::Message;
 
 /// Alice's phone on a fresh store whose catch-up reads archive pages of
 /// `archive_page` (so it holds only the newest page at first).
@@ -227,4 +232,101 @@ async fn with_the_gateway_down_paging_back_gives_the_stored_rows_then_goes_on_wh
     assert_eq!(seen, expected, "every message once, in order");
     phone.stop().await.unwrap();
     gateway.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rooms_timeline_pages_back_through_the_rooms_own_archive_to_its_beginning() {
+    let world = World::start(&["alice", "bob"], |_| {}, None).await;
+    let dir = tempfile::tempdir().unwrap();
+    let alice = signed_in(&world.base, &dir.path().join("alice.db"), "alice", "phone").await;
+    let room = alice
+        .room_admin()
+        .unwrap()
+        .create_room("History", &[jid!("bob").to_owned()])
+        .await
+        .unwrap()
+        .jid;
+    let mut bob = Desktop::connect(jid!("bob", "desk"), PASSWORD, world.xmpp.port()).await;
+    bob.join_room(&room).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let expected: Vec<String> = (0..8).map(|n| format!("post {n}")).collect();
+    for (n, text) in expected.iter().enumerate() {
+        bob.send_groupchat(&room, &format!("p-{n}"), text).await;
+    }
+    bob.expect_message("the last post reflected", |m| body(m) == "post 7")
+        .await;
+    eventually("the posts reached the phone", || {
+        stored(&alice, &room).len() == expected.len()
+    })
+    .await;
+
+    // Past the store, the room's archive says there is nothing older.
+    let (seen, _) = page_to_the_beginning(&alice, &room, 3).await;
+    assert_eq!(seen, expected, "every post once, in order");
+    alice.stop().await.unwrap();
+    world.shutdown().await;
+}
+
+/// `GET /v1/archive` with `query` appended, as alice's phone.
+async fn archive(phone: &Phone, query: &str) -> Result<ArchivePage, Refusal> {
+    let path = format!("{}?{query}", paths::ARCHIVE);
+    phone.call::<(), _>(Method::GET, &path, None).await
+}
+
+fn bodies(page: &ArchivePage) -> Vec<&str> {
+    page.messages
+        .iter()
+        .map(|m| m.message.body.as_str())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_archive_of_one_chat_holds_only_that_chats_messages_and_with_is_validated() {
+    let world = World::start(&["alice", "bob", "carol"], |_| {}, None).await;
+    let mut desk = Desktop::connect(jid!("alice", "desk"), PASSWORD, world.xmpp.port()).await;
+    let bob = Desktop::connect(jid!("bob", "desk"), PASSWORD, world.xmpp.port()).await;
+    let carol = Desktop::connect(jid!("carol", "desk"), PASSWORD, world.xmpp.port()).await;
+    for n in 0..3 {
+        bob.send_chat(jid!("alice"), &format!("b-{n}"), &format!("bob {n}"))
+            .await;
+        desk.expect_message("bob's", |m| says(m, &format!("bob {n}")))
+            .await;
+        carol
+            .send_chat(jid!("alice"), &format!("c-{n}"), &format!("carol {n}"))
+            .await;
+        desk.expect_message("carol's", |m| says(m, &format!("carol {n}")))
+            .await;
+    }
+    let phone = world.sign_in("alice", "phone").await;
+    let whole = archive(&phone, "max=50").await.unwrap();
+    assert_eq!(bodies(&whole).len(), 6, "{:?}", bodies(&whole));
+
+    let bobs = archive(&phone, &format!("with={}&max=50", jid!("bob")))
+        .await
+        .unwrap();
+    assert_eq!(bodies(&bobs), ["bob 0", "bob 1", "bob 2"]);
+    let carols = archive(&phone, &format!("with={}&max=2", jid!("carol")))
+        .await
+        .unwrap();
+    assert_eq!(bodies(&carols), ["carol 1", "carol 2"]);
+    let before = carols.first.clone().unwrap();
+    let older = archive(&phone, &format!("with={}&before={before}&max=5", jid!("carol")))
+        .await
+        .unwrap();
+    assert_eq!(bodies(&older), ["carol 0"]);
+    assert!(older.complete, "nothing older in carol's chat");
+
+    for bad in [
+        "with=not-an-address".to_owned(),
+        format!("with={}", jid!("bob", "desk")),
+        format!("with={}&room=room-1@conference.{}", jid!("bob"), DOMAIN),
+    ] {
+        let (status, body) = archive(&phone, &bad).await.unwrap_err();
+        assert_eq!(
+            (status, body.code),
+            (StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest),
+            "{bad}"
+        );
+    }
+    world.shutdown().await;
 }

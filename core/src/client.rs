@@ -260,7 +260,11 @@ impl Client {
     /// Timelines paging back, through the store and then each chat's archive
     /// (see [`History::older`]); it works offline too, on the store alone.
     pub fn history(&self) -> History {
-        History::new(self.store.clone(), self.session.clone(), self.updates.clone())
+        History::new(
+            self.store.clone(),
+            self.session.clone(),
+            self.updates.clone(),
+        )
     }
 
     /// `Offline` unless signed in to the gateway.

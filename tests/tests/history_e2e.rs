@@ -6,13 +6,13 @@
 
 use std::{path::Path, time::Duration};
 
+use reqwest::{Method, StatusCode};
 use splitline_core::{
     client::Client,
     history::{HistoryEnd, OlderPage},
     store::MessageKind,
     sync::SyncUpdate,
 };
-use reqwest::{Method, StatusCode};
 use splitline_e2e::{
     DOMAIN,
     app::{eventually, signed_in, sync_config},
@@ -57,7 +57,9 @@ fn stored(client: &Client, peer: &str) -> Vec<String> {
 
 /// True when `message` has the text `body`.
 fn says(message: &Message, body: &str) -> bool {
-    message.get_best_body(vec![]).is_some_and(|(_, b)| b == body)
+    message
+        .get_best_body(vec![])
+        .is_some_and(|(_, b)| b == body)
 }
 
 /// Pages back through the chat with `peer` from its newest rows until the
@@ -90,12 +92,8 @@ async fn page_to_the_beginning(client: &Client, peer: &str, limit: u32) -> (Vec<
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_device_pages_back_to_the_beginning_and_sees_every_message_once_in_order() {
-    let xmpp = xmpp_server::start(&[
-        ("alice", PASSWORD),
-        ("bob", PASSWORD),
-        ("carol", PASSWORD),
-    ])
-    .await;
+    let xmpp =
+        xmpp_server::start(&[("alice", PASSWORD), ("bob", PASSWORD), ("carol", PASSWORD)]).await;
     let gateway = gateway::start(xmpp.port(), |_| {}).await;
     let mut desk = Desktop::connect(jid!("alice", "desk"), PASSWORD, xmpp.port()).await;
     let bob = Desktop::connect(jid!("bob", "desk"), PASSWORD, xmpp.port()).await;
@@ -110,8 +108,7 @@ async fn a_new_device_pages_back_to_the_beginning_and_sees_every_message_once_in
             .await;
         said(format!("bob {n}"));
     }
-    desk.expect_message("bob 19", |m| says(m, "bob 19"))
-    .await;
+    desk.expect_message("bob 19", |m| says(m, "bob 19")).await;
     for n in 0..5 {
         desk.send_chat(jid!("bob"), &format!("a-{n}"), &format!("alice {n}"))
             .await;
@@ -122,18 +119,21 @@ async fn a_new_device_pages_back_to_the_beginning_and_sees_every_message_once_in
             .send_chat(jid!("alice"), &format!("c-{n}"), &format!("carol {n}"))
             .await;
     }
-    desk.expect_message("carol 2", |m| says(m, "carol 2"))
-        .await;
+    desk.expect_message("carol 2", |m| says(m, "carol 2")).await;
     for n in 20..25 {
         bob.send_chat(jid!("alice"), &format!("b-{n}"), &format!("bob {n}"))
             .await;
         said(format!("bob {n}"));
     }
-    desk.expect_message("bob 24", |m| says(m, "bob 24"))
-    .await;
+    desk.expect_message("bob 24", |m| says(m, "bob 24")).await;
 
     let dir = tempfile::tempdir().unwrap();
-    let phone = new_device(&gateway::base_url(&gateway), &dir.path().join("alice.db"), 4).await;
+    let phone = new_device(
+        &gateway::base_url(&gateway),
+        &dir.path().join("alice.db"),
+        4,
+    )
+    .await;
     eventually("the newest page caught up", || {
         stored(&phone, jid!("bob")).last().map(String::as_str) == Some("bob 24")
     })
@@ -146,11 +146,26 @@ async fn a_new_device_pages_back_to_the_beginning_and_sees_every_message_once_in
 
     let mut updates = phone.subscribe();
     let (seen, pages) = page_to_the_beginning(&phone, jid!("bob"), 6).await;
-    assert_eq!(seen, expected, "every message once, in order, from the beginning");
-    assert!(pages >= 5, "{pages} pages of 6 for {} messages", expected.len());
-    assert_eq!(stored(&phone, jid!("bob")), expected, "the store holds it all");
+    assert_eq!(
+        seen, expected,
+        "every message once, in order, from the beginning"
+    );
+    assert!(
+        pages >= 5,
+        "{pages} pages of 6 for {} messages",
+        expected.len()
+    );
+    assert_eq!(
+        stored(&phone, jid!("bob")),
+        expected,
+        "the store holds it all"
+    );
     let (carols, _) = page_to_the_beginning(&phone, jid!("carol"), 6).await;
-    assert_eq!(carols, ["carol 0", "carol 1", "carol 2"], "each chat only its own");
+    assert_eq!(
+        carols,
+        ["carol 0", "carol 1", "carol 2"],
+        "each chat only its own"
+    );
     let mut told = false;
     while let Ok(update) = updates.try_recv() {
         if let SyncUpdate::Changed(changes) = update
@@ -196,8 +211,7 @@ async fn with_the_gateway_down_paging_back_gives_the_stored_rows_then_goes_on_wh
     for (n, body) in expected.iter().enumerate() {
         bob.send_chat(jid!("alice"), &format!("b-{n}"), body).await;
     }
-    desk.expect_message("bob 11", |m| says(m, "bob 11"))
-        .await;
+    desk.expect_message("bob 11", |m| says(m, "bob 11")).await;
 
     let dir = tempfile::tempdir().unwrap();
     let base = format!("http://127.0.0.1:{port}");
@@ -210,7 +224,11 @@ async fn with_the_gateway_down_paging_back_gives_the_stored_rows_then_goes_on_wh
     gateway.shutdown().await;
     let offline = phone.history().older(jid!("bob"), None, 6).await.unwrap();
     let bodies: Vec<&str> = offline.rows.iter().map(|r| r.body.as_str()).collect();
-    assert_eq!(bodies, ["bob 8", "bob 9", "bob 10", "bob 11"], "what the store has");
+    assert_eq!(
+        bodies,
+        ["bob 8", "bob 9", "bob 10", "bob 11"],
+        "what the store has"
+    );
     assert!(
         matches!(offline.end, HistoryEnd::ArchiveUnavailable(_)),
         "{:?}",
@@ -222,10 +240,17 @@ async fn with_the_gateway_down_paging_back_gives_the_stored_rows_then_goes_on_wh
     loop {
         let page = phone.history().older(jid!("bob"), None, 6).await.unwrap();
         if !matches!(page.end, HistoryEnd::ArchiveUnavailable(_)) {
-            assert_eq!(page.rows.len(), 6, "the page is whole once the archive answers");
+            assert_eq!(
+                page.rows.len(),
+                6,
+                "the page is whole once the archive answers"
+            );
             break;
         }
-        assert!(tokio::time::Instant::now() < deadline, "the archive never came back");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the archive never came back"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let (seen, _) = page_to_the_beginning(&phone, jid!("bob"), 5).await;
@@ -310,9 +335,12 @@ async fn the_archive_of_one_chat_holds_only_that_chats_messages_and_with_is_vali
         .unwrap();
     assert_eq!(bodies(&carols), ["carol 1", "carol 2"]);
     let before = carols.first.clone().unwrap();
-    let older = archive(&phone, &format!("with={}&before={before}&max=5", jid!("carol")))
-        .await
-        .unwrap();
+    let older = archive(
+        &phone,
+        &format!("with={}&before={before}&max=5", jid!("carol")),
+    )
+    .await
+    .unwrap();
     assert_eq!(bodies(&older), ["carol 0"]);
     assert!(older.complete, "nothing older in carol's chat");
 

@@ -14,7 +14,9 @@ use super::{
     Store, StoreError,
     apply::archived_peer,
     changes::Changes,
-    messages::{Arrival, MESSAGE_COLUMNS, MessageKind, MessageRow, message_from_row, store_message_as},
+    messages::{
+        Arrival, MESSAGE_COLUMNS, MessageKind, MessageRow, message_from_row, store_message_as,
+    },
 };
 
 /// What to read from a chat's archive next for its older history.
@@ -98,11 +100,12 @@ impl Store {
                 .rev()
                 .find(|r| r.kind == MessageKind::Gap && Some(r.id) != position.unfillable_gap);
             let fill = match gap {
-                Some(marker) => oldest_archive_id_after(c, peer, marker)?
-                    .map(|before| BackRequest::FillGap {
+                Some(marker) => {
+                    oldest_archive_id_after(c, peer, marker)?.map(|before| BackRequest::FillGap {
                         marker: marker.id,
                         before,
-                    }),
+                    })
+                }
                 None => None,
             };
             let ask = match fill {
@@ -157,7 +160,14 @@ impl Store {
                 }
                 id -= 1;
                 let arrival = Arrival::History { id };
-                if store_message_as(tx, &archived.message, peer, archived.outgoing, arrival, &mut changes)? {
+                if store_message_as(
+                    tx,
+                    &archived.message,
+                    peer,
+                    archived.outgoing,
+                    arrival,
+                    &mut changes,
+                )? {
                     oldest_ms = Some(archived.message.timestamp_ms);
                 }
             }
@@ -276,12 +286,20 @@ fn oldest_archive_id_after(
 }
 
 /// True when a message of `page` is already in the chat with `peer`.
-fn meets_the_chat(tx: &Transaction<'_>, peer: &str, page: &ArchivePage) -> Result<bool, StoreError> {
+fn meets_the_chat(
+    tx: &Transaction<'_>,
+    peer: &str,
+    page: &ArchivePage,
+) -> Result<bool, StoreError> {
     let mut statement = tx.prepare_cached(
         "SELECT 1 FROM messages m JOIN chats c ON c.id = m.chat_id
          WHERE c.peer = ?1 AND m.archive_id = ?2",
     )?;
-    for archive_id in page.messages.iter().filter_map(|m| m.message.archive_id.as_deref()) {
+    for archive_id in page
+        .messages
+        .iter()
+        .filter_map(|m| m.message.archive_id.as_deref())
+    {
         if statement.exists(params![peer, archive_id])? {
             return Ok(true);
         }

@@ -80,7 +80,10 @@ fn a_page_back_past_the_store_is_asked_before_the_oldest_stored_id_and_goes_in_f
     assert!(again.history.is_empty());
     assert_eq!(timeline(&store), texts(4..=9));
     // The page before a7 now comes from the store alone.
-    let next = store.back_plan(BOB, Some(row_of(&store, 7)), 3).unwrap().unwrap();
+    let next = store
+        .back_plan(BOB, Some(row_of(&store, 7)), 3)
+        .unwrap()
+        .unwrap();
     assert_eq!(next.ask, None);
     assert_eq!(next.rows.len(), 3);
 }
@@ -126,7 +129,12 @@ fn a_chat_without_archive_ids_asks_for_its_newest_page() {
     // The newest page says complete (nothing newer): that is not the beginning.
     let request = plan.ask.unwrap();
     store
-        .apply_back_page(BOB, false, &request, &page((5..=6).map(from_bob).collect(), true))
+        .apply_back_page(
+            BOB,
+            false,
+            &request,
+            &page((5..=6).map(from_bob).collect(), true),
+        )
         .unwrap();
     let next = store.back_plan(BOB, None, 10).unwrap().unwrap();
     assert_eq!(
@@ -174,7 +182,10 @@ fn store_with_gap() -> (tempfile::TempDir, Store) {
     (dir, store)
 }
 
-fn with_gap(mut before: Vec<(MessageKind, String)>, after: Vec<(MessageKind, String)>) -> Vec<(MessageKind, String)> {
+fn with_gap(
+    mut before: Vec<(MessageKind, String)>,
+    after: Vec<(MessageKind, String)>,
+) -> Vec<(MessageKind, String)> {
     before.push((MessageKind::Gap, String::new()));
     before.extend(after);
     before
@@ -194,7 +205,12 @@ fn a_gap_stays_marked_until_a_back_page_meets_the_stored_messages_then_goes() {
 
     // A page that does not reach a2: the gap stays, now before a5.
     let changes = store
-        .apply_back_page(BOB, false, &first.ask.unwrap(), &page((5..=7).map(from_bob).collect(), false))
+        .apply_back_page(
+            BOB,
+            false,
+            &first.ask.unwrap(),
+            &page((5..=7).map(from_bob).collect(), false),
+        )
         .unwrap();
     assert_eq!(changes.history, vec![BOB.to_owned()]);
     assert_eq!(timeline(&store), with_gap(texts(1..=2), texts(5..=9)));
@@ -206,7 +222,12 @@ fn a_gap_stays_marked_until_a_back_page_meets_the_stored_messages_then_goes() {
     assert_eq!(before, "a5");
     // This page holds a2: the pages met, the marker goes, nothing repeats.
     store
-        .apply_back_page(BOB, false, &second.ask.clone().unwrap(), &page((2..=4).map(from_bob).collect(), false))
+        .apply_back_page(
+            BOB,
+            false,
+            &second.ask.clone().unwrap(),
+            &page((2..=4).map(from_bob).collect(), false),
+        )
         .unwrap();
     assert_eq!(timeline(&store), texts(1..=9));
 }

@@ -52,8 +52,8 @@ pub(crate) fn archive_query(
         let stamp = start.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
         fields.push(Field::text_single("start", &stamp));
     }
-    let form = (!fields.is_empty())
-        .then(|| DataForm::new(DataFormType::Submit, "urn:xmpp:mam:2", fields));
+    let form =
+        (!fields.is_empty()).then(|| DataForm::new(DataFormType::Submit, "urn:xmpp:mam:2", fields));
     mam::Query {
         queryid: Some(mam::QueryId(query_id.to_owned())),
         node: None,

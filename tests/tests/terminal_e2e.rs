@@ -426,3 +426,41 @@ async fn the_terminal_refuses_an_over_long_message_and_keeps_its_store_private()
     quit(child, stdin).await;
     gateway.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn older_shows_the_open_chats_previous_page_and_says_where_it_begins() {
+    let xmpp = xmpp_server::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
+    let gateway = gateway::start(xmpp.port(), |_| {}).await;
+    let mut desk = Desktop::connect(jid!("alice", "desk"), PASSWORD, xmpp.port()).await;
+    let bob = Desktop::connect(jid!("bob", "desk"), PASSWORD, xmpp.port()).await;
+    for n in 0..25 {
+        bob.send_chat(jid!("alice"), &format!("b-{n}"), &format!("bob {n}"))
+            .await;
+    }
+    desk.expect_message("bob 24", |m| body(m) == "bob 24").await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = cli(&dir.path().join("alice.db"), &gateway::base_url(&gateway))
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    line_with(&mut lines, "] bob 24").await;
+    stdin
+        .write_all(format!("/open {}\n", jid!("bob")).as_bytes())
+        .await
+        .unwrap();
+    // The latest 20: bob 5 to bob 24.
+    line_with(&mut lines, "] bob 5 (").await;
+    stdin.write_all(b"/older\n").await.unwrap();
+    line_with(&mut lines, "] bob 0 (").await;
+    line_with(&mut lines, "] bob 4 (").await;
+    line_with(
+        &mut lines,
+        &format!("* the beginning of the chat with {}", jid!("bob")),
+    )
+    .await;
+    quit(child, stdin).await;
+    gateway.shutdown().await;
+}

@@ -16,7 +16,7 @@ use crate::{
     room_admin::RoomAdmin,
     store::{Chat, MessageRow, RoomRow, Store, StoreError, keys},
     sync::{SyncConfig, SyncEngine, SyncError, SyncUpdate},
-    util::now_ms,
+    util::{is_bare_address, now_ms},
 };
 
 /// Where the client's connection stands.
@@ -184,7 +184,7 @@ impl Client {
     /// the gateway can be reached, exactly once.
     pub fn send_message(&self, peer: &str, body: &str) -> Result<MessageRow, ClientError> {
         let peer = peer.trim();
-        if !peer.contains('@') || peer.contains('/') {
+        if !is_bare_address(peer) {
             return Err(ClientError::Invalid(format!(
                 "'{peer}' is not an address like user@domain"
             )));

@@ -15,6 +15,7 @@ use crate::{
     gateway::{GatewayError, SessionHandle},
     store::{BackPlan, BackRequest, MessageRow, Store, StoreError},
     sync::{SyncUpdate, blocking},
+    util::is_bare_address,
 };
 
 /// Most archive pages one [`History::older`] call reads (filling a gap can
@@ -50,6 +51,9 @@ pub enum HistoryError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The chat's address is not a bare `user@domain` (or room) address.
+    #[error("'{0}' is not an address like user@domain")]
+    BadPeer(String),
     /// The row to page before is not in that chat.
     #[error("row {row} is not in the chat with {peer}")]
     UnknownRow {
@@ -106,6 +110,9 @@ impl History {
             });
         }
         let peer = peer.trim().to_owned();
+        if !is_bare_address(&peer) {
+            return Err(HistoryError::BadPeer(peer));
+        }
         let mut plan = self.plan(&peer, before, limit).await?;
         for _ in 0..MAX_PAGES_PER_CALL {
             let Some(request) = plan.ask.clone() else {

@@ -14,3 +14,9 @@ pub(crate) fn now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
+
+/// True for an address shaped like a bare `user@domain` (a contact's or a
+/// room's): with a user part and no resource.
+pub(crate) fn is_bare_address(address: &str) -> bool {
+    address.contains('@') && !address.contains('/')
+}

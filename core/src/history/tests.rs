@@ -69,6 +69,10 @@ async fn bad_pages_are_refused_with_a_clear_error() {
         Err(HistoryError::BadLimit { limit: 0, max: 500 })
     ));
     assert!(matches!(
+        history.older("bob@localhost/desk", None, 10).await,
+        Err(HistoryError::BadPeer(_))
+    ));
+    assert!(matches!(
         history.older("bob@localhost", Some(9_999), 10).await,
         Err(HistoryError::UnknownRow { row: 9_999, .. })
     ));

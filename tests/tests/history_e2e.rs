@@ -11,7 +11,7 @@ use splitline_core::{
     client::Client,
     history::{HistoryEnd, OlderPage},
     store::MessageKind,
-    sync::SyncUpdate,
+    sync::{SyncConfig, SyncUpdate},
 };
 use splitline_e2e::{
     DOMAIN,
@@ -22,7 +22,7 @@ use splitline_e2e::{
     jid,
     phone::{Phone, Refusal},
     world::{PASSWORD, World},
-    xmpp_server,
+    xmpp_server::{self, Kind},
 };
 use splitline_protocol::{ArchivePage, ErrorCode, paths};
 use tokio_xmpp::parsers::message::Message;
@@ -357,4 +357,107 @@ async fn the_archive_of_one_chat_holds_only_that_chats_messages_and_with_is_vali
         );
     }
     world.shutdown().await;
+}
+
+/// Alice's phone on the store at `store`, with the settings changed by `tune`.
+async fn phone_tuned(base_url: &str, store: &Path, tune: impl FnOnce(&mut SyncConfig)) -> Client {
+    let mut config = sync_config(
+        vec![base_url.to_owned()],
+        jid!("alice"),
+        PASSWORD,
+        "alice-phone",
+    );
+    tune(&mut config);
+    let client = Client::start(store.to_owned(), config).unwrap();
+    client
+        .wait_until_online(Duration::from_secs(20))
+        .await
+        .unwrap();
+    client
+}
+
+fn kinds(client: &Client, peer: &str) -> Vec<MessageKind> {
+    client
+        .messages(peer, None, 500)
+        .unwrap()
+        .into_iter()
+        .map(|m| m.kind)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gap_a_recovery_left_is_filled_by_paging_back_and_its_marker_goes() {
+    let xmpp = xmpp_server::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
+    if matches!(xmpp.kind(), Kind::Ejabberd) {
+        // ejabberd 23.01 answers a position it does not know with an empty,
+        // complete page instead of an error, so no recovery (and no gap)
+        // happens there; the gap model is the same for both servers.
+        eprintln!("skipped on ejabberd: it leaves no gap to fill");
+        return;
+    }
+    let gateway = gateway::start(xmpp.port(), |_| {}).await;
+    let base = gateway::base_url(&gateway);
+    let mut desk = Desktop::connect(jid!("alice", "desk"), PASSWORD, xmpp.port()).await;
+    let bob = Desktop::connect(jid!("bob", "desk"), PASSWORD, xmpp.port()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("alice.db");
+
+    // The phone has one message of bob's, then is away while 30 more come.
+    let phone = phone_tuned(&base, &store, |_| {}).await;
+    bob.send_chat(jid!("alice"), "before", "before the absence")
+        .await;
+    eventually("the first message", || {
+        stored(&phone, jid!("bob")).len() == 1
+    })
+    .await;
+    phone.sign_off().await.unwrap();
+    let mut expected = vec!["before the absence".to_owned()];
+    for n in 0..30 {
+        let text = format!("missed {n:02}");
+        bob.send_chat(jid!("alice"), &format!("m-{n}"), &text).await;
+        expected.push(text);
+    }
+    desk.expect_message("bob's last", |m| says(m, "missed 29"))
+        .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    // The archive no longer knows the phone's position, and one page of 10
+    // read back cannot meet what the phone had: a gap marker.
+    let db = rusqlite::Connection::open(&store).unwrap();
+    let forgot = db
+        .execute(
+            "UPDATE sync_state SET value = 'FAKE-position' WHERE key = 'archive_cursor'",
+            [],
+        )
+        .unwrap();
+    assert_eq!(forgot, 1, "the phone had an archive position");
+    drop(db);
+    let phone = phone_tuned(&base, &store, |c| {
+        c.archive_page = 10;
+        c.recovery_pages = 1;
+    })
+    .await;
+    eventually("the newest page and a gap marker", || {
+        kinds(&phone, jid!("bob")).contains(&MessageKind::Gap)
+            && stored(&phone, jid!("bob")).last().map(String::as_str) == Some("missed 29")
+    })
+    .await;
+    assert_eq!(
+        stored(&phone, jid!("bob")).len(),
+        12,
+        "one, the marker, ten"
+    );
+
+    let (seen, _) = page_to_the_beginning(&phone, jid!("bob"), 8).await;
+    assert_eq!(
+        seen, expected,
+        "every message once, in order, the gap filled"
+    );
+    assert!(
+        kinds(&phone, jid!("bob"))
+            .iter()
+            .all(|k| *k == MessageKind::Message),
+        "the marker went once the pages met"
+    );
+    phone.stop().await.unwrap();
+    gateway.shutdown().await;
 }

@@ -2,7 +2,9 @@
 //! (a) applying 10,000 incoming messages across 50 chats, in the gateway's
 //!     batches of 500 (target: under 1 s);
 //! (b) opening a store that holds 5,000 contacts and 100,000 messages and
-//!     reading the first page of contacts and of chats (target: under 50 ms).
+//!     reading the first page of contacts and of chats (target: under 50 ms);
+//! (c) paging one chat's timeline back, 50 rows a page, through a store of
+//!     100,000 messages, from the newest page to the oldest (issue 16).
 //!
 //! Run with `cargo bench -p splitline-core`. Each figure is the median of
 //! several runs; every run starts from a fresh copy of the data.
@@ -110,6 +112,54 @@ fn bench_open_first_pages() -> (Duration, Duration, Duration) {
     (median(open), median(contacts), median(total))
 }
 
+/// Per-page times of paging back 50 at a time through a chat of 100,000
+/// messages: the median over every page, and the medians near the newest
+/// page, half-way back and at the oldest pages.
+struct BackPaging {
+    pages: usize,
+    all: Duration,
+    newest: Duration,
+    middle: Duration,
+    oldest: Duration,
+}
+
+fn bench_back_paging() -> BackPaging {
+    const PAGE: u32 = 50;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("timeline.db")).unwrap();
+    apply_all(&store, (0..100_000).map(|n| message(n, 1)).collect());
+    let peer = "friend0@localhost";
+    let mut runs: Vec<Vec<Duration>> = Vec::new();
+    for _ in 0..3 {
+        let mut times = Vec::new();
+        let mut before = None;
+        let mut seen = 0;
+        loop {
+            let start = Instant::now();
+            let rows = store.older_rows(peer, before, PAGE).unwrap().unwrap();
+            times.push(start.elapsed());
+            let Some(first) = rows.first() else { break };
+            seen += rows.len();
+            before = Some(first.id);
+        }
+        assert_eq!(seen, 100_000, "every message once");
+        runs.push(times);
+    }
+    // Per page position, the median of the runs; then medians over ranges.
+    let pages = runs[0].len();
+    let per_page: Vec<Duration> = (0..pages)
+        .map(|i| median(runs.iter().map(|r| r[i]).collect()))
+        .collect();
+    let range = |from: usize, to: usize| median(per_page[from..to].to_vec());
+    BackPaging {
+        pages: pages - 1,
+        all: median(per_page.clone()),
+        newest: range(0, 20),
+        middle: range(pages / 2 - 10, pages / 2 + 10),
+        oldest: range(pages - 21, pages - 1),
+    }
+}
+
 fn main() {
     let apply = bench_apply();
     println!(
@@ -118,5 +168,10 @@ fn main() {
     let (open, contacts, total) = bench_open_first_pages();
     println!(
         "(b) open a store of 5,000 contacts + 100,000 messages: {open:.1?}; first contacts page at {contacts:.1?}; first chats page at {total:.1?} (target < 50 ms)"
+    );
+    let paging = bench_back_paging();
+    println!(
+        "(c) page back 50 at a time through a chat of 100,000 messages ({} pages): median {:.1?} a page; newest 20 pages {:.1?}, middle 20 {:.1?}, oldest 20 {:.1?}",
+        paging.pages, paging.all, paging.newest, paging.middle, paging.oldest
     );
 }

@@ -12,6 +12,7 @@ mod closed_chats;
 mod outbox;
 mod read_state;
 mod recovery;
+mod roster_ops;
 
 fn temp_store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();

@@ -32,7 +32,9 @@ pub use calls::{
     ConfirmNumberRequest, MobileNumber, StartCallRequest, VerificationStarted, VerifyNumberRequest,
 };
 pub use closed_chats::{ClosedChat, ClosedChats};
-pub use contacts::{AddContactRequest, Contact, MAX_NAME_CHARS, RenameContactRequest, Subscription};
+pub use contacts::{
+    AddContactRequest, Contact, MAX_NAME_CHARS, RenameContactRequest, Subscription,
+};
 pub use error::{ErrorBody, ErrorCode};
 pub use events::{Event, EventEnvelope, EventsQuery, EventsResponse, SessionEndReason};
 pub use messages::{ChatMessage, MAX_BODY_CHARS, SendMessageRequest, SendMessageResponse};

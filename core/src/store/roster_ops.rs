@@ -237,18 +237,6 @@ fn take_into_network_view(tx: &Transaction<'_>, op: &ContactOp) -> Result<(), St
     Ok(())
 }
 
-/// True while an answer to `jid`'s request waits to be sent.
-pub(super) fn answer_pending(tx: &Transaction<'_>, jid: &str) -> Result<bool, StoreError> {
-    Ok(tx
-        .query_row(
-            "SELECT 1 FROM contact_ops WHERE jid = ?1 AND kind IN ('accept', 'refuse') LIMIT 1",
-            [jid],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some())
-}
-
 impl Store {
     /// Queues a contact change and shows it in the contact list at once;
     /// changes of `jid` not yet tried are coalesced with it (an add and a
@@ -312,7 +300,7 @@ impl Store {
                 "INSERT INTO contact_failures (jid, kind, reason, at_ms) VALUES (?1, ?2, ?3, ?4)",
                 params![op.jid, op.kind.as_str(), reason, at_ms],
             )?;
-            if !op.kind.of_the_list() && !answer_pending(tx, &op.jid)? {
+            if !op.kind.of_the_list() && !subscription_requests::answer_pending(tx, &op.jid)? {
                 subscription_requests::put(tx, &op.jid, at_ms)?;
             }
             refold(tx, &op.jid)

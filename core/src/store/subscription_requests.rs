@@ -2,10 +2,22 @@
 //! the user's presence. Kept, so a contact list shows them after a restart;
 //! a request the network delivers again (at each new session) is stored once.
 
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 use splitline_protocol::{Contact, Subscription};
 
-use super::{Store, StoreError, changes::Changes, roster_ops::answer_pending};
+use super::{Store, StoreError, changes::Changes};
+
+/// True while an answer to `jid`'s request waits to be sent.
+pub(super) fn answer_pending(tx: &Transaction<'_>, jid: &str) -> Result<bool, StoreError> {
+    Ok(tx
+        .query_row(
+            "SELECT 1 FROM contact_ops WHERE jid = ?1 AND kind IN ('accept', 'refuse') LIMIT 1",
+            [jid],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
 
 /// Stores a request from `jid` (once).
 pub(super) fn put(tx: &Transaction<'_>, jid: &str, at_ms: i64) -> Result<bool, StoreError> {

@@ -993,7 +993,11 @@ async fn renaming_a_contact_sets_its_name_and_asks_nothing_of_the_contact() {
     assert!(set.set && set.payload.is("query", "jabber:iq:roster"));
     let item = set.payload.children().next().unwrap();
     assert_eq!(
-        (item.attr("jid"), item.attr("name"), item.attr("subscription")),
+        (
+            item.attr("jid"),
+            item.attr("name"),
+            item.attr("subscription")
+        ),
         (Some("bob@localhost"), Some("Bobby"), None)
     );
     h.answer(&set.id, None, None);

@@ -8,7 +8,10 @@ use splitline_core::{
 };
 use splitline_protocol::Availability;
 
-use crate::call_commands::{self, CallSettings};
+use crate::{
+    call_commands::{self, CallSettings},
+    contact_commands,
+};
 
 /// What the terminal shows for a gap marker in a timeline.
 const GAP_NOTICE: &str = "... messages from here may be missing (the archive no longer had them)";
@@ -18,14 +21,20 @@ const PAGE: u32 = 20;
 
 const HELP: &str = "\
 commands:
-  /contacts            list contacts with presence
+  /contacts            list contacts with presence, and who asks to see yours
+  /add ADDRESS [NAME]  add ADDRESS as a contact (named NAME) and ask to see their presence
+  /rename ADDRESS NAME rename the contact ADDRESS
+  /remove ADDRESS      remove the contact ADDRESS
+  /accept ADDRESS      let ADDRESS see your presence (answers their request)
+  /refuse ADDRESS      refuse ADDRESS's request to see your presence
+  /presence [available|away|dnd [TEXT]]  show or set your presence, with a status TEXT
   /chats               list chats, most recent first
   /open ADDRESS        open the chat with ADDRESS, show its latest messages, mark it viewed
   /older               show the open chat's previous page (from the archive when the store runs out)
   /read                mark every chat viewed
   /close ADDRESS       close the chat with ADDRESS everywhere until a new message arrives
   /msg ADDRESS TEXT    send TEXT to ADDRESS (a contact or a room)
-  /rooms               list your group chats
+  /rooms               list your group chats (ROOM below is one of them)
   /newroom NAME        create a group chat named NAME (you own it)
   /add ROOM ADDRESS    add ADDRESS to the room ROOM and invite them
   /remove ROOM ADDRESS remove ADDRESS from the room ROOM
@@ -121,10 +130,19 @@ impl Terminal {
                     Err(e) => println!("error: {e}"),
                 }
             }
-            "/add" | "/remove" | "/rename" => match rest.split_once(' ') {
-                Some((room, arg)) => room_command(client, command, room, arg.trim()).await,
-                None => println!("usage: {command} ROOM ADDRESS (or NAME)"),
-            },
+            "/add" | "/remove" | "/rename" if !rest.is_empty() => {
+                let (target, arg) = rest
+                    .split_once(' ')
+                    .map_or((rest, ""), |(t, a)| (t, a.trim()));
+                match is_room(client, target) {
+                    true if arg.is_empty() => println!("usage: {command} ROOM ADDRESS (or NAME)"),
+                    true => room_command(client, command, target, arg).await,
+                    false => contact_commands::change(client, command, target, arg),
+                }
+            }
+            "/accept" if !rest.is_empty() => contact_commands::answer(client, rest, true),
+            "/refuse" if !rest.is_empty() => contact_commands::answer(client, rest, false),
+            "/presence" => contact_commands::presence(client, rest),
             "/leave" if !rest.is_empty() => room_command(client, command, rest, "").await,
             "/msg" => match rest.split_once(' ') {
                 Some((peer, text)) => send(client, peer, text),
@@ -146,6 +164,7 @@ impl Terminal {
             Ok(contacts) if contacts.is_empty() => println!("no contacts"),
             Ok(contacts) => {
                 for c in contacts {
+                    let pending = if c.pending_out { " [asked]" } else { "" };
                     let status = c
                         .presence
                         .status
@@ -153,7 +172,7 @@ impl Terminal {
                         .unwrap_or_default();
                     let name = c.name.map(|n| format!("{n} ")).unwrap_or_default();
                     println!(
-                        "  {name}<{}> {}{status}",
+                        "  {name}<{}> {}{status}{pending}",
                         c.jid,
                         availability(c.presence.availability)
                     );
@@ -161,6 +180,7 @@ impl Terminal {
             }
             Err(e) => println!("error: {e}"),
         }
+        contact_commands::list_requests_and_failures(client);
     }
 
     fn list_chats(&self, client: &Client) {
@@ -286,6 +306,14 @@ fn list_rooms(client: &Client) {
         }
         Err(e) => println!("error: {e}"),
     }
+}
+
+/// True when `jid` is one of the user's rooms (`/add`, `/remove` and
+/// `/rename` then mean the room's members or name, else a contact).
+fn is_room(client: &Client, jid: &str) -> bool {
+    client
+        .rooms()
+        .is_ok_and(|rooms| rooms.iter().any(|r| r.jid == jid))
 }
 
 /// `/add`, `/remove`, `/rename` and `/leave`, which need the gateway now.

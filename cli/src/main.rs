@@ -6,6 +6,7 @@
 
 mod call_commands;
 mod commands;
+mod contact_commands;
 
 use std::{io::IsTerminal, path::PathBuf, process::ExitCode};
 

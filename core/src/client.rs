@@ -1,6 +1,8 @@
 //! The facade the app and the terminal client use: a store, a sync engine on a
 //! background task, and the queries and commands of the UI.
 
+mod contacts;
+
 use std::{path::PathBuf, sync::Arc};
 
 use splitline_protocol::{Contact, MAX_BODY_CHARS};
@@ -18,6 +20,8 @@ use crate::{
     sync::{SyncConfig, SyncEngine, SyncError, SyncUpdate},
     util::{is_bare_address, now_ms},
 };
+
+pub use contacts::Contacts;
 
 /// Where the client's connection stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -275,6 +279,17 @@ impl Client {
                 "not signed in to the gateway yet; try again once online".into(),
             )),
         }
+    }
+
+    /// The contact list and own presence: changes stored and shown at once,
+    /// sent by the engine once the gateway can be reached.
+    pub fn contacts_api(&self) -> Contacts {
+        Contacts::new(
+            self.store.clone(),
+            self.own_jid.clone(),
+            self.outbox_changed.clone(),
+            self.updates.clone(),
+        )
     }
 
     /// A page of contacts, by name.

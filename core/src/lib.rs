@@ -20,4 +20,4 @@ pub mod store;
 pub mod sync;
 pub(crate) mod util;
 
-pub use client::{Client, ClientError, Status};
+pub use client::{Client, ClientError, Contacts, Status};

@@ -4,6 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::ContactPresence;
 
+/// Longest contact name, in characters.
+pub const MAX_NAME_CHARS: usize = 256;
+
 /// Whose presence each side sees (RFC 6121 subscription states).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -40,6 +43,15 @@ pub struct AddContactRequest {
     /// The contact's bare address.
     pub jid: String,
     /// An optional name for the contact.
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// Rename a contact already in the list (no new subscription request).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RenameContactRequest {
+    /// The new name; `null` clears it.
     #[serde(default)]
     pub name: Option<String>,
 }

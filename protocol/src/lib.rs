@@ -32,12 +32,14 @@ pub use calls::{
     ConfirmNumberRequest, MobileNumber, StartCallRequest, VerificationStarted, VerifyNumberRequest,
 };
 pub use closed_chats::{ClosedChat, ClosedChats};
-pub use contacts::{AddContactRequest, Contact, Subscription};
+pub use contacts::{
+    AddContactRequest, Contact, MAX_NAME_CHARS, RenameContactRequest, Subscription,
+};
 pub use error::{ErrorBody, ErrorCode};
 pub use events::{Event, EventEnvelope, EventsQuery, EventsResponse, SessionEndReason};
 pub use messages::{ChatMessage, MAX_BODY_CHARS, SendMessageRequest, SendMessageResponse};
 pub use phone_numbers::{LineKind, NumberError, PhoneNumber, is_country};
-pub use presence::{Availability, ContactPresence, SetPresenceRequest};
+pub use presence::{Availability, ContactPresence, MAX_STATUS_CHARS, SetPresenceRequest};
 pub use read_state::{DisplayedMarker, DisplayedRequest, MAX_MARKERS};
 pub use rooms::{
     AddMemberRequest, Affiliation, CreateRoomRequest, MAX_INITIAL_MEMBERS, RenameRoomRequest, Room,

@@ -33,7 +33,8 @@ pub const ROOM_MEMBERS: &str = "/v1/rooms/{room}/members";
 pub const ROOM_MEMBER: &str = "/v1/rooms/{room}/members/{jid}";
 /// `POST`: add a contact ([`crate::AddContactRequest`]).
 pub const CONTACTS: &str = "/v1/contacts";
-/// `DELETE`: remove the contact named in the path.
+/// `DELETE`: remove the contact named in the path; `PUT`: rename it
+/// ([`crate::RenameContactRequest`]).
 pub const CONTACT: &str = "/v1/contacts/{jid}";
 /// `POST`: accept the contact's subscription request.
 pub const CONTACT_ACCEPT: &str = "/v1/contacts/{jid}/accept";

@@ -23,6 +23,7 @@ pub struct Desktop {
     pub jid: FullJid,
     outgoing: mpsc::Sender<Stanza>,
     incoming: mpsc::Receiver<Message>,
+    presences: mpsc::Receiver<Presence>,
     answers: mpsc::Receiver<Iq>,
     next_iq: u32,
 }
@@ -48,6 +49,7 @@ impl Desktop {
         let (outgoing, mut out_rx) = mpsc::channel::<Stanza>(64);
         let (in_tx, incoming) = mpsc::channel::<Message>(1024);
         let (answer_tx, answers) = mpsc::channel::<Iq>(64);
+        let (presence_tx, presences) = mpsc::channel::<Presence>(1024);
         let (online_tx, online_rx) = tokio::sync::oneshot::channel();
         tokio::spawn(async move {
             let mut online_tx = Some(online_tx);
@@ -61,6 +63,8 @@ impl Desktop {
                             if let Some(tx) = online_tx.take() { let _ = tx.send(()); }
                         }
                         Some(Event::Stanza(Stanza::Message(m))) => { let _ = in_tx.send(m).await; }
+                        // Kept for the tests that count them; never blocks the reader.
+                        Some(Event::Stanza(Stanza::Presence(p))) => { let _ = presence_tx.try_send(p); }
                         Some(Event::Stanza(Stanza::Iq(iq @ (Iq::Result { .. } | Iq::Error { .. })))) => {
                             let _ = answer_tx.send(iq).await;
                         }
@@ -82,6 +86,7 @@ impl Desktop {
             jid,
             outgoing,
             incoming,
+            presences,
             answers,
             next_iq: 0,
         }
@@ -228,6 +233,37 @@ impl Desktop {
                 return message;
             }
         }
+    }
+
+    /// The next presence stanza that matches, within `EVENT_WAIT`; the
+    /// others before it are returned too, in order, ending with the match.
+    pub async fn expect_presence(
+        &mut self,
+        what: &str,
+        matches: impl Fn(&Presence) -> bool,
+    ) -> Vec<Presence> {
+        let deadline = tokio::time::Instant::now() + crate::phone::EVENT_WAIT;
+        let mut seen = Vec::new();
+        loop {
+            let presence = tokio::time::timeout_at(deadline, self.presences.recv())
+                .await
+                .unwrap_or_else(|_| panic!("{} never got {what}; it got {seen:#?}", self.jid))
+                .unwrap();
+            let found = matches(&presence);
+            seen.push(presence);
+            if found {
+                return seen;
+            }
+        }
+    }
+
+    /// The presence stanzas received so far, without waiting.
+    pub fn drain_presences(&mut self) -> Vec<Presence> {
+        let mut out = Vec::new();
+        while let Ok(presence) = self.presences.try_recv() {
+            out.push(presence);
+        }
+        out
     }
 
     /// The messages with a body received so far, without waiting.

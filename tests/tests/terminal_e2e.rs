@@ -16,13 +16,17 @@ use splitline_e2e::{
     gateway::{self, Settings},
     jid,
     sip::Sipp,
-    world::PASSWORD,
+    world::{PASSWORD, World},
     xmpp_server,
 };
 use splitline_protocol::{AccessNumber, CostClass};
 use tokio::{
     io::{AsyncBufReadExt, AsyncWriteExt, BufReader},
     process::Command,
+};
+use tokio_xmpp::{
+    jid::Jid,
+    parsers::presence::{self, Presence},
 };
 
 /// The `splitline` binary: `SPLITLINE_CLI`, or the workspace's debug build.
@@ -463,4 +467,75 @@ async fn older_shows_the_open_chats_previous_page_and_says_where_it_begins() {
     .await;
     quit(child, stdin).await;
     gateway.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_terminal_answers_a_contact_request_and_sets_presence() {
+    let world = World::start(&["alice", "bob"], |_| {}, None).await;
+    let mut bob = Desktop::connect(jid!("bob", "desk"), PASSWORD, world.xmpp.port()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = cli(&dir.path().join("alice.db"), &world.base)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    line_with(&mut lines, "* online").await;
+
+    let from_alice = |p: &Presence, kind: presence::Type| {
+        p.type_ == kind
+            && p.from
+                .as_ref()
+                .is_some_and(|f| f.to_bare().to_string() == jid!("alice"))
+    };
+    let subscribe =
+        Presence::new(presence::Type::Subscribe).with_to(Jid::new(jid!("alice")).unwrap());
+    bob.send(subscribe.into()).await;
+    line_with(&mut lines, "* bob@localhost asks to see your presence").await;
+    stdin.write_all(b"/contacts\n").await.unwrap();
+    line_with(
+        &mut lines,
+        "bob@localhost asks to see your presence (/accept",
+    )
+    .await;
+    stdin.write_all(b"/accept bob@localhost\n").await.unwrap();
+    line_with(&mut lines, "accepted bob@localhost").await;
+    // Accepted: alice's presence reaches bob.
+    bob.expect_presence("alice's presence", |p| from_alice(p, presence::Type::None))
+        .await;
+
+    stdin
+        .write_all(b"/presence away on a train\n")
+        .await
+        .unwrap();
+    line_with(&mut lines, "presence set to away").await;
+    bob.expect_presence("alice away", |p| {
+        from_alice(p, presence::Type::None)
+            && p.show == Some(presence::Show::Away)
+            && p.statuses.values().any(|s| s == "on a train")
+    })
+    .await;
+    stdin.write_all(b"/presence\n").await.unwrap();
+    line_with(&mut lines, "you are away (on a train)").await;
+    stdin.write_all(b"/presence offline\n").await.unwrap();
+    line_with(&mut lines, "usage: /presence available|away|dnd").await;
+
+    stdin
+        .write_all(b"/add carol@localhost Carol\n")
+        .await
+        .unwrap();
+    line_with(&mut lines, "added carol@localhost").await;
+    stdin.write_all(b"/contacts\n").await.unwrap();
+    line_with(&mut lines, "Carol <carol@localhost> offline [asked]").await;
+    stdin
+        .write_all(b"/rename nobody@localhost X\n")
+        .await
+        .unwrap();
+    line_with(
+        &mut lines,
+        "error: nobody@localhost is not in your contacts",
+    )
+    .await;
+    quit(child, stdin).await;
+    world.shutdown().await;
 }

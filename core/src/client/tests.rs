@@ -9,8 +9,8 @@ use std::{
 };
 
 use splitline_protocol::{
-    ArchivePage, CallRecords, ClosedChats, ErrorBody, ErrorCode, EventsResponse, RoomMembers,
-    Rooms, SignInResponse, paths,
+    ArchivePage, Availability, CallRecords, ClosedChats, ErrorBody, ErrorCode, EventsResponse,
+    RoomMembers, Rooms, SignInResponse, paths,
 };
 use tokio::{
     io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
@@ -28,6 +28,12 @@ struct Seen {
     requests: Vec<(String, Option<String>)>,
     /// When set, the next poll says the session is gone (as after a gateway restart).
     end_session: bool,
+    /// Long-polls answered so far.
+    polls: u32,
+    /// Contact and presence requests, as `METHOD path body`, refused or not.
+    contact_requests: Vec<String>,
+    /// How many contact or presence requests to answer `503` before taking them.
+    unavailable: u32,
 }
 
 type Shared = Arc<Mutex<Seen>>;
@@ -75,7 +81,10 @@ async fn serve(stream: TcpStream, seen: Shared) {
         stream.read_exact(&mut body).await.unwrap();
         let path = request_line.split(' ').nth(1).unwrap_or_default();
         let path = path.split('?').next().unwrap_or_default().to_owned();
-        let (status, answer) = answer(&seen, &path, token).await;
+        let (status, answer) = match contact_answer(&seen, &request_line, &path, &body) {
+            Some(answered) => answered,
+            None => answer(&seen, &path, token).await,
+        };
         let response = format!(
             "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{answer}",
             answer.len()
@@ -100,6 +109,7 @@ async fn answer(seen: &Shared, path: &str, token: Option<String>) -> (&'static s
             return ("401 Unauthorized", json(&body));
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
+        seen.lock().unwrap().polls += 1;
         let page = EventsResponse {
             events: vec![],
             next_cursor: "c".into(),
@@ -131,6 +141,40 @@ async fn answer(seen: &Shared, path: &str, token: Option<String>) -> (&'static s
         _ => panic!("the fake gateway does not know {path}"),
     };
     ("200 OK", body)
+}
+
+/// Answers a contact or presence request: `503` while `unavailable` lasts,
+/// `403` for anything about eve, else `204`.
+fn contact_answer(
+    seen: &Shared,
+    request_line: &str,
+    path: &str,
+    body: &[u8],
+) -> Option<(&'static str, String)> {
+    if !path.starts_with(paths::CONTACTS) && path != paths::PRESENCE {
+        return None;
+    }
+    let method = request_line.split(' ').next().unwrap_or_default();
+    let body = String::from_utf8_lossy(body);
+    let mut seen = seen.lock().unwrap();
+    seen.contact_requests
+        .push(format!("{method} {path} {body}").trim_end().to_owned());
+    let refusal = |status, code| {
+        let body = ErrorBody {
+            code,
+            message: "refused by the fake".into(),
+            reason: None,
+        };
+        Some((status, json(&body)))
+    };
+    if seen.unavailable > 0 {
+        seen.unavailable -= 1;
+        return refusal("503 Service Unavailable", ErrorCode::Unavailable);
+    }
+    if path.contains("eve") || body.contains("eve@") {
+        return refusal("403 Forbidden", ErrorCode::Forbidden);
+    }
+    Some(("204 No Content", String::new()))
 }
 
 fn json(value: &impl serde::Serialize) -> String {
@@ -249,5 +293,80 @@ async fn an_over_long_message_is_refused_when_composed_and_never_queued() {
         "only the message within the limit is queued"
     );
     assert_eq!(queued[0].body.chars().count(), MAX_BODY_CHARS);
+    client.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn contact_changes_made_offline_go_out_once_each_in_order_across_a_failed_send() {
+    let (base, seen) = fake_gateway().await;
+    // The first attempt finds the gateway unavailable.
+    seen.lock().unwrap().unavailable = 1;
+    let dir = tempfile::tempdir().unwrap();
+    let client = Client::start(dir.path().join("core.db"), alice_at(base)).unwrap();
+    let contacts = client.contacts_api();
+    contacts.add("bob@example.net", Some("Bob")).unwrap();
+    contacts.accept("carol@example.net").unwrap();
+    contacts
+        .set_presence(Availability::Away, Some("lunch"))
+        .unwrap();
+    until("every change taken", || {
+        seen.lock().unwrap().contact_requests.len() == 4
+    })
+    .await;
+    // A few more rounds of the engine send nothing more.
+    let polls = seen.lock().unwrap().polls;
+    until("three more polls", || {
+        seen.lock().unwrap().polls >= polls + 3
+    })
+    .await;
+    assert_eq!(
+        seen.lock().unwrap().contact_requests,
+        [
+            r#"POST /v1/contacts {"jid":"bob@example.net","name":"Bob"}"#,
+            r#"POST /v1/contacts {"jid":"bob@example.net","name":"Bob"}"#,
+            "POST /v1/contacts/carol@example.net/accept",
+            r#"PUT /v1/presence {"availability":"away","status":"lunch"}"#,
+        ]
+    );
+    assert!(client.store.contact_ops().unwrap().is_empty());
+    assert_eq!(client.store.own_presence_due().unwrap(), None);
+    client.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_contact_change_refused_for_good_is_dropped_recorded_and_not_retried() {
+    let (base, seen) = fake_gateway().await;
+    let dir = tempfile::tempdir().unwrap();
+    let client = Client::start(dir.path().join("core.db"), alice_at(base)).unwrap();
+    let contacts = client.contacts_api();
+    let mut updates = client.subscribe();
+    contacts.add("eve@example.net", None).unwrap();
+    assert_eq!(contacts.page(0, 10).unwrap().len(), 1, "listed at once");
+    until("the refusal recorded", || {
+        !contacts.failures().unwrap().is_empty()
+    })
+    .await;
+    let failures = contacts.failures().unwrap();
+    assert_eq!(failures.len(), 1);
+    assert_eq!(failures[0].jid, "eve@example.net");
+    assert_eq!(failures[0].reason, "refused by the fake");
+    assert!(
+        contacts.page(0, 10).unwrap().is_empty(),
+        "the network's view again"
+    );
+    // Listeners heard of eve's row twice: queued, then dropped.
+    let mut heard = 0;
+    while let Ok(update) = updates.try_recv() {
+        if let SyncUpdate::Changed(changes) = update {
+            heard += usize::from(changes.contact_jids == ["eve@example.net"]);
+        }
+    }
+    assert_eq!(heard, 2);
+    let polls = seen.lock().unwrap().polls;
+    until("three more polls", || {
+        seen.lock().unwrap().polls >= polls + 3
+    })
+    .await;
+    assert_eq!(seen.lock().unwrap().contact_requests.len(), 1);
     client.stop().await.unwrap();
 }

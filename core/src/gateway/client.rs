@@ -6,11 +6,12 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use serde::{Serialize, de::DeserializeOwned};
 use splitline_protocol::{
-    AccessNumbers, AddMemberRequest, ArchivePage, ArchiveQuery, CallRecords, CallStarted,
-    ClosedChat, ClosedChats, ConfirmNumberRequest, CreateRoomRequest, DisplayedRequest, ErrorBody,
-    EventsQuery, EventsResponse, MobileNumber, RenameRoomRequest, Room, RoomMembers, Rooms,
-    SendMessageRequest, SendMessageResponse, SignInRequest, SignInResponse, Snapshot,
-    StartCallRequest, VerificationStarted, VerifyNumberRequest, paths,
+    AccessNumbers, AddContactRequest, AddMemberRequest, ArchivePage, ArchiveQuery, CallRecords,
+    CallStarted, ClosedChat, ClosedChats, ConfirmNumberRequest, CreateRoomRequest,
+    DisplayedRequest, ErrorBody, EventsQuery, EventsResponse, MobileNumber, RenameContactRequest,
+    RenameRoomRequest, Room, RoomMembers, Rooms, SendMessageRequest, SendMessageResponse,
+    SetPresenceRequest, SignInRequest, SignInResponse, Snapshot, StartCallRequest,
+    VerificationStarted, VerifyNumberRequest, paths,
 };
 
 use super::GatewayError;
@@ -303,14 +304,8 @@ impl GatewayClient {
         let request = RenameRoomRequest {
             name: name.to_owned(),
         };
-        self.call::<_, serde::de::IgnoredAny>(
-            Method::PUT,
-            &room_path(paths::ROOM, room, None),
-            Some(token),
-            Some(&request),
-        )
-        .await
-        .map(drop)
+        self.put(&room_path(paths::ROOM, room, None), token, &request)
+            .await
     }
 
     /// `DELETE /v1/rooms/{room}`.
@@ -363,6 +358,68 @@ impl GatewayClient {
             .await
     }
 
+    /// `POST /v1/contacts`.
+    pub(crate) async fn add_contact(
+        &self,
+        token: &str,
+        request: &AddContactRequest,
+    ) -> Result<(), GatewayError> {
+        self.post(paths::CONTACTS, token, Some(request)).await
+    }
+
+    /// `PUT /v1/contacts/{jid}`.
+    pub(crate) async fn rename_contact(
+        &self,
+        token: &str,
+        jid: &str,
+        request: &RenameContactRequest,
+    ) -> Result<(), GatewayError> {
+        self.put(&contact_path(paths::CONTACT, jid), token, request)
+            .await
+    }
+
+    /// `DELETE /v1/contacts/{jid}`.
+    pub(crate) async fn remove_contact(&self, token: &str, jid: &str) -> Result<(), GatewayError> {
+        self.delete(&contact_path(paths::CONTACT, jid), token).await
+    }
+
+    /// `POST /v1/contacts/{jid}/accept` or `/refuse`.
+    pub(crate) async fn answer_contact(
+        &self,
+        token: &str,
+        jid: &str,
+        accept: bool,
+    ) -> Result<(), GatewayError> {
+        let template = if accept {
+            paths::CONTACT_ACCEPT
+        } else {
+            paths::CONTACT_REFUSE
+        };
+        self.post::<()>(&contact_path(template, jid), token, None)
+            .await
+    }
+
+    /// `PUT /v1/presence`.
+    pub(crate) async fn set_presence(
+        &self,
+        token: &str,
+        request: &SetPresenceRequest,
+    ) -> Result<(), GatewayError> {
+        self.put(paths::PRESENCE, token, request).await
+    }
+
+    /// A `PUT` of `body` to `path` whose answer carries nothing.
+    async fn put<B: Serialize>(
+        &self,
+        path: &str,
+        token: &str,
+        body: &B,
+    ) -> Result<(), GatewayError> {
+        self.call::<B, serde::de::IgnoredAny>(Method::PUT, path, Some(token), Some(body))
+            .await
+            .map(drop)
+    }
+
     async fn delete(&self, path: &str, token: &str) -> Result<(), GatewayError> {
         self.call::<(), serde::de::IgnoredAny>(Method::DELETE, path, Some(token), None)
             .await
@@ -377,6 +434,11 @@ fn room_path(template: &str, room: &str, jid: Option<&str>) -> String {
         Some(jid) => path.replace("{jid}", &segment(jid)),
         None => path,
     }
+}
+
+/// `template` with its `{jid}` filled in, percent-encoded.
+fn contact_path(template: &str, jid: &str) -> String {
+    template.replace("{jid}", &segment(jid))
 }
 
 /// A path segment: everything but unreserved characters and `@` percent-encoded.

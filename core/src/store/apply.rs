@@ -4,7 +4,7 @@
 //! all of it or none.
 
 use rusqlite::{OptionalExtension, Transaction, params};
-use splitline_protocol::{ArchivePage, ArchivedMessage, Event, EventEnvelope};
+use splitline_protocol::{ArchivePage, ArchivedMessage, ContactPresence, Event, EventEnvelope};
 
 use super::{
     Store, StoreError,
@@ -12,10 +12,11 @@ use super::{
     contacts::{availability_str, upsert_contact},
     keys::{ARCHIVE_CURSOR, CATCH_UP, CATCH_UP_ROW, CURSOR},
     messages::store_message,
-    put_sync_value,
+    own_presence, put_sync_value,
     read_state::apply_displayed,
-    rooms,
+    rooms, subscription_requests,
 };
+use crate::util::now_ms;
 
 impl Store {
     /// Applies `events` and stores `next_cursor`, in one transaction. Unless a
@@ -164,11 +165,12 @@ fn apply(tx: &Transaction<'_>, event: &Event, changes: &mut Changes) -> Result<(
     match event {
         Event::ContactAdded { contact } | Event::ContactChanged { contact } => {
             upsert_contact(tx, contact)?;
-            changes.contacts = true;
+            changes.contact_changed(&contact.jid);
+            subscription_requests::settled_by(tx, contact, changes)?;
         }
         Event::ContactRemoved { jid } => {
             tx.execute("DELETE FROM contacts WHERE jid = ?1", [jid])?;
-            changes.contacts = true;
+            changes.contact_changed(jid);
         }
         Event::PresenceChanged { jid, presence } => {
             tx.execute(
@@ -179,9 +181,11 @@ fn apply(tx: &Transaction<'_>, event: &Event, changes: &mut Changes) -> Result<(
                     jid
                 ],
             )?;
-            changes.contacts = true;
+            changes.contact_changed(jid);
         }
-        Event::SubscriptionRequested { from } => changes.subscription_requests.push(from.clone()),
+        Event::SubscriptionRequested { from } => {
+            subscription_requests::received(tx, from, now_ms(), changes)?
+        }
         Event::MessageReceived { message } => {
             let peer = message.room.as_ref().unwrap_or(&message.from);
             store_message(tx, message, peer, false, changes)?
@@ -202,9 +206,16 @@ fn apply(tx: &Transaction<'_>, event: &Event, changes: &mut Changes) -> Result<(
             rooms::left(tx, room)?;
             changes.rooms = true;
         }
-        // The core keeps no own presence yet: the user sets it, and the
-        // gateway's session follows their other logins by itself.
-        Event::OwnPresenceChanged { .. } => {}
+        Event::OwnPresenceChanged {
+            availability,
+            status,
+        } => {
+            let presence = ContactPresence {
+                availability: *availability,
+                status: status.clone(),
+            };
+            own_presence::followed(tx, presence, changes)?
+        }
         Event::Displayed {
             peer,
             network_id,

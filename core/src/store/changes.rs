@@ -7,6 +7,12 @@ use splitline_protocol::{CallEndReason, CallState, SessionEndReason};
 pub struct Changes {
     /// The contact list or a presence changed.
     pub contacts: bool,
+    /// The contacts whose rows changed (added, changed, removed, or asking
+    /// to see the user's presence), each once, in order. Empty with
+    /// `contacts` set means the whole list may have changed (a resync).
+    pub contact_jids: Vec<String>,
+    /// The user's own presence changed (followed from another login).
+    pub own_presence: bool,
     /// Chats that got new messages, by peer.
     pub chats: Vec<String>,
     /// New messages stored (duplicates not counted).
@@ -60,6 +66,14 @@ impl Changes {
     /// True when nothing changed.
     pub fn is_empty(&self) -> bool {
         *self == Self::default()
+    }
+
+    /// Notes that the row of contact `jid` changed.
+    pub(crate) fn contact_changed(&mut self, jid: &str) {
+        self.contacts = true;
+        if !self.contact_jids.iter().any(|j| j == jid) {
+            self.contact_jids.push(jid.to_owned());
+        }
     }
 
     pub(super) fn touched(&mut self, peer: &str) {

@@ -1,6 +1,6 @@
 //! Contacts with their presence: the roster as the network keeps it.
 
-use rusqlite::{Row, Transaction, params};
+use rusqlite::{OptionalExtension, Row, Transaction, params};
 use splitline_protocol::{Availability, Contact, ContactPresence, Subscription};
 
 use super::{Store, StoreError, corrupt, keys, parsed, put_sync_value};
@@ -35,7 +35,7 @@ pub(super) fn availability_str(a: Availability) -> &'static str {
     }
 }
 
-fn parse_availability(value: &str) -> Result<Availability, StoreError> {
+pub(super) fn parse_availability(value: &str) -> Result<Availability, StoreError> {
     Ok(match value {
         "available" => Availability::Available,
         "chat" => Availability::Chat,
@@ -46,6 +46,19 @@ fn parse_availability(value: &str) -> Result<Availability, StoreError> {
         other => return Err(corrupt("availability", other)),
     })
 }
+
+/// The contact list as shown: the network's view (`contacts`) with the
+/// changes made here folded over it (`contact_overlay`, see `roster_ops`).
+const LISTED: &str = "
+    SELECT c.jid, CASE WHEN o.name_set THEN o.name ELSE c.name END AS name, c.subscription,
+        CASE WHEN o.added AND c.subscription IN ('none', 'from') THEN 1 ELSE c.pending_out END
+            AS pending_out,
+        c.availability, c.status
+    FROM contacts c LEFT JOIN contact_overlay o ON o.jid = c.jid
+    WHERE NOT coalesce(o.hidden, 0)
+    UNION ALL
+    SELECT o.jid, o.name, 'none', 1, 'offline', NULL FROM contact_overlay o
+    WHERE o.added AND o.jid NOT IN (SELECT jid FROM contacts)";
 
 fn contact_from_row(row: &Row<'_>) -> rusqlite::Result<Contact> {
     Ok(Contact {
@@ -80,15 +93,26 @@ pub(super) fn upsert_contact(tx: &Transaction<'_>, contact: &Contact) -> Result<
 }
 
 impl Store {
-    /// Contacts by display name, `limit` from `offset`.
+    /// Contacts by display name, `limit` from `offset`, with the changes
+    /// made here and not yet taken by the network shown (an added contact
+    /// pending, a removed one gone, a renamed one with its new name).
     pub fn contacts_page(&self, offset: u32, limit: u32) -> Result<Vec<Contact>, StoreError> {
         self.read(|c| {
-            let mut statement = c.prepare_cached(
-                "SELECT jid, name, subscription, pending_out, availability, status FROM contacts
-                 ORDER BY coalesce(name, jid) COLLATE NOCASE, jid LIMIT ?1 OFFSET ?2",
-            )?;
+            let mut statement = c.prepare_cached(&format!(
+                "SELECT * FROM ({LISTED}) ORDER BY coalesce(name, jid) COLLATE NOCASE, jid
+                 LIMIT ?1 OFFSET ?2"
+            ))?;
             let rows = statement.query_map(params![limit, offset], contact_from_row)?;
             Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// One contact as [`Store::contacts_page`] shows it, if it is listed.
+    pub fn contact(&self, jid: &str) -> Result<Option<Contact>, StoreError> {
+        self.read(|c| {
+            let mut statement =
+                c.prepare_cached(&format!("SELECT * FROM ({LISTED}) WHERE jid = ?1"))?;
+            Ok(statement.query_row([jid], contact_from_row).optional()?)
         })
     }
 

@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/007_read_positions.sql"),
     include_str!("../../migrations/008_archive_recovery.sql"),
     include_str!("../../migrations/009_message_requests.sql"),
+    include_str!("../../migrations/010_contact_ops.sql"),
     include_str!("../../migrations/011_history_paging.sql"),
 ];
 

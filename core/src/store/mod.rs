@@ -1,7 +1,8 @@
 //! The local store on SQLite: account, contacts with presence, chats, messages,
 //! the outbox and sync state. One module per table (contacts, chats,
 //! messages, outbox, rooms, read state, closed chats, archive recovery,
-//! history paging); `apply` takes what the
+//! history paging, contact changes made here, subscription requests, own
+//! presence); `apply` takes what the
 //! gateway sends into them, and `changes` is what that tells listeners.
 //!
 //! One writer connection takes every write, each in one transaction. Reads
@@ -17,9 +18,12 @@ mod history;
 mod messages;
 mod migrations;
 mod outbox;
+mod own_presence;
 mod read_state;
 mod recovery;
 mod rooms;
+mod roster_ops;
+mod subscription_requests;
 
 use std::{
     path::{Path, PathBuf},
@@ -37,6 +41,7 @@ pub use outbox::OutboxItem;
 pub(crate) use recovery::RecoveryStep;
 pub(crate) use rooms::RoomCatchUp;
 pub use rooms::RoomRow;
+pub use roster_ops::{ContactOp, ContactOpFailure, ContactOpKind};
 
 use crate::util::lock;
 
@@ -201,7 +206,10 @@ impl Store {
             if current.as_deref().is_some_and(|c| c != jid) {
                 tx.execute_batch(
                     "DELETE FROM outbox; DELETE FROM messages; DELETE FROM chats;
-                     DELETE FROM contacts; DELETE FROM sync_state;",
+                     DELETE FROM contacts; DELETE FROM sync_state;
+                     DELETE FROM contact_ops; DELETE FROM contact_overlay;
+                     DELETE FROM contact_failures; DELETE FROM subscription_requests;
+                     DELETE FROM own_presence;",
                 )?;
             }
             tx.execute(

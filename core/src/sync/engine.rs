@@ -65,6 +65,8 @@ impl SyncEngine {
         if !self.rooms_read {
             self.read_rooms(&token).await?;
         }
+        self.flush_contact_ops(&token).await?;
+        self.flush_own_presence(&token).await?;
         if blocking(&self.store, |s| s.catching_up()).await? {
             self.catch_up_page(&token, None).await?;
             return self.poll(&token, 0).await;
@@ -101,6 +103,8 @@ impl SyncEngine {
             s.set_account(&jid, &device)?;
             // Whatever arrived while there was no session is in the archive.
             s.catch_up_due()?;
+            // The new session starts plainly available.
+            s.own_presence_due_after_sign_in()?;
             s.set_sync_value(keys::TOKEN, Some(&token))?;
             s.set_sync_value(keys::ENDPOINT, Some(&endpoint))?;
             s.set_sync_value(keys::CURSOR, Some(&cursor))

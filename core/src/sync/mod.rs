@@ -1,5 +1,6 @@
 //! The sync engine: keeps a gateway session, sends the outbox in order, and
-//! applies the event stream to the store.
+//! applies the event stream to the store. Contact changes and the user's
+//! own presence go out before anything else in a round, each once.
 //!
 //! Each batch of events goes into the store in one transaction with its cursor,
 //! and only then do listeners hear what changed. Failures back off with full
@@ -17,6 +18,7 @@ mod catch_up;
 mod engine;
 mod outbox;
 mod read_state;
+mod roster_ops;
 
 use std::{sync::Arc, time::Duration};
 

@@ -7,9 +7,9 @@ use super::error::ApiError;
 /// Longest message text, in characters (the protocol's limit).
 pub(crate) const MAX_BODY_CHARS: usize = splitline_protocol::MAX_BODY_CHARS;
 /// Longest status text, in characters.
-pub(crate) const MAX_STATUS_CHARS: usize = 1_024;
+pub(crate) const MAX_STATUS_CHARS: usize = splitline_protocol::MAX_STATUS_CHARS;
 /// Longest contact name, in characters.
-pub(crate) const MAX_NAME_CHARS: usize = 256;
+pub(crate) const MAX_NAME_CHARS: usize = splitline_protocol::MAX_NAME_CHARS;
 /// Longest network or archive id of a message, in characters.
 pub(crate) const MAX_ID_CHARS: usize = 256;
 

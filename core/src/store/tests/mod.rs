@@ -13,6 +13,7 @@ mod history;
 mod outbox;
 mod read_state;
 mod recovery;
+mod roster_ops;
 
 fn temp_store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();

@@ -5,7 +5,7 @@ use axum::{
     http::StatusCode,
     routing::{delete, post},
 };
-use splitline_protocol::{AddContactRequest, paths};
+use splitline_protocol::{AddContactRequest, RenameContactRequest, paths};
 
 use super::no_content;
 use crate::{
@@ -23,7 +23,7 @@ use crate::{
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route(paths::CONTACTS, post(add_contact))
-        .route(paths::CONTACT, delete(remove_contact))
+        .route(paths::CONTACT, delete(remove_contact).put(rename_contact))
         .route(paths::CONTACT_ACCEPT, post(accept_contact))
         .route(paths::CONTACT_REFUSE, post(refuse_contact))
 }
@@ -53,6 +53,23 @@ async fn remove_contact(
 ) -> Result<StatusCode, ApiError> {
     let jid = validate::bare_jid("jid", &jid)?;
     no_content(&session, |reply| Command::RemoveContact { jid, reply }).await
+}
+
+async fn rename_contact(
+    Authed(session): Authed,
+    ApiPath(jid): ApiPath<String>,
+    ApiJson(request): ApiJson<RenameContactRequest>,
+) -> Result<StatusCode, ApiError> {
+    let jid = validate::bare_jid("jid", &jid)?;
+    if let Some(name) = &request.name {
+        validate::text("name", name, validate::MAX_NAME_CHARS, true)?;
+    }
+    no_content(&session, |reply| Command::RenameContact {
+        jid,
+        name: request.name,
+        reply,
+    })
+    .await
 }
 
 async fn accept_contact(

@@ -86,6 +86,14 @@ pub(crate) enum Command {
         /// Answered once the server took the contact and the subscription request is out.
         reply: Reply<()>,
     },
+    /// Rename a contact in the list, asking nothing of the contact.
+    RenameContact {
+        jid: BareJid,
+        /// Its new name; `None` clears it.
+        name: Option<String>,
+        /// Answered once the server took the new name.
+        reply: Reply<()>,
+    },
     /// Remove a contact (and both subscriptions).
     RemoveContact {
         jid: BareJid,
@@ -194,6 +202,7 @@ impl Command {
             | Self::SetMember { .. } => true,
             Self::Archive { room, .. } => room.is_some(),
             Self::AddContact { .. }
+            | Self::RenameContact { .. }
             | Self::RemoveContact { .. }
             | Self::Answer { .. }
             | Self::SetPresence { .. }
@@ -214,6 +223,7 @@ impl Command {
             Self::Snapshot { reply } => drop(reply.send(Err(error))),
             Self::ClosedChats { reply } => drop(reply.send(Err(error))),
             Self::AddContact { reply, .. }
+            | Self::RenameContact { reply, .. }
             | Self::RemoveContact { reply, .. }
             | Self::Answer { reply, .. }
             | Self::SetPresence { reply, .. }

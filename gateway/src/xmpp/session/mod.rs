@@ -326,6 +326,9 @@ impl<L: Link> Worker<L> {
                 reply,
             } => self.send_message(client_id, to, &body, reply).await,
             Command::AddContact { jid, name, reply } => self.add_contact(jid, name, reply).await,
+            Command::RenameContact { jid, name, reply } => {
+                self.rename_contact(jid, name, reply).await
+            }
             Command::RemoveContact { jid, reply } => self.remove_contact(jid, reply).await,
             Command::Answer { jid, accept, reply } => {
                 let _ = reply.send(self.answer(&jid, accept).await);

@@ -5,6 +5,7 @@
 use splitline_protocol::{Availability, Event, Snapshot};
 use tokio_xmpp::{
     jid::BareJid,
+    minidom::Element,
     parsers::{presence, roster::Item},
 };
 
@@ -57,12 +58,29 @@ impl<L: Link> Worker<L> {
         self.send_iq(None, IqKind::Set, payload, purpose).await;
     }
 
+    /// Gives a contact in the list a new name: a roster set with no
+    /// subscription request after it.
+    pub(super) async fn rename_contact(
+        &mut self,
+        jid: BareJid,
+        name: Option<String>,
+        reply: Reply<()>,
+    ) {
+        let payload = roster::roster_set(&jid, name.as_deref(), false);
+        self.change_listed(jid, payload, reply).await;
+    }
+
     pub(super) async fn remove_contact(&mut self, jid: BareJid, reply: Reply<()>) {
+        let payload = roster::roster_set(&jid, None, true);
+        self.change_listed(jid, payload, reply).await;
+    }
+
+    /// Sends a roster change of a contact that must be in the list.
+    async fn change_listed(&mut self, jid: BareJid, payload: Element, reply: Reply<()>) {
         if !self.roster.contains(&jid) {
             let _ = reply.send(Err(CommandError::NotAContact));
             return;
         }
-        let payload = roster::roster_set(&jid, None, true);
         let purpose = IqPurpose::Roster(RosterIq::Change {
             subscribe_to: None,
             reply,

@@ -977,3 +977,46 @@ async fn rooms_another_login_bookmarks_or_drops_are_joined_or_left_here_too() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn renaming_a_contact_sets_its_name_and_asks_nothing_of_the_contact() {
+    let mut h = Harness::start(
+        "<query xmlns='jabber:iq:roster'><item jid='bob@localhost' subscription='both'/></query>",
+        None,
+    )
+    .await;
+    h.events().await;
+    let renamed = h
+        .command(|reply| Command::RenameContact {
+            jid: jid("bob@localhost"),
+            name: Some("Bobby".into()),
+            reply,
+        })
+        .await;
+    let set = h.request().await;
+    assert!(set.set && set.payload.is("query", "jabber:iq:roster"));
+    let item = set.payload.children().next().unwrap();
+    assert_eq!(
+        (
+            item.attr("jid"),
+            item.attr("name"),
+            item.attr("subscription")
+        ),
+        (Some("bob@localhost"), Some("Bobby"), None)
+    );
+    h.answer(&set.id, None, None);
+    assert_eq!(answered(renamed).await, Ok(()));
+    // No subscription request follows, unlike an add.
+    h.sent_nothing().await;
+
+    // Someone not in the list cannot be renamed; nothing is sent.
+    let stranger = h
+        .command(|reply| Command::RenameContact {
+            jid: jid("eve@localhost"),
+            name: Some("Eve".into()),
+            reply,
+        })
+        .await;
+    assert_eq!(answered(stranger).await, Err(CommandError::NotAContact));
+    h.sent_nothing().await;
+}

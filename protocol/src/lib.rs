@@ -22,6 +22,7 @@ pub mod presence;
 pub mod read_state;
 pub mod rooms;
 pub mod session;
+pub mod text;
 
 pub use access_numbers::{AccessNumber, AccessNumbers, CostClass};
 pub use archive::{
@@ -46,3 +47,4 @@ pub use rooms::{
     RoomLeftReason, RoomMember, RoomMembers, Rooms,
 };
 pub use session::{SignInRequest, SignInResponse, Snapshot};
+pub use text::is_network_char;

@@ -6,6 +6,7 @@
 
 use std::{path::Path, time::Duration};
 
+use reqwest::Method;
 use splitline_core::client::{Client, Contacts};
 use splitline_e2e::{
     app::{eventually, signed_in, sync_config},
@@ -13,11 +14,14 @@ use splitline_e2e::{
     free_port,
     gateway::{self, loopback},
     jid,
-    phone::Phone,
+    phone::{Empty, Phone},
     world::{PASSWORD, World},
     xmpp_server,
 };
-use splitline_protocol::{AddContactRequest, Availability, Contact, Event, Subscription, paths};
+use splitline_protocol::{
+    AddContactRequest, Availability, Contact, ErrorCode, Event, RenameContactRequest, Subscription,
+    paths,
+};
 use tokio_xmpp::{
     Stanza,
     jid::Jid,
@@ -291,6 +295,24 @@ async fn a_rename_and_a_removal_go_through_the_gateway_without_asking_the_contac
     bob.assert_none("more", QUIET, |_| false).await;
     assert_eq!(requests_from(&bob, jid!("alice")), 1, "{:#?}", bob.seen);
     assert!(contacts.failures().unwrap().is_empty());
+
+    // The gateway's rename refuses someone not in the list, and an over-long name.
+    let rename = |name: String| RenameContactRequest { name: Some(name) };
+    let path = paths::CONTACT.replace("{jid}", jid!("carol"));
+    let (status, body) = bob
+        .call::<_, Empty>(Method::PUT, &path, Some(&rename("Carol".into())))
+        .await
+        .unwrap_err();
+    assert_eq!((status.as_u16(), body.code), (404, ErrorCode::NotFound));
+    let path = paths::CONTACT.replace("{jid}", jid!("alice"));
+    let (status, body) = bob
+        .call::<_, Empty>(Method::PUT, &path, Some(&rename("a".repeat(257))))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (status.as_u16(), body.code),
+        (400, ErrorCode::InvalidRequest)
+    );
     other.stop().await.unwrap();
     alice.stop().await.unwrap();
     world.shutdown().await;

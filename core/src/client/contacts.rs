@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use splitline_protocol::{
-    Availability, Contact, ContactPresence, MAX_NAME_CHARS, MAX_STATUS_CHARS,
+    Availability, Contact, ContactPresence, MAX_NAME_CHARS, MAX_STATUS_CHARS, is_network_char,
 };
 use tokio::sync::{Notify, broadcast};
 
@@ -26,11 +26,6 @@ pub struct Contacts {
     updates: broadcast::Sender<SyncUpdate>,
 }
 
-/// True for characters the network can carry in text (XML 1.0).
-fn xml_char(c: char) -> bool {
-    matches!(c, '\u{9}' | '\u{A}' | '\u{D}' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
-}
-
 /// An optional text: trimmed, `None` when empty, at most `max` characters
 /// the network can carry.
 fn optional_text(
@@ -41,7 +36,7 @@ fn optional_text(
     let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
-    if let Some(bad) = value.chars().find(|c| !xml_char(*c)) {
+    if let Some(bad) = value.chars().find(|c| !is_network_char(*c)) {
         return Err(ClientError::Invalid(format!(
             "the {what} contains the character U+{:04X}, which the network cannot carry",
             u32::from(bad)

@@ -25,7 +25,8 @@ pub struct Changes {
     pub history: Vec<String>,
     /// The user's rooms changed (joined, renamed or left).
     pub rooms: bool,
-    /// People asking to see the user's presence.
+    /// People newly asking to see the user's presence: each stored request
+    /// is reported once (the standing list is `Store::subscription_requests`).
     pub subscription_requests: Vec<String>,
     /// The session ended, and why.
     pub session_ended: Option<SessionEndReason>,

@@ -3,7 +3,10 @@
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 use splitline_protocol::{Availability, Contact, ContactPresence, Subscription};
 
-use super::{Store, StoreError, corrupt, keys, parsed, put_sync_value};
+use super::{
+    Store, StoreError, changes::Changes, corrupt, keys, parsed, put_sync_value,
+    subscription_requests,
+};
 
 fn subscription_str(s: Subscription) -> &'static str {
     match s {
@@ -118,7 +121,8 @@ impl Store {
 
     /// Replaces the contact list with a snapshot and stores its cursor
     /// (resync); messages missed meanwhile come from the archive, so a
-    /// catch-up becomes due.
+    /// catch-up becomes due. The snapshot carries no subscription requests:
+    /// the stored ones stay, but those the snapshot shows answered go.
     pub(crate) fn replace_contacts(
         &self,
         contacts: &[Contact],
@@ -128,6 +132,7 @@ impl Store {
             tx.execute("DELETE FROM contacts", [])?;
             for contact in contacts {
                 upsert_contact(tx, contact)?;
+                subscription_requests::settled_by(tx, contact, &mut Changes::default())?;
             }
             put_sync_value(tx, keys::CURSOR, Some(cursor))?;
             put_sync_value(tx, keys::CATCH_UP, Some("due"))

@@ -1,5 +1,6 @@
 //! Checks of values that arrive from phones.
 
+use splitline_protocol::is_network_char;
 use tokio_xmpp::jid::BareJid;
 
 use super::error::ApiError;
@@ -41,12 +42,6 @@ pub(crate) fn client_token<'a>(field: &str, value: &'a str) -> Result<&'a str, A
     }
 }
 
-/// True for characters XML 1.0 allows in text (JSON allows more, such as
-/// control characters, which the XMPP stream could not carry).
-fn xml_char(c: char) -> bool {
-    matches!(c, '\u{9}' | '\u{A}' | '\u{D}' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
-}
-
 /// A text of at most `max` characters, all of them sendable over XMPP;
 /// `allow_empty` says whether "" is fine.
 pub(crate) fn text<'a>(
@@ -58,7 +53,7 @@ pub(crate) fn text<'a>(
     if !allow_empty && value.trim().is_empty() {
         return Err(ApiError::invalid(format!("{field} must not be empty")));
     }
-    if let Some(bad) = value.chars().find(|c| !xml_char(*c)) {
+    if let Some(bad) = value.chars().find(|c| !is_network_char(*c)) {
         return Err(ApiError::invalid(format!(
             "{field} contains the character U+{:04X}, which the network cannot carry",
             u32::from(bad)

@@ -318,3 +318,40 @@ fn a_presence_set_on_another_login_is_kept_unless_one_set_here_waits() {
         presence(Availability::DoNotDisturb, None)
     );
 }
+
+#[test]
+fn a_resync_keeps_the_requests_but_drops_those_it_shows_answered() {
+    let (_dir, store) = temp_store();
+    let asks = batch(vec![
+        Event::SubscriptionRequested { from: BOB.into() },
+        Event::SubscriptionRequested { from: CAROL.into() },
+    ]);
+    store.apply_events(&asks, "c1").unwrap();
+    let mut carol = contact(CAROL, None, Availability::Offline);
+    carol.subscription = Subscription::From;
+    store.replace_contacts(&[carol], "c2").unwrap();
+    assert_eq!(store.subscription_requests().unwrap(), vec![BOB.to_owned()]);
+}
+
+#[test]
+fn signing_in_as_another_account_forgets_contact_changes_requests_and_presence() {
+    let (_dir, store) = temp_store();
+    store.set_account("me@localhost", "d1").unwrap();
+    store
+        .queue_contact_op(BOB, ContactOpKind::Add, None)
+        .unwrap();
+    let asks = batch(vec![Event::SubscriptionRequested { from: CAROL.into() }]);
+    store.apply_events(&asks, "c1").unwrap();
+    store
+        .set_own_presence(&presence(Availability::Away, None))
+        .unwrap();
+    store.set_account("other@localhost", "d1").unwrap();
+    assert!(queued(&store).is_empty());
+    assert!(shown(&store).is_empty());
+    assert!(store.subscription_requests().unwrap().is_empty());
+    assert_eq!(store.own_presence_due().unwrap(), None);
+    assert_eq!(
+        store.own_presence().unwrap(),
+        presence(Availability::Available, None)
+    );
+}

@@ -1,4 +1,4 @@
--- Version 10 (file 011): reading one chat's archive backwards, a page at a time as its timeline
+-- Migration 011 (history paging): reading one chat's archive backwards, a page at a time as its timeline
 -- scrolls back past what the store holds (with `with` for a 1:1 chat, `room` for a room). One row
 -- per chat: before_id is the oldest archive id reached (the next page is read before it),
 -- complete says the archive has nothing older (the chat's beginning is stored, so it is never

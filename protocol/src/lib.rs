@@ -22,6 +22,7 @@ pub mod presence;
 pub mod read_state;
 pub mod rooms;
 pub mod session;
+pub mod vcards;
 
 pub use access_numbers::{AccessNumber, AccessNumbers, CostClass};
 pub use archive::{
@@ -44,3 +45,4 @@ pub use rooms::{
     RoomLeftReason, RoomMember, RoomMembers, Rooms,
 };
 pub use session::{SignInRequest, SignInResponse, Snapshot};
+pub use vcards::{ContactPhones, ContactPhonesList, MAX_VCARD_NUMBERS, SetOwnPhonesRequest};

@@ -10,6 +10,7 @@ use tokio::{
 };
 
 use crate::{
+    address_book::AddressBook,
     calls::Calls,
     gateway::{GatewayError, SessionHandle},
     room_admin::RoomAdmin,
@@ -254,6 +255,12 @@ impl Client {
     pub fn calls(&self) -> Result<Calls, ClientError> {
         self.require_session()?;
         Ok(Calls::new(self.session.clone()))
+    }
+
+    /// The address book: import, matching and lookup work offline; only
+    /// the refresh of the contacts' numbers needs the gateway.
+    pub fn address_book(&self) -> AddressBook {
+        AddressBook::new(self.store.clone(), self.session.clone())
     }
 
     /// `Offline` unless signed in to the gateway.

@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/007_read_positions.sql"),
     include_str!("../../migrations/008_archive_recovery.sql"),
     include_str!("../../migrations/009_message_requests.sql"),
+    include_str!("../../migrations/012_address_book.sql"),
 ];
 
 /// The schema version this build writes.

@@ -973,3 +973,5 @@ async fn rooms_another_login_bookmarks_or_drops_are_joined_or_left_here_too() {
             .is_empty()
     );
 }
+
+mod vcards;

@@ -124,11 +124,13 @@ impl Client {
         let status_tx = Arc::new(status_tx);
         let fan_out = updates.clone();
         let connection = status_tx.clone();
+        let address_book = AddressBook::new(store.clone(), session.clone());
         tokio::spawn(async move {
             while let Some(update) = engine_rx.recv().await {
                 match &update {
                     SyncUpdate::Online(_) => {
                         connection.send_replace(Status::Online);
+                        address_book.refresh_in_background();
                     }
                     SyncUpdate::Offline(_) => {
                         connection.send_replace(Status::Connecting);

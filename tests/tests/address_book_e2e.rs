@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
 use splitline_core::{
-    address_book::{AddressBook, CallCost, CallContext, NativeContact, NativeNumber},
+    address_book::{AddressBook, CallContext, CallCost, NativeContact, NativeNumber},
     calls::routing::{CallPolicy, Caller, DeviceReport, Network, Preference, Route, Target},
 };
 use splitline_e2e::{app, jid, phone::befriend, world::World};
@@ -85,7 +85,11 @@ async fn an_imported_address_book_matches_contacts_by_their_vcards_numbers() {
         numbers: numbers.into_iter().map(str::to_owned).collect(),
     };
     let refused = bob
-        .call::<_, ()>(Method::PUT, paths::VCARD, Some(&publish(vec!["020 7946 0018"])))
+        .call::<_, ()>(
+            Method::PUT,
+            paths::VCARD,
+            Some(&publish(vec!["020 7946 0018"])),
+        )
         .await
         .unwrap_err();
     assert_eq!(refused.0, StatusCode::BAD_REQUEST);
@@ -106,6 +110,11 @@ async fn an_imported_address_book_matches_contacts_by_their_vcards_numbers() {
     assert_eq!((report.added, report.unchanged), (3, 0));
     assert_eq!(report.unread.len(), 1);
     assert_eq!(report.unread[0].written, "ask me");
+    // The sign-in brought bob's numbers down by itself.
+    app::eventually("bob matched without a refresh", || {
+        book.matches().unwrap().iter().any(|m| m.jid == jid!("bob"))
+    })
+    .await;
 
     until_bob_has(&book, "020 7946 0018").await;
     let found = book.lookup("020 7946 0018", &context(), &[]).unwrap();
@@ -123,7 +132,10 @@ async fn an_imported_address_book_matches_contacts_by_their_vcards_numbers() {
     assert_eq!(plan.route, Route::Callback);
     let matches = book.matches().unwrap();
     assert_eq!(matches.len(), 1);
-    assert_eq!((matches[0].native_id.as_str(), matches[0].jid.as_str()), ("1", jid!("bob")));
+    assert_eq!(
+        (matches[0].native_id.as_str(), matches[0].jid.as_str()),
+        ("1", jid!("bob"))
+    );
     assert_eq!(
         book.caller_name(BOB_FIRST).unwrap().unwrap().label(),
         "Bob Smith"
@@ -145,7 +157,11 @@ async fn an_imported_address_book_matches_contacts_by_their_vcards_numbers() {
     let nobody = book.lookup("0161 496 0000", &unverified, &[]).unwrap();
     assert!(nobody.native.is_empty() && nobody.contacts.is_empty());
     assert!(nobody.plan.is_err());
-    assert!(nobody.explanation().contains("your mobile number is not verified yet"));
+    assert!(
+        nobody
+            .explanation()
+            .contains("your mobile number is not verified yet")
+    );
 
     // A re-import with Carol changed and Dave gone applies exactly those.
     entries[1] = entry("2", "Carol", "+49 30 901821");
@@ -156,7 +172,12 @@ async fn an_imported_address_book_matches_contacts_by_their_vcards_numbers() {
         (0, 1, 1, 1)
     );
     assert!(again.unread.is_empty());
-    assert!(book.lookup("+4930901820", &context(), &[]).unwrap().native.is_empty());
+    assert!(
+        book.lookup("+4930901820", &context(), &[])
+            .unwrap()
+            .native
+            .is_empty()
+    );
     assert_eq!(
         book.lookup("+4930901821", &context(), &[]).unwrap().native[0].name,
         "Carol"
@@ -169,9 +190,15 @@ async fn an_imported_address_book_matches_contacts_by_their_vcards_numbers() {
     until_bob_has(&book, "07400 123456").await;
     let old = book.lookup(BOB_FIRST, &context(), &[]).unwrap();
     assert!(old.contacts.is_empty(), "the old number is no longer bob's");
-    assert_eq!(old.native[0].name, "Bob Smith", "the address book still has it");
+    assert_eq!(
+        old.native[0].name, "Bob Smith",
+        "the address book still has it"
+    );
     assert_eq!(old.cost, CallCost::CarrierCall);
-    assert!(book.matches().unwrap().is_empty(), "the entry has the old number only");
+    assert!(
+        book.matches().unwrap().is_empty(),
+        "the entry has the old number only"
+    );
 
     alice.stop().await.unwrap();
     world.shutdown().await;

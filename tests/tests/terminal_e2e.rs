@@ -261,9 +261,16 @@ async fn the_terminal_imports_an_address_book_and_looks_numbers_up() {
 
     let import = format!("/import {}\n", csv.display());
     stdin.write_all(import.as_bytes()).await.unwrap();
-    line_with(&mut lines, "imported: 2 added, 0 updated, 0 removed, 0 unchanged").await;
+    line_with(
+        &mut lines,
+        "imported: 2 added, 0 updated, 0 removed, 0 unchanged",
+    )
+    .await;
     line_with(&mut lines, "not a number (kept as written): Dave 'ask me'").await;
-    stdin.write_all(b"/lookup +44 20 7946 0018\n").await.unwrap();
+    stdin
+        .write_all(b"/lookup +44 20 7946 0018\n")
+        .await
+        .unwrap();
     line_with(&mut lines, "+442079460018:").await;
     line_with(&mut lines, "in your address book: Smith, Bob (mobile)").await;
     let route = line_with(&mut lines, "a carrier call").await;

@@ -61,7 +61,10 @@ pub(super) fn import(
     // Whatever is left in the store was not in this import: gone.
     let removed: Vec<String> = stored.into_keys().collect();
     report.removed = removed.len();
-    if !upserts.is_empty() || !removed.is_empty() || store.home_country()?.as_deref() != Some(&home_country) {
+    if !upserts.is_empty()
+        || !removed.is_empty()
+        || store.home_country()?.as_deref() != Some(&home_country)
+    {
         store.apply_native_changes(&home_country, &upserts, &removed)?;
     }
     report.unread = store.unread_numbers()?;
@@ -111,8 +114,16 @@ fn check(entries: &[NativeContact]) -> Result<(), AddressBookError> {
         }
         let fields = [Some(id.as_str()), Some(entry.name.as_str())]
             .into_iter()
-            .chain(entry.numbers.iter().flat_map(|n| [n.label.as_deref(), Some(n.number.as_str())]));
-        if fields.flatten().any(|f| f.chars().count() > MAX_FIELD_CHARS) {
+            .chain(
+                entry
+                    .numbers
+                    .iter()
+                    .flat_map(|n| [n.label.as_deref(), Some(n.number.as_str())]),
+            );
+        if fields
+            .flatten()
+            .any(|f| f.chars().count() > MAX_FIELD_CHARS)
+        {
             return invalid(format!(
                 "entry '{id}' has a field over {MAX_FIELD_CHARS} characters"
             ));
@@ -120,4 +131,3 @@ fn check(entries: &[NativeContact]) -> Result<(), AddressBookError> {
     }
     Ok(())
 }
-

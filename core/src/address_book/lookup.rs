@@ -111,7 +111,10 @@ pub(super) fn lookup(
                 jid: contact.jid.clone(),
             },
         ),
-        None => (CalleeInput::Number(number.e164.clone()), CallCost::CarrierCall),
+        None => (
+            CalleeInput::Number(number.e164.clone()),
+            CallCost::CarrierCall,
+        ),
     };
     let request = CallRequest {
         callee: &callee,

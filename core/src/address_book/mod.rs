@@ -2,7 +2,7 @@
 //! contacts ([`AddressBook::import`]), the core reads their numbers in E.164
 //! with the SIM's home country and keeps them; the numbers in the network
 //! contacts' vCards, which the gateway reads, are kept beside them
-//! ([`AddressBook::refresh_contact_phones`]); and any number dialled or
+//! ([`AddressBook::refresh_contact_phones`], also at every sign-in); and any number dialled or
 //! tapped is looked up in both ([`AddressBook::lookup`], with the route a
 //! call to it would take) or names a caller ([`AddressBook::caller_name`]).
 //!
@@ -114,6 +114,17 @@ impl AddressBook {
         })
         .await
         .map_err(|e| AddressBookError::TaskFailed(e.to_string()))?
+    }
+
+    /// Starts [`AddressBook::refresh_contact_phones`] on its own task (at
+    /// every sign-in); a failure leaves the numbers known before.
+    pub(crate) fn refresh_in_background(&self) {
+        let book = self.clone();
+        tokio::spawn(async move {
+            if let Err(error) = book.refresh_contact_phones().await {
+                tracing::info!(%error, "the contacts' vCard numbers could not be refreshed");
+            }
+        });
     }
 
     /// Publishes `numbers` (E.164) as the user's own in their vCard, so

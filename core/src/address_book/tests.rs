@@ -50,16 +50,32 @@ fn context() -> CallContext {
 
 #[test]
 fn numbers_are_read_in_the_home_country_unless_they_say_otherwise() {
-    assert_eq!(normalise::e164("020 7946 0018", "GB").unwrap(), "+442079460018");
-    assert_eq!(normalise::e164("(020) 7946-0018", "GB").unwrap(), "+442079460018");
-    assert_eq!(normalise::e164("+49 30 901820", "GB").unwrap(), "+4930901820");
-    assert_eq!(normalise::e164("00 49 30 901820", "GB").unwrap(), "+4930901820");
+    assert_eq!(
+        normalise::e164("020 7946 0018", "GB").unwrap(),
+        "+442079460018"
+    );
+    assert_eq!(
+        normalise::e164("(020) 7946-0018", "GB").unwrap(),
+        "+442079460018"
+    );
+    assert_eq!(
+        normalise::e164("+49 30 901820", "GB").unwrap(),
+        "+4930901820"
+    );
+    assert_eq!(
+        normalise::e164("00 49 30 901820", "GB").unwrap(),
+        "+4930901820"
+    );
     assert_eq!(normalise::e164("030 901820", "DE").unwrap(), "+4930901820");
     assert!(normalise::e164("not a number", "GB").is_none());
     assert!(normalise::e164("12", "GB").is_none());
     let contacts = vec![ContactPhones {
         jid: "Bob@Localhost".into(),
-        numbers: vec!["020 7946 0018".into(), "+44 20 7946 0018".into(), "junk".into()],
+        numbers: vec![
+            "020 7946 0018".into(),
+            "+44 20 7946 0018".into(),
+            "junk".into(),
+        ],
     }];
     assert_eq!(
         normalise::contact_numbers(&contacts, Some("GB")),
@@ -78,27 +94,57 @@ fn a_reimport_applies_only_what_changed() {
         entry("3", "Dave", &["0161 496 0000", "call me maybe"]),
     ];
     let report = import::import(&store, &book, "gb").unwrap();
-    assert_eq!((report.added, report.updated, report.removed, report.unchanged), (3, 0, 0, 0));
+    assert_eq!(
+        (
+            report.added,
+            report.updated,
+            report.removed,
+            report.unchanged
+        ),
+        (3, 0, 0, 0)
+    );
     assert_eq!(report.unread.len(), 1, "the unreadable number is reported");
     assert_eq!(report.unread[0].written, "call me maybe", "kept as written");
     assert_eq!(report.unread[0].native_id, "3");
 
     let again = import::import(&store, &book, "GB").unwrap();
-    assert_eq!((again.added, again.updated, again.removed, again.unchanged), (0, 0, 0, 3));
+    assert_eq!(
+        (again.added, again.updated, again.removed, again.unchanged),
+        (0, 0, 0, 3)
+    );
 
     book[1] = entry("2", "Carol", &["+49 30 901821"]);
     book.remove(2);
     book.push(entry("4", "Erin", &["07400 123457"]));
     let changed = import::import(&store, &book, "GB").unwrap();
     assert_eq!(
-        (changed.added, changed.updated, changed.removed, changed.unchanged),
+        (
+            changed.added,
+            changed.updated,
+            changed.removed,
+            changed.unchanged
+        ),
         (1, 1, 1, 1)
     );
-    assert!(changed.unread.is_empty(), "Dave's entry is gone with its numbers");
+    assert!(
+        changed.unread.is_empty(),
+        "Dave's entry is gone with its numbers"
+    );
     assert!(store.native_with_number("+4930901820").unwrap().is_empty());
-    assert_eq!(store.native_with_number("+4930901821").unwrap()[0].name, "Carol");
-    assert!(store.native_with_number("+441614960000").unwrap().is_empty());
-    assert_eq!(store.native_with_number("+447400123457").unwrap()[0].native_id, "4");
+    assert_eq!(
+        store.native_with_number("+4930901821").unwrap()[0].name,
+        "Carol"
+    );
+    assert!(
+        store
+            .native_with_number("+441614960000")
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store.native_with_number("+447400123457").unwrap()[0].native_id,
+        "4"
+    );
 
     // Another home country reads every entry anew.
     let moved = import::import(&store, &book, "DE").unwrap();
@@ -126,7 +172,10 @@ fn a_lookup_names_the_entry_and_the_contact_and_calls_the_contact_for_free() {
     let (_dir, store) = temp_store();
     import::import(
         &store,
-        &[entry("1", "Bob", &["020 7946 0018"]), entry("2", "Carol", &["0161 496 0000"])],
+        &[
+            entry("1", "Bob", &["020 7946 0018"]),
+            entry("2", "Carol", &["0161 496 0000"]),
+        ],
         "GB",
     )
     .unwrap();
@@ -172,7 +221,11 @@ fn a_lookup_names_the_entry_and_the_contact_and_calls_the_contact_for_free() {
 #[test]
 fn a_caller_is_named_from_the_address_book_or_the_contact_list() {
     let (_dir, store) = temp_store();
-    assert!(lookup::caller_name(&store, "+442079460018").unwrap().is_none());
+    assert!(
+        lookup::caller_name(&store, "+442079460018")
+            .unwrap()
+            .is_none()
+    );
     import::import(&store, &[entry("1", "Bob", &["020 7946 0018"])], "GB").unwrap();
     store
         .replace_contact_phones(&[
@@ -180,11 +233,17 @@ fn a_caller_is_named_from_the_address_book_or_the_contact_list() {
             ("carol@localhost".into(), "+4930901820".into()),
         ])
         .unwrap();
-    let bob = lookup::caller_name(&store, "+442079460018").unwrap().unwrap();
+    let bob = lookup::caller_name(&store, "+442079460018")
+        .unwrap()
+        .unwrap();
     assert_eq!(bob.label(), "Bob");
     let carol = lookup::caller_name(&store, "+4930901820").unwrap().unwrap();
     assert_eq!(carol.label(), "carol@localhost");
     // Local forms are read in the home country of the import.
-    assert!(lookup::caller_name(&store, "020 7946 0018").unwrap().is_some());
+    assert!(
+        lookup::caller_name(&store, "020 7946 0018")
+            .unwrap()
+            .is_some()
+    );
     assert_eq!(store.contact_matches().unwrap().len(), 1);
 }

@@ -6,11 +6,12 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use serde::{Serialize, de::DeserializeOwned};
 use splitline_protocol::{
-    AccessNumbers, AddMemberRequest, ContactPhonesList, SetOwnPhonesRequest, ArchivePage, ArchiveQuery, CallRecords, CallStarted,
-    ClosedChat, ClosedChats, ConfirmNumberRequest, CreateRoomRequest, DisplayedRequest, ErrorBody,
-    EventsQuery, EventsResponse, MobileNumber, RenameRoomRequest, Room, RoomMembers, Rooms,
-    SendMessageRequest, SendMessageResponse, SignInRequest, SignInResponse, Snapshot,
-    StartCallRequest, VerificationStarted, VerifyNumberRequest, paths,
+    AccessNumbers, AddMemberRequest, ArchivePage, ArchiveQuery, CallRecords, CallStarted,
+    ClosedChat, ClosedChats, ConfirmNumberRequest, ContactPhonesList, CreateRoomRequest,
+    DisplayedRequest, ErrorBody, EventsQuery, EventsResponse, MobileNumber, RenameRoomRequest,
+    Room, RoomMembers, Rooms, SendMessageRequest, SendMessageResponse, SetOwnPhonesRequest,
+    SignInRequest, SignInResponse, Snapshot, StartCallRequest, VerificationStarted,
+    VerifyNumberRequest, paths,
 };
 
 use super::GatewayError;

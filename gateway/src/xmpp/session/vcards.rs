@@ -60,7 +60,9 @@ impl VcardIq {
     /// contact's fetch is restarted by [`Worker::restart_vcards`]).
     pub(super) fn fail(self, error: CommandError) {
         match self {
-            Self::ReadOwn { reply, .. } | Self::PublishOwn { reply } => drop(reply.send(Err(error))),
+            Self::ReadOwn { reply, .. } | Self::PublishOwn { reply } => {
+                drop(reply.send(Err(error)))
+            }
             Self::Vcard4 { .. } | Self::VcardTemp { .. } => {}
         }
     }
@@ -117,7 +119,9 @@ impl<L: Link> Worker<L> {
             let Some(contact) = self.vcards.queued.pop_front() else {
                 break;
             };
-            self.vcards.in_flight.insert(contact.clone(), Instant::now());
+            self.vcards
+                .in_flight
+                .insert(contact.clone(), Instant::now());
             let to = contact.clone();
             let purpose = IqPurpose::Vcards(VcardIq::Vcard4 { contact });
             Box::pin(self.send_iq(Some(&to), IqKind::Get, vcard::vcard4_query(), purpose)).await;
@@ -165,7 +169,9 @@ impl<L: Link> Worker<L> {
                     Err(_) => None,
                 };
                 match numbers {
-                    Some(numbers) if !numbers.is_empty() => self.settle_vcard(contact, Some(numbers)),
+                    Some(numbers) if !numbers.is_empty() => {
+                        self.settle_vcard(contact, Some(numbers))
+                    }
                     _ => {
                         let to = contact.clone();
                         let purpose = IqPurpose::Vcards(VcardIq::VcardTemp { contact });

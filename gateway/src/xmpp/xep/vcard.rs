@@ -141,7 +141,9 @@ pub(crate) fn publish(vcard: Element) -> Element {
         .attr(xml_ncname!("node").to_owned(), NODE)
         .append(item)
         .build();
-    Element::builder("pubsub", ns::PUBSUB).append(publish).build()
+    Element::builder("pubsub", ns::PUBSUB)
+        .append(publish)
+        .build()
 }
 
 #[cfg(test)]

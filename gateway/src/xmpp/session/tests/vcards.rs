@@ -29,17 +29,28 @@ fn phones(jid: &str, numbers: &[&str]) -> ContactPhones {
 async fn contacts_numbers_are_fetched_once_from_the_contacts_themselves_and_follow_pushes() {
     let mut h = Harness::start(ROSTER, None).await;
     let asked = h.command(|reply| Command::ContactPhones { reply }).await;
-    let mut requests = vec![h.request().await, h.request().await];
+    let mut requests = [h.request().await, h.request().await];
     requests.sort_by_key(|r| r.to.as_ref().map(ToString::to_string));
     let (bob, carol) = (&requests[0], &requests[1]);
     assert_eq!(bob.to, Some(Jid::new("bob@localhost").unwrap()));
-    assert!(bob.payload.is("pubsub", "http://jabber.org/protocol/pubsub"));
+    assert!(
+        bob.payload
+            .is("pubsub", "http://jabber.org/protocol/pubsub")
+    );
 
     // Someone else's answer with bob's id settles nothing.
     h.answer(&bob.id, Some("eve@localhost"), Some(vcard4("+4930901820")));
-    h.answer(&bob.id, Some("bob@localhost"), Some(vcard4("+442079460018")));
+    h.answer(
+        &bob.id,
+        Some("bob@localhost"),
+        Some(vcard4("+442079460018")),
+    );
     // Carol has no vCard4: her vcard-temp is asked for.
-    h.refuse(&carol.id, Some("carol@localhost"), DefinedCondition::ItemNotFound);
+    h.refuse(
+        &carol.id,
+        Some("carol@localhost"),
+        DefinedCondition::ItemNotFound,
+    );
     let temp = h.request().await;
     assert_eq!(temp.to, Some(Jid::new("carol@localhost").unwrap()));
     assert!(temp.payload.is("vCard", "vcard-temp"));
@@ -95,7 +106,10 @@ async fn own_numbers_are_published_with_the_rest_of_the_vcard_kept() {
     assert!(publish.set);
     let written = String::from(&publish.payload);
     assert!(written.contains("tel:+447400123456") && written.contains("Alice"));
-    assert!(!written.contains("+4930901820"), "the old number is replaced");
+    assert!(
+        !written.contains("+4930901820"),
+        "the old number is replaced"
+    );
     h.answer(&publish.id, None, None);
     answered(set).await.unwrap();
 }

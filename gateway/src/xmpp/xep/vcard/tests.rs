@@ -27,7 +27,12 @@ fn a_vcard4_gives_its_tel_uris_and_texts_and_skips_other_uris() {
         vec!["+44 7700 900123", "+49-30-1234567", "020 7946 0018"]
     );
     assert!(vcard4_of(None).is_none());
-    assert!(vcard4_of(Some(&parse("<pubsub xmlns='http://jabber.org/protocol/pubsub'/>"))).is_none());
+    assert!(
+        vcard4_of(Some(&parse(
+            "<pubsub xmlns='http://jabber.org/protocol/pubsub'/>"
+        )))
+        .is_none()
+    );
 }
 
 #[test]
@@ -63,7 +68,11 @@ fn hostile_vcards_give_a_bounded_list_of_short_numbers() {
     assert_eq!(numbers.len(), MAX_NUMBERS);
     assert_eq!(numbers[0], "+44 7700 900123", "the repeat is kept once");
     assert_eq!(numbers[1], "+442079460000");
-    assert!(numbers.iter().all(|n| n.chars().count() <= MAX_NUMBER_CHARS));
+    assert!(
+        numbers
+            .iter()
+            .all(|n| n.chars().count() <= MAX_NUMBER_CHARS)
+    );
 }
 
 #[test]

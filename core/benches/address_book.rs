@@ -3,7 +3,9 @@
 //!     into an empty store;
 //! (b) re-importing them with 100 changed (target: under 1 s);
 //! (c) one lookup (normalising, both matches, the route plan) with those
-//!     5,000 entries and 300 network contacts matched.
+//!     5,000 entries and 300 network contacts matched;
+//! (d) reading one number in its country's plan, alone (the part of (a)
+//!     and (c) that is not SQLite).
 //!
 //! Run with `cargo bench -p splitline-core --bench address_book`. Each
 //! figure is the median of several runs. The client is offline (its
@@ -162,6 +164,17 @@ fn main() {
         .collect();
     let per_lookup = median(per_lookup);
 
+    let parses = (0..5)
+        .map(|_| {
+            let start = Instant::now();
+            for n in 0..LOOKUPS {
+                PhoneNumber::parse(&format!("07400 {n:06}"), "GB").unwrap();
+            }
+            start.elapsed() / LOOKUPS as u32
+        })
+        .collect();
+    let per_parse = median(parses);
+
     println!("(a) import {ENTRIES} entries (2 numbers each) into an empty store: {empty:.1?}");
     println!(
         "(b) re-import {ENTRIES} entries with {CHANGED} changed: {reimport:.1?} (target < 1 s)"
@@ -169,4 +182,5 @@ fn main() {
     println!(
         "(c) lookup with {ENTRIES} entries and {MATCHED} matched contacts: {per_lookup:.1?} per number"
     );
+    println!("(d) reading one number in its plan: {per_parse:.1?}");
 }

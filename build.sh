@@ -20,7 +20,7 @@ ANDROID_APT_PACKAGES=(maven aapt zipalign apksigner android-framework-res dexdum
 ANDROID_RUST_TARGETS=(aarch64-linux-android armv7-linux-androideabi x86_64-linux-android)
 APT_PACKAGES=(prosody lua-unbound ejabberd libjna-java libjna-jni kamailio sip-tester baresip-core)
 # End-to-end test binaries (tests/tests/NAME.rs) that also run against ejabberd.
-EJABBERD_TESTS=(archive_e2e history_e2e rooms_e2e rooms_catch_up_e2e room_invitations_e2e read_state_e2e read_positions_e2e contacts_e2e)
+EJABBERD_TESTS=(archive_e2e history_e2e rooms_e2e rooms_catch_up_e2e room_invitations_e2e read_state_e2e read_positions_e2e contacts_e2e address_book_e2e)
 
 # Prints, one a line, the Debian packages among the arguments that are not installed.
 missing_packages() {

@@ -4,6 +4,7 @@
 //! number by flash call, and the call records.
 
 use splitline_core::{
+    address_book::CallContext,
     calls::{
         Calls,
         routing::{
@@ -46,20 +47,15 @@ pub async fn list_numbers(client: &Client) {
     }
 }
 
-/// Plans a call to `callee` as a phone in the terminal's country with no
-/// platform SIP stack would. The mobile number is `--mobile`, or else the
-/// one the gateway has verified.
-async fn make_plan(
-    client: &Client,
-    here: &CallSettings,
-    callee: &str,
-) -> Result<(Calls, CallPlan), String> {
+/// What a phone in the terminal's country with no platform SIP stack
+/// reports, the policy that allows every route, and the user's account:
+/// the mobile number is `--mobile`, or else the one the gateway has verified.
+pub async fn context(calls: &Calls, here: &CallSettings) -> Result<CallContext, String> {
     let country = here
         .country
         .as_deref()
         .ok_or("start the terminal with --country (like GB) to plan calls")?
         .to_ascii_uppercase();
-    let calls = client.calls().map_err(|e| e.to_string())?;
     let mobile = match &here.mobile {
         Some(mobile) => Some(mobile.clone()),
         None => calls.mobile_number().await.ok().and_then(|m| m.verified),
@@ -69,40 +65,54 @@ async fn make_plan(
         .map(PhoneNumber::parse_e164)
         .transpose()
         .map_err(|e| format!("--mobile: {e}"))?;
+    Ok(CallContext {
+        preference: Preference::Automatic,
+        device: DeviceReport {
+            platform_sip: false,
+            network: Network::Wifi,
+            roaming: false,
+            country: country.clone(),
+            operator: None,
+        },
+        policy: CallPolicy {
+            voip_over_data: true,
+            voip_on_cellular: true,
+            callback: true,
+            access_numbers: true,
+        },
+        caller: Caller {
+            home_country: country,
+            verified_number,
+        },
+    })
+}
+
+/// Plans a call to `callee` in the terminal's [`context`].
+async fn make_plan(
+    client: &Client,
+    here: &CallSettings,
+    callee: &str,
+) -> Result<(Calls, CallPlan), String> {
+    let calls = client.calls().map_err(|e| e.to_string())?;
+    let context = context(&calls, here).await?;
     let callee = if callee.contains('@') {
         CalleeInput::Contact(callee.to_owned())
     } else {
         CalleeInput::Number(callee.to_owned())
     };
-    let device = DeviceReport {
-        platform_sip: false,
-        network: Network::Wifi,
-        roaming: false,
-        country: country.clone(),
-        operator: None,
-    };
-    let policy = CallPolicy {
-        voip_over_data: true,
-        voip_on_cellular: true,
-        callback: true,
-        access_numbers: true,
-    };
-    let caller = Caller {
-        home_country: country,
-        verified_number,
-    };
     let request = CallRequest {
         callee: &callee,
-        preference: Preference::Automatic,
-        device: &device,
-        policy: &policy,
-        caller: &caller,
+        preference: context.preference,
+        device: &context.device,
+        policy: &context.policy,
+        caller: &context.caller,
     };
     let plan = calls.plan(request).await.map_err(|e| e.to_string())?;
     Ok((calls, plan))
 }
 
-fn describe(plan: &CallPlan) -> String {
+/// The plan in one line: whom, how and why.
+pub fn describe(plan: &CallPlan) -> String {
     let whom = match &plan.target {
         Target::Contact(address) => address.clone(),
         Target::Number(number) => number.e164.clone(),

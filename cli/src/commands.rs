@@ -9,6 +9,7 @@ use splitline_core::{
 use splitline_protocol::Availability;
 
 use crate::{
+    address_book_commands,
     call_commands::{self, CallSettings},
     contact_commands,
 };
@@ -47,6 +48,8 @@ commands:
   /calls               list your call records
   /verify NUMBER       prove NUMBER (E.164) is your mobile: the gateway rings it once
   /confirm CODE        confirm the code the verification call came from
+  /import CONTACTS.csv import an address book (rows: native id,name,label,number)
+  /lookup NUMBER       who NUMBER is (address book, network contact) and how a call would go
   TEXT                 send TEXT to the open chat
   /quit                stop";
 
@@ -117,6 +120,12 @@ impl Terminal {
             "/calls" => call_commands::records(client).await,
             "/verify" if !rest.is_empty() => call_commands::verify(client, rest).await,
             "/confirm" if !rest.is_empty() => call_commands::confirm(client, rest).await,
+            "/import" if !rest.is_empty() => {
+                address_book_commands::import(client, &self.here, rest).await
+            }
+            "/lookup" if !rest.is_empty() => {
+                address_book_commands::lookup(client, &self.here, rest).await
+            }
             "/newroom" if !rest.is_empty() => {
                 let created = match client.room_admin() {
                     Ok(admin) => admin

@@ -4,6 +4,7 @@
 //! commands from standard input (`/help` lists them). The password comes from
 //! `SPLITLINE_PASSWORD` or a prompt, never from the command line.
 
+mod address_book_commands;
 mod call_commands;
 mod commands;
 mod contact_commands;

@@ -12,6 +12,7 @@ use tokio::{
 };
 
 use crate::{
+    address_book::AddressBook,
     calls::Calls,
     gateway::{GatewayError, SessionHandle},
     history::History,
@@ -128,11 +129,13 @@ impl Client {
         let status_tx = Arc::new(status_tx);
         let fan_out = updates.clone();
         let connection = status_tx.clone();
+        let address_book = AddressBook::new(store.clone(), session.clone());
         tokio::spawn(async move {
             while let Some(update) = engine_rx.recv().await {
                 match &update {
                     SyncUpdate::Online(_) => {
                         connection.send_replace(Status::Online);
+                        address_book.refresh_in_background();
                     }
                     SyncUpdate::Offline(_) => {
                         connection.send_replace(Status::Connecting);
@@ -269,6 +272,12 @@ impl Client {
             self.session.clone(),
             self.updates.clone(),
         )
+    }
+
+    /// The address book: import, matching and lookup work offline; only
+    /// the refresh of the contacts' numbers needs the gateway.
+    pub fn address_book(&self) -> AddressBook {
+        AddressBook::new(self.store.clone(), self.session.clone())
     }
 
     /// `Offline` unless signed in to the gateway.

@@ -7,10 +7,13 @@
 //!   applies the event stream and the archives to the store;
 //! - [`room_admin`] and [`calls`]: requests that need the gateway at once, on the
 //!   engine's session; [`calls::routing`] chooses how a call goes;
+//! - [`address_book`]: the phone's contacts matched to the network's, and
+//!   the lookup of any number (who, and the route of a call to it);
 //! - [`history`]: a timeline paging back, through the store and then the
 //!   chat's archive;
 //! - [`gateway`]: the protocol over HTTPS, and [`store`]: SQLite, a module per table.
 
+pub mod address_book;
 pub mod calls;
 pub mod client;
 pub mod gateway;

@@ -23,6 +23,7 @@ pub mod read_state;
 pub mod rooms;
 pub mod session;
 pub mod text;
+pub mod vcards;
 
 pub use access_numbers::{AccessNumber, AccessNumbers, CostClass};
 pub use archive::{
@@ -48,3 +49,4 @@ pub use rooms::{
 };
 pub use session::{SignInRequest, SignInResponse, Snapshot};
 pub use text::is_network_char;
+pub use vcards::{ContactPhones, ContactPhonesList, MAX_VCARD_NUMBERS, SetOwnPhonesRequest};

@@ -40,6 +40,10 @@ pub const CONTACT: &str = "/v1/contacts/{jid}";
 pub const CONTACT_ACCEPT: &str = "/v1/contacts/{jid}/accept";
 /// `POST`: refuse the contact's subscription request.
 pub const CONTACT_REFUSE: &str = "/v1/contacts/{jid}/refuse";
+/// `GET`: the numbers in the contacts' vCards ([`crate::ContactPhonesList`]).
+pub const CONTACT_PHONES: &str = "/v1/contact-phones";
+/// `PUT`: set the numbers of the user's own vCard ([`crate::SetOwnPhonesRequest`]).
+pub const VCARD: &str = "/v1/vcard";
 /// `GET`: the gateway's access numbers ([`crate::AccessNumbers`]).
 pub const ACCESS_NUMBERS: &str = "/v1/access-numbers";
 /// `POST`: call the user's verified mobile back and bridge the callee

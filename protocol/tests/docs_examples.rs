@@ -77,6 +77,8 @@ fn every_example_matches_its_type() {
             "StartCallRequest" => round_trip::<StartCallRequest>(name, value),
             "CallStarted" => round_trip::<CallStarted>(name, value),
             "CallRecords" => round_trip::<CallRecords>(name, value),
+            "ContactPhonesList" => round_trip::<ContactPhonesList>(name, value),
+            "SetOwnPhonesRequest" => round_trip::<SetOwnPhonesRequest>(name, value),
             other => panic!("example of unknown type {other}"),
         }
     }
@@ -113,6 +115,8 @@ fn every_example_matches_its_type() {
         "StartCallRequest",
         "CallStarted",
         "CallRecords",
+        "ContactPhonesList",
+        "SetOwnPhonesRequest",
     ];
     for name in wanted {
         assert!(

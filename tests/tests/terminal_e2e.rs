@@ -243,6 +243,51 @@ async fn the_terminal_lists_access_numbers_and_plans_calls() {
     gateway.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_terminal_imports_an_address_book_and_looks_numbers_up() {
+    let xmpp = xmpp_server::start(&[("alice", PASSWORD)]).await;
+    let gateway = gateway::start(xmpp.port(), |_| {}).await;
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("contacts.csv");
+    std::fs::write(
+        &csv,
+        "native_id,name,label,number\n1,\"Smith, Bob\",mobile,020 7946 0018\n2,Dave,home,ask me\n",
+    )
+    .unwrap();
+    let mut child = cli(&dir.path().join("alice.db"), &gateway::base_url(&gateway))
+        .args(["--country", "GB", "--mobile", "+447400123999"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    line_with(&mut lines, "* online").await;
+
+    let import = format!("/import {}\n", csv.display());
+    stdin.write_all(import.as_bytes()).await.unwrap();
+    line_with(
+        &mut lines,
+        "imported: 2 added, 0 updated, 0 removed, 0 unchanged",
+    )
+    .await;
+    line_with(&mut lines, "not a number (kept as written): Dave 'ask me'").await;
+    stdin
+        .write_all(b"/lookup +44 20 7946 0018\n")
+        .await
+        .unwrap();
+    line_with(&mut lines, "+442079460018:").await;
+    line_with(&mut lines, "in your address book: Smith, Bob (mobile)").await;
+    let route = line_with(&mut lines, "a carrier call").await;
+    assert!(
+        route.contains("by a callback to your mobile: calls use your carrier's voice service"),
+        "{route}"
+    );
+    stdin.write_all(b"/lookup 12\n").await.unwrap();
+    line_with(&mut lines, "error: not a complete, valid").await;
+    quit(child, stdin).await;
+    gateway.shutdown().await;
+}
+
 /// The terminal for alice on `net`'s gateway, in Great Britain, with its
 /// input and output piped: the child, its input, and a reader that returns
 /// the next output line that contains `wanted` (within 20 s).

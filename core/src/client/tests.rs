@@ -9,8 +9,8 @@ use std::{
 };
 
 use splitline_protocol::{
-    ArchivePage, Availability, CallRecords, ClosedChats, ErrorBody, ErrorCode, EventsResponse,
-    RoomMembers, Rooms, SignInResponse, paths,
+    ArchivePage, Availability, CallRecords, ClosedChats, ContactPhonesList, ErrorBody, ErrorCode,
+    EventsResponse, RoomMembers, Rooms, SignInResponse, paths,
 };
 use tokio::{
     io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
@@ -137,6 +137,7 @@ async fn answer(seen: &Shared, path: &str, token: Option<String>) -> (&'static s
             complete: true,
         }),
         paths::CALL_RECORDS => json(&CallRecords { records: vec![] }),
+        paths::CONTACT_PHONES => json(&ContactPhonesList { contacts: vec![] }),
         _ if path.ends_with("/members") => json(&RoomMembers { members: vec![] }),
         _ => panic!("the fake gateway does not know {path}"),
     };

@@ -7,11 +7,11 @@ use reqwest::{Method, StatusCode};
 use serde::{Serialize, de::DeserializeOwned};
 use splitline_protocol::{
     AccessNumbers, AddContactRequest, AddMemberRequest, ArchivePage, ArchiveQuery, CallRecords,
-    CallStarted, ClosedChat, ClosedChats, ConfirmNumberRequest, CreateRoomRequest,
-    DisplayedRequest, ErrorBody, EventsQuery, EventsResponse, MobileNumber, RenameContactRequest,
-    RenameRoomRequest, Room, RoomMembers, Rooms, SendMessageRequest, SendMessageResponse,
-    SetPresenceRequest, SignInRequest, SignInResponse, Snapshot, StartCallRequest,
-    VerificationStarted, VerifyNumberRequest, paths,
+    CallStarted, ClosedChat, ClosedChats, ConfirmNumberRequest, ContactPhonesList,
+    CreateRoomRequest, DisplayedRequest, ErrorBody, EventsQuery, EventsResponse, MobileNumber,
+    RenameContactRequest, RenameRoomRequest, Room, RoomMembers, Rooms, SendMessageRequest,
+    SendMessageResponse, SetOwnPhonesRequest, SetPresenceRequest, SignInRequest, SignInResponse,
+    Snapshot, StartCallRequest, VerificationStarted, VerifyNumberRequest, paths,
 };
 
 use super::GatewayError;
@@ -252,6 +252,26 @@ impl GatewayClient {
             Some(&request),
         )
         .await
+    }
+
+    /// `GET /v1/contact-phones`.
+    pub(crate) async fn contact_phones(
+        &self,
+        token: &str,
+    ) -> Result<ContactPhonesList, GatewayError> {
+        self.call::<(), _>(Method::GET, paths::CONTACT_PHONES, Some(token), None)
+            .await
+    }
+
+    /// `PUT /v1/vcard`.
+    pub(crate) async fn set_own_phones(
+        &self,
+        token: &str,
+        request: &SetOwnPhonesRequest,
+    ) -> Result<(), GatewayError> {
+        self.call::<_, serde::de::IgnoredAny>(Method::PUT, paths::VCARD, Some(token), Some(request))
+            .await
+            .map(drop)
     }
 
     /// `POST /v1/mobile-number/confirm`.

@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/009_message_requests.sql"),
     include_str!("../../migrations/010_contact_ops.sql"),
     include_str!("../../migrations/011_history_paging.sql"),
+    include_str!("../../migrations/012_address_book.sql"),
 ];
 
 /// The schema version this build writes.

@@ -9,6 +9,7 @@
 //! use their own connections (WAL), so they never wait behind the writer.
 //! The API is blocking: async callers run it on a blocking thread.
 
+mod address_book;
 mod apply;
 mod changes;
 mod chats;
@@ -32,6 +33,8 @@ use std::{
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
 
+pub use address_book::{ContactMatch, NativeMatch, NetworkMatch, UnreadNumber};
+pub(crate) use address_book::{NativeRow, NumberRow};
 pub use changes::{CallUpdate, Changes, IncomingCall};
 pub use chats::Chat;
 pub(crate) use history::{BackPlan, BackRequest};

@@ -10,6 +10,7 @@ mod presence;
 mod read_state;
 mod rooms;
 mod session;
+mod vcards;
 
 use axum::{Router, http::StatusCode};
 use tokio::sync::oneshot;
@@ -33,6 +34,7 @@ pub(super) fn all() -> Router<AppState> {
         .merge(rooms::routes())
         .merge(access_numbers::routes())
         .merge(calls::routes())
+        .merge(vcards::routes())
 }
 
 /// Runs a worker command that answers nothing: `204 No Content`.

@@ -3,7 +3,9 @@
 
 use std::{sync::Arc, time::Duration};
 
-use splitline_protocol::{ArchivePage, Availability, ClosedChat, Room, RoomMember, Snapshot};
+use splitline_protocol::{
+    ArchivePage, Availability, ClosedChat, ContactPhones, Room, RoomMember, Snapshot,
+};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio_xmpp::jid::BareJid;
 
@@ -185,6 +187,14 @@ pub(crate) enum Command {
     },
     /// The contact list and own presence with the matching cursor.
     Snapshot { reply: Reply<Snapshot> },
+    /// The numbers in the contacts' vCards.
+    ContactPhones { reply: Reply<Vec<ContactPhones>> },
+    /// Publish the user's own numbers (E.164) in their vCard.
+    SetOwnPhones {
+        numbers: Vec<String>,
+        /// Answered once the server stored the vCard.
+        reply: Reply<()>,
+    },
 }
 
 impl Command {
@@ -208,7 +218,9 @@ impl Command {
             | Self::SetPresence { .. }
             | Self::ClosedChats { .. }
             | Self::CloseChat { .. }
-            | Self::Snapshot { .. } => false,
+            | Self::Snapshot { .. }
+            | Self::ContactPhones { .. }
+            | Self::SetOwnPhones { .. } => false,
         }
     }
 
@@ -222,6 +234,7 @@ impl Command {
             Self::Archive { reply, .. } => drop(reply.send(Err(error))),
             Self::Snapshot { reply } => drop(reply.send(Err(error))),
             Self::ClosedChats { reply } => drop(reply.send(Err(error))),
+            Self::ContactPhones { reply } => drop(reply.send(Err(error))),
             Self::AddContact { reply, .. }
             | Self::RenameContact { reply, .. }
             | Self::RemoveContact { reply, .. }
@@ -231,7 +244,8 @@ impl Command {
             | Self::CloseChat { reply, .. }
             | Self::RenameRoom { reply, .. }
             | Self::LeaveRoom { reply, .. }
-            | Self::SetMember { reply, .. } => drop(reply.send(Err(error))),
+            | Self::SetMember { reply, .. }
+            | Self::SetOwnPhones { reply, .. } => drop(reply.send(Err(error))),
         }
     }
 }

@@ -24,6 +24,7 @@ mod roster_book;
 mod sent;
 mod strangers;
 mod stream;
+mod vcards;
 
 #[cfg(test)]
 mod fake;
@@ -52,7 +53,7 @@ use link::{Ack, Link, LinkEvent};
 use super::xep::{
     bookmarks, disco,
     inbound::{self, Inbound},
-    invitation,
+    invitation, vcard,
 };
 use crate::{event_log::EventLog, metrics::Metrics, util::now_ms};
 
@@ -74,16 +75,19 @@ enum IqPurpose {
     Invitation(invitations::InvitationIq),
     RoomAdmin(room_admin::RoomAdminIq),
     ReadPositions(read_positions::ReadPositionIq),
+    Vcards(vcards::VcardIq),
 }
 
 impl IqPurpose {
-    /// The room that answers this request, if a room does.
+    /// The room that answers this request, if a room does (or the contact
+    /// whose vCard was asked for).
     fn room(&self) -> Option<&BareJid> {
         match self {
             Self::Archive(archive) => archive.room.as_ref(),
             Self::Rooms(request) => request.room(),
             Self::Invitation(request) => Some(request.room()),
             Self::RoomAdmin(request) => Some(request.room()),
+            Self::Vcards(request) => request.contact(),
             Self::Roster(_) | Self::Messages(_) | Self::ClosedChats(_) | Self::ReadPositions(_) => {
                 None
             }
@@ -98,6 +102,7 @@ impl IqPurpose {
             Self::ClosedChats(request) => request.fail(error),
             Self::Rooms(request) => request.fail(error),
             Self::RoomAdmin(request) => request.fail(error),
+            Self::Vcards(request) => request.fail(error),
             Self::Messages(_) | Self::ReadPositions(_) | Self::Invitation(_) => {}
         }
     }
@@ -134,6 +139,7 @@ pub(crate) struct Worker<L> {
     /// bookmarks are read.
     held: Vec<Command>,
     new_rooms: HashMap<BareJid, rooms::NewRoom>,
+    vcards: vcards::Vcards,
 }
 
 impl<L: Link> Worker<L> {
@@ -176,6 +182,7 @@ impl<L: Link> Worker<L> {
             rooms: room_book::RoomBook::default(),
             held: Vec::new(),
             new_rooms: HashMap::new(),
+            vcards: vcards::Vcards::default(),
         };
         let handle = WorkerHandle {
             commands: tx,
@@ -250,6 +257,9 @@ impl<L: Link> Worker<L> {
             if let Some(changes) = bookmarks::pushed(message, &self.own) {
                 return self.on_bookmarks_pushed(changes).await;
             }
+            if let Some(card) = vcard::pushed_vcard4(message) {
+                return self.on_vcard_pushed(message, card);
+            }
         }
         if let Some(room) = self.room_of(&stanza) {
             return self.on_room_stanza(stanza, room).await;
@@ -302,6 +312,7 @@ impl<L: Link> Worker<L> {
             IqPurpose::Invitation(request) => self.on_invitation_iq(request, outcome).await,
             IqPurpose::RoomAdmin(request) => self.on_room_admin_iq(request, outcome).await,
             IqPurpose::ReadPositions(request) => self.on_read_position_iq(request, outcome).await,
+            IqPurpose::Vcards(request) => self.on_vcard_iq(request, outcome).await,
         }
     }
 
@@ -374,6 +385,8 @@ impl<L: Link> Worker<L> {
             Command::Snapshot { reply } => {
                 let _ = reply.send(Ok(self.snapshot()));
             }
+            Command::ContactPhones { reply } => self.contact_phones(reply).await,
+            Command::SetOwnPhones { numbers, reply } => self.set_own_phones(numbers, reply).await,
         }
     }
 

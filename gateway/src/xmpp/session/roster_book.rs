@@ -65,6 +65,11 @@ impl RosterBook {
         self.entries.iter().map(|(jid, e)| e.contact(jid)).collect()
     }
 
+    /// Every address on the list, in order.
+    pub(super) fn jids(&self) -> impl Iterator<Item = &BareJid> {
+        self.entries.keys()
+    }
+
     /// True when `jid` is in the list.
     pub(super) fn contains(&self, jid: &BareJid) -> bool {
         self.entries.contains_key(jid)

@@ -72,6 +72,7 @@ impl<L: Link> Worker<L> {
         }
         self.reload_rooms().await;
         self.restart_closes().await;
+        self.restart_vcards().await;
         self.reload_read_positions().await;
         for event in self.roster.clear_presence() {
             self.publish(event);

@@ -1020,3 +1020,5 @@ async fn renaming_a_contact_sets_its_name_and_asks_nothing_of_the_contact() {
     assert_eq!(answered(stranger).await, Err(CommandError::NotAContact));
     h.sent_nothing().await;
 }
+
+mod vcards;

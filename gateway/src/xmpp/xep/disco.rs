@@ -1,7 +1,8 @@
 //! What a gateway session tells the network it can do: its service discovery
 //! answer (XEP-0030) and the entity capabilities hash (XEP-0115) its presence
 //! carries. The `+notify` features make the server push the user's own read
-//! positions (XEP-0490) and bookmarks (XEP-0402) to the session.
+//! positions (XEP-0490) and bookmarks (XEP-0402), and the contacts' vCard4
+//! changes (XEP-0292), to the session.
 
 use std::collections::BTreeSet;
 
@@ -16,7 +17,7 @@ use tokio_xmpp::{
     },
 };
 
-use super::{bookmarks, chat, mds};
+use super::{bookmarks, chat, mds, vcard};
 
 /// The URI naming this software in the capabilities.
 pub(crate) const NODE: &str = "urn:splitline:gateway";
@@ -30,6 +31,7 @@ pub(crate) fn disco_info(node: Option<String>) -> DiscoInfoResult {
         ns::CARBONS,
         mds::NOTIFY,
         bookmarks::NOTIFY,
+        vcard::NOTIFY,
     ]
     .into_iter()
     .map(str::to_owned)
@@ -76,5 +78,6 @@ mod tests {
         assert_eq!(answer.node, query.node);
         assert!(answer.features.contains("urn:xmpp:mds:displayed:0+notify"));
         assert!(answer.features.contains("urn:xmpp:bookmarks:1+notify"));
+        assert!(answer.features.contains("urn:xmpp:vcard4+notify"));
     }
 }

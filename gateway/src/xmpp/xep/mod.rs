@@ -16,3 +16,4 @@ pub(crate) mod pep;
 pub(crate) mod presence;
 pub(crate) mod private_storage;
 pub(crate) mod roster;
+pub(crate) mod vcard;

@@ -10,7 +10,7 @@ use std::{
 
 use splitline_protocol::{
     ArchivePage, CallRecords, ClosedChats, ErrorBody, ErrorCode, EventsResponse, RoomMembers,
-    Rooms, SignInResponse, paths,
+    Rooms, SignInRequest, SignInResponse, paths,
 };
 use tokio::{
     io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
@@ -75,7 +75,7 @@ async fn serve(stream: TcpStream, seen: Shared) {
         stream.read_exact(&mut body).await.unwrap();
         let path = request_line.split(' ').nth(1).unwrap_or_default();
         let path = path.split('?').next().unwrap_or_default().to_owned();
-        let (status, answer) = answer(&seen, &path, token).await;
+        let (status, answer) = answer(&seen, &path, token, &body).await;
         let response = format!(
             "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{answer}",
             answer.len()
@@ -88,7 +88,15 @@ async fn serve(stream: TcpStream, seen: Shared) {
     }
 }
 
-async fn answer(seen: &Shared, path: &str, token: Option<String>) -> (&'static str, String) {
+/// The only password the fake gateway takes.
+const PASSWORD: &str = "secret";
+
+async fn answer(
+    seen: &Shared,
+    path: &str,
+    token: Option<String>,
+    body: &[u8],
+) -> (&'static str, String) {
     if path == paths::EVENTS {
         let ended = std::mem::take(&mut seen.lock().unwrap().end_session);
         if ended {
@@ -110,6 +118,15 @@ async fn answer(seen: &Shared, path: &str, token: Option<String>) -> (&'static s
     seen.requests.push((path.to_owned(), token));
     let body = match path {
         paths::SIGN_IN => {
+            let request: SignInRequest = serde_json::from_slice(body).unwrap();
+            if request.password != PASSWORD {
+                let refusal = ErrorBody {
+                    code: ErrorCode::AuthFailed,
+                    message: "wrong password".into(),
+                    reason: None,
+                };
+                return ("401 Unauthorized", json(&refusal));
+            }
             seen.sign_ins += 1;
             json(&SignInResponse {
                 token: format!("token-{}", seen.sign_ins),
@@ -127,6 +144,7 @@ async fn answer(seen: &Shared, path: &str, token: Option<String>) -> (&'static s
             complete: true,
         }),
         paths::CALL_RECORDS => json(&CallRecords { records: vec![] }),
+        paths::SIGN_OFF => "{}".to_owned(),
         _ if path.ends_with("/members") => json(&RoomMembers { members: vec![] }),
         _ => panic!("the fake gateway does not know {path}"),
     };
@@ -149,7 +167,6 @@ fn alice_at(endpoint: String) -> SyncConfig {
     SyncConfig {
         endpoints: vec![endpoint],
         jid: "alice@example.net".into(),
-        password: "secret".into(),
         device_id: "phone".into(),
         build_id: "test".into(),
         backoff_cap: Duration::from_millis(100),
@@ -180,7 +197,8 @@ async fn until(what: &str, done: impl Fn() -> bool) {
 async fn room_admin_and_calls_use_the_token_of_the_latest_sign_in() {
     let (base, seen) = fake_gateway().await;
     let dir = tempfile::tempdir().unwrap();
-    let client = Client::start(dir.path().join("core.db"), alice_at(base)).unwrap();
+    let client =
+        Client::start(dir.path().join("core.db"), alice_at(base), PASSWORD.into()).unwrap();
     client
         .wait_until_online(Duration::from_secs(10))
         .await
@@ -194,7 +212,7 @@ async fn room_admin_and_calls_use_the_token_of_the_latest_sign_in() {
     seen.lock().unwrap().end_session = true;
     until("a second sign-in", || seen.lock().unwrap().sign_ins == 2).await;
     until("the new session is in use", || {
-        client.session.token().as_deref() == Some("token-2")
+        client.session().and_then(|s| s.token()).as_deref() == Some("token-2")
     })
     .await;
 
@@ -209,6 +227,7 @@ async fn room_admin_and_calls_are_offline_before_the_first_sign_in() {
     let client = Client::start(
         dir.path().join("core.db"),
         alice_at("http://127.0.0.1:9".into()),
+        PASSWORD.into(),
     )
     .unwrap();
     assert!(matches!(client.room_admin(), Err(ClientError::Offline(_))));
@@ -222,6 +241,7 @@ async fn an_over_long_message_is_refused_when_composed_and_never_queued() {
     let client = Client::start(
         dir.path().join("core.db"),
         alice_at("http://127.0.0.1:9".into()),
+        PASSWORD.into(),
     )
     .unwrap();
     // The limit counts characters, not bytes: 10,000 two-byte characters fit.
@@ -250,4 +270,86 @@ async fn an_over_long_message_is_refused_when_composed_and_never_queued() {
     );
     assert_eq!(queued[0].body.chars().count(), MAX_BODY_CHARS);
     client.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_password_can_be_replaced_without_reopening_the_store() {
+    let (base, seen) = fake_gateway().await;
+    let dir = tempfile::tempdir().unwrap();
+    let client = Client::open(dir.path().join("core.db"), alice_at(base)).unwrap();
+    assert_eq!(client.status(), Status::Stopped(None), "not signed in yet");
+    // What is stored is there before any sign-in.
+    assert!(client.chats(0, 10).unwrap().is_empty());
+
+    client.sign_in("wrong".into()).unwrap();
+    let refused = client.wait_until_online(Duration::from_secs(10)).await;
+    assert!(matches!(
+        refused,
+        Err(ClientError::Sync(SyncError::AuthFailed))
+    ));
+    assert_eq!(client.status(), Status::AuthFailed);
+
+    client.sign_in(PASSWORD.into()).unwrap();
+    client
+        .wait_until_online(Duration::from_secs(10))
+        .await
+        .unwrap();
+    assert_eq!(seen.lock().unwrap().sign_ins, 1);
+    assert!(
+        matches!(
+            client.sign_in(PASSWORD.into()),
+            Err(ClientError::Invalid(_))
+        ),
+        "a second engine never runs beside the first"
+    );
+    client.stop().await.unwrap();
+    assert_eq!(client.status(), Status::Stopped(None));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shared_client_signs_off_through_a_reference_and_can_sign_in_again() {
+    let (base, seen) = fake_gateway().await;
+    let dir = tempfile::tempdir().unwrap();
+    let client = Arc::new(Client::open(dir.path().join("core.db"), alice_at(base)).unwrap());
+    client.sign_in(PASSWORD.into()).unwrap();
+    client
+        .wait_until_online(Duration::from_secs(10))
+        .await
+        .unwrap();
+    let other_screen = client.clone();
+    other_screen.sign_off().await.unwrap();
+    assert!(
+        seen.lock()
+            .unwrap()
+            .requests
+            .iter()
+            .any(|(path, token)| path == paths::SIGN_OFF && token.as_deref() == Some("token-1")),
+        "the gateway heard the sign-off with the session's token"
+    );
+    assert_eq!(client.store.sync_value(keys::TOKEN).unwrap(), None);
+    assert!(matches!(client.room_admin(), Err(ClientError::Offline(_))));
+
+    client.sign_in(PASSWORD.into()).unwrap();
+    client
+        .wait_until_online(Duration::from_secs(10))
+        .await
+        .unwrap();
+    assert_eq!(seen.lock().unwrap().sign_ins, 2);
+    client.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn local_changes_reach_subscribers_naming_their_chat() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = Client::open(
+        dir.path().join("core.db"),
+        alice_at("http://127.0.0.1:9".into()),
+    )
+    .unwrap();
+    let mut updates = client.subscribe();
+    client.send_message("bob@example.net", "hello").unwrap();
+    let Ok(SyncUpdate::Changed(changes)) = updates.recv().await else {
+        panic!("no change reported for a queued message");
+    };
+    assert_eq!(changes.chats, vec!["bob@example.net".to_owned()]);
 }

@@ -1,8 +1,12 @@
-//! The chat list: one chat per peer (a contact or a room), with its unread count.
+//! The chat list: one chat per peer (a contact or a room), with its unread
+//! count and last message.
 
 use rusqlite::{Transaction, params};
 
-use super::{Store, StoreError};
+use super::{
+    Store, StoreError,
+    messages::{MESSAGE_COLUMNS, MessageRow, message_from_row},
+};
 
 /// A chat in the chat list: 1:1, or a room's.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +19,8 @@ pub struct Chat {
     pub last_activity_ms: i64,
     /// Incoming messages not yet viewed.
     pub unread: u32,
+    /// The newest message (gap markers aside), if any.
+    pub last_message: Option<MessageRow>,
 }
 
 /// The chat with `peer`, created if needed; returns its id.
@@ -36,18 +42,27 @@ impl Store {
     /// most recent first, `limit` from `offset`.
     pub fn chats_page(&self, offset: u32, limit: u32) -> Result<Vec<Chat>, StoreError> {
         self.read(|c| {
-            let mut statement = c.prepare_cached(
-                "SELECT c.peer, c.last_activity_ms, c.unread, r.name FROM chats c
+            let sql = format!(
+                "SELECT {MESSAGE_COLUMNS}, c.peer, c.last_activity_ms, c.unread, r.name FROM chats c
                  LEFT JOIN rooms r ON r.jid = c.peer
+                 LEFT JOIN messages m ON m.id = (
+                     SELECT id FROM messages WHERE chat_id = c.id AND kind = 'message'
+                     ORDER BY timestamp_ms DESC, id DESC LIMIT 1)
                  WHERE c.closed_up_to_ms IS NULL OR c.last_activity_ms > c.closed_up_to_ms
-                 ORDER BY c.last_activity_ms DESC, c.id DESC LIMIT ?1 OFFSET ?2",
-            )?;
+                 ORDER BY c.last_activity_ms DESC, c.id DESC LIMIT ?1 OFFSET ?2"
+            );
+            let mut statement = c.prepare_cached(&sql)?;
             let rows = statement.query_map(params![limit, offset], |r| {
+                let last_message = match r.get::<_, Option<i64>>(0)? {
+                    Some(_) => Some(message_from_row(r)?),
+                    None => None,
+                };
                 Ok(Chat {
-                    peer: r.get(0)?,
-                    room_name: r.get(3)?,
-                    last_activity_ms: r.get(1)?,
-                    unread: r.get(2)?,
+                    peer: r.get(11)?,
+                    room_name: r.get(14)?,
+                    last_activity_ms: r.get(12)?,
+                    unread: r.get(13)?,
+                    last_message,
                 })
             })?;
             Ok(rows.collect::<Result<_, _>>()?)

@@ -102,9 +102,9 @@ pub struct MessageRow {
     pub from_stranger: bool,
 }
 
-const MESSAGE_COLUMNS: &str = "m.id, c.peer, m.client_id, m.network_id, m.outgoing, m.sender, m.body, m.timestamp_ms, m.state, m.kind, m.from_stranger";
+pub(super) const MESSAGE_COLUMNS: &str = "m.id, c.peer, m.client_id, m.network_id, m.outgoing, m.sender, m.body, m.timestamp_ms, m.state, m.kind, m.from_stranger";
 
-fn message_from_row(row: &Row<'_>) -> rusqlite::Result<MessageRow> {
+pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<MessageRow> {
     Ok(MessageRow {
         id: row.get(0)?,
         peer: row.get(1)?,

@@ -25,18 +25,19 @@ use tokio::sync::{Notify, mpsc};
 
 use crate::{
     gateway::{GatewayClient, GatewayError, SessionHandle},
+    secret::Secret,
     store::{Changes, Store, StoreError, keys},
 };
 
 /// What the engine needs to know. The account and the endpoints have to be
-/// set; [`SyncConfig::default`] gives the timings an app uses:
+/// set (the password is not here: it is an argument of signing in, held as a
+/// [`Secret`]); [`SyncConfig::default`] gives the timings an app uses:
 ///
 /// ```
 /// # use splitline_core::sync::SyncConfig;
 /// let config = SyncConfig {
 ///     endpoints: vec!["https://gw.example.net".into()],
 ///     jid: "alice@example.net".into(),
-///     password: "secret".into(),
 ///     device_id: "phone-1".into(),
 ///     build_id: "app 1.0".into(),
 ///     ..SyncConfig::default()
@@ -51,8 +52,6 @@ pub struct SyncConfig {
     pub extra_root_pem: Option<String>,
     /// The user's address.
     pub jid: String,
-    /// The user's password (kept in memory only).
-    pub password: String,
     /// This installation's id.
     pub device_id: String,
     /// The app's build id.
@@ -78,7 +77,6 @@ impl Default for SyncConfig {
             endpoints: Vec::new(),
             extra_root_pem: None,
             jid: String::new(),
-            password: String::new(),
             device_id: String::new(),
             build_id: String::new(),
             backoff_cap: Duration::from_secs(60),
@@ -136,6 +134,7 @@ impl From<StoreError> for Setback {
 /// The engine of one account on one device.
 pub struct SyncEngine {
     config: SyncConfig,
+    password: Secret,
     store: Arc<Store>,
     clients: Vec<GatewayClient>,
     current: usize,
@@ -160,9 +159,11 @@ async fn blocking<T: Send + 'static>(
 }
 
 impl SyncEngine {
-    /// An engine over `store`; `outbox_changed` wakes it when a message is queued.
+    /// An engine over `store` that signs in with `password`; `outbox_changed`
+    /// wakes it when a message is queued.
     pub fn new(
         config: SyncConfig,
+        password: Secret,
         store: Arc<Store>,
         updates: mpsc::UnboundedSender<SyncUpdate>,
         outbox_changed: Arc<Notify>,
@@ -189,6 +190,7 @@ impl SyncEngine {
         let session = SessionHandle::new(clients[current].clone(), token);
         Ok(Self {
             config,
+            password,
             store,
             clients,
             current,

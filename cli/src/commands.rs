@@ -30,7 +30,8 @@ commands:
   /verify NUMBER       prove NUMBER (E.164) is your mobile: the gateway rings it once
   /confirm CODE        confirm the code the verification call came from
   TEXT                 send TEXT to the open chat
-  /quit                stop";
+  /signoff             sign off: end the gateway session now (contacts see you leave), then stop
+  /quit                stop (the gateway keeps the session until its idle timeout)";
 
 /// What the terminal is showing.
 pub struct Terminal {
@@ -67,6 +68,13 @@ impl Terminal {
         match command {
             "" => {}
             "/quit" | "/exit" => return false,
+            "/signoff" => {
+                match client.sign_off().await {
+                    Ok(()) => println!("signed off"),
+                    Err(e) => println!("error: {e}"),
+                }
+                return false;
+            }
             "/help" => println!("{HELP}"),
             "/contacts" => self.list_contacts(client),
             "/chats" => self.list_chats(client),

@@ -3,10 +3,10 @@
 
 use splitline_core::{
     calls::{
-        CallSetupError, PlacedCall,
+        PlacedCall,
         routing::{
             CallPlan, CallPolicy, CalleeInput, Caller, DeviceReport, Network, Preference, Route,
-            RoutingError, Target,
+            Target,
         },
     },
     store::{CallUpdate, IncomingCall},
@@ -162,9 +162,7 @@ impl CallAsk {
             .as_deref()
             .map(PhoneNumber::parse_e164)
             .transpose()
-            .map_err(|e| SplitlineError::Invalid {
-                details: format!("the verified number: {e}"),
-            })?;
+            .map_err(|e| SplitlineError::invalid(format!("the verified number: {e}")))?;
         let caller = Caller {
             home_country: self.home_country.trim().to_ascii_uppercase(),
             verified_number,
@@ -193,19 +191,6 @@ impl From<CallPlan> for CallPlanInfo {
                 .is_some_and(|n| n.cost_class == CostClass::TollFree),
             access_number: access.map(|n| n.number),
             explanation,
-        }
-    }
-}
-
-impl From<CallSetupError> for SplitlineError {
-    fn from(error: CallSetupError) -> Self {
-        let details = error.to_string();
-        match error {
-            CallSetupError::Gateway(error) => crate::gateway_error(error),
-            CallSetupError::Routing(RoutingError::NoRoute(_)) => Self::CallNotPossible { details },
-            CallSetupError::Routing(_) | CallSetupError::NotThroughGateway => {
-                Self::Invalid { details }
-            }
         }
     }
 }

@@ -9,6 +9,7 @@
 
 mod apply;
 mod changes;
+mod chat_list;
 mod chats;
 mod closed_chats;
 mod contacts;
@@ -27,7 +28,7 @@ use std::{
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
 
 pub use changes::{CallUpdate, Changes, IncomingCall};
-pub use chats::Chat;
+pub use chat_list::Chat;
 pub use messages::{MessageKind, MessageRow, MessageState};
 use migrations::CURRENT_VERSION;
 pub use outbox::OutboxItem;

@@ -27,7 +27,7 @@ impl Source for TimelineSource {
     /// A new message in this chat or a change to one of its messages (sent,
     /// seen): each names the chat.
     fn affected_by(&self, changes: &Changes) -> bool {
-        changes.chats.iter().any(|p| *p == self.peer)
+        changes.chats.contains(&self.peer)
     }
 
     fn grow(&mut self, rows: u32) {

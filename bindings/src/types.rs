@@ -1,12 +1,7 @@
 //! The FFI's own types, converted from the core's.
 
-use splitline_core::{
-    store::{Chat, MessageKind, MessageRow, MessageState, RoomRow},
-    sync::SyncUpdate,
-};
+use splitline_core::store::{Chat, MessageKind, MessageRow, MessageState, RoomRow};
 use splitline_protocol::Contact;
-
-use crate::calls::{CallUpdateInfo, IncomingCallInfo};
 
 /// How available a contact is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -77,6 +72,8 @@ pub struct ChatInfo {
     pub last_activity_ms: i64,
     /// Unread messages.
     pub unread: u32,
+    /// The newest message, if any (gap markers aside).
+    pub last_message: Option<MessageInfo>,
 }
 
 impl From<Chat> for ChatInfo {
@@ -86,6 +83,7 @@ impl From<Chat> for ChatInfo {
             room_name: c.room_name,
             last_activity_ms: c.last_activity_ms,
             unread: c.unread,
+            last_message: c.last_message.map(MessageInfo::from),
         }
     }
 }
@@ -188,86 +186,6 @@ impl From<splitline_protocol::Room> for RoomInfo {
         Self {
             jid: r.jid,
             name: r.name,
-        }
-    }
-}
-
-/// What changed.
-#[derive(Debug, Clone, uniffi::Record)]
-pub struct ChangeInfo {
-    /// Contacts or presence changed.
-    pub contacts: bool,
-    /// The user's rooms changed (joined, renamed or left).
-    pub rooms: bool,
-    /// Chats with new or changed messages.
-    pub chats: Vec<String>,
-    /// People asking to see the user's presence.
-    pub subscription_requests: Vec<String>,
-    /// True when connected, false when the connection was lost; none if unchanged.
-    pub online: Option<bool>,
-    /// Everything may have changed: reload all that is shown.
-    pub reload: bool,
-    /// Calls that moved on, in order.
-    pub calls: Vec<CallUpdateInfo>,
-    /// Calls to the user the gateway forwards to the mobile.
-    pub incoming_calls: Vec<IncomingCallInfo>,
-    /// The user's mobile number was verified (E.164).
-    pub mobile_verified: Option<String>,
-}
-
-impl ChangeInfo {
-    /// A change that asks for a full reload (the listener fell behind).
-    pub fn reload() -> Self {
-        Self {
-            contacts: true,
-            rooms: true,
-            chats: vec![],
-            subscription_requests: vec![],
-            online: None,
-            reload: true,
-            calls: vec![],
-            incoming_calls: vec![],
-            mobile_verified: None,
-        }
-    }
-}
-
-impl From<SyncUpdate> for ChangeInfo {
-    fn from(update: SyncUpdate) -> Self {
-        let none = Self {
-            contacts: false,
-            rooms: false,
-            chats: vec![],
-            subscription_requests: vec![],
-            online: None,
-            reload: false,
-            calls: vec![],
-            incoming_calls: vec![],
-            mobile_verified: None,
-        };
-        match update {
-            SyncUpdate::Online(_) => Self {
-                online: Some(true),
-                ..none
-            },
-            SyncUpdate::Offline(_) => Self {
-                online: Some(false),
-                ..none
-            },
-            SyncUpdate::Changed(c) => Self {
-                contacts: c.contacts,
-                rooms: c.rooms,
-                chats: c.chats,
-                subscription_requests: c.subscription_requests,
-                calls: c.calls.into_iter().map(CallUpdateInfo::from).collect(),
-                incoming_calls: c
-                    .incoming_calls
-                    .into_iter()
-                    .map(IncomingCallInfo::from)
-                    .collect(),
-                mobile_verified: c.mobile_verified,
-                ..none
-            },
         }
     }
 }

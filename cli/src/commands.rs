@@ -51,7 +51,8 @@ commands:
   /import CONTACTS.csv import an address book (rows: native id,name,label,number)
   /lookup NUMBER       who NUMBER is (address book, network contact) and how a call would go
   TEXT                 send TEXT to the open chat
-  /quit                stop";
+  /signoff             sign off: end the gateway session now (contacts see you leave), then stop
+  /quit                stop (the gateway keeps the session until its idle timeout)";
 
 /// What the terminal is showing.
 pub struct Terminal {
@@ -91,6 +92,13 @@ impl Terminal {
         match command {
             "" => {}
             "/quit" | "/exit" => return false,
+            "/signoff" => {
+                match client.sign_off().await {
+                    Ok(()) => println!("signed off"),
+                    Err(e) => println!("error: {e}"),
+                }
+                return false;
+            }
             "/help" => println!("{HELP}"),
             "/contacts" => self.list_contacts(client),
             "/chats" => self.list_chats(client),

@@ -84,12 +84,12 @@ async fn run(args: Args) -> Result<(), String> {
         endpoints: args.gateways,
         extra_root_pem,
         jid: args.jid,
-        password: password()?,
         device_id: args.device_id,
         build_id: concat!("splitline-cli ", env!("CARGO_PKG_VERSION")).to_owned(),
         ..SyncConfig::default()
     };
-    let client = Client::start(args.store, config).map_err(|e| e.to_string())?;
+    let client =
+        Client::start(args.store, config, password()?.into()).map_err(|e| e.to_string())?;
     let mut updates = client.subscribe();
     let mut lines = BufReader::new(tokio::io::stdin()).lines();
     let mut terminal = commands::Terminal::new(args.country, args.mobile);

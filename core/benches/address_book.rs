@@ -65,12 +65,11 @@ fn offline_client(path: &Path) -> Client {
     let config = SyncConfig {
         endpoints: vec!["http://127.0.0.1:9".into()],
         jid: "me@localhost".into(),
-        password: "unused".into(),
         device_id: "bench".into(),
         build_id: "bench".into(),
         ..SyncConfig::default()
     };
-    Client::start(path.to_owned(), config).unwrap()
+    Client::start(path.to_owned(), config, "unused".into()).unwrap()
 }
 
 fn context() -> CallContext {

@@ -3,7 +3,10 @@
 
 mod contacts;
 
-use std::{path::PathBuf, sync::Arc};
+use std::{
+    path::PathBuf,
+    sync::{Arc, Mutex},
+};
 
 use splitline_protocol::{Contact, MAX_BODY_CHARS};
 use tokio::{
@@ -17,9 +20,11 @@ use crate::{
     gateway::{GatewayError, SessionHandle},
     history::History,
     room_admin::RoomAdmin,
-    store::{Chat, MessageRow, RoomRow, Store, StoreError, keys},
+    secret::Secret,
+    store::{Changes, Chat, MessageRow, RoomRow, Store, StoreError, keys},
     sync::{SyncConfig, SyncEngine, SyncError, SyncUpdate},
     util::{is_bare_address, now_ms},
+    views::Views,
 };
 
 pub use contacts::Contacts;
@@ -31,7 +36,8 @@ pub enum Status {
     Connecting,
     /// Signed in and syncing.
     Online,
-    /// The engine stopped; with the reason if it failed.
+    /// Not syncing: not signed in yet, stopped or signed off; with the
+    /// reason if the engine failed.
     Stopped(Option<String>),
     /// The network refused the password.
     AuthFailed,
@@ -64,23 +70,34 @@ pub async fn wait_online(
     }
 }
 
-/// How many updates a slow listener may fall behind before it misses some
-/// (it then reloads what it shows).
+/// How many updates a slow subscriber may fall behind before it misses some
+/// (a view then diffs against what it last reported, so it loses nothing).
 const UPDATE_BUFFER: usize = 256;
 
-/// A signed-in account on this device.
+/// An account on this device: its store, open from the start (the app shows
+/// what is stored before signing in), and, once signed in, the sync engine.
+///
+/// Every method takes `&self`, so one client can be shared (`Arc`) by many
+/// screens; no lock is held across a store call or an await.
 pub struct Client {
     store: Arc<Store>,
-    own_jid: String,
+    config: SyncConfig,
     outbox_changed: Arc<Notify>,
     updates: broadcast::Sender<SyncUpdate>,
-    stop: watch::Sender<bool>,
-    engine: JoinHandle<Result<(), SyncError>>,
+    status_tx: Arc<watch::Sender<Status>>,
     status: watch::Receiver<Status>,
-    /// The engine's session, for the requests that need the gateway at once.
+    /// The gateway session, shared with room admin, calls, history and the
+    /// address book; each engine publishes its endpoint and token there.
     session: SessionHandle,
+    /// The engine while signed in (or until it ended).
+    running: Mutex<Option<Running>>,
 }
 
+/// A sync engine of one sign-in.
+struct Running {
+    stop: watch::Sender<bool>,
+    engine: JoinHandle<Result<(), SyncError>>,
+}
 /// Why the client could not start or act.
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -111,41 +128,69 @@ pub enum ClientError {
 }
 
 impl Client {
-    /// Opens the store at `store_path` and starts syncing (on the current tokio runtime).
-    pub fn start(store_path: PathBuf, config: SyncConfig) -> Result<Self, ClientError> {
+    /// Opens the store at `store_path` for the account in `config`, without
+    /// signing in: what is stored can be shown at once.
+    pub fn open(store_path: PathBuf, config: SyncConfig) -> Result<Self, ClientError> {
         let store = Arc::new(Store::open(store_path)?);
-        let outbox_changed = Arc::new(Notify::new());
-        let (engine_updates, mut engine_rx) = mpsc::unbounded_channel();
-        let own_jid = config.jid.clone();
-        let engine = SyncEngine::new(
-            config,
-            store.clone(),
-            engine_updates,
-            outbox_changed.clone(),
-        )?;
-        let session = engine.session_handle();
         let (updates, _) = broadcast::channel(UPDATE_BUFFER);
-        let (status_tx, status) = watch::channel(Status::Connecting);
-        let status_tx = Arc::new(status_tx);
-        let fan_out = updates.clone();
-        let connection = status_tx.clone();
-        let address_book = AddressBook::new(store.clone(), session.clone());
-        tokio::spawn(async move {
-            while let Some(update) = engine_rx.recv().await {
-                match &update {
-                    SyncUpdate::Online(_) => {
-                        connection.send_replace(Status::Online);
-                        address_book.refresh_in_background();
-                    }
-                    SyncUpdate::Offline(_) => {
-                        connection.send_replace(Status::Connecting);
-                    }
-                    SyncUpdate::Changed(_) => {}
-                }
-                let _ = fan_out.send(update);
-            }
-        });
+        let (status_tx, status) = watch::channel(Status::Stopped(None));
+        Ok(Self {
+            store,
+            config,
+            outbox_changed: Arc::new(Notify::new()),
+            updates,
+            status_tx: Arc::new(status_tx),
+            status,
+            session: SessionHandle::detached(),
+            running: Mutex::new(None),
+        })
+    }
+
+    /// Opens the store and signs in (see [`Client::open`], [`Client::sign_in`]).
+    pub fn start(
+        store_path: PathBuf,
+        config: SyncConfig,
+        password: Secret,
+    ) -> Result<Self, ClientError> {
+        let client = Self::open(store_path, config)?;
+        client.sign_in(password)?;
+        Ok(client)
+    }
+
+    /// Starts syncing with `password` (on the current tokio runtime); wait
+    /// with [`Client::wait_until_online`]. After `AuthFailed` or a stop, it
+    /// may be called again, with a new password. `Invalid` while an engine
+    /// still runs.
+    pub fn sign_in(&self, password: Secret) -> Result<(), ClientError> {
+        if self.engine_running() {
+            return Err(ClientError::Invalid(
+                "already signed in; sign off or stop first".into(),
+            ));
+        }
+        let (engine_updates, engine_rx) = mpsc::unbounded_channel();
+        let engine = SyncEngine::sharing(
+            self.config.clone(),
+            password,
+            self.store.clone(),
+            engine_updates,
+            self.outbox_changed.clone(),
+            self.session.clone(),
+        )?;
         let (stop, stop_rx) = watch::channel(false);
+        let mut running = lock(&self.running);
+        if running.as_ref().is_some_and(|r| !r.engine.is_finished()) {
+            return Err(ClientError::Invalid(
+                "already signed in; sign off or stop first".into(),
+            ));
+        }
+        self.status_tx.send_replace(Status::Connecting);
+        tokio::spawn(fan_out(
+            engine_rx,
+            self.updates.clone(),
+            self.status_tx.clone(),
+            self.address_book(),
+        ));
+        let status_tx = self.status_tx.clone();
         let engine = tokio::spawn(async move {
             let result = engine.run(stop_rx).await;
             status_tx.send_replace(match &result {
@@ -155,16 +200,27 @@ impl Client {
             });
             result
         });
-        Ok(Self {
-            store,
-            own_jid,
-            outbox_changed,
-            updates,
-            stop,
-            engine,
-            status,
-            session,
-        })
+        *running = Some(Running { stop, engine });
+        Ok(())
+    }
+
+    fn engine_running(&self) -> bool {
+        lock(&self.running)
+            .as_ref()
+            .is_some_and(|r| !r.engine.is_finished())
+    }
+
+    /// Store views shaped for the app's screens, with row diffs.
+    pub fn views(&self) -> Views {
+        Views::new(self.store.clone(), self.updates.clone())
+    }
+
+    /// Tells subscribers about a change made here (not by the engine).
+    fn changed_here(&self, chats: Vec<String>) {
+        let _ = self.updates.send(SyncUpdate::Changed(Changes {
+            chats,
+            ..Changes::default()
+        }));
     }
 
     /// Waits until signed in (see [`wait_online`]).
@@ -209,8 +265,9 @@ impl Client {
         let client_id = new_client_id();
         let row = self
             .store
-            .queue_message(peer, &client_id, body, &self.own_jid, now_ms())?;
+            .queue_message(peer, &client_id, body, &self.config.jid, now_ms())?;
         self.outbox_changed.notify_one();
+        self.changed_here(vec![row.peer.clone()]);
         Ok(row)
     }
 
@@ -220,6 +277,7 @@ impl Client {
         let changed = self.store.mark_chat_viewed(peer.trim())?;
         if changed {
             self.outbox_changed.notify_one();
+            self.changed_here(vec![peer.trim().to_owned()]);
         }
         Ok(changed)
     }
@@ -230,6 +288,7 @@ impl Client {
         let changed = self.store.mark_all_viewed()?;
         if !changed.is_empty() {
             self.outbox_changed.notify_one();
+            self.changed_here(changed.clone());
         }
         Ok(changed)
     }
@@ -240,6 +299,7 @@ impl Client {
         let closed = self.store.close_chat(peer.trim())?;
         if closed {
             self.outbox_changed.notify_one();
+            self.changed_here(vec![peer.trim().to_owned()]);
         }
         Ok(closed)
     }
@@ -253,15 +313,13 @@ impl Client {
     /// the outbox); `Offline` before the first sign-in. Its requests use the
     /// session current when each is made.
     pub fn room_admin(&self) -> Result<RoomAdmin, ClientError> {
-        self.require_session()?;
-        Ok(RoomAdmin::new(self.session.clone()))
+        Ok(RoomAdmin::new(self.require_session()?))
     }
 
     /// Call setup, which needs the gateway now; `Offline` before the first
     /// sign-in. Its requests use the session current when each is made.
     pub fn calls(&self) -> Result<Calls, ClientError> {
-        self.require_session()?;
-        Ok(Calls::new(self.session.clone()))
+        Ok(Calls::new(self.require_session()?))
     }
 
     /// Timelines paging back, through the store and then each chat's archive
@@ -280,25 +338,25 @@ impl Client {
         AddressBook::new(self.store.clone(), self.session.clone())
     }
 
-    /// `Offline` unless signed in to the gateway.
-    fn require_session(&self) -> Result<(), ClientError> {
-        match self.session.token() {
-            Some(_) => Ok(()),
-            None => Err(ClientError::Offline(
-                "not signed in to the gateway yet; try again once online".into(),
-            )),
-        }
-    }
-
     /// The contact list and own presence: changes stored and shown at once,
     /// sent by the engine once the gateway can be reached.
     pub fn contacts_api(&self) -> Contacts {
         Contacts::new(
             self.store.clone(),
-            self.own_jid.clone(),
+            self.config.jid.clone(),
             self.outbox_changed.clone(),
             self.updates.clone(),
         )
+    }
+
+    /// The session, or `Offline` unless signed in to the gateway.
+    fn require_session(&self) -> Result<SessionHandle, ClientError> {
+        match self.session.token() {
+            Some(_) => Ok(self.session.clone()),
+            None => Err(ClientError::Offline(
+                "not signed in to the gateway yet; try again once online".into(),
+            )),
+        }
     }
 
     /// A page of contacts, by name.
@@ -322,29 +380,68 @@ impl Client {
     }
 
     /// Ends the session at the gateway (contacts see the user leave), forgets
-    /// the token and stops syncing; the store keeps the history.
-    pub async fn sign_off(self) -> Result<(), ClientError> {
-        let store = self.store.clone();
-        let session = self.session.clone();
+    /// the token and stops syncing; the store keeps the history. A later
+    /// [`Client::sign_in`] starts a new session.
+    pub async fn sign_off(&self) -> Result<(), ClientError> {
+        let current = self.session.current();
         let result = self.stop().await;
-        if let Ok((gateway, token)) = session.current()
+        if let Ok((gateway, token)) = current
             && let Err(error) = gateway.sign_off(&token).await
         {
             // The session may have ended already; the gateway forgets it either way.
             tracing::info!(%error, "sign-off at the gateway failed");
         }
-        store.set_sync_value(keys::TOKEN, None)?;
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || store.set_sync_value(keys::TOKEN, None))
+            .await
+            .map_err(|e| ClientError::Invalid(format!("the store task failed: {e}")))??;
         result
     }
 
-    /// Stops syncing; returns how the engine ended.
-    pub async fn stop(self) -> Result<(), ClientError> {
-        let _ = self.stop.send(true);
-        match self.engine.await {
+    /// Stops syncing; returns how the engine ended (`Ok` if it was not running).
+    pub async fn stop(&self) -> Result<(), ClientError> {
+        let Some(running) = lock(&self.running).take() else {
+            return Ok(());
+        };
+        let _ = running.stop.send(true);
+        let ended = running.engine.await;
+        // Not signed in any more: requests beside the engine are refused
+        // until the next sign-in publishes a token again.
+        self.session.forget();
+        match ended {
             Ok(result) => Ok(result?),
             Err(e) => Err(ClientError::Invalid(format!("the sync task failed: {e}"))),
         }
     }
+}
+
+/// Passes the engine's updates to subscribers and keeps the status current;
+/// each sign-in refreshes the contacts' vCard numbers.
+async fn fan_out(
+    mut engine_rx: mpsc::UnboundedReceiver<SyncUpdate>,
+    updates: broadcast::Sender<SyncUpdate>,
+    status: Arc<watch::Sender<Status>>,
+    address_book: AddressBook,
+) {
+    while let Some(update) = engine_rx.recv().await {
+        match &update {
+            SyncUpdate::Online(_) => {
+                status.send_replace(Status::Online);
+                address_book.refresh_in_background();
+            }
+            SyncUpdate::Offline(_) => {
+                status.send_replace(Status::Connecting);
+            }
+            SyncUpdate::Changed(_) => {}
+        }
+        let _ = updates.send(update);
+    }
+}
+
+/// The guard of `mutex`, even after a panic elsewhere (the state is an
+/// `Option` that stays whole).
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn new_client_id() -> String {

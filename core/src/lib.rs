@@ -11,7 +11,8 @@
 //!   the lookup of any number (who, and the route of a call to it);
 //! - [`history`]: a timeline paging back, through the store and then the
 //!   chat's archive;
-//! - [`gateway`]: the protocol over HTTPS, and [`store`]: SQLite, a module per table.
+//! - [`gateway`]: the protocol over HTTPS, and [`store`]: SQLite, a module per table;
+//! - [`views`]: the screens' rows over the store, reported as row diffs.
 
 pub mod address_book;
 pub mod calls;
@@ -19,8 +20,11 @@ pub mod client;
 pub mod gateway;
 pub mod history;
 pub mod room_admin;
+pub mod secret;
 pub mod store;
 pub mod sync;
 pub(crate) mod util;
+pub mod views;
 
 pub use client::{Client, ClientError, Contacts, Status};
+pub use secret::Secret;

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The JVM test of the Kotlin bindings: generates them from the built library
-# (uniffi library mode), compiles them with the test using kotlinc (npm
-# kotlin-compiler) and JNA (Debian), then runs the test against a real Prosody
-# and gateway that this script starts. Bob (over curl) sends alice a message
-# before she signs in and checks afterwards that alice's reply reached him.
+# (uniffi library mode), compiles them with the test (tests/jvm/SplitlineFfiTest.kt)
+# using kotlinc (npm kotlin-compiler) and JNA (Debian), then runs the test
+# against a real Prosody and gateway that this script starts. Bob (over curl,
+# and from the test over HTTP) sends alice messages; afterwards this script
+# checks that alice's reply reached him and that her sessions were signed off.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -28,7 +29,7 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 echo "== compiling the bindings and the test with kotlinc" >&2
 CLASSPATH="$JNA:$KOTLIN_LIB/kotlinx-coroutines-core-jvm.jar"
 "$KOTLINC" -nowarn -classpath "$CLASSPATH" -d "$OUT/test.jar" \
-  "$OUT/src/uniffi/splitline_bindings/splitline_bindings.kt" android/jvm-test/SplitlineFfiTest.kt 2> "$OUT/kotlinc.log" \
+  "$OUT/src/uniffi/splitline_bindings/splitline_bindings.kt" tests/jvm/SplitlineFfiTest.kt 2> "$OUT/kotlinc.log" \
   || { cat "$OUT/kotlinc.log" >&2; exit 1; }
 
 # shellcheck source=../../scripts/lib/servers.sh
@@ -53,7 +54,7 @@ curl -sS -X POST "$BASE/v1/messages" -H "authorization: Bearer $BOB_TOKEN" -H 'c
 echo "== running the Kotlin test on the JVM" >&2
 java -Djna.library.path="$PWD/target/debug" \
   -cp "$OUT/test.jar:$CLASSPATH:$KOTLIN_LIB/kotlin-stdlib.jar" SplitlineFfiTestKt \
-  "$BASE" "$OUT/alice.db" alice-pw
+  "$BASE" "$OUT/alice.db" alice-pw "$BOB_TOKEN"
 
 # Alice signed off: only bob's session is left at the gateway.
 if curl -sS "http://$METRICS/metrics" | grep -qx 'splitline_sessions_active 1'; then

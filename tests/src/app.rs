@@ -9,13 +9,8 @@ use crate::world::PASSWORD;
 /// Starts the core for the test account `user` on the store at `store`, as device
 /// `device`, against the gateway at `base_url`, and waits until it is online.
 pub async fn signed_in(base_url: &str, store: &Path, user: &str, device: &str) -> Client {
-    let config = sync_config(
-        vec![base_url.to_owned()],
-        &crate::jid(user),
-        PASSWORD,
-        device,
-    );
-    let client = Client::start(store.to_owned(), config).unwrap();
+    let config = sync_config(vec![base_url.to_owned()], &crate::jid(user), device);
+    let client = Client::start(store.to_owned(), config, PASSWORD.into()).unwrap();
     client
         .wait_until_online(Duration::from_secs(20))
         .await
@@ -25,11 +20,11 @@ pub async fn signed_in(base_url: &str, store: &Path, user: &str, device: &str) -
 
 /// The core's settings for a test phone: the app's, but with a short backoff
 /// cap and short polls, so that a test sees reconnects and updates quickly.
-pub fn sync_config(endpoints: Vec<String>, jid: &str, password: &str, device: &str) -> SyncConfig {
+/// The password is not part of it: it is an argument of signing in.
+pub fn sync_config(endpoints: Vec<String>, jid: &str, device: &str) -> SyncConfig {
     SyncConfig {
         endpoints,
         jid: jid.to_owned(),
-        password: password.to_owned(),
         device_id: device.to_owned(),
         build_id: "e2e".into(),
         backoff_cap: Duration::from_millis(500),

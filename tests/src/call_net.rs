@@ -120,7 +120,12 @@ pub fn sip_settings(sip: &mut SipSettings, kamailio: &Kamailio, data: &Path) {
 
 /// A counter of the gateway's `/metrics`.
 pub async fn metric(world: &World, name: &str) -> u64 {
-    let url = format!("http://{}/metrics", world.gateway.metrics_addr.unwrap());
+    metric_at(world.gateway.metrics_addr.unwrap(), name).await
+}
+
+/// A counter of the `/metrics` of the gateway whose metrics listen at `addr`.
+pub async fn metric_at(addr: std::net::SocketAddr, name: &str) -> u64 {
+    let url = format!("http://{addr}/metrics");
     let text = reqwest::get(url).await.unwrap().text().await.unwrap();
     text.lines()
         .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())

@@ -33,13 +33,8 @@ const QUIET: Duration = Duration::from_secs(3);
 
 /// Alice's core on the store at `store`, against `base`, not waiting to be online.
 fn alice_core(store: &Path, base: &str) -> Client {
-    let config = sync_config(
-        vec![base.to_owned()],
-        jid!("alice"),
-        PASSWORD,
-        "alice-phone",
-    );
-    Client::start(store.to_owned(), config).unwrap()
+    let config = sync_config(vec![base.to_owned()], jid!("alice"), "alice-phone");
+    Client::start(store.to_owned(), config, PASSWORD.into()).unwrap()
 }
 
 /// Alice's contact `jid` as her core lists it.

@@ -30,14 +30,9 @@ use tokio_xmpp::parsers::message::Message;
 /// Alice's phone on a fresh store whose catch-up reads archive pages of
 /// `archive_page` (so it holds only the newest page at first).
 async fn new_device(base_url: &str, store: &Path, archive_page: u32) -> Client {
-    let mut config = sync_config(
-        vec![base_url.to_owned()],
-        jid!("alice"),
-        PASSWORD,
-        "alice-new-phone",
-    );
+    let mut config = sync_config(vec![base_url.to_owned()], jid!("alice"), "alice-new-phone");
     config.archive_page = archive_page;
-    let client = Client::start(store.to_owned(), config).unwrap();
+    let client = Client::start(store.to_owned(), config, PASSWORD.into()).unwrap();
     client
         .wait_until_online(Duration::from_secs(20))
         .await
@@ -192,8 +187,8 @@ async fn a_new_device_pages_back_to_the_beginning_and_sees_every_message_once_in
     phone.stop().await.unwrap();
     gateway.shutdown().await;
     let nowhere = format!("http://127.0.0.1:{}", free_port());
-    let config = sync_config(vec![nowhere], jid!("alice"), PASSWORD, "alice-new-phone");
-    let phone = Client::start(dir.path().join("alice.db"), config).unwrap();
+    let config = sync_config(vec![nowhere], jid!("alice"), "alice-new-phone");
+    let phone = Client::start(dir.path().join("alice.db"), config, PASSWORD.into()).unwrap();
     let (again, _) = page_to_the_beginning(&phone, jid!("bob"), 10).await;
     assert_eq!(again, expected);
     phone.stop().await.unwrap();
@@ -361,14 +356,9 @@ async fn the_archive_of_one_chat_holds_only_that_chats_messages_and_with_is_vali
 
 /// Alice's phone on the store at `store`, with the settings changed by `tune`.
 async fn phone_tuned(base_url: &str, store: &Path, tune: impl FnOnce(&mut SyncConfig)) -> Client {
-    let mut config = sync_config(
-        vec![base_url.to_owned()],
-        jid!("alice"),
-        PASSWORD,
-        "alice-phone",
-    );
+    let mut config = sync_config(vec![base_url.to_owned()], jid!("alice"), "alice-phone");
     tune(&mut config);
-    let client = Client::start(store.to_owned(), config).unwrap();
+    let client = Client::start(store.to_owned(), config, PASSWORD.into()).unwrap();
     client
         .wait_until_online(Duration::from_secs(20))
         .await

@@ -77,12 +77,8 @@ async fn a_backlog_across_rooms_is_caught_up_in_order_and_offline_posts_go_out_o
     // Written while offline: the gateway cannot be reached.
     let offline = Client::start(
         store.clone(),
-        sync_config(
-            vec!["http://127.0.0.1:9".into()],
-            jid!("alice"),
-            PW,
-            "phone",
-        ),
+        sync_config(vec!["http://127.0.0.1:9".into()], jid!("alice"), "phone"),
+        PW.into(),
     )
     .unwrap();
     for text in ["offline 1", "offline 2"] {

@@ -47,10 +47,16 @@ impl AlicePhone {
         let store = Arc::new(Store::open(dir.path().join("alice.db")).unwrap());
         let outbox_changed = Arc::new(Notify::new());
         let (updates_tx, updates) = mpsc::unbounded_channel();
-        let mut config = sync_config(endpoints, jid!("alice"), PASSWORD, "alice-phone");
+        let mut config = sync_config(endpoints, jid!("alice"), "alice-phone");
         tune(&mut config);
-        let engine =
-            SyncEngine::new(config, store.clone(), updates_tx, outbox_changed.clone()).unwrap();
+        let engine = SyncEngine::new(
+            config,
+            PASSWORD.into(),
+            store.clone(),
+            updates_tx,
+            outbox_changed.clone(),
+        )
+        .unwrap();
         let (stop, stop_rx) = watch::channel(false);
         tokio::spawn(async move { engine.run(stop_rx).await.unwrap() });
         Self {

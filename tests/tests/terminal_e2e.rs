@@ -11,7 +11,7 @@ use std::{
 
 use splitline_core::store::Store;
 use splitline_e2e::{
-    call_net::{CALLBACK_FROM, CALLEE, FLASH_PREFIX, MOBILE, Net, finish_passed},
+    call_net::{CALLBACK_FROM, CALLEE, FLASH_PREFIX, MOBILE, Net, finish_passed, metric_at},
     desktop::{Desktop, body},
     gateway::{self, Settings},
     jid,
@@ -167,6 +167,47 @@ async fn killing_the_client_mid_sync_loses_nothing_and_duplicates_nothing() {
     got.sort();
     let expected: Vec<String> = (0..5).map(|n| format!("from alice {n}")).collect();
     assert_eq!(got, expected);
+    gateway.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signoff_ends_the_gateway_session_and_quits() {
+    let xmpp = xmpp_server::start(&[("alice", PASSWORD)]).await;
+    let gateway = gateway::start(xmpp.port(), |_| {}).await;
+    let metrics = gateway.metrics_addr.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store_path = dir.path().join("alice.db");
+    let mut cli = start_cli(&store_path, &gateway::base_url(&gateway));
+    let store = Store::open(&store_path).unwrap();
+    let sessions = async || metric_at(metrics, "splitline_sessions_active").await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    // Signed in: the gateway has the session and the client stored its answer.
+    while sessions().await != 1 || store.account().unwrap().is_none() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the terminal client never signed in"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    let mut stdin = cli.stdin.take().unwrap();
+    stdin.write_all(b"/signoff\n").await.unwrap();
+    stdin.flush().await.unwrap();
+    let exit = tokio::time::timeout(Duration::from_secs(20), cli.wait())
+        .await
+        .expect("the terminal quits after /signoff")
+        .unwrap();
+    assert!(exit.success(), "the terminal failed: {exit}");
+    // The session actor ends soon after; the idle timeout (600 s) is far off,
+    // so only the sign-off can have ended it.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while sessions().await != 0 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the gateway still holds alice's session"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     gateway.shutdown().await;
 }
 

@@ -10,7 +10,7 @@ use std::{
 
 use splitline_protocol::{
     ArchivePage, Availability, CallRecords, ClosedChats, ContactPhonesList, ErrorBody, ErrorCode,
-    EventsResponse, RoomMembers, Rooms, SignInResponse, paths,
+    EventsResponse, RoomMembers, Rooms, SignInRequest, SignInResponse, paths,
 };
 use tokio::{
     io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
@@ -83,7 +83,7 @@ async fn serve(stream: TcpStream, seen: Shared) {
         let path = path.split('?').next().unwrap_or_default().to_owned();
         let (status, answer) = match contact_answer(&seen, &request_line, &path, &body) {
             Some(answered) => answered,
-            None => answer(&seen, &path, token).await,
+            None => answer(&seen, &path, token, &body).await,
         };
         let response = format!(
             "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{answer}",
@@ -97,7 +97,15 @@ async fn serve(stream: TcpStream, seen: Shared) {
     }
 }
 
-async fn answer(seen: &Shared, path: &str, token: Option<String>) -> (&'static str, String) {
+/// The only password the fake gateway takes.
+const PASSWORD: &str = "secret";
+
+async fn answer(
+    seen: &Shared,
+    path: &str,
+    token: Option<String>,
+    body: &[u8],
+) -> (&'static str, String) {
     if path == paths::EVENTS {
         let ended = std::mem::take(&mut seen.lock().unwrap().end_session);
         if ended {
@@ -120,6 +128,15 @@ async fn answer(seen: &Shared, path: &str, token: Option<String>) -> (&'static s
     seen.requests.push((path.to_owned(), token));
     let body = match path {
         paths::SIGN_IN => {
+            let request: SignInRequest = serde_json::from_slice(body).unwrap();
+            if request.password != PASSWORD {
+                let refusal = ErrorBody {
+                    code: ErrorCode::AuthFailed,
+                    message: "wrong password".into(),
+                    reason: None,
+                };
+                return ("401 Unauthorized", json(&refusal));
+            }
             seen.sign_ins += 1;
             json(&SignInResponse {
                 token: format!("token-{}", seen.sign_ins),
@@ -138,6 +155,7 @@ async fn answer(seen: &Shared, path: &str, token: Option<String>) -> (&'static s
         }),
         paths::CALL_RECORDS => json(&CallRecords { records: vec![] }),
         paths::CONTACT_PHONES => json(&ContactPhonesList { contacts: vec![] }),
+        paths::SIGN_OFF => "{}".to_owned(),
         _ if path.ends_with("/members") => json(&RoomMembers { members: vec![] }),
         _ => panic!("the fake gateway does not know {path}"),
     };
@@ -194,7 +212,6 @@ fn alice_at(endpoint: String) -> SyncConfig {
     SyncConfig {
         endpoints: vec![endpoint],
         jid: "alice@example.net".into(),
-        password: "secret".into(),
         device_id: "phone".into(),
         build_id: "test".into(),
         backoff_cap: Duration::from_millis(100),
@@ -225,7 +242,8 @@ async fn until(what: &str, done: impl Fn() -> bool) {
 async fn room_admin_and_calls_use_the_token_of_the_latest_sign_in() {
     let (base, seen) = fake_gateway().await;
     let dir = tempfile::tempdir().unwrap();
-    let client = Client::start(dir.path().join("core.db"), alice_at(base)).unwrap();
+    let client =
+        Client::start(dir.path().join("core.db"), alice_at(base), PASSWORD.into()).unwrap();
     client
         .wait_until_online(Duration::from_secs(10))
         .await
@@ -254,6 +272,7 @@ async fn room_admin_and_calls_are_offline_before_the_first_sign_in() {
     let client = Client::start(
         dir.path().join("core.db"),
         alice_at("http://127.0.0.1:9".into()),
+        PASSWORD.into(),
     )
     .unwrap();
     assert!(matches!(client.room_admin(), Err(ClientError::Offline(_))));
@@ -267,6 +286,7 @@ async fn an_over_long_message_is_refused_when_composed_and_never_queued() {
     let client = Client::start(
         dir.path().join("core.db"),
         alice_at("http://127.0.0.1:9".into()),
+        PASSWORD.into(),
     )
     .unwrap();
     // The limit counts characters, not bytes: 10,000 two-byte characters fit.
@@ -303,7 +323,8 @@ async fn contact_changes_made_offline_go_out_once_each_in_order_across_a_failed_
     // The first attempt finds the gateway unavailable.
     seen.lock().unwrap().unavailable = 1;
     let dir = tempfile::tempdir().unwrap();
-    let client = Client::start(dir.path().join("core.db"), alice_at(base)).unwrap();
+    let client =
+        Client::start(dir.path().join("core.db"), alice_at(base), PASSWORD.into()).unwrap();
     let contacts = client.contacts_api();
     contacts.add("bob@example.net", Some("Bob")).unwrap();
     contacts.accept("carol@example.net").unwrap();
@@ -338,7 +359,8 @@ async fn contact_changes_made_offline_go_out_once_each_in_order_across_a_failed_
 async fn a_contact_change_refused_for_good_is_dropped_recorded_and_not_retried() {
     let (base, seen) = fake_gateway().await;
     let dir = tempfile::tempdir().unwrap();
-    let client = Client::start(dir.path().join("core.db"), alice_at(base)).unwrap();
+    let client =
+        Client::start(dir.path().join("core.db"), alice_at(base), PASSWORD.into()).unwrap();
     let contacts = client.contacts_api();
     let mut updates = client.subscribe();
     contacts.add("eve@example.net", None).unwrap();
@@ -370,4 +392,86 @@ async fn a_contact_change_refused_for_good_is_dropped_recorded_and_not_retried()
     .await;
     assert_eq!(seen.lock().unwrap().contact_requests.len(), 1);
     client.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_password_can_be_replaced_without_reopening_the_store() {
+    let (base, seen) = fake_gateway().await;
+    let dir = tempfile::tempdir().unwrap();
+    let client = Client::open(dir.path().join("core.db"), alice_at(base)).unwrap();
+    assert_eq!(client.status(), Status::Stopped(None), "not signed in yet");
+    // What is stored is there before any sign-in.
+    assert!(client.chats(0, 10).unwrap().is_empty());
+
+    client.sign_in("wrong".into()).unwrap();
+    let refused = client.wait_until_online(Duration::from_secs(10)).await;
+    assert!(matches!(
+        refused,
+        Err(ClientError::Sync(SyncError::AuthFailed))
+    ));
+    assert_eq!(client.status(), Status::AuthFailed);
+
+    client.sign_in(PASSWORD.into()).unwrap();
+    client
+        .wait_until_online(Duration::from_secs(10))
+        .await
+        .unwrap();
+    assert_eq!(seen.lock().unwrap().sign_ins, 1);
+    assert!(
+        matches!(
+            client.sign_in(PASSWORD.into()),
+            Err(ClientError::Invalid(_))
+        ),
+        "a second engine never runs beside the first"
+    );
+    client.stop().await.unwrap();
+    assert_eq!(client.status(), Status::Stopped(None));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shared_client_signs_off_through_a_reference_and_can_sign_in_again() {
+    let (base, seen) = fake_gateway().await;
+    let dir = tempfile::tempdir().unwrap();
+    let client = Arc::new(Client::open(dir.path().join("core.db"), alice_at(base)).unwrap());
+    client.sign_in(PASSWORD.into()).unwrap();
+    client
+        .wait_until_online(Duration::from_secs(10))
+        .await
+        .unwrap();
+    let other_screen = client.clone();
+    other_screen.sign_off().await.unwrap();
+    assert!(
+        seen.lock()
+            .unwrap()
+            .requests
+            .iter()
+            .any(|(path, token)| path == paths::SIGN_OFF && token.as_deref() == Some("token-1")),
+        "the gateway heard the sign-off with the session's token"
+    );
+    assert_eq!(client.store.sync_value(keys::TOKEN).unwrap(), None);
+    assert!(matches!(client.room_admin(), Err(ClientError::Offline(_))));
+
+    client.sign_in(PASSWORD.into()).unwrap();
+    client
+        .wait_until_online(Duration::from_secs(10))
+        .await
+        .unwrap();
+    assert_eq!(seen.lock().unwrap().sign_ins, 2);
+    client.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn local_changes_reach_subscribers_naming_their_chat() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = Client::open(
+        dir.path().join("core.db"),
+        alice_at("http://127.0.0.1:9".into()),
+    )
+    .unwrap();
+    let mut updates = client.subscribe();
+    client.send_message("bob@example.net", "hello").unwrap();
+    let Ok(SyncUpdate::Changed(changes)) = updates.recv().await else {
+        panic!("no change reported for a queued message");
+    };
+    assert_eq!(changes.chats, vec!["bob@example.net".to_owned()]);
 }

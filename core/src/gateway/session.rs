@@ -1,6 +1,6 @@
-//! The one gateway session of a client, shared. The sync engine owns it: it
-//! publishes the endpoint it talks to and the token of each sign-in, and
-//! forgets the token when the session ends. Room admin and call setup read
+//! The one gateway session of a client, shared. The client makes it when it
+//! opens; each sync engine publishes there the endpoint it talks to and the
+//! token of each sign-in, and forgets the token when the session ends. Room admin and call setup read
 //! it at every request, so they reuse the engine's HTTP client (its
 //! connections and TLS sessions) and never send a token a re-sign-in replaced.
 
@@ -17,23 +17,32 @@ pub(crate) struct SessionHandle {
 
 #[derive(Debug)]
 struct Current {
-    gateway: GatewayClient,
+    /// None until an engine first publishes its endpoint.
+    gateway: Option<GatewayClient>,
     token: Option<String>,
 }
 
 impl SessionHandle {
-    /// A handle on `gateway`, with the token of an earlier sign-in if one is stored.
-    pub(crate) fn new(gateway: GatewayClient, token: Option<String>) -> Self {
+    /// A handle with no endpoint and no token yet: not signed in.
+    pub(crate) fn detached() -> Self {
         Self {
-            current: Arc::new(Mutex::new(Current { gateway, token })),
+            current: Arc::new(Mutex::new(Current {
+                gateway: None,
+                token: None,
+            })),
         }
+    }
+
+    /// Not signed in any more (the engine stopped); the endpoint stays.
+    pub(crate) fn forget(&self) {
+        self.lock().token = None;
     }
 
     /// The engine talks to `gateway` now, signed in with `token`, or with
     /// `None` not signed in (the session ended, or it moved to another endpoint).
     pub(crate) fn set(&self, gateway: &GatewayClient, token: Option<String>) {
         let mut current = self.lock();
-        current.gateway = gateway.clone();
+        current.gateway = Some(gateway.clone());
         current.token = token;
     }
 
@@ -46,9 +55,9 @@ impl SessionHandle {
     /// current token; `NotSignedIn` without one.
     pub(crate) fn current(&self) -> Result<(GatewayClient, String), GatewayError> {
         let current = self.lock();
-        match &current.token {
-            Some(token) => Ok((current.gateway.clone(), token.clone())),
-            None => Err(GatewayError::NotSignedIn),
+        match (&current.gateway, &current.token) {
+            (Some(gateway), Some(token)) => Ok((gateway.clone(), token.clone())),
+            _ => Err(GatewayError::NotSignedIn),
         }
     }
 

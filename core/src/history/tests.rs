@@ -35,7 +35,9 @@ fn offline() -> (tempfile::TempDir, History, broadcast::Receiver<SyncUpdate>) {
         .unwrap();
     let gateway = GatewayClient::new("https://127.0.0.1:9", None).unwrap();
     let (updates, listener) = broadcast::channel(8);
-    let history = History::new(store, SessionHandle::new(gateway, None), updates);
+    let session = SessionHandle::detached();
+    session.set(&gateway, None);
+    let history = History::new(store, session, updates);
     (dir, history, listener)
 }
 

@@ -1,21 +1,9 @@
-//! The chat list: one chat per peer (a contact or a room), with its unread count.
+//! Chats: one per peer (a contact or a room); the chat list (with unread
+//! counts and last messages) is in `chat_list`.
 
 use rusqlite::{Transaction, params};
 
-use super::{Store, StoreError};
-
-/// A chat in the chat list: 1:1, or a room's.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Chat {
-    /// The other party's address, or the room's.
-    pub peer: String,
-    /// The room's name, for a room's chat.
-    pub room_name: Option<String>,
-    /// Time of the newest message, ms since the epoch.
-    pub last_activity_ms: i64,
-    /// Incoming messages not yet viewed.
-    pub unread: u32,
-}
+use super::StoreError;
 
 /// The chat with `peer`, created if needed; returns its id.
 pub(super) fn chat_id(
@@ -29,28 +17,4 @@ pub(super) fn chat_id(
         params![peer, activity_ms],
     )?;
     Ok(tx.query_row("SELECT id FROM chats WHERE peer = ?1", [peer], |r| r.get(0))?)
-}
-
-impl Store {
-    /// Open chats (a closed chat shows again once a newer message arrives),
-    /// most recent first, `limit` from `offset`.
-    pub fn chats_page(&self, offset: u32, limit: u32) -> Result<Vec<Chat>, StoreError> {
-        self.read(|c| {
-            let mut statement = c.prepare_cached(
-                "SELECT c.peer, c.last_activity_ms, c.unread, r.name FROM chats c
-                 LEFT JOIN rooms r ON r.jid = c.peer
-                 WHERE c.closed_up_to_ms IS NULL OR c.last_activity_ms > c.closed_up_to_ms
-                 ORDER BY c.last_activity_ms DESC, c.id DESC LIMIT ?1 OFFSET ?2",
-            )?;
-            let rows = statement.query_map(params![limit, offset], |r| {
-                Ok(Chat {
-                    peer: r.get(0)?,
-                    room_name: r.get(3)?,
-                    last_activity_ms: r.get(1)?,
-                    unread: r.get(2)?,
-                })
-            })?;
-            Ok(rows.collect::<Result<_, _>>()?)
-        })
-    }
 }

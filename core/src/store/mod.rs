@@ -12,6 +12,7 @@
 mod address_book;
 mod apply;
 mod changes;
+mod chat_list;
 mod chats;
 mod closed_chats;
 mod contacts;
@@ -36,7 +37,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
 pub use address_book::{ContactMatch, NativeMatch, NetworkMatch, UnreadNumber};
 pub(crate) use address_book::{NativeRow, NumberRow};
 pub use changes::{CallUpdate, Changes, IncomingCall};
-pub use chats::Chat;
+pub use chat_list::Chat;
 pub(crate) use history::{BackPlan, BackRequest};
 pub use messages::{MessageKind, MessageRow, MessageState};
 use migrations::CURRENT_VERSION;

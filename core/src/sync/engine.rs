@@ -87,7 +87,7 @@ impl SyncEngine {
         }
         let request = SignInRequest {
             jid: self.config.jid.clone(),
-            password: self.config.password.clone(),
+            password: self.password.expose().to_owned(),
             device_id: self.config.device_id.clone(),
             build_id: self.config.build_id.clone(),
         };

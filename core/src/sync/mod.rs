@@ -27,18 +27,19 @@ use tokio::sync::{Notify, mpsc};
 
 use crate::{
     gateway::{GatewayClient, GatewayError, SessionHandle},
+    secret::Secret,
     store::{Changes, Store, StoreError, keys},
 };
 
 /// What the engine needs to know. The account and the endpoints have to be
-/// set; [`SyncConfig::default`] gives the timings an app uses:
+/// set (the password is not here: it is an argument of signing in, held as a
+/// [`Secret`]); [`SyncConfig::default`] gives the timings an app uses:
 ///
 /// ```
 /// # use splitline_core::sync::SyncConfig;
 /// let config = SyncConfig {
 ///     endpoints: vec!["https://gw.example.net".into()],
 ///     jid: "alice@example.net".into(),
-///     password: "secret".into(),
 ///     device_id: "phone-1".into(),
 ///     build_id: "app 1.0".into(),
 ///     ..SyncConfig::default()
@@ -53,8 +54,6 @@ pub struct SyncConfig {
     pub extra_root_pem: Option<String>,
     /// The user's address.
     pub jid: String,
-    /// The user's password (kept in memory only).
-    pub password: String,
     /// This installation's id.
     pub device_id: String,
     /// The app's build id.
@@ -80,7 +79,6 @@ impl Default for SyncConfig {
             endpoints: Vec::new(),
             extra_root_pem: None,
             jid: String::new(),
-            password: String::new(),
             device_id: String::new(),
             build_id: String::new(),
             backoff_cap: Duration::from_secs(60),
@@ -138,6 +136,7 @@ impl From<StoreError> for Setback {
 /// The engine of one account on one device.
 pub struct SyncEngine {
     config: SyncConfig,
+    password: Secret,
     store: Arc<Store>,
     clients: Vec<GatewayClient>,
     current: usize,
@@ -162,12 +161,29 @@ pub(crate) async fn blocking<T: Send + 'static>(
 }
 
 impl SyncEngine {
-    /// An engine over `store`; `outbox_changed` wakes it when a message is queued.
+    /// An engine over `store` that signs in with `password`; `outbox_changed`
+    /// wakes it when a message is queued.
     pub fn new(
         config: SyncConfig,
+        password: Secret,
         store: Arc<Store>,
         updates: mpsc::UnboundedSender<SyncUpdate>,
         outbox_changed: Arc<Notify>,
+    ) -> Result<Self, SyncError> {
+        let session = SessionHandle::detached();
+        Self::sharing(config, password, store, updates, outbox_changed, session)
+    }
+
+    /// An engine as [`SyncEngine::new`] makes, that publishes its endpoint
+    /// and tokens in `session` (the client's, shared with the requests made
+    /// beside the engine).
+    pub(crate) fn sharing(
+        config: SyncConfig,
+        password: Secret,
+        store: Arc<Store>,
+        updates: mpsc::UnboundedSender<SyncUpdate>,
+        outbox_changed: Arc<Notify>,
+        session: SessionHandle,
     ) -> Result<Self, SyncError> {
         if config.endpoints.is_empty() {
             return Err(SyncError::Config(
@@ -188,9 +204,10 @@ impl SyncEngine {
             .iter()
             .position(|c| Some(c.base()) == endpoint.as_deref())
             .unwrap_or(0);
-        let session = SessionHandle::new(clients[current].clone(), token);
+        session.set(&clients[current], token);
         Ok(Self {
             config,
+            password,
             store,
             clients,
             current,
@@ -200,11 +217,6 @@ impl SyncEngine {
             updates,
             outbox_changed,
         })
-    }
-
-    /// The session this engine keeps current, for requests made beside it.
-    pub(crate) fn session_handle(&self) -> SessionHandle {
-        self.session.clone()
     }
 
     /// The client of the endpoint in use.

@@ -14,12 +14,11 @@ fn offline_client(dir: &tempfile::TempDir) -> Client {
     let config = SyncConfig {
         endpoints: vec!["http://127.0.0.1:9".into()],
         jid: "alice@example.net".into(),
-        password: "secret".into(),
         device_id: "phone".into(),
         build_id: "test".into(),
         ..SyncConfig::default()
     };
-    Client::start(dir.path().join("core.db"), config).unwrap()
+    Client::start(dir.path().join("core.db"), config, "secret".into()).unwrap()
 }
 
 fn invalid(result: Result<impl std::fmt::Debug, ClientError>) -> String {

@@ -131,6 +131,8 @@ class LauncherActivity : Activity() {
                 is SignInError.InvalidForm -> "Correct the marked fields."
                 is SignInError.Refused -> "The network refused the address or password. Check them and try again."
                 is SignInError.Unreachable -> "The gateway could not be reached. Check the address and your connection."
+                is SignInError.RateLimited ->
+                    "Too many sign-in attempts. Try again in ${error.retryAfterSecs ?: 60uL} seconds."
                 is SignInError.CoreMissing -> "The app's core could not be loaded. Reinstall the app."
                 else -> "Sign-in failed: ${error.message}"
             }

@@ -16,6 +16,9 @@ sealed class SignInError(message: String) : Exception(message) {
     /** The gateway could not be reached. */
     class Unreachable(details: String) : SignInError(details)
 
+    /** The gateway asks to wait [retryAfterSecs] seconds (none if it did not say). */
+    class RateLimited(details: String, val retryAfterSecs: ULong?) : SignInError(details)
+
     /** The core's native library could not be loaded (a broken install). */
     class CoreMissing(details: String) : SignInError(details)
 
@@ -44,18 +47,18 @@ class SignIn(
         val problems = form.problems()
         if (problems.isNotEmpty()) return Result.failure(SignInError.InvalidForm(problems))
         return runCatchingCore {
+            // The password is no part of the config: it goes to signIn only.
             val config = ClientConfig(
                 storePath = File(storeDir, "splitline.db").path,
                 gatewayEndpoints = listOf(form.gatewayUrl.trim()),
                 extraRootPem = null,
                 jid = form.address.trim(),
-                password = form.password,
                 deviceId = deviceId,
                 buildId = buildId,
             )
             val client = SplitlineClient(config)
             try {
-                client.signIn(timeoutSecs)
+                client.signIn(form.password, timeoutSecs)
                 Session(client)
             } catch (e: Throwable) {
                 client.close()
@@ -65,14 +68,18 @@ class SignIn(
     }
 }
 
-private inline fun <T> runCatchingCore(block: () -> T): Result<T> =
+/** Runs a call into the core, mapping its exceptions to [SignInError]. */
+internal inline fun <T> runCatchingCore(block: () -> T): Result<T> =
     try {
         Result.success(block())
     } catch (e: SplitlineException) {
         Result.failure(
             when (e) {
                 is SplitlineException.AuthFailed -> SignInError.Refused(e.details)
-                is SplitlineException.Network -> SignInError.Unreachable(e.details)
+                is SplitlineException.Offline -> SignInError.Unreachable(e.details)
+                is SplitlineException.RateLimited -> SignInError.RateLimited(e.details, e.retryAfterSecs)
+                is SplitlineException.NotFound -> SignInError.Failed(e.details)
+                is SplitlineException.Forbidden -> SignInError.Failed(e.details)
                 is SplitlineException.Invalid -> SignInError.Failed(e.details)
                 is SplitlineException.Storage -> SignInError.Failed(e.details)
                 is SplitlineException.CallNotPossible -> SignInError.Failed(e.details)

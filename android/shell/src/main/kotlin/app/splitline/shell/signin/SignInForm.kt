@@ -2,8 +2,10 @@ package app.splitline.shell.signin
 
 import java.net.URI
 
-/** What the first-run form holds. */
-data class SignInForm(val gatewayUrl: String, val address: String, val password: String)
+/** What the first-run form holds. Its `toString` leaves the password out. */
+data class SignInForm(val gatewayUrl: String, val address: String, val password: String) {
+    override fun toString(): String = "SignInForm(gatewayUrl=$gatewayUrl, address=$address, password=[redacted])"
+}
 
 /** A field the user must correct, with what to do about it. */
 enum class FormProblem(val field: Field, val advice: String) {

@@ -1,0 +1,176 @@
+//! The objects over a real core and SQLite store (no gateway: nothing here
+//! needs the network), with listeners written in Rust.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::{
+    sync::{Arc, Mutex, mpsc},
+    time::Duration,
+};
+
+use crate::{
+    ChatListDiff, ChatListListener, ChatRowOp, ClientConfig, ClientStatus, SplitlineClient,
+    SplitlineError, TimelineDiff, TimelineListener, dispatch::LISTENER_THREAD,
+};
+
+fn client(dir: &tempfile::TempDir) -> Arc<SplitlineClient> {
+    SplitlineClient::new(ClientConfig {
+        store_path: dir.path().join("core.db").display().to_string(),
+        // Nothing listens there; nothing here signs in.
+        gateway_endpoints: vec!["http://127.0.0.1:9".into()],
+        extra_root_pem: None,
+        jid: "alice@example.net".into(),
+        device_id: "phone".into(),
+        build_id: "test".into(),
+    })
+    .unwrap()
+}
+
+/// Sends each diff, with the thread it came on, to a channel.
+struct Recorder(Mutex<mpsc::Sender<(String, ChatListDiff)>>);
+
+impl ChatListListener for Recorder {
+    fn on_update(&self, diff: ChatListDiff) {
+        let thread = std::thread::current().name().unwrap_or("").to_owned();
+        let _ = self.0.lock().unwrap().send((thread, diff));
+    }
+}
+
+fn recorder() -> (Arc<Recorder>, mpsc::Receiver<(String, ChatListDiff)>) {
+    let (tx, rx) = mpsc::channel();
+    (Arc::new(Recorder(Mutex::new(tx))), rx)
+}
+
+fn next(rx: &mpsc::Receiver<(String, ChatListDiff)>) -> (String, ChatListDiff) {
+    rx.recv_timeout(Duration::from_secs(10))
+        .expect("the listener was called")
+}
+
+#[test]
+fn a_listener_runs_on_its_own_thread_never_on_the_runtime() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = client(&dir);
+    assert_eq!(client.status(), ClientStatus::Stopped { reason: None });
+    let (listener, rx) = recorder();
+    let _handle = client.chats().subscribe(50, listener).unwrap();
+    let (thread, first) = next(&rx);
+    assert!(first.ops.is_empty(), "no chats yet: {first:?}");
+    assert_eq!(thread, LISTENER_THREAD);
+
+    client
+        .timeline("bob@example.net".into())
+        .unwrap()
+        .send("hello".into())
+        .unwrap();
+    let (thread, diff) = next(&rx);
+    assert_eq!(thread, LISTENER_THREAD);
+    assert!(!thread.starts_with(crate::RUNTIME_THREAD));
+    let [ChatRowOp::Insert { index: 0, row }] = diff.ops.as_slice() else {
+        panic!("expected one insert: {diff:?}");
+    };
+    assert_eq!(row.peer, "bob@example.net");
+    assert_eq!(
+        row.last_message.as_ref().map(|m| m.body.as_str()),
+        Some("hello")
+    );
+}
+
+/// Blocks in its first call until released.
+struct Stuck(Mutex<mpsc::Receiver<()>>);
+
+impl TimelineListener for Stuck {
+    fn on_update(&self, _: TimelineDiff) {
+        let _ = self.0.lock().unwrap().recv();
+    }
+}
+
+#[test]
+fn a_stuck_listener_delays_only_its_own_deliveries() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = client(&dir);
+    let timeline = client.timeline("bob@example.net".into()).unwrap();
+    let (release, stuck) = mpsc::channel();
+    let _stuck = timeline
+        .subscribe(10, Arc::new(Stuck(Mutex::new(stuck))))
+        .unwrap();
+    let (listener, rx) = recorder();
+    let _chats = client.chats().subscribe(50, listener).unwrap();
+    next(&rx);
+    for n in 0..3 {
+        timeline.send(format!("message {n}")).unwrap();
+    }
+    // The chat list hears of all three while the timeline's listener is stuck.
+    let mut last = None;
+    while last.as_deref() != Some("message 2") {
+        let (_, diff) = next(&rx);
+        for op in diff.ops {
+            if let ChatRowOp::Insert { row, .. } | ChatRowOp::Update { row, .. } = op {
+                last = row.last_message.map(|m| m.body);
+            }
+        }
+    }
+    assert_eq!(timeline.messages(None, 10).unwrap().len(), 3, "all stored");
+    release.send(()).unwrap();
+}
+
+/// Panics on its first call, then records.
+struct Panicky(Mutex<Option<mpsc::Sender<ChatListDiff>>>, Mutex<bool>);
+
+impl ChatListListener for Panicky {
+    fn on_update(&self, diff: ChatListDiff) {
+        let mut panicked = self.1.lock().unwrap();
+        if !*panicked {
+            *panicked = true;
+            drop(panicked);
+            panic!("a listener's bug");
+        }
+        if let Some(tx) = self.0.lock().unwrap().as_ref() {
+            let _ = tx.send(diff);
+        }
+    }
+}
+
+#[test]
+fn a_panicking_listener_still_hears_the_next_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = client(&dir);
+    let (tx, rx) = mpsc::channel();
+    let listener = Arc::new(Panicky(Mutex::new(Some(tx)), Mutex::new(false)));
+    let _handle = client.chats().subscribe(50, listener).unwrap();
+    client
+        .timeline("bob@example.net".into())
+        .unwrap()
+        .send("after the panic".into())
+        .unwrap();
+    let diff = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert_eq!(diff.changed, vec!["bob@example.net".to_owned()]);
+}
+
+#[test]
+fn a_cancelled_subscription_hears_nothing_more() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = client(&dir);
+    let (listener, rx) = recorder();
+    let handle = client.chats().subscribe(50, listener).unwrap();
+    next(&rx);
+    handle.cancel();
+    client
+        .timeline("bob@example.net".into())
+        .unwrap()
+        .send("unheard".into())
+        .unwrap();
+    // The listener's thread ended: its sender is dropped, nothing was sent.
+    assert!(matches!(
+        rx.recv_timeout(Duration::from_secs(10)),
+        Err(mpsc::RecvTimeoutError::Disconnected)
+    ));
+}
+
+#[test]
+fn a_bad_address_is_invalid_with_no_gateway_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let error = client(&dir)
+        .timeline("not an address".into())
+        .err()
+        .unwrap();
+    assert!(matches!(error, SplitlineError::Invalid { code: None, .. }));
+}

@@ -1,0 +1,293 @@
+// Runs the generated Kotlin bindings on the host JVM against the real core,
+// gateway and Prosody (started by tests/jvm/run.sh): every object the app
+// uses, its listeners and its errors. Proves the FFI without an emulator.
+//
+// Each case is a named block in `cases`; add a case with `case("name") { ... }`.
+// A case passes when it returns true; it fails when it returns false or throws.
+
+import java.net.URI
+import java.net.http.HttpClient
+import java.net.http.HttpRequest
+import java.net.http.HttpResponse
+import java.util.concurrent.CopyOnWriteArrayList
+import java.util.concurrent.CountDownLatch
+import java.util.concurrent.TimeUnit
+import kotlin.system.exitProcess
+import kotlinx.coroutines.runBlocking
+import uniffi.splitline_bindings.CallAsk
+import uniffi.splitline_bindings.CallCallee
+import uniffi.splitline_bindings.CallDevice
+import uniffi.splitline_bindings.CallPreference
+import uniffi.splitline_bindings.CallRoute
+import uniffi.splitline_bindings.CallRules
+import uniffi.splitline_bindings.ChatListDiff
+import uniffi.splitline_bindings.ChatListListener
+import uniffi.splitline_bindings.ChatRowOp
+import uniffi.splitline_bindings.ClientConfig
+import uniffi.splitline_bindings.ClientStatus
+import uniffi.splitline_bindings.ContactListDiff
+import uniffi.splitline_bindings.ContactListListener
+import uniffi.splitline_bindings.DataNetwork
+import uniffi.splitline_bindings.MessageRowOp
+import uniffi.splitline_bindings.MessageStatus
+import uniffi.splitline_bindings.SplitlineClient
+import uniffi.splitline_bindings.SplitlineException
+import uniffi.splitline_bindings.TimelineDiff
+import uniffi.splitline_bindings.TimelineListener
+import uniffi.splitline_bindings.ViewHandle
+import uniffi.splitline_bindings.initLogging
+
+/** What the cases share: the gateway, bob's session (over HTTP), alice's client. */
+class World(val gateway: String, val storePath: String, val password: String, private val bobToken: String) {
+    val config = ClientConfig(
+        storePath = storePath,
+        gatewayEndpoints = listOf(gateway),
+        extraRootPem = null,
+        jid = "alice@localhost",
+        deviceId = "jvm-test",
+        buildId = "jvm-test",
+    )
+    val client = SplitlineClient(config)
+    private var sent = 0
+
+    /** Bob sends alice `body` through the gateway's HTTP API. */
+    fun bobSays(body: String) {
+        sent++
+        val request = HttpRequest.newBuilder(URI.create("$gateway/v1/messages"))
+            .header("authorization", "Bearer $bobToken")
+            .header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("""{"client_id":"jvm-case-$sent","to":"alice@localhost","body":"$body"}"""))
+            .build()
+        val response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString())
+        check(response.statusCode() in 200..299) { "bob's message was refused: ${response.statusCode()} ${response.body()}" }
+    }
+}
+
+private val cases = mutableListOf<Pair<String, World.() -> Boolean>>()
+
+private fun case(name: String, body: World.() -> Boolean) {
+    cases.add(name to body)
+}
+
+private fun waitFor(seconds: Long = 30, condition: () -> Boolean): Boolean {
+    val deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds)
+    while (System.nanoTime() < deadline) {
+        if (condition()) return true
+        Thread.sleep(50)
+    }
+    return condition()
+}
+
+/** The exception `block` throws, or null. */
+private inline fun thrown(block: () -> Unit): SplitlineException? =
+    try {
+        block()
+        null
+    } catch (e: SplitlineException) {
+        e
+    }
+
+/** Records every diff a listener hears, with the thread it came on. */
+class Heard<D> {
+    val diffs = CopyOnWriteArrayList<D>()
+    val threads = CopyOnWriteArrayList<String>()
+
+    fun add(diff: D) {
+        threads.add(Thread.currentThread().name)
+        diffs.add(diff)
+    }
+}
+
+private val handles = mutableListOf<ViewHandle>()
+private val chatList = Heard<ChatListDiff>()
+private val timeline = Heard<TimelineDiff>()
+private val contactList = Heard<ContactListDiff>()
+
+/** The thread the cases run on (listeners must never be called there). */
+private val mainThread = Thread.currentThread().name
+
+/** Set while the slow listener is inside its call. */
+@Volatile private var slowBusy = false
+private val releaseSlow = CountDownLatch(1)
+
+private fun defineCases() {
+    case("toString of the config shows no password") {
+        !config.toString().contains(password) && config.toString().contains("alice@localhost")
+    }
+
+    case("a wrong password is AuthFailed with its code, and the same client signs in with the right one") {
+        val other = SplitlineClient(config.copy(storePath = "$storePath-other", deviceId = "jvm-test-other"))
+        val wrong = "not-the-password-42"
+        val refused = thrown { runBlocking { other.signIn(wrong, 30u) } }
+        val refusedOk = refused is SplitlineException.AuthFailed && refused.code == "auth_failed"
+        val noLeak = !refused.toString().contains(wrong) && !refused?.message.orEmpty().contains(wrong) &&
+            !other.toString().contains(wrong) && other.status() == ClientStatus.AuthFailed
+        runBlocking { other.signIn(password, 30u) }
+        val online = other.status() == ClientStatus.Online
+        runBlocking { other.signOff() }
+        other.close()
+        refusedOk && noLeak && online
+    }
+
+    case("the listeners give the stored rows before signing in, on a listener thread") {
+        // Kept: a handle that is garbage-collected ends its subscription.
+        handles += client.contacts().subscribe(100u, object : ContactListListener {
+            override fun onUpdate(diff: ContactListDiff) = contactList.add(diff)
+        })
+        handles += client.chats().subscribe(50u, object : ChatListListener {
+            override fun onUpdate(diff: ChatListDiff) = chatList.add(diff)
+        })
+        handles += client.timeline("bob@localhost").subscribe(20u, object : TimelineListener {
+            override fun onUpdate(diff: TimelineDiff) = timeline.add(diff)
+        })
+        val heard = waitFor { contactList.diffs.size >= 1 && chatList.diffs.size >= 1 && timeline.diffs.size >= 1 }
+        val threads = contactList.threads + chatList.threads + timeline.threads
+        println("  listener threads: ${threads.toSet()}")
+        // JNA names the threads it attaches; the Rust test checks their native name.
+        // Here: never the caller's thread, and one thread per subscription.
+        heard && threads.none { it == mainThread } && threads.toSet().size == 3
+    }
+
+    case("signIn takes the password and returns once online") {
+        runBlocking { client.signIn(password, 30u) }
+        client.status() == ClientStatus.Online
+    }
+
+    case("the chat list reports bob's first message as an insert of his row") {
+        waitFor {
+            chatList.diffs.any { d ->
+                d.ops.any { it is ChatRowOp.Insert && it.row.peer == "bob@localhost" && it.row.lastMessage?.body == "hello from bob" }
+            }
+        }
+    }
+
+    case("a second message from bob is an update of the same row, with the new last message and unread count") {
+        val before = chatList.diffs.size
+        bobSays("second from bob")
+        val ok = waitFor {
+            chatList.diffs.drop(before).any { d ->
+                d.ops.any {
+                    it is ChatRowOp.Update && it.index == 0u && it.row.peer == "bob@localhost" &&
+                        it.row.lastMessage?.body == "second from bob" && it.row.unread == 2u
+                } && d.changed == listOf("bob@localhost")
+            }
+        }
+        if (!ok) println("  the chat list heard: ${chatList.diffs.drop(before)}")
+        ok
+    }
+
+    case("a slow chat-list listener does not stop bob's messages from being stored") {
+        val slow = client.chats().subscribe(50u, object : ChatListListener {
+            override fun onUpdate(diff: ChatListDiff) {
+                slowBusy = true
+                releaseSlow.await(60, TimeUnit.SECONDS)
+                slowBusy = false
+            }
+        })
+        waitFor { slowBusy }
+        bobSays("while the listener sleeps")
+        val stored = waitFor {
+            client.timeline("bob@localhost").messages(null, 50u).any { it.body == "while the listener sleeps" }
+        }
+        val stillBusy = slowBusy
+        releaseSlow.countDown()
+        slow.cancel()
+        slow.close()
+        stored && stillBusy
+    }
+
+    case("the timeline shows bob's messages, then a sent message as an insert at the end and its update to sent") {
+        val bobs = waitFor {
+            timeline.diffs.flatMap { it.ops }.any { it is MessageRowOp.Insert && it.row.body == "hello from bob" }
+        }
+        val queued = client.timeline("bob@localhost").send("hello from kotlin")
+        val shown = waitFor {
+            timeline.diffs.flatMap { it.ops }.any {
+                it is MessageRowOp.Insert && it.row.id == queued.id && it.row.status == MessageStatus.QUEUED
+            }
+        }
+        val sent = waitFor {
+            timeline.diffs.any { d ->
+                d.changed.contains(queued.id) &&
+                    d.ops.any { it is MessageRowOp.Update && it.row.id == queued.id && it.row.status == MessageStatus.SENT }
+            }
+        }
+        if (!(bobs && shown && sent)) println("  the timeline heard ($bobs $shown $sent): ${timeline.diffs}")
+        bobs && queued.outgoing && shown && sent
+    }
+
+    case("marking the chat viewed clears its unread count, reported as an update") {
+        val before = chatList.diffs.size
+        client.chats().markViewed("bob@localhost") &&
+            waitFor {
+                chatList.diffs.drop(before).any { d ->
+                    d.ops.any { it is ChatRowOp.Update && it.row.peer == "bob@localhost" && it.row.unread == 0u }
+                }
+            }
+    }
+
+    case("the contact list listener stays quiet when no contact changed") {
+        // Alice has no contacts here; the first (empty) report was all.
+        contactList.diffs.size == 1 && contactList.diffs[0].ops.isEmpty()
+    }
+
+    case("rooms: create a room and see it listed") {
+        val room = runBlocking { client.rooms().create("jvm room", listOf()) }
+        room.name == "jvm room" && room.jid.endsWith("@conference.localhost") &&
+            waitFor { client.rooms().list().any { it.jid == room.jid } }
+    }
+
+    case("a bad address is Invalid with no gateway code") {
+        val error = thrown { client.timeline("not-an-address") }
+        error is SplitlineException.Invalid && error.code == null && error.details.contains("not an address")
+    }
+
+    case("a request the gateway refuses carries the gateway's code") {
+        // This gateway has calls off: its answer is 404 not_found.
+        val error = thrown { runBlocking { client.calls().verifyMobileNumber("+447400123456") } }
+        error is SplitlineException.NotFound && error.code == "not_found"
+    }
+
+    case("calls: plan a callback, and no route is CallNotPossible") {
+        val ask = CallAsk(
+            callee = CallCallee.Number("020 7946 0018"),
+            preference = CallPreference.AUTOMATIC,
+            device = CallDevice(false, DataNetwork.CELLULAR, false, "GB", "23415"),
+            rules = CallRules(voipOverData = true, voipOnCellular = true, callback = true, accessNumbers = true),
+            homeCountry = "GB",
+            verifiedNumber = "+447400123456",
+        )
+        val plan = runBlocking { client.calls().plan(ask) }
+        val noRoute = thrown { runBlocking { client.calls().plan(ask.copy(verifiedNumber = null)) } }
+        plan.route == CallRoute.CALLBACK && plan.target == "+442079460018" &&
+            noRoute is SplitlineException.CallNotPossible && noRoute.code == null
+    }
+
+    case("signOff ends the session; the store stays readable") {
+        runBlocking { client.signOff() }
+        client.status() == ClientStatus.Stopped(null) &&
+            client.timeline("bob@localhost").messages(null, 50u).isNotEmpty() &&
+            !client.toString().contains(password)
+    }
+}
+
+fun main(args: Array<String>) {
+    val (gateway, storePath, password, bobToken) = args
+    initLogging("warn")
+    val world = World(gateway, storePath, password, bobToken)
+    defineCases()
+    var failed = 0
+    for ((name, body) in cases) {
+        val ok = try {
+            world.body()
+        } catch (e: Throwable) {
+            println("  threw: $e")
+            false
+        }
+        println(if (ok) "ok: $name" else "FAILED: $name")
+        if (!ok) failed++
+    }
+    world.client.close()
+    println("${cases.size - failed} passed, $failed failed")
+    exitProcess(if (failed == 0) 0 else 1)
+}

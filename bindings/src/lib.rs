@@ -31,13 +31,14 @@ pub use call_types::{
 pub use calls::{CallListener, Calls};
 pub use chats::{ChatListListener, Chats};
 pub use client::{ClientConfig, ClientStatus, SplitlineClient};
-pub use contacts::{ContactListListener, Contacts};
+pub use contacts::{ContactListListener, Contacts, RequestsListener, RequestsUpdate};
 pub use dispatch::Subscription;
 pub use error::SplitlineError;
 pub use rooms::Rooms;
 pub use timeline::{Timeline, TimelineListener};
 pub use types::{
-    Availability, ChatInfo, ContactInfo, MessageInfo, MessageStatus, RoomInfo, TimelineKind,
+    Availability, ChatInfo, ContactChange, ContactFailure, ContactInfo, MessageInfo, MessageStatus,
+    PresenceInfo, RoomInfo, TimelineKind,
 };
 pub use views::{
     ChatListDiff, ChatRowOp, ContactListDiff, ContactRowOp, MessageRowOp, TimelineDiff,

@@ -1,7 +1,9 @@
 //! The FFI's own types, converted from the core's.
 
-use splitline_core::store::{Chat, MessageKind, MessageRow, MessageState, RoomRow};
-use splitline_protocol::Contact;
+use splitline_core::store::{
+    Chat, ContactOpFailure, ContactOpKind, MessageKind, MessageRow, MessageState, RoomRow,
+};
+use splitline_protocol::{Contact, ContactPresence};
 
 /// How available a contact is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -30,6 +32,82 @@ impl From<splitline_protocol::Availability> for Availability {
             A::ExtendedAway => Self::ExtendedAway,
             A::DoNotDisturb => Self::DoNotDisturb,
             A::Offline => Self::Offline,
+        }
+    }
+}
+
+impl From<Availability> for splitline_protocol::Availability {
+    fn from(a: Availability) -> Self {
+        match a {
+            Availability::Available => Self::Available,
+            Availability::Chat => Self::Chat,
+            Availability::Away => Self::Away,
+            Availability::ExtendedAway => Self::ExtendedAway,
+            Availability::DoNotDisturb => Self::DoNotDisturb,
+            Availability::Offline => Self::Offline,
+        }
+    }
+}
+
+/// A presence: how available, with an optional status text.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PresenceInfo {
+    /// How available.
+    pub availability: Availability,
+    /// Status text.
+    pub status: Option<String>,
+}
+
+impl From<ContactPresence> for PresenceInfo {
+    fn from(p: ContactPresence) -> Self {
+        Self {
+            availability: p.availability.into(),
+            status: p.status,
+        }
+    }
+}
+
+/// What a contact change was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ContactChange {
+    /// Adding the contact.
+    Add,
+    /// Renaming it.
+    Rename,
+    /// Removing it.
+    Remove,
+    /// Accepting its request.
+    Accept,
+    /// Refusing its request.
+    Refuse,
+}
+
+/// A contact change the gateway refused for good (it was dropped).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ContactFailure {
+    /// The contact's address.
+    pub jid: String,
+    /// What the change was.
+    pub change: ContactChange,
+    /// The gateway's reason.
+    pub reason: String,
+    /// When it was refused, ms since the epoch.
+    pub at_ms: i64,
+}
+
+impl From<ContactOpFailure> for ContactFailure {
+    fn from(f: ContactOpFailure) -> Self {
+        Self {
+            jid: f.jid,
+            change: match f.kind {
+                ContactOpKind::Add => ContactChange::Add,
+                ContactOpKind::Rename => ContactChange::Rename,
+                ContactOpKind::Remove => ContactChange::Remove,
+                ContactOpKind::Accept => ContactChange::Accept,
+                ContactOpKind::Refuse => ContactChange::Refuse,
+            },
+            reason: f.reason,
+            at_ms: f.at_ms,
         }
     }
 }

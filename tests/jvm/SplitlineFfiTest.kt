@@ -27,6 +27,10 @@ import uniffi.splitline_bindings.ClientConfig
 import uniffi.splitline_bindings.ClientStatus
 import uniffi.splitline_bindings.ContactListDiff
 import uniffi.splitline_bindings.ContactListListener
+import uniffi.splitline_bindings.ContactRowOp
+import uniffi.splitline_bindings.Availability
+import uniffi.splitline_bindings.RequestsListener
+import uniffi.splitline_bindings.RequestsUpdate
 import uniffi.splitline_bindings.DataNetwork
 import uniffi.splitline_bindings.MessageRowOp
 import uniffi.splitline_bindings.MessageStatus
@@ -37,8 +41,14 @@ import uniffi.splitline_bindings.TimelineListener
 import uniffi.splitline_bindings.ViewHandle
 import uniffi.splitline_bindings.initLogging
 
-/** What the cases share: the gateway, bob's session (over HTTP), alice's client. */
-class World(val gateway: String, val storePath: String, val password: String, private val bobToken: String) {
+/** What the cases share: the gateway, bob's and carol's sessions (over HTTP), alice's client. */
+class World(
+    val gateway: String,
+    val storePath: String,
+    val password: String,
+    val bobToken: String,
+    val carolToken: String,
+) {
     val config = ClientConfig(
         storePath = storePath,
         gatewayEndpoints = listOf(gateway),
@@ -49,6 +59,18 @@ class World(val gateway: String, val storePath: String, val password: String, pr
     )
     val client = SplitlineClient(config)
     private var sent = 0
+
+    /** A request to the gateway's HTTP API in the session of `token`: its status and body. */
+    fun http(token: String, method: String, path: String, body: String? = null): Pair<Int, String> {
+        val publisher = body?.let { HttpRequest.BodyPublishers.ofString(it) } ?: HttpRequest.BodyPublishers.noBody()
+        val request = HttpRequest.newBuilder(URI.create("$gateway$path"))
+            .header("authorization", "Bearer $token")
+            .header("content-type", "application/json")
+            .method(method, publisher)
+            .build()
+        val response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString())
+        return response.statusCode() to response.body()
+    }
 
     /** Bob sends alice `body` through the gateway's HTTP API. */
     fun bobSays(body: String) {
@@ -102,6 +124,7 @@ private val handles = mutableListOf<ViewHandle>()
 private val chatList = Heard<ChatListDiff>()
 private val timeline = Heard<TimelineDiff>()
 private val contactList = Heard<ContactListDiff>()
+private val requests = Heard<RequestsUpdate>()
 
 /** The thread the cases run on (listeners must never be called there). */
 private val mainThread = Thread.currentThread().name
@@ -140,12 +163,18 @@ private fun defineCases() {
         handles += client.timeline("bob@localhost").subscribe(20u, object : TimelineListener {
             override fun onUpdate(diff: TimelineDiff) = timeline.add(diff)
         })
-        val heard = waitFor { contactList.diffs.size >= 1 && chatList.diffs.size >= 1 && timeline.diffs.size >= 1 }
-        val threads = contactList.threads + chatList.threads + timeline.threads
+        handles += client.contacts().subscribeRequests(object : RequestsListener {
+            override fun onUpdate(update: RequestsUpdate) = requests.add(update)
+        })
+        val heard = waitFor {
+            contactList.diffs.size >= 1 && chatList.diffs.size >= 1 && timeline.diffs.size >= 1 && requests.diffs.size >= 1
+        }
+        val threads = contactList.threads + chatList.threads + timeline.threads + requests.threads
         println("  listener threads: ${threads.toSet()}")
         // JNA names the threads it attaches; the Rust test checks their native name.
         // Here: never the caller's thread, and one thread per subscription.
-        heard && threads.none { it == mainThread } && threads.toSet().size == 3
+        heard && threads.none { it == mainThread } && threads.toSet().size == 4 &&
+            requests.diffs[0].requests.isEmpty() && requests.diffs[0].ownPresence.availability == Availability.AVAILABLE
     }
 
     case("signIn takes the password and returns once online") {
@@ -231,6 +260,77 @@ private fun defineCases() {
         contactList.diffs.size == 1 && contactList.diffs[0].ops.isEmpty()
     }
 
+    case("adding bob lists him as pending at once; once bob accepts he shows accepted, with presence") {
+        val before = contactList.diffs.size
+        val added = client.contacts().add("bob@localhost", "Bob")
+        val listed = waitFor {
+            contactList.diffs.drop(before).any { d ->
+                d.ops.any { it is ContactRowOp.Insert && it.row.jid == "bob@localhost" && it.row.pending }
+            }
+        }
+        // Bob can accept once alice's engine has sent the request.
+        val accepted = waitFor { http(bobToken, "POST", "/v1/contacts/alice@localhost/accept").first in 200..299 }
+        val shown = waitFor {
+            client.contacts().list(0u, 10u).any {
+                it.jid == "bob@localhost" && !it.pending && it.availability == Availability.AVAILABLE
+            }
+        }
+        val heard = contactList.diffs.drop(before).any { d ->
+            d.changed.contains("bob@localhost") && d.ops.any { it is ContactRowOp.Update && !it.row.pending }
+        }
+        if (!(listed && accepted && shown && heard)) println("  ($listed $accepted $shown $heard) ${client.contacts().list(0u, 10u)}")
+        added.jid == "bob@localhost" && added.name == "Bob" && added.pending && listed && accepted && shown && heard
+    }
+
+    case("bob's request shows in alice's requests and their listener, and accepting it clears it") {
+        // Bob accepting may already have asked back; asking again is harmless.
+        http(bobToken, "POST", "/v1/contacts", """{"jid":"alice@localhost"}""")
+        val seen = waitFor { client.contacts().requests().contains("bob@localhost") }
+        val heard = waitFor { requests.diffs.any { it.requests.contains("bob@localhost") } }
+        client.contacts().accept("bob@localhost")
+        val cleared = !client.contacts().requests().contains("bob@localhost")
+        val heardCleared = waitFor { requests.diffs.last().requests.isEmpty() }
+        if (!(seen && heard && cleared && heardCleared)) println("  ($seen $heard $cleared $heardCleared) ${requests.diffs}")
+        seen && heard && cleared && heardCleared
+    }
+
+    case("carol's request is seen and refused; it leaves the requests and no change failed") {
+        val (status, body) = http(carolToken, "POST", "/v1/contacts", """{"jid":"alice@localhost","name":"Alice"}""")
+        check(status in 200..299) { "carol's request was refused: $status $body" }
+        val seen = waitFor { client.contacts().requests().contains("carol@localhost") }
+        client.contacts().refuse("carol@localhost")
+        val gone = !client.contacts().requests().contains("carol@localhost") &&
+            client.contacts().list(0u, 10u).none { it.jid == "carol@localhost" }
+        // Sent and answered: the engine's queue empties with no failure.
+        Thread.sleep(1000)
+        val noFailure = client.contacts().failures().isEmpty()
+        seen && gone && noFailure
+    }
+
+    case("a presence set from Kotlin is alice's own presence at once and reaches bob with its status") {
+        val before = requests.diffs.size
+        client.contacts().setPresence(Availability.AWAY, "  on the jvm ")
+        val own = client.contacts().ownPresence()
+        val heard = waitFor {
+            requests.diffs.drop(before).any { it.ownPresence.availability == Availability.AWAY && it.ownPresence.status == "on the jvm" }
+        }
+        val atBob = waitFor {
+            val (status, body) = http(bobToken, "GET", "/v1/snapshot")
+            status == 200 && Regex(""""jid":"alice@localhost"[^}]*"presence":\{"availability":"away","status":"on the jvm"""").containsMatchIn(body)
+        }
+        if (!atBob) println("  bob's snapshot: ${http(bobToken, "GET", "/v1/snapshot").second}")
+        own.availability == Availability.AWAY && own.status == "on the jvm" && heard && atBob
+    }
+
+    case("contacts' bad input is Invalid with no gateway code") {
+        val own = thrown { client.contacts().add("alice@localhost", null) }
+        val malformed = thrown { client.contacts().add("not-an-address", null) }
+        val stranger = thrown { client.contacts().rename("nobody@localhost", "x") }
+        val offline = thrown { client.contacts().setPresence(Availability.OFFLINE, null) }
+        listOf(own, malformed, stranger, offline).all { it is SplitlineException.Invalid && it.code == null } &&
+            (own as? SplitlineException.Invalid)?.details.orEmpty().contains("your own address")
+    }
+
     case("rooms: create a room and see it listed") {
         val room = runBlocking { client.rooms().create("jvm room", listOf()) }
         room.name == "jvm room" && room.jid.endsWith("@conference.localhost") &&
@@ -272,9 +372,9 @@ private fun defineCases() {
 }
 
 fun main(args: Array<String>) {
-    val (gateway, storePath, password, bobToken) = args
+    val (gateway, storePath, password, bobToken, carolToken) = args
     initLogging("warn")
-    val world = World(gateway, storePath, password, bobToken)
+    val world = World(gateway, storePath, password, bobToken, carolToken)
     defineCases()
     var failed = 0
     for ((name, body) in cases) {

@@ -3,7 +3,8 @@
 # (uniffi library mode), compiles them with the test (tests/jvm/SplitlineFfiTest.kt)
 # using kotlinc (npm kotlin-compiler) and JNA (Debian), then runs the test
 # against a real Prosody and gateway that this script starts. Bob (over curl,
-# and from the test over HTTP) sends alice messages; afterwards this script
+# and from the test over HTTP) sends alice messages and, with carol, contact
+# requests; afterwards this script
 # checks that alice's reply reached him and that her sessions were signed off.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -38,7 +39,7 @@ trap stop_servers EXIT INT TERM
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 XMPP_PORT=$(free_port)
 GATEWAY="127.0.0.1:$(free_port)"
-start_prosody "$OUT/prosody" "$XMPP_PORT" alice:alice-pw bob:bob-pw
+start_prosody "$OUT/prosody" "$XMPP_PORT" alice:alice-pw bob:bob-pw carol:carol-pw
 METRICS="127.0.0.1:$(free_port)"
 start_gateway "$GATEWAY" "$METRICS" "$XMPP_PORT" "$OUT/gateway.log"
 BASE="http://$GATEWAY"
@@ -48,16 +49,19 @@ BOB=$(curl -sS -X POST "$BASE/v1/sign-in" -H 'content-type: application/json' \
   -d '{"jid":"bob@localhost","password":"bob-pw","device_id":"bob-curl","build_id":"jvm-test"}')
 BOB_TOKEN=$(echo "$BOB" | json "['token']")
 BOB_CURSOR=$(echo "$BOB" | json "['cursor']")
+# Carol (over HTTP from the test) asks alice to be her contact, to be refused.
+CAROL_TOKEN=$(curl -sS -X POST "$BASE/v1/sign-in" -H 'content-type: application/json' \
+  -d '{"jid":"carol@localhost","password":"carol-pw","device_id":"carol-curl","build_id":"jvm-test"}' | json "['token']")
 curl -sS -X POST "$BASE/v1/messages" -H "authorization: Bearer $BOB_TOKEN" -H 'content-type: application/json' \
   -d '{"client_id":"jvm-1","to":"alice@localhost","body":"hello from bob"}' >/dev/null
 
 echo "== running the Kotlin test on the JVM" >&2
 java -Djna.library.path="$PWD/target/debug" \
   -cp "$OUT/test.jar:$CLASSPATH:$KOTLIN_LIB/kotlin-stdlib.jar" SplitlineFfiTestKt \
-  "$BASE" "$OUT/alice.db" alice-pw "$BOB_TOKEN"
+  "$BASE" "$OUT/alice.db" alice-pw "$BOB_TOKEN" "$CAROL_TOKEN"
 
-# Alice signed off: only bob's session is left at the gateway.
-if curl -sS "http://$METRICS/metrics" | grep -qx 'splitline_sessions_active 1'; then
+# Alice signed off: only bob's and carol's sessions are left at the gateway.
+if curl -sS "http://$METRICS/metrics" | grep -qx 'splitline_sessions_active 2'; then
   echo "ok: signOff ended alice's session at the gateway"
 else
   echo "FAILED: alice's session is still open at the gateway after signOff" >&2

@@ -11,7 +11,7 @@ use splitline_core::{
 
 use crate::{
     Availability, ContactFailure, ContactInfo, ContactListDiff, PresenceInfo, SplitlineError,
-    ViewHandle,
+    Subscription, ViewHandle,
     dispatch::{Signal, subscribe},
     views::watch,
 };
@@ -134,11 +134,11 @@ impl Contacts {
     }
 
     /// Keeps `listener` told of the requests and the own presence until the
-    /// handle is cancelled or dropped (`load_more` does nothing here).
+    /// handle is cancelled or dropped.
     pub fn subscribe_requests(
         &self,
         listener: Arc<dyn RequestsListener>,
-    ) -> Result<Arc<ViewHandle>, SplitlineError> {
+    ) -> Result<Arc<Subscription>, SplitlineError> {
         let contacts = self.api();
         let mut last: Option<RequestsUpdate> = None;
         let subscription = subscribe(self.client.views().subscribe(), move |signals| {
@@ -154,7 +154,7 @@ impl Contacts {
                 Err(error) => tracing::warn!(%error, "the requests could not be read"),
             }
         })?;
-        Ok(Arc::new(ViewHandle::new(subscription)))
+        Ok(Arc::new(subscription))
     }
 
     /// Contact changes the gateway refused for good (they were dropped).

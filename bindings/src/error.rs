@@ -5,6 +5,7 @@ use splitline_core::{
     calls::{CallSetupError, routing::RoutingError},
     client::ClientError,
     gateway::GatewayError,
+    history::HistoryError,
     store::StoreError,
     sync::SyncError,
 };
@@ -318,6 +319,18 @@ impl From<ClientError> for SplitlineError {
             }
             ClientError::Offline(_) => Self::of(Kind::Offline, details, None, None),
             ClientError::Gateway(error) => error.into(),
+        }
+    }
+}
+
+impl From<HistoryError> for SplitlineError {
+    fn from(error: HistoryError) -> Self {
+        let details = error.to_string();
+        match error {
+            HistoryError::Store(_) => Self::of(Kind::Storage, details, None, None),
+            HistoryError::BadPeer(_)
+            | HistoryError::UnknownRow { .. }
+            | HistoryError::BadLimit { .. } => Self::of(Kind::Invalid, details, None, None),
         }
     }
 }

@@ -35,7 +35,7 @@ pub use contacts::{ContactListListener, Contacts, RequestsListener, RequestsUpda
 pub use dispatch::Subscription;
 pub use error::SplitlineError;
 pub use rooms::Rooms;
-pub use timeline::{Timeline, TimelineListener};
+pub use timeline::{PageBackEnd, PageBackInfo, Timeline, TimelineListener};
 pub use types::{
     Availability, ChatInfo, ContactChange, ContactFailure, ContactInfo, MessageInfo, MessageStatus,
     PresenceInfo, RoomInfo, TimelineKind,

@@ -8,8 +8,9 @@ use std::{
 };
 
 use crate::{
-    ChatListDiff, ChatListListener, ChatRowOp, ClientConfig, ClientStatus, SplitlineClient,
-    SplitlineError, TimelineDiff, TimelineListener, dispatch::LISTENER_THREAD,
+    Availability, ChatListDiff, ChatListListener, ChatRowOp, ClientConfig, ClientStatus,
+    PresenceInfo, RequestsListener, RequestsUpdate, SplitlineClient, SplitlineError, TimelineDiff,
+    TimelineListener, dispatch::LISTENER_THREAD,
 };
 
 fn client(dir: &tempfile::TempDir) -> Arc<SplitlineClient> {
@@ -173,4 +174,78 @@ fn a_bad_address_is_invalid_with_no_gateway_code() {
         .err()
         .unwrap();
     assert!(matches!(error, SplitlineError::Invalid { code: None, .. }));
+}
+
+#[test]
+fn every_availability_goes_to_the_core_and_back_unchanged() {
+    let all = [
+        Availability::Available,
+        Availability::Chat,
+        Availability::Away,
+        Availability::ExtendedAway,
+        Availability::DoNotDisturb,
+        Availability::Offline,
+    ];
+    for a in all {
+        let core: splitline_protocol::Availability = a.into();
+        assert_eq!(Availability::from(core), a);
+    }
+}
+
+/// Sends each requests update to a channel.
+struct RequestsRecorder(Mutex<mpsc::Sender<RequestsUpdate>>);
+
+impl RequestsListener for RequestsRecorder {
+    fn on_update(&self, update: RequestsUpdate) {
+        let _ = self.0.lock().unwrap().send(update);
+    }
+}
+
+#[test]
+fn the_requests_listener_hears_the_own_presence_set_offline_and_contacts_list_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = client(&dir);
+    let contacts = client.contacts();
+    let (tx, rx) = mpsc::channel();
+    let _handle = contacts
+        .subscribe_requests(Arc::new(RequestsRecorder(Mutex::new(tx))))
+        .unwrap();
+    let first = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert!(first.requests.is_empty());
+    assert_eq!(first.own_presence.availability, Availability::Available);
+
+    contacts
+        .set_presence(Availability::Away, Some(" at lunch ".into()))
+        .unwrap();
+    let away = PresenceInfo {
+        availability: Availability::Away,
+        status: Some("at lunch".into()),
+    };
+    assert_eq!(
+        rx.recv_timeout(Duration::from_secs(10))
+            .unwrap()
+            .own_presence,
+        away
+    );
+    assert_eq!(contacts.own_presence().unwrap(), away);
+    assert!(matches!(
+        contacts.set_presence(Availability::Offline, None),
+        Err(SplitlineError::Invalid { code: None, .. })
+    ));
+
+    // A contact change is no news for this listener: the next update is
+    // the presence set after it.
+    let bob = contacts
+        .add("Bob@Example.net ".into(), Some("Bob".into()))
+        .unwrap();
+    assert_eq!((bob.jid.as_str(), bob.pending), ("bob@example.net", true));
+    assert_eq!(contacts.list(0, 10).unwrap().len(), 1);
+    contacts.set_presence(Availability::Chat, None).unwrap();
+    let next = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert_eq!(next.own_presence.availability, Availability::Chat);
+    assert!(contacts.failures().unwrap().is_empty());
+    assert!(matches!(
+        contacts.add("alice@example.net".into(), None),
+        Err(SplitlineError::Invalid { code: None, .. })
+    ));
 }

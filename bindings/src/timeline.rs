@@ -1,10 +1,54 @@
-//! `Timeline`: one chat's messages, newest at the end.
+//! `Timeline`: one chat's messages, newest at the end, paging back through
+//! the store and then the network's archive.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, mpsc};
 
-use splitline_core::client::Client;
+use splitline_core::{client::Client, history::HistoryEnd};
 
-use crate::{MessageInfo, SplitlineError, TimelineDiff, ViewHandle, views::watch};
+use crate::{
+    MessageInfo, SplitlineError, TimelineDiff, ViewHandle, dispatch::Signal, views::watch,
+};
+
+/// Where paging back stopped.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum PageBackEnd {
+    /// Older messages may follow: page back again.
+    More,
+    /// The chat's first message is shown.
+    Beginning,
+    /// The archive could not be read now (offline, or refused): the rows
+    /// are the store's; try again later.
+    ArchiveUnavailable {
+        /// Why.
+        reason: String,
+    },
+}
+
+impl From<HistoryEnd> for PageBackEnd {
+    fn from(end: HistoryEnd) -> Self {
+        match end {
+            HistoryEnd::More => Self::More,
+            HistoryEnd::Beginning => Self::Beginning,
+            HistoryEnd::ArchiveUnavailable(reason) => Self::ArchiveUnavailable { reason },
+        }
+    }
+}
+
+/// What a page back brought.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct PageBackInfo {
+    /// The older rows, oldest first (the views also hear them as inserts).
+    pub messages: Vec<MessageInfo>,
+    /// Whether more may follow.
+    pub end: PageBackEnd,
+}
+
+/// The views this timeline opened, and how many rows they show.
+#[derive(Default)]
+struct Shown {
+    rows: u32,
+    views: Vec<mpsc::Sender<Signal>>,
+}
 
 /// Hears how a timeline changed; called on a listener thread.
 #[uniffi::export(with_foreign)]
@@ -18,6 +62,7 @@ pub trait TimelineListener: Send + Sync {
 pub struct Timeline {
     client: Arc<Client>,
     peer: String,
+    shown: Mutex<Shown>,
 }
 
 impl Timeline {
@@ -28,11 +73,22 @@ impl Timeline {
                 "'{peer}' is not an address like user@domain"
             )));
         }
-        Ok(Self { client, peer })
+        Ok(Self {
+            client,
+            peer,
+            shown: Mutex::default(),
+        })
+    }
+
+    fn shown(&self) -> std::sync::MutexGuard<'_, Shown> {
+        // The state stays consistent even if a holder panicked.
+        self.shown
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
-#[uniffi::export]
+#[uniffi::export(async_runtime = "tokio")]
 impl Timeline {
     /// The chat's address.
     pub fn peer(&self) -> String {
@@ -68,7 +124,47 @@ impl Timeline {
             move |v| v.timeline(&peer, window),
             move |diff| listener.on_update(diff.into()),
         )?;
+        let mut shown = self.shown();
+        shown.rows = shown.rows.max(window);
+        shown.views.push(subscription.signals());
+        drop(shown);
         Ok(Arc::new(ViewHandle::new(subscription)))
+    }
+
+    /// Pages back `limit` rows (1 to 100) before the oldest this timeline's
+    /// views show: from the store, then from the network's archive (stored
+    /// for next time). The views opened by `subscribe` grow to show them and
+    /// hear them as inserts at the top.
+    pub async fn page_back(&self, limit: u32) -> Result<PageBackInfo, SplitlineError> {
+        let rows = self.shown().rows;
+        let oldest = if rows == 0 {
+            None
+        } else {
+            self.client
+                .messages(&self.peer, None, rows)?
+                .first()
+                .map(|m| m.id)
+        };
+        let page = self
+            .client
+            .history()
+            .older(&self.peer, oldest, limit)
+            .await?;
+        let added = u32::try_from(page.rows.len()).unwrap_or(u32::MAX);
+        let views = {
+            let mut shown = self.shown();
+            shown.rows = shown.rows.saturating_add(added);
+            // Views whose subscription ended are forgotten.
+            shown
+                .views
+                .retain(|view| view.send(Signal::LoadMore(added)).is_ok());
+            shown.views.len()
+        };
+        tracing::debug!(added, views, "paged back");
+        Ok(PageBackInfo {
+            messages: page.rows.into_iter().map(MessageInfo::from).collect(),
+            end: page.end.into(),
+        })
     }
 
     /// Queues a message; it shows at once as queued and goes out exactly

@@ -34,8 +34,11 @@ import uniffi.splitline_bindings.RequestsUpdate
 import uniffi.splitline_bindings.DataNetwork
 import uniffi.splitline_bindings.MessageRowOp
 import uniffi.splitline_bindings.MessageStatus
+import uniffi.splitline_bindings.PageBackEnd
+import uniffi.splitline_bindings.PageBackInfo
 import uniffi.splitline_bindings.SplitlineClient
 import uniffi.splitline_bindings.SplitlineException
+import uniffi.splitline_bindings.Subscription
 import uniffi.splitline_bindings.TimelineDiff
 import uniffi.splitline_bindings.TimelineListener
 import uniffi.splitline_bindings.ViewHandle
@@ -121,6 +124,7 @@ class Heard<D> {
 }
 
 private val handles = mutableListOf<ViewHandle>()
+private var requestsHandle: Subscription? = null
 private val chatList = Heard<ChatListDiff>()
 private val timeline = Heard<TimelineDiff>()
 private val contactList = Heard<ContactListDiff>()
@@ -163,7 +167,7 @@ private fun defineCases() {
         handles += client.timeline("bob@localhost").subscribe(20u, object : TimelineListener {
             override fun onUpdate(diff: TimelineDiff) = timeline.add(diff)
         })
-        handles += client.contacts().subscribeRequests(object : RequestsListener {
+        requestsHandle = client.contacts().subscribeRequests(object : RequestsListener {
             override fun onUpdate(update: RequestsUpdate) = requests.add(update)
         })
         val heard = waitFor {
@@ -361,6 +365,35 @@ private fun defineCases() {
         val noRoute = thrown { runBlocking { client.calls().plan(ask.copy(verifiedNumber = null)) } }
         plan.route == CallRoute.CALLBACK && plan.target == "+442079460018" &&
             noRoute is SplitlineException.CallNotPossible && noRoute.code == null
+    }
+
+    case("a timeline on a fresh store pages back to the chat's beginning, heard as inserts at the top") {
+        val fresh = SplitlineClient(config.copy(storePath = "$storePath-fresh", deviceId = "jvm-test-fresh"))
+        runBlocking { fresh.signIn(password, 30u) }
+        val chat = fresh.timeline("bob@localhost")
+        val heard = Heard<TimelineDiff>()
+        val handle = chat.subscribe(1u, object : TimelineListener {
+            override fun onUpdate(diff: TimelineDiff) = heard.add(diff)
+        })
+        waitFor { heard.diffs.size >= 1 }
+        println("  the fresh store holds ${chat.messages(null, 100u).size} rows of the chat at first")
+        val pages = mutableListOf<PageBackInfo>()
+        do {
+            pages += runBlocking { chat.pageBack(2u) }
+        } while (pages.last().end == PageBackEnd.More && pages.size < 20)
+        val bodies = pages.flatMap { it.messages }.map { it.body }
+        val atTop = waitFor {
+            heard.diffs.drop(1).any { d ->
+                d.ops.any { it is MessageRowOp.Insert && it.index == 0u && it.row.body == "hello from bob" }
+            }
+        }
+        val badLimit = thrown { runBlocking { chat.pageBack(0u) } }
+        handle.close()
+        runBlocking { fresh.signOff() }
+        fresh.close()
+        if (!(atTop && "hello from bob" in bodies)) println("  pages: $pages; heard: ${heard.diffs}")
+        pages.last().end == PageBackEnd.Beginning && "hello from bob" in bodies && atTop &&
+            badLimit is SplitlineException.Invalid && badLimit.code == null
     }
 
     case("signOff ends the session; the store stays readable") {

@@ -4,6 +4,7 @@ use splitline_core::{
     calls::{CallSetupError, routing::RoutingError},
     client::ClientError,
     gateway::GatewayError,
+    history::HistoryError,
     sync::SyncError,
 };
 use splitline_protocol::{ErrorBody, ErrorCode};
@@ -148,4 +149,30 @@ fn call_setup_errors_say_whether_a_call_is_possible() {
         SplitlineError::from(CallSetupError::Gateway(refused(ErrorCode::Forbidden, None)));
     assert_eq!(variant(&gateway), "Forbidden");
     assert_eq!(gateway.code(), Some("forbidden"));
+}
+
+#[test]
+fn history_errors_are_invalid_input_or_storage() {
+    let cases = [
+        (HistoryError::BadPeer("x".into()), "Invalid"),
+        (
+            HistoryError::UnknownRow {
+                peer: "bob@example.net".into(),
+                row: 7,
+            },
+            "Invalid",
+        ),
+        (HistoryError::BadLimit { limit: 0, max: 100 }, "Invalid"),
+        (
+            HistoryError::Store(splitline_core::store::StoreError::TaskFailed("gone".into())),
+            "Storage",
+        ),
+    ];
+    for (error, expected) in cases {
+        let shown = error.to_string();
+        let mapped = SplitlineError::from(error);
+        assert_eq!(variant(&mapped), expected, "{shown}");
+        assert_eq!(mapped.code(), None, "{shown}");
+        assert_eq!(mapped.fields().0, shown);
+    }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use splitline_core::{Secret, client::Client, sync::SyncConfig};
 
-use crate::{Calls, Chats, Contacts, Rooms, SplitlineError, Timeline, runtime};
+use crate::{AddressBook, Calls, Chats, Contacts, Rooms, SplitlineError, Timeline, runtime};
 
 /// How to reach the network and where to keep data. It holds no password:
 /// that is an argument of [`SplitlineClient::sign_in`].
@@ -133,5 +133,10 @@ impl SplitlineClient {
     /// Calls through the gateway.
     pub fn calls(&self) -> Arc<Calls> {
         Arc::new(Calls::new(self.inner.clone()))
+    }
+
+    /// The phone's address book beside the contacts' numbers.
+    pub fn address_book(&self) -> Arc<AddressBook> {
+        Arc::new(AddressBook::new(self.inner.clone()))
     }
 }

@@ -2,6 +2,7 @@
 //! stable error code and `Retry-After` when the gateway gave them.
 
 use splitline_core::{
+    address_book::AddressBookError,
     calls::{CallSetupError, routing::RoutingError},
     client::ClientError,
     gateway::GatewayError,
@@ -331,6 +332,20 @@ impl From<HistoryError> for SplitlineError {
             HistoryError::BadPeer(_)
             | HistoryError::UnknownRow { .. }
             | HistoryError::BadLimit { .. } => Self::of(Kind::Invalid, details, None, None),
+        }
+    }
+}
+
+impl From<AddressBookError> for SplitlineError {
+    fn from(error: AddressBookError) -> Self {
+        let details = error.to_string();
+        match error {
+            AddressBookError::Store(_) => Self::of(Kind::Storage, details, None, None),
+            AddressBookError::Number(_) | AddressBookError::Invalid(_) => {
+                Self::of(Kind::Invalid, details, None, None)
+            }
+            AddressBookError::Gateway(error) => error.into(),
+            AddressBookError::TaskFailed(_) => Self::of(Kind::Internal, details, None, None),
         }
     }
 }

@@ -1,12 +1,13 @@
 //! The Kotlin app's API over the Splitline core, through uniffi.
 //!
 //! Thin by design: a small object per screen over one shared core client
-//! (`SplitlineClient`, `Contacts`, `Chats`, `Timeline`, `Rooms`, `Calls`);
-//! the FFI's own types converted from the core's; one [`SplitlineError`]
+//! (`SplitlineClient`, `Contacts`, `Chats`, `Timeline`, `Rooms`, `Calls`,
+//! `AddressBook`); the FFI's own types converted from the core's; one [`SplitlineError`]
 //! with the protocol's codes. Listeners run on their own threads, never on
 //! the runtime's ([`dispatch`]). Panics are caught at the boundary by uniffi,
 //! and on the listener threads by the dispatcher, never crossing the FFI.
 
+mod address_book;
 mod call_types;
 mod calls;
 mod chats;
@@ -24,6 +25,10 @@ use std::sync::OnceLock;
 
 use tokio::runtime::Runtime;
 
+pub use address_book::{
+    AddressBook, CallCostInfo, CallerNameInfo, ContactMatchInfo, ImportReportInfo, LookupInfo,
+    NativeContactInfo, NativeMatchInfo, NativeNumberInfo, NetworkMatchInfo, UnreadNumberInfo,
+};
 pub use call_types::{
     CallAsk, CallCallee, CallDevice, CallEnd, CallPhase, CallPlanInfo, CallPreference, CallRoute,
     CallRules, CallUpdateInfo, DataNetwork, IncomingCallInfo, PlacedCallInfo, VerificationInfo,

@@ -249,3 +249,68 @@ fn the_requests_listener_hears_the_own_presence_set_offline_and_contacts_list_at
         Err(SplitlineError::Invalid { code: None, .. })
     ));
 }
+
+#[test]
+fn the_address_book_imports_and_names_a_caller_offline() {
+    use crate::{
+        CallAsk, CallCallee, CallCostInfo, CallDevice, CallPreference, CallRules, DataNetwork,
+    };
+    use crate::{NativeContactInfo, NativeNumberInfo};
+
+    let dir = tempfile::tempdir().unwrap();
+    let book = client(&dir).address_book();
+    let entry = |number: &str| NativeContactInfo {
+        native_id: "n1".into(),
+        name: "Dora".into(),
+        numbers: vec![NativeNumberInfo {
+            label: Some("mobile".into()),
+            number: number.into(),
+        }],
+    };
+    let report = book
+        .import(vec![entry("020 7946 0018")], "gb".into())
+        .unwrap();
+    assert_eq!((report.added, report.unchanged), (1, 0));
+    let again = book
+        .import(vec![entry("020 7946 0018")], "GB".into())
+        .unwrap();
+    assert_eq!((again.added, again.unchanged), (0, 1));
+    let caller = book.caller_name("+442079460018".into()).unwrap().unwrap();
+    assert_eq!(caller.label, "Dora");
+    assert_eq!(caller.native[0].label.as_deref(), Some("mobile"));
+    assert!(matches!(
+        book.import(vec![], "XX".into()),
+        Err(SplitlineError::Invalid { code: None, .. })
+    ));
+
+    // Offline, with no access numbers asked for: a carrier call by callback.
+    let ask = CallAsk {
+        callee: CallCallee::Number {
+            number: "020 7946 0018".into(),
+        },
+        preference: CallPreference::Automatic,
+        device: CallDevice {
+            platform_sip: false,
+            network: DataNetwork::Cellular,
+            roaming: false,
+            country: "GB".into(),
+            operator: Some("23415".into()),
+        },
+        rules: CallRules {
+            voip_over_data: true,
+            voip_on_cellular: true,
+            callback: true,
+            access_numbers: true,
+        },
+        home_country: "GB".into(),
+        verified_number: Some("+447400123456".into()),
+    };
+    let lookup = crate::runtime()
+        .unwrap()
+        .block_on(book.lookup(ask))
+        .unwrap();
+    assert_eq!(lookup.number, "+442079460018");
+    assert_eq!(lookup.cost, CallCostInfo::CarrierCall);
+    assert_eq!(lookup.native[0].name, "Dora");
+    assert!(lookup.plan.is_some(), "{}", lookup.explanation);
+}

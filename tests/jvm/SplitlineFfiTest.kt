@@ -15,6 +15,9 @@ import java.util.concurrent.TimeUnit
 import kotlin.system.exitProcess
 import kotlinx.coroutines.runBlocking
 import uniffi.splitline_bindings.CallAsk
+import uniffi.splitline_bindings.CallCostInfo
+import uniffi.splitline_bindings.NativeContactInfo
+import uniffi.splitline_bindings.NativeNumberInfo
 import uniffi.splitline_bindings.CallCallee
 import uniffi.splitline_bindings.CallDevice
 import uniffi.splitline_bindings.CallPreference
@@ -394,6 +397,58 @@ private fun defineCases() {
         if (!(atTop && "hello from bob" in bodies)) println("  pages: $pages; heard: ${heard.diffs}")
         pages.last().end == PageBackEnd.Beginning && "hello from bob" in bodies && atTop &&
             badLimit is SplitlineException.Invalid && badLimit.code == null
+    }
+
+    case("bob's vCard number matches an imported native contact written locally: lookup names bob, a free network call") {
+        val (status, body) = http(bobToken, "PUT", "/v1/vcard", """{"numbers":["+442079460123"]}""")
+        check(status in 200..299) { "bob's vCard was refused: $status $body" }
+        val book = client.addressBook()
+        val report = book.import(
+            listOf(NativeContactInfo("native-1", "Bobby", listOf(NativeNumberInfo("work", "020 7946 0123")))),
+            "GB",
+        )
+        val ask = CallAsk(
+            callee = CallCallee.Number("020 7946 0123"),
+            preference = CallPreference.AUTOMATIC,
+            device = CallDevice(false, DataNetwork.CELLULAR, false, "GB", "23415"),
+            rules = CallRules(voipOverData = true, voipOnCellular = true, callback = true, accessNumbers = false),
+            homeCountry = "GB",
+            verifiedNumber = "+447400123456",
+        )
+        val free = waitFor {
+            runBlocking { book.refreshContactPhones() } >= 1u &&
+                runBlocking { book.lookup(ask) }.cost == CallCostInfo.FreeNetworkCall("bob@localhost")
+        }
+        val lookup = runBlocking { book.lookup(ask) }
+        val caller = book.callerName("+442079460123")
+        val matched = book.matches().any { it.jid == "bob@localhost" && it.nativeId == "native-1" && it.e164 == "+442079460123" }
+        if (!free) println("  the lookup: $lookup")
+        report.added == 1u && report.unread.isEmpty() && free && lookup.number == "+442079460123" &&
+            lookup.native.map { it.name } == listOf("Bobby") && lookup.contacts.map { it.jid } == listOf("bob@localhost") &&
+            caller?.label == "Bobby" && matched
+    }
+
+    case("the address book's bad input is Invalid with no gateway code") {
+        val book = client.addressBook()
+        val country = thrown { book.import(listOf(), "XX") }
+        val contact = thrown {
+            runBlocking {
+                book.lookup(
+                    CallAsk(
+                        callee = CallCallee.Contact("bob@localhost"),
+                        preference = CallPreference.AUTOMATIC,
+                        device = CallDevice(false, DataNetwork.CELLULAR, false, "GB", "23415"),
+                        rules = CallRules(voipOverData = true, voipOnCellular = true, callback = true, accessNumbers = false),
+                        homeCountry = "GB",
+                        verifiedNumber = null,
+                    ),
+                )
+            }
+        }
+        val number = thrown { book.callerName("not a number") }
+        // The import refused leaves the address book as it was.
+        listOf(country, contact, number).all { it is SplitlineException.Invalid && it.code == null } &&
+            book.matches().any { it.jid == "bob@localhost" }
     }
 
     case("signOff ends the session; the store stays readable") {

@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used)]
 
 use splitline_core::{
+    address_book::AddressBookError,
     calls::{CallSetupError, routing::RoutingError},
     client::ClientError,
     gateway::GatewayError,
@@ -175,4 +176,30 @@ fn history_errors_are_invalid_input_or_storage() {
         assert_eq!(mapped.code(), None, "{shown}");
         assert_eq!(mapped.fields().0, shown);
     }
+}
+
+#[test]
+fn address_book_errors_map_to_their_variants() {
+    let invalid = SplitlineError::from(AddressBookError::Invalid("two entries share an id".into()));
+    assert_eq!((variant(&invalid), invalid.code()), ("Invalid", None));
+    let number = SplitlineError::from(AddressBookError::Number(
+        splitline_protocol::NumberError::UnknownRegion("XX".into()),
+    ));
+    assert_eq!((variant(&number), number.code()), ("Invalid", None));
+    let store = SplitlineError::from(AddressBookError::Store(
+        splitline_core::store::StoreError::TaskFailed("gone".into()),
+    ));
+    assert_eq!(variant(&store), "Storage");
+    let task = SplitlineError::from(AddressBookError::TaskFailed("panicked".into()));
+    assert_eq!(variant(&task), "Internal");
+    let gateway = SplitlineError::from(AddressBookError::Gateway(refused(
+        ErrorCode::NotFound,
+        None,
+    )));
+    assert_eq!(
+        (variant(&gateway), gateway.code()),
+        ("NotFound", Some("not_found"))
+    );
+    let offline = SplitlineError::from(AddressBookError::Gateway(GatewayError::NotSignedIn));
+    assert_eq!(variant(&offline), "Offline");
 }

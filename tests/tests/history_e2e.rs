@@ -30,14 +30,10 @@ use tokio_xmpp::parsers::message::Message;
 /// Alice's phone on a fresh store whose catch-up reads archive pages of
 /// `archive_page` (so it holds only the newest page at first).
 async fn new_device(base_url: &str, store: &Path, archive_page: u32) -> Client {
-    let mut config = sync_config(vec![base_url.to_owned()], jid!("alice"), "alice-new-phone");
-    config.archive_page = archive_page;
-    let client = Client::start(store.to_owned(), config, PASSWORD.into()).unwrap();
-    client
-        .wait_until_online(Duration::from_secs(20))
-        .await
-        .unwrap();
-    client
+    online_phone(base_url, store, "alice-new-phone", |c| {
+        c.archive_page = archive_page
+    })
+    .await
 }
 
 /// The bodies of alice's stored chat with `peer`, in timeline order.
@@ -356,7 +352,17 @@ async fn the_archive_of_one_chat_holds_only_that_chats_messages_and_with_is_vali
 
 /// Alice's phone on the store at `store`, with the settings changed by `tune`.
 async fn phone_tuned(base_url: &str, store: &Path, tune: impl FnOnce(&mut SyncConfig)) -> Client {
-    let mut config = sync_config(vec![base_url.to_owned()], jid!("alice"), "alice-phone");
+    online_phone(base_url, store, "alice-phone", tune).await
+}
+
+/// Alice's phone `device` on the store at `store`, tuned by `tune`, once online.
+async fn online_phone(
+    base_url: &str,
+    store: &Path,
+    device: &str,
+    tune: impl FnOnce(&mut SyncConfig),
+) -> Client {
+    let mut config = sync_config(vec![base_url.to_owned()], jid!("alice"), device);
     tune(&mut config);
     let client = Client::start(store.to_owned(), config, PASSWORD.into()).unwrap();
     client

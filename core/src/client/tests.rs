@@ -475,3 +475,26 @@ async fn local_changes_reach_subscribers_naming_their_chat() {
     };
     assert_eq!(changes.chats, vec!["bob@example.net".to_owned()]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_signed_in_again_after_a_stop_resumes_its_session_and_is_online() {
+    let (base, seen) = fake_gateway().await;
+    let dir = tempfile::tempdir().unwrap();
+    let client =
+        Client::start(dir.path().join("core.db"), alice_at(base), PASSWORD.into()).unwrap();
+    client
+        .wait_until_online(Duration::from_secs(10))
+        .await
+        .unwrap();
+    client.stop().await.unwrap();
+    assert_eq!(client.status(), Status::Stopped(None));
+    // The stored token is taken up again: no new sign-in, yet online.
+    client.sign_in(PASSWORD.into()).unwrap();
+    client
+        .wait_until_online(Duration::from_secs(10))
+        .await
+        .unwrap();
+    assert_eq!(client.status(), Status::Online);
+    assert_eq!(seen.lock().unwrap().sign_ins, 1);
+    client.stop().await.unwrap();
+}

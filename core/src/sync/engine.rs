@@ -23,13 +23,21 @@ impl SyncEngine {
                 step = self.step() => step,
             };
             match step {
-                Ok(()) => backoff.reset(),
+                Ok(()) => {
+                    backoff.reset();
+                    // A session resumed with a stored token is online once
+                    // a round went through (a new sign-in says so at once).
+                    self.announce_online();
+                }
                 Err(Setback::Reauthenticate) => self.forget_session().await?,
                 Err(Setback::Fatal(error)) => return Err(error),
                 Err(Setback::Retry {
                     retry_after,
                     failover,
                 }) => {
+                    if failover {
+                        self.online = false;
+                    }
                     if failover && self.clients.len() > 1 {
                         self.current = (self.current + 1) % self.clients.len();
                         self.forget_session().await?;
@@ -46,6 +54,16 @@ impl SyncEngine {
                     }
                 }
             }
+        }
+    }
+
+    /// Tells listeners the engine is online, unless they know already.
+    fn announce_online(&mut self) {
+        if !self.online {
+            self.online = true;
+            let _ = self
+                .updates
+                .send(SyncUpdate::Online(self.client().base().to_owned()));
         }
     }
 
@@ -114,9 +132,8 @@ impl SyncEngine {
             .set(self.client(), Some(response.token.clone()));
         self.closed_chats_read = false;
         self.rooms_read = false;
-        let _ = self
-            .updates
-            .send(SyncUpdate::Online(self.client().base().to_owned()));
+        self.online = false;
+        self.announce_online();
         Ok(response.token)
     }
 

@@ -146,6 +146,9 @@ pub struct SyncEngine {
     closed_chats_read: bool,
     /// Whether the user's rooms were read since the last sign-in.
     rooms_read: bool,
+    /// Whether listeners were told this engine is online since it started
+    /// or last lost the gateway.
+    online: bool,
     updates: mpsc::UnboundedSender<SyncUpdate>,
     outbox_changed: Arc<Notify>,
 }
@@ -214,6 +217,7 @@ impl SyncEngine {
             session,
             closed_chats_read: false,
             rooms_read: false,
+            online: false,
             updates,
             outbox_changed,
         })

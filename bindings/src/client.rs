@@ -5,7 +5,10 @@ use std::sync::Arc;
 
 use splitline_core::{Secret, client::Client, sync::SyncConfig};
 
-use crate::{AddressBook, Calls, Chats, Contacts, Rooms, SplitlineError, Timeline, runtime};
+use crate::{
+    AddressBook, Calls, Chats, Contacts, Rooms, SplitlineError, Subscription, Timeline,
+    dispatch::watch_status, runtime,
+};
 
 /// How to reach the network and where to keep data. It holds no password:
 /// that is an argument of [`SplitlineClient::sign_in`].
@@ -52,6 +55,16 @@ impl From<splitline_core::Status> for ClientStatus {
             Status::AuthFailed => Self::AuthFailed,
         }
     }
+}
+
+/// Hears where the connection stands; called on the subscription's own
+/// thread, never on the runtime's.
+#[uniffi::export(with_foreign)]
+pub trait StatusListener: Send + Sync {
+    /// The connection stands at `status` now: first as it is when the
+    /// listener is subscribed, then at each change (quick successive changes
+    /// may come as the last of them).
+    fn on_status(&self, status: ClientStatus);
 }
 
 /// An account on this device. Its store is open from the start, so the
@@ -108,6 +121,26 @@ impl SplitlineClient {
     /// Where the connection stands now.
     pub fn status(&self) -> ClientStatus {
         self.inner.status().into()
+    }
+
+    /// Calls `listener` with the status now and at each change (connecting,
+    /// online, a refused password, stopped) until the handle is dropped or
+    /// cancelled.
+    pub fn subscribe_status(
+        &self,
+        listener: Arc<dyn StatusListener>,
+    ) -> Result<Arc<Subscription>, SplitlineError> {
+        let status = self.inner.status_receiver();
+        let watched = status.clone();
+        let mut reported: Option<ClientStatus> = None;
+        let subscription = watch_status(watched, move |_signals| {
+            let now = ClientStatus::from(status.borrow().clone());
+            if reported.as_ref() != Some(&now) {
+                listener.on_status(now.clone());
+                reported = Some(now);
+            }
+        })?;
+        Ok(Arc::new(subscription))
     }
 
     /// The contact list.

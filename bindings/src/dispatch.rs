@@ -9,8 +9,11 @@ use std::{
     sync::mpsc,
 };
 
-use splitline_core::sync::SyncUpdate;
-use tokio::sync::broadcast::{self, error::RecvError};
+use splitline_core::{Status, sync::SyncUpdate};
+use tokio::sync::{
+    broadcast::{self, error::RecvError},
+    watch,
+};
 
 use crate::{SplitlineError, runtime};
 
@@ -23,7 +26,7 @@ pub(crate) enum Signal {
     Start,
     /// Something happened.
     Update(SyncUpdate),
-    /// Some updates were missed: look again.
+    /// Some updates were missed, or the status moved: look again.
     Lagged,
     /// Grow the view by this many rows.
     LoadMore(u32),
@@ -65,8 +68,48 @@ impl Drop for Subscription {
 /// task that feeds it `updates`.
 pub(crate) fn subscribe(
     mut updates: broadcast::Receiver<SyncUpdate>,
-    mut handle: impl FnMut(Vec<Signal>) + Send + 'static,
+    handle: impl FnMut(Vec<Signal>) + Send + 'static,
 ) -> Result<Subscription, SplitlineError> {
+    let signals = listener_thread(handle)?;
+    let feed = signals.clone();
+    let forward = runtime()?.spawn(async move {
+        loop {
+            let signal = match updates.recv().await {
+                Ok(update) => Signal::Update(update),
+                Err(RecvError::Lagged(_)) => Signal::Lagged,
+                Err(RecvError::Closed) => break,
+            };
+            if feed.send(signal).is_err() {
+                break;
+            }
+        }
+    });
+    Ok(Subscription { forward, signals })
+}
+
+/// Starts a listener's thread as [`subscribe`] does, told to look again
+/// (`Lagged`) at each change of `status`.
+pub(crate) fn watch_status(
+    mut status: watch::Receiver<Status>,
+    handle: impl FnMut(Vec<Signal>) + Send + 'static,
+) -> Result<Subscription, SplitlineError> {
+    let signals = listener_thread(handle)?;
+    let feed = signals.clone();
+    let forward = runtime()?.spawn(async move {
+        while status.changed().await.is_ok() {
+            if feed.send(Signal::Lagged).is_err() {
+                break;
+            }
+        }
+    });
+    Ok(Subscription { forward, signals })
+}
+
+/// The listener's own thread: it calls `handle` with each batch of signals
+/// sent to the returned sender, until `Stop`.
+fn listener_thread(
+    mut handle: impl FnMut(Vec<Signal>) + Send + 'static,
+) -> Result<mpsc::Sender<Signal>, SplitlineError> {
     let (signals, inbox) = mpsc::channel();
     let _ = signals.send(Signal::Start);
     std::thread::Builder::new()
@@ -86,18 +129,5 @@ pub(crate) fn subscribe(
             }
         })
         .map_err(|e| SplitlineError::internal(format!("cannot start a listener thread: {e}")))?;
-    let feed = signals.clone();
-    let forward = runtime()?.spawn(async move {
-        loop {
-            let signal = match updates.recv().await {
-                Ok(update) => Signal::Update(update),
-                Err(RecvError::Lagged(_)) => Signal::Lagged,
-                Err(RecvError::Closed) => break,
-            };
-            if feed.send(signal).is_err() {
-                break;
-            }
-        }
-    });
-    Ok(Subscription { forward, signals })
+    Ok(signals)
 }

@@ -35,7 +35,7 @@ pub use call_types::{
 };
 pub use calls::{CallListener, Calls};
 pub use chats::{ChatListListener, Chats};
-pub use client::{ClientConfig, ClientStatus, SplitlineClient};
+pub use client::{ClientConfig, ClientStatus, SplitlineClient, StatusListener};
 pub use contacts::{ContactListListener, Contacts, RequestsListener, RequestsUpdate};
 pub use dispatch::Subscription;
 pub use error::SplitlineError;

@@ -9,8 +9,8 @@ use std::{
 
 use crate::{
     Availability, ChatListDiff, ChatListListener, ChatRowOp, ClientConfig, ClientStatus,
-    PresenceInfo, RequestsListener, RequestsUpdate, SplitlineClient, SplitlineError, TimelineDiff,
-    TimelineListener, dispatch::LISTENER_THREAD,
+    PresenceInfo, RequestsListener, RequestsUpdate, SplitlineClient, SplitlineError,
+    StatusListener, TimelineDiff, TimelineListener, dispatch::LISTENER_THREAD,
 };
 
 fn client(dir: &tempfile::TempDir) -> Arc<SplitlineClient> {
@@ -313,4 +313,32 @@ fn the_address_book_imports_and_names_a_caller_offline() {
     assert_eq!(lookup.cost, CallCostInfo::CarrierCall);
     assert_eq!(lookup.native[0].name, "Dora");
     assert!(lookup.plan.is_some(), "{}", lookup.explanation);
+}
+
+/// Sends each status it hears to a channel.
+struct StatusRecorder(Mutex<mpsc::Sender<ClientStatus>>);
+
+impl StatusListener for StatusRecorder {
+    fn on_status(&self, status: ClientStatus) {
+        let _ = self.0.lock().unwrap().send(status);
+    }
+}
+
+#[test]
+fn the_status_listener_hears_the_status_now_then_each_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = client(&dir);
+    let (tx, rx) = mpsc::channel();
+    let _handle = client
+        .subscribe_status(Arc::new(StatusRecorder(Mutex::new(tx))))
+        .unwrap();
+    let heard = || rx.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert_eq!(heard(), ClientStatus::Stopped { reason: None });
+    // Nothing listens at the gateway's address: signing in keeps trying.
+    let runtime = crate::runtime().unwrap();
+    let offline = runtime.block_on(client.sign_in("pw".into(), 1));
+    assert!(matches!(offline, Err(SplitlineError::Offline { .. })));
+    assert_eq!(heard(), ClientStatus::Connecting);
+    runtime.block_on(client.stop()).unwrap();
+    assert_eq!(heard(), ClientStatus::Stopped { reason: None });
 }

@@ -238,16 +238,22 @@ async fn until(what: &str, done: impl Fn() -> bool) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn room_admin_and_calls_use_the_token_of_the_latest_sign_in() {
+/// Alice's client on a fresh store in `dir`, signed in at a new fake gateway.
+async fn online_alice(dir: &tempfile::TempDir) -> (Client, Shared) {
     let (base, seen) = fake_gateway().await;
-    let dir = tempfile::tempdir().unwrap();
     let client =
         Client::start(dir.path().join("core.db"), alice_at(base), PASSWORD.into()).unwrap();
     client
         .wait_until_online(Duration::from_secs(10))
         .await
         .unwrap();
+    (client, seen)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn room_admin_and_calls_use_the_token_of_the_latest_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let (client, seen) = online_alice(&dir).await;
     // Both are taken before the session changes, and kept across it.
     let admin = client.room_admin().unwrap();
     let calls = client.calls().unwrap();
@@ -478,14 +484,8 @@ async fn local_changes_reach_subscribers_naming_their_chat() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_signed_in_again_after_a_stop_resumes_its_session_and_is_online() {
-    let (base, seen) = fake_gateway().await;
     let dir = tempfile::tempdir().unwrap();
-    let client =
-        Client::start(dir.path().join("core.db"), alice_at(base), PASSWORD.into()).unwrap();
-    client
-        .wait_until_online(Duration::from_secs(10))
-        .await
-        .unwrap();
+    let (client, seen) = online_alice(&dir).await;
     client.stop().await.unwrap();
     assert_eq!(client.status(), Status::Stopped(None));
     // The stored token is taken up again: no new sign-in, yet online.

@@ -12,12 +12,7 @@ use splitline_core::{
     store::{ContactMatch, NativeMatch, NetworkMatch, UnreadNumber},
 };
 
-use crate::{CallAsk, CallCallee, CallPlanInfo, SplitlineError};
-
-/// A count for Kotlin (never more than the store holds).
-fn count(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
-}
+use crate::{CallAsk, CallCallee, CallPlanInfo, SplitlineError, types::to_u32};
 
 /// One entry of the phone's address book, as the app reads it.
 #[derive(Debug, Clone, uniffi::Record)]
@@ -95,10 +90,10 @@ pub struct ImportReportInfo {
 impl From<ImportReport> for ImportReportInfo {
     fn from(r: ImportReport) -> Self {
         Self {
-            added: count(r.added),
-            updated: count(r.updated),
-            removed: count(r.removed),
-            unchanged: count(r.unchanged),
+            added: to_u32(r.added),
+            updated: to_u32(r.updated),
+            removed: to_u32(r.removed),
+            unchanged: to_u32(r.unchanged),
             unread: r.unread.into_iter().map(UnreadNumberInfo::from).collect(),
         }
     }
@@ -274,7 +269,7 @@ impl AddressBook {
     /// Asks the gateway for the numbers in the contacts' vCards (done at
     /// every sign-in too); returns how many contacts have numbers.
     pub async fn refresh_contact_phones(&self) -> Result<u32, SplitlineError> {
-        Ok(count(
+        Ok(to_u32(
             self.client.address_book().refresh_contact_phones().await?,
         ))
     }

@@ -150,7 +150,7 @@ impl Timeline {
             .history()
             .older(&self.peer, oldest, limit)
             .await?;
-        let added = u32::try_from(page.rows.len()).unwrap_or(u32::MAX);
+        let added = crate::types::to_u32(page.rows.len());
         let views = {
             let mut shown = self.shown();
             shown.rows = shown.rows.saturating_add(added);

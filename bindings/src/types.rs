@@ -5,6 +5,12 @@ use splitline_core::store::{
 };
 use splitline_protocol::{Contact, ContactPresence};
 
+/// A count or an index for Kotlin's `UInt`, saturating (no list the store
+/// holds comes near the bound).
+pub(crate) fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
 /// How available a contact is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum Availability {

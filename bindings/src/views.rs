@@ -56,7 +56,7 @@ macro_rules! row_diff {
             $row: From<R>,
         {
             fn from(diff: RowDiff<R>) -> Self {
-                let index = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+                let index = $crate::types::to_u32;
                 Self {
                     ops: diff
                         .ops

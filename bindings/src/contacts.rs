@@ -80,7 +80,8 @@ impl Contacts {
     pub fn list(&self, offset: u32, limit: u32) -> Result<Vec<ContactInfo>, SplitlineError> {
         Ok(self
             .client
-            .contacts(offset, limit)?
+            .contacts_api()
+            .page(offset, limit)?
             .into_iter()
             .map(ContactInfo::from)
             .collect())

@@ -177,7 +177,7 @@ impl Terminal {
     }
 
     fn list_contacts(&self, client: &Client) {
-        match client.contacts(0, 500) {
+        match client.contacts_api().page(0, 500) {
             Ok(contacts) if contacts.is_empty() => println!("no contacts"),
             Ok(contacts) => {
                 for c in contacts {

@@ -8,7 +8,7 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-use splitline_protocol::{Contact, MAX_BODY_CHARS};
+use splitline_protocol::MAX_BODY_CHARS;
 use tokio::{
     sync::{Notify, broadcast, mpsc, watch},
     task::JoinHandle,
@@ -357,11 +357,6 @@ impl Client {
                 "not signed in to the gateway yet; try again once online".into(),
             )),
         }
-    }
-
-    /// A page of contacts, by name.
-    pub fn contacts(&self, offset: u32, limit: u32) -> Result<Vec<Contact>, ClientError> {
-        Ok(self.store.contacts_page(offset, limit)?)
     }
 
     /// A page of chats, most recent first.

@@ -2,15 +2,36 @@
 # The Android modules' tests (./build.sh android-test): the shell's JUnit 4
 # tests on the plain JVM and the app's under Robolectric 4.16.1, offline, on
 # the instrumented API 34 framework, with android/test-support standing in
-# for androidx.test's monitor. Runs under `nice -n 19`.
+# for androidx.test's monitor. Both run against a real network this script
+# starts (Prosody and the debug gateway), with the host build of the core
+# loaded by JNA. Runs under `nice -n 19`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+OUT="$PWD/target/android/test-network"
 mkdir -p target/android
 # KOTLIN_BINDINGS_FROM: an unstripped libsplitline_bindings.so to read the bindings from
 # (else a host build of the crate; see kotlin-bindings.sh).
 android/kotlin-bindings.sh ${KOTLIN_BINDINGS_FROM:+"$KOTLIN_BINDINGS_FROM"}
+echo "== the host core and the gateway (debug)" >&2
+nice -n 19 cargo build --quiet --locked -p splitline-bindings --lib -p splitline-gateway
+
+# The accounts the tests may use (TestNetwork.account(name), password name-pw);
+# each test class takes its own.
+ACCOUNTS=(alice bob carol dave erin frank grace heidi ivan judy mallory niaj olivia peggy rupert sybil trent victor walter)
+# shellcheck source=../scripts/lib/servers.sh
+. scripts/lib/servers.sh
+trap stop_servers EXIT INT TERM
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+rm -rf "$OUT" && mkdir -p "$OUT"
+XMPP_PORT=$(free_port)
+GATEWAY="127.0.0.1:$(free_port)"
+start_prosody "$OUT/prosody" "$XMPP_PORT" $(for name in "${ACCOUNTS[@]}"; do echo "$name:$name-pw"; done)
+start_gateway "$GATEWAY" "127.0.0.1:$(free_port)" "$XMPP_PORT" "$OUT/gateway.log"
+
 echo "== Maven: shell (JVM) and app (Robolectric) tests" >&2
-nice -n 19 mvn -B -f android/pom.xml test 2>&1 | tee target/android/maven-test.log \
+nice -n 19 mvn -B -f android/pom.xml test \
+  -Dsplitline.test.gateway="http://$GATEWAY" -Dsplitline.test.domain="$DOMAIN" \
+  -Dsplitline.test.jna.path="$PWD/target/debug" 2>&1 | tee target/android/maven-test.log \
   | grep -E 'Tests run:|FAIL|ERROR|BUILD' || true
 grep -q 'BUILD SUCCESS' target/android/maven-test.log \
-  || { echo "android/test.sh: the tests failed (target/android/maven-test.log)" >&2; exit 1; }
+  || { echo "android/test.sh: the tests failed (target/android/maven-test.log, gateway log $OUT/gateway.log)" >&2; exit 1; }

@@ -130,7 +130,18 @@ pub enum ClientError {
 impl Client {
     /// Opens the store at `store_path` for the account in `config`, without
     /// signing in: what is stored can be shown at once.
+    /// `Invalid` if the account's address is not like `user@domain` or no
+    /// gateway endpoint is given: nothing is opened then.
     pub fn open(store_path: PathBuf, config: SyncConfig) -> Result<Self, ClientError> {
+        if !is_bare_address(config.jid.trim()) {
+            return Err(ClientError::Invalid(format!(
+                "'{}' is not an address like user@domain",
+                config.jid.trim()
+            )));
+        }
+        if config.endpoints.is_empty() {
+            return Err(ClientError::Invalid("no gateway address is given".into()));
+        }
         let store = Arc::new(Store::open(store_path)?);
         let (updates, _) = broadcast::channel(UPDATE_BUFFER);
         let (status_tx, status) = watch::channel(Status::Stopped(None));

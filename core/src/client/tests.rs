@@ -498,3 +498,26 @@ async fn a_client_signed_in_again_after_a_stop_resumes_its_session_and_is_online
     assert_eq!(seen.lock().unwrap().sign_ins, 1);
     client.stop().await.unwrap();
 }
+
+#[test]
+fn a_bad_account_address_or_no_gateway_opens_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("core.db");
+    let bad = SyncConfig {
+        jid: "not an address".into(),
+        ..alice_at("http://127.0.0.1:9".into())
+    };
+    assert!(matches!(
+        Client::open(path.clone(), bad),
+        Err(ClientError::Invalid(_))
+    ));
+    let nowhere = SyncConfig {
+        endpoints: vec![],
+        ..alice_at("http://127.0.0.1:9".into())
+    };
+    assert!(matches!(
+        Client::open(path.clone(), nowhere),
+        Err(ClientError::Invalid(_))
+    ));
+    assert!(!path.exists(), "no store was created");
+}

@@ -12,10 +12,11 @@ import android.widget.LinearLayout
 import android.widget.ScrollView
 import android.widget.TextView
 import app.splitline.shell.Core
+import app.splitline.shell.account.Account
+import app.splitline.shell.core.CoreError
 import app.splitline.shell.signin.FormProblem
-import app.splitline.shell.signin.Session
 import app.splitline.shell.signin.SignIn
-import app.splitline.shell.signin.SignInError
+import app.splitline.shell.signin.InvalidForm
 import app.splitline.shell.signin.SignInForm
 import app.splitline.shell.signin.problems
 import app.splitline.shell.sip.SipReason
@@ -33,7 +34,7 @@ import kotlinx.coroutines.launch
  */
 class LauncherActivity : Activity() {
     private val scope = CoroutineScope(SupervisorJob() + Dispatchers.IO)
-    private var session: Session? = null
+    private var account: Account? = null
 
     private lateinit var gateway: EditText
     private lateinit var address: EditText
@@ -75,7 +76,7 @@ class LauncherActivity : Activity() {
 
     override fun onDestroy() {
         scope.cancel()
-        session?.close()
+        account?.close()
         super.onDestroy()
     }
 
@@ -101,8 +102,8 @@ class LauncherActivity : Activity() {
             runOnUiThread {
                 signIn.isEnabled = true
                 result.onSuccess {
-                    session?.close()
-                    session = it
+                    account?.close()
+                    account = it
                     status.text = "Signed in as ${form.address.trim()}."
                 }.onFailure { status.text = explain(it) }
             }
@@ -128,12 +129,12 @@ class LauncherActivity : Activity() {
 
         fun explain(error: Throwable): String =
             when (error) {
-                is SignInError.InvalidForm -> "Correct the marked fields."
-                is SignInError.Refused -> "The network refused the address or password. Check them and try again."
-                is SignInError.Unreachable -> "The gateway could not be reached. Check the address and your connection."
-                is SignInError.RateLimited ->
+                is InvalidForm -> "Correct the marked fields."
+                is CoreError.Refused -> "The network refused the address or password. Check them and try again."
+                is CoreError.Unreachable -> "The gateway could not be reached. Check the address and your connection."
+                is CoreError.RateLimited ->
                     "Too many sign-in attempts. Try again in ${error.retryAfterSecs ?: 60uL} seconds."
-                is SignInError.CoreMissing -> "The app's core could not be loaded. Reinstall the app."
+                is CoreError.CoreMissing -> "The app's core could not be loaded. Reinstall the app."
                 else -> "Sign-in failed: ${error.message}"
             }
 

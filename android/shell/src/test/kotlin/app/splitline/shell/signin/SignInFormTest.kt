@@ -41,7 +41,7 @@ class SignInFormTest {
         // No native library is loaded in this test: the form check comes first.
         val result = runBlocking { SignIn(File("unused"), "device", "test").signIn(good.copy(password = "")) }
         val error = result.exceptionOrNull()
-        assertTrue(error is SignInError.InvalidForm)
-        assertEquals(listOf(FormProblem.PASSWORD_MISSING), (error as SignInError.InvalidForm).problems)
+        assertTrue(error is InvalidForm)
+        assertEquals(listOf(FormProblem.PASSWORD_MISSING), (error as InvalidForm).problems)
     }
 }

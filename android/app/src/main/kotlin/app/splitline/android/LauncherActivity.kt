@@ -11,7 +11,6 @@ import android.widget.EditText
 import android.widget.LinearLayout
 import android.widget.ScrollView
 import android.widget.TextView
-import app.splitline.shell.Core
 import app.splitline.shell.account.Account
 import app.splitline.shell.core.CoreError
 import app.splitline.shell.signin.FormProblem
@@ -44,7 +43,7 @@ class LauncherActivity : Activity() {
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        val core = Core.start()
+        val core = splitline.coreLoaded
         val sip = PlatformSipCheck(this).status()
 
         val form = LinearLayout(this).apply {

@@ -4,7 +4,8 @@
 # the instrumented API 34 framework, with android/test-support standing in
 # for androidx.test's monitor. Both run against a real network this script
 # starts (Prosody and the debug gateway), with the host build of the core
-# loaded by JNA. Runs under `nice -n 19`.
+# loaded by JNA. Runs under `nice -n 19`. Arguments go to Maven, for one
+# module or test: android/test.sh -pl app -am -Dtest=ChatActivityTest -Dsurefire.failIfNoSpecifiedTests=false
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT="$PWD/target/android/test-network"
@@ -31,7 +32,7 @@ start_gateway "$GATEWAY" "127.0.0.1:$(free_port)" "$XMPP_PORT" "$OUT/gateway.log
 echo "== Maven: shell (JVM) and app (Robolectric) tests" >&2
 nice -n 19 mvn -B -f android/pom.xml test \
   -Dsplitline.test.gateway="http://$GATEWAY" -Dsplitline.test.domain="$DOMAIN" \
-  -Dsplitline.test.jna.path="$PWD/target/debug" 2>&1 | tee target/android/maven-test.log \
+  -Dsplitline.test.jna.path="$PWD/target/debug" "$@" 2>&1 | tee target/android/maven-test.log \
   | grep -E 'Tests run:|FAIL|ERROR|BUILD' || true
 grep -q 'BUILD SUCCESS' target/android/maven-test.log \
   || { echo "android/test.sh: the tests failed (target/android/maven-test.log, gateway log $OUT/gateway.log)" >&2; exit 1; }

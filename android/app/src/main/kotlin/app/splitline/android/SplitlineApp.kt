@@ -1,6 +1,7 @@
 package app.splitline.android
 
 import android.app.Application
+import app.splitline.android.device.AccountStarter
 import app.splitline.shell.Core
 import app.splitline.shell.account.Account
 import java.util.concurrent.atomic.AtomicReference
@@ -26,6 +27,7 @@ class SplitlineApp : Application() {
         super.onCreate()
         coreLoaded = Core.start()
         Notifications.createChannels(this)
+        AccountStarter.onCreate(this)
     }
 
     /** The signed-in (or stored, not yet online) account; null before setup. */

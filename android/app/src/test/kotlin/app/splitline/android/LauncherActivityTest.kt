@@ -1,67 +1,33 @@
 package app.splitline.android
 
-import android.view.View
-import android.widget.Button
-import android.widget.EditText
-import android.widget.TextView
+import app.splitline.android.device.CredentialStore
+import app.splitline.android.device.SetupActivity
+import app.splitline.android.device.SoftwareCipher
+import app.splitline.shell.account.AccountSettings
+import app.splitline.shell.device.StoredCredentials
 import org.junit.Assert.assertEquals
-import org.junit.Assert.assertNotNull
-import org.junit.Assert.assertNull
 import org.junit.Assert.assertTrue
 import org.junit.Test
 import org.junit.runner.RunWith
 import org.robolectric.Robolectric
 import org.robolectric.RobolectricTestRunner
-import org.robolectric.annotation.Config
+import org.robolectric.RuntimeEnvironment
+import org.robolectric.Shadows.shadowOf
 
 @RunWith(RobolectricTestRunner::class)
-@Config(sdk = [34])
 class LauncherActivityTest {
     @Test
-    fun theLauncherStartsAndShowsTheSignInForm() {
+    fun withNothingStoredTheLauncherOpensSetup() {
         val activity = Robolectric.buildActivity(LauncherActivity::class.java).setup().get()
-        val gateway = activity.requireViewById<EditText>(ViewIds.GATEWAY)
-        val address = activity.requireViewById<EditText>(ViewIds.ADDRESS)
-        val password = activity.requireViewById<EditText>(ViewIds.PASSWORD)
-        for (field in listOf(gateway, address, password)) {
-            assertNotNull(field)
-            assertEquals(View.VISIBLE, field.visibility)
-        }
-        assertEquals("Address (name@domain)", address.hint.toString())
-        assertTrue(password.inputType and android.text.InputType.TYPE_TEXT_VARIATION_PASSWORD != 0)
-        assertEquals("Sign in", activity.requireViewById<Button>(ViewIds.SIGN_IN).text.toString())
+        assertEquals(SetupActivity::class.java.name, shadowOf(activity).nextStartedActivity.component?.className)
+        assertTrue(activity.isFinishing)
     }
 
     @Test
-    fun theLauncherSaysPlatformSipIsAbsentOnAPhoneWithoutIt() {
+    fun withAStoredAccountTheLauncherOpensHome() {
+        val settings = AccountSettings(listOf("https://gateway.example.net"), "ivan@example.net", "device", "build")
+        CredentialStore(RuntimeEnvironment.getApplication()).save(StoredCredentials.seal(settings, "pw", SoftwareCipher()))
         val activity = Robolectric.buildActivity(LauncherActivity::class.java).setup().get()
-        assertEquals(
-            "Platform SIP: not on this phone; calls use carrier voice.",
-            activity.requireViewById<TextView>(ViewIds.SIP).text.toString(),
-        )
-    }
-
-    @Test
-    fun signingInWithAnEmptyFormMarksEachFieldAndSendsNothing() {
-        val activity = Robolectric.buildActivity(LauncherActivity::class.java).setup().get()
-        activity.requireViewById<EditText>(ViewIds.GATEWAY).setText("http://gateway.example.net")
-        activity.requireViewById<Button>(ViewIds.SIGN_IN).performClick()
-        assertEquals(
-            "Use https:// (plain http only reaches a gateway on this device)",
-            activity.requireViewById<EditText>(ViewIds.GATEWAY).error.toString(),
-        )
-        assertEquals("Enter your network address as name@domain", activity.requireViewById<EditText>(ViewIds.ADDRESS).error.toString())
-        assertEquals("Enter your password", activity.requireViewById<EditText>(ViewIds.PASSWORD).error.toString())
-        assertTrue(activity.requireViewById<TextView>(ViewIds.STATUS).text.toString() != "Signing in…")
-    }
-
-    @Test
-    fun aCorrectedFieldLosesItsMark() {
-        val activity = Robolectric.buildActivity(LauncherActivity::class.java).setup().get()
-        val signIn = activity.requireViewById<Button>(ViewIds.SIGN_IN)
-        signIn.performClick()
-        activity.requireViewById<EditText>(ViewIds.PASSWORD).setText("secret")
-        signIn.performClick()
-        assertNull(activity.requireViewById<EditText>(ViewIds.PASSWORD).error)
+        assertEquals("app.splitline.android.messaging.HomeActivity", shadowOf(activity).nextStartedActivity.component?.className)
     }
 }

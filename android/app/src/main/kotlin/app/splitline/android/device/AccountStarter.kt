@@ -1,0 +1,67 @@
+package app.splitline.android.device
+
+import android.app.Activity
+import android.app.Application
+import android.os.Bundle
+import android.util.Log
+import app.splitline.android.SplitlineApp
+import app.splitline.shell.account.Account
+import kotlinx.coroutines.launch
+
+/**
+ * What the device part does at process start (one call in
+ * `SplitlineApp.onCreate`): opens the stored account and signs in with the
+ * decrypted password, watches the address book if the user turned that on,
+ * and tells [SyncTrigger] whether a screen shows.
+ */
+object AccountStarter {
+    private const val TAG = "SplitlineStart"
+
+    /** The app's build, for the gateway's logs. */
+    const val BUILD_ID = "android-0.1.0"
+
+    /** Runs once from `SplitlineApp.onCreate`. */
+    fun onCreate(app: SplitlineApp) {
+        app.registerActivityLifecycleCallbacks(VisibleScreens(app))
+        if (app.coreLoaded.isFailure) return
+        val stored = CredentialStore(app).load() ?: return
+        val account = Account.open(app.filesDir, stored.settings(BUILD_ID)).getOrElse {
+            Log.w(TAG, "the stored account could not be opened: ${it.javaClass.simpleName}")
+            return
+        }
+        app.adopt(account)
+        SyncTrigger.signedIn(app, true)
+        MessageNotifier(app).follow(account)
+        ContactsImporter(app).watchIfOn()
+        val password = stored.password(CredentialStore.cipher()).getOrElse {
+            Log.w(TAG, "the stored password could not be decrypted; setup is needed again")
+            return
+        }
+        app.scope.launch {
+            account.signIn(password).onFailure { Log.i(TAG, "sign-in at start failed: ${it.javaClass.simpleName}") }
+        }
+    }
+}
+
+/** Counts the started activities: the app is in the foreground while one is. */
+private class VisibleScreens(private val app: Application) : Application.ActivityLifecycleCallbacks {
+    private var started = 0
+
+    override fun onActivityStarted(activity: Activity) {
+        if (started++ == 0) SyncTrigger.foreground(app, true)
+    }
+
+    override fun onActivityStopped(activity: Activity) {
+        if (--started == 0) SyncTrigger.foreground(app, false)
+    }
+
+    override fun onActivityCreated(activity: Activity, savedInstanceState: Bundle?) = Unit
+
+    override fun onActivityResumed(activity: Activity) = Unit
+
+    override fun onActivityPaused(activity: Activity) = Unit
+
+    override fun onActivitySaveInstanceState(activity: Activity, outState: Bundle) = Unit
+
+    override fun onActivityDestroyed(activity: Activity) = Unit
+}

@@ -1,0 +1,82 @@
+package app.splitline.android.device
+
+import android.Manifest
+import android.app.Notification
+import android.app.NotificationManager
+import android.app.PendingIntent
+import android.content.Context
+import android.content.Intent
+import android.content.pm.PackageManager
+import android.os.Build
+import app.splitline.android.Notifications
+import app.splitline.android.SplitlineApp
+import app.splitline.shell.account.Account
+import app.splitline.shell.device.AlertChanges
+import app.splitline.shell.device.MessageAlert
+import app.splitline.shell.device.UnreadChat
+import app.splitline.shell.device.unreadChats
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.launch
+
+/**
+ * Message notifications on [Notifications.MESSAGES]: one per chat whose
+ * unread count grew while no screen shows that chat (the shell's
+ * [AlertChanges] decides). The notification says who wrote and how many,
+ * never the text. Without POST_NOTIFICATIONS (API 33+) nothing is posted and
+ * the unread counts still show in the app. The chat screen calls [showing].
+ */
+class MessageNotifier(private val app: SplitlineApp) {
+    private val manager = app.getSystemService(NotificationManager::class.java)
+
+    /** Whether notifications may be posted (always below API 33, where no runtime permission exists). */
+    fun allowed(): Boolean =
+        Build.VERSION.SDK_INT < Build.VERSION_CODES.TIRAMISU ||
+            app.checkSelfPermission(Manifest.permission.POST_NOTIFICATIONS) == PackageManager.PERMISSION_GRANTED
+
+    /** Follows [account]'s chats until the returned job is cancelled (the account closes). */
+    fun follow(account: Account): Job =
+        app.scope.launch {
+            var before = emptyList<UnreadChat>()
+            account.unreadChats().collect { now ->
+                apply(AlertChanges.between(before, now, Shown.peer))
+                before = now
+            }
+        }
+
+    /** Posts and cancels as [changes] says; posts nothing without the permission. */
+    fun apply(changes: AlertChanges) {
+        changes.cancel.forEach { manager?.cancel(it, NOTIFICATION_ID) }
+        if (!allowed()) return
+        changes.post.forEach { manager?.notify(it.peer, NOTIFICATION_ID, notification(it)) }
+    }
+
+    private fun notification(alert: MessageAlert): Notification {
+        val open = Intent().setClassName(app, SetupActivity.HOME).addFlags(Intent.FLAG_ACTIVITY_NEW_TASK)
+        val words = if (alert.unread == 1) "1 new message" else "${alert.unread} new messages"
+        return Notification.Builder(app, Notifications.MESSAGES)
+            .setSmallIcon(android.R.drawable.stat_notify_chat)
+            .setContentTitle(alert.title)
+            .setContentText(words)
+            .setNumber(alert.unread)
+            .setAutoCancel(true)
+            .setContentIntent(PendingIntent.getActivity(app, alert.peer.hashCode(), open, PendingIntent.FLAG_IMMUTABLE))
+            .build()
+    }
+
+    /** The chat on screen; its messages are seen, so they get no notification. */
+    private object Shown {
+        @Volatile
+        var peer: String? = null
+    }
+
+    companion object {
+        /** The id of every message notification (the tag is the chat's peer). */
+        const val NOTIFICATION_ID = 18_002
+
+        /** The chat screen calls this with its peer when it shows, and with null when it stops showing. */
+        fun showing(context: Context, peer: String?) {
+            Shown.peer = peer
+            if (peer != null) context.getSystemService(NotificationManager::class.java)?.cancel(peer, NOTIFICATION_ID)
+        }
+    }
+}

@@ -58,7 +58,12 @@ class SetupActivity : SplitlineActivity() {
             val pad = (16 * resources.displayMetrics.density).toInt()
             setPadding(pad, pad, pad, pad)
         }
-        form.addView(TextView(this).apply { text = "Set up Splitline"; textSize = 22f })
+        form.addView(
+            TextView(this).apply {
+                text = "Set up Splitline"
+                textSize = 22f
+            },
+        )
         gateway = field(form, SetupIds.GATEWAY, "Gateway (https://…)", InputType.TYPE_TEXT_VARIATION_URI)
         address = field(form, SetupIds.ADDRESS, "Address (name@domain)", InputType.TYPE_TEXT_VARIATION_EMAIL_ADDRESS)
         password = field(form, SetupIds.PASSWORD, "Password", InputType.TYPE_TEXT_VARIATION_PASSWORD)
@@ -71,7 +76,12 @@ class SetupActivity : SplitlineActivity() {
         form.addView(signIn, LinearLayout.LayoutParams(MATCH_PARENT, WRAP_CONTENT))
         status = TextView(this).apply { id = SetupIds.STATUS }
         form.addView(status)
-        form.addView(TextView(this).apply { id = SetupIds.SIP; text = describe(PlatformSipCheck(this@SetupActivity).status().reason) })
+        form.addView(
+            TextView(this).apply {
+                id = SetupIds.SIP
+                text = describe(PlatformSipCheck(this@SetupActivity).status().reason)
+            },
+        )
         setContentView(ScrollView(this).apply { addView(form) })
 
         splitline.coreLoaded.onFailure {

@@ -37,7 +37,15 @@ class FakeContactsProvider : ContentProvider() {
         val cursor = MatrixCursor(columns)
         when (uri) {
             Contacts.CONTENT_URI -> people.filter { it.numbers.isNotEmpty() }.forEach { p ->
-                cursor.addRow(columns.map { if (it == Contacts._ID) p.id else if (it == Contacts.CONTACT_LAST_UPDATED_TIMESTAMP) p.updated else null })
+                cursor.addRow(
+                    columns.map {
+                        when (it) {
+                            Contacts._ID -> p.id
+                            Contacts.CONTACT_LAST_UPDATED_TIMESTAMP -> p.updated
+                            else -> null
+                        }
+                    },
+                )
             }
             Phone.CONTENT_URI -> {
                 phoneQueries++

@@ -101,6 +101,9 @@ class SetupActivityTest {
         waitFor("the marks") { activity.requireViewById<EditText>(SetupIds.PASSWORD).error != null }
         assertEquals("Enter your network address as name@domain", activity.requireViewById<EditText>(SetupIds.ADDRESS).error.toString())
         assertEquals("Correct the marked fields.", status(activity))
-        assertEquals("Platform SIP: not on this phone; calls use carrier voice.", activity.requireViewById<TextView>(SetupIds.SIP).text.toString())
+        assertEquals(
+            "Platform SIP: not on this phone; calls use carrier voice.",
+            activity.requireViewById<TextView>(SetupIds.SIP).text.toString(),
+        )
     }
 }

@@ -5,7 +5,9 @@ package app.splitline.shell.device
  * a fixed key, reversible and not the plain text. Not security.
  */
 class TestCipher : PasswordCipher {
-    override fun seal(plain: ByteArray): ByteArray = plain.mapIndexed { i, b -> (b.toInt() xor KEY[i % KEY.size].toInt()).toByte() }.toByteArray()
+    override fun seal(
+        plain: ByteArray,
+    ): ByteArray = plain.mapIndexed { i, b -> (b.toInt() xor KEY[i % KEY.size].toInt()).toByte() }.toByteArray()
 
     override fun open(sealed: ByteArray): ByteArray = seal(sealed)
 

@@ -106,4 +106,16 @@ class SetupActivityTest {
             activity.requireViewById<TextView>(SetupIds.SIP).text.toString(),
         )
     }
+
+    @Test
+    fun choosingNowOpensHomeAndTheNumberCheckOnTopOfIt() {
+        val mallory = TestNetwork.account("mallory")
+        shadowOf(app).grantPermissions(Manifest.permission.POST_NOTIFICATIONS)
+        val activity = Robolectric.buildActivity(SetupActivity::class.java).setup().get()
+        fillAndSend(activity, mallory.address, mallory.password)
+        waitFor("the sign-in") { status(activity).startsWith("Signed in") }
+        clickLatestDialog(AlertDialog.BUTTON_POSITIVE)
+        val started = generateSequence { shadowOf(activity).nextStartedActivity }.map { it.component?.className }.toList()
+        assertEquals(setOf(SetupActivity.HOME, SetupActivity.VERIFY_NUMBER), started.toSet())
+    }
 }

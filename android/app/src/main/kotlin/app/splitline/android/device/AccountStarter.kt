@@ -24,7 +24,14 @@ object AccountStarter {
     fun onCreate(app: SplitlineApp) {
         app.registerActivityLifecycleCallbacks(VisibleScreens(app))
         if (app.coreLoaded.isFailure) return
-        val stored = CredentialStore(app).load() ?: return
+        val credentials = CredentialStore(app)
+        val stored = credentials.load() ?: return
+        val password = stored.password(CredentialStore.cipher()).getOrElse {
+            // The key is gone (a restore to another phone, a cleared keystore): setup asks again.
+            Log.w(TAG, "the stored password could not be decrypted; setup is needed again")
+            credentials.clear()
+            return
+        }
         val account = Account.open(app.filesDir, stored.settings(BUILD_ID)).getOrElse {
             Log.w(TAG, "the stored account could not be opened: ${it.javaClass.simpleName}")
             return
@@ -33,10 +40,6 @@ object AccountStarter {
         SyncTrigger.signedIn(app, true)
         MessageNotifier(app).follow(account)
         ContactsImporter(app).watchIfOn()
-        val password = stored.password(CredentialStore.cipher()).getOrElse {
-            Log.w(TAG, "the stored password could not be decrypted; setup is needed again")
-            return
-        }
         app.scope.launch {
             account.signIn(password).onFailure { Log.i(TAG, "sign-in at start failed: ${it.javaClass.simpleName}") }
         }

@@ -8,6 +8,7 @@ import app.splitline.testsupport.TestNetwork
 import kotlinx.coroutines.runBlocking
 import org.junit.After
 import org.junit.Assert.assertEquals
+import org.junit.Assert.assertNull
 import org.junit.Test
 import org.junit.runner.RunWith
 import org.robolectric.RobolectricTestRunner
@@ -42,11 +43,11 @@ class AccountStarterTest {
     }
 
     @Test
-    fun aPasswordSealedWithAnotherKeyLeavesTheAccountOffline() {
+    fun aPasswordSealedWithAnotherKeyIsForgottenSoSetupAsksAgain() {
         store(TestNetwork.account("ivan").password)
         CredentialStore.cipher = { SoftwareCipher() }
         AccountStarter.onCreate(app)
-        // The account is open (its store shows) but no sign-in was started: decryption failed first.
-        assertEquals(Connection.Stopped(null), app.account?.connection())
+        assertNull(app.account)
+        assertNull(CredentialStore(app).load())
     }
 }

@@ -15,6 +15,7 @@ import app.splitline.shell.device.AlertChanges
 import app.splitline.shell.device.MessageAlert
 import app.splitline.shell.device.UnreadChat
 import app.splitline.shell.device.unreadChats
+import java.util.WeakHashMap
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.launch
 
@@ -33,15 +34,17 @@ class MessageNotifier(private val app: SplitlineApp) {
         Build.VERSION.SDK_INT < Build.VERSION_CODES.TIRAMISU ||
             app.checkSelfPermission(Manifest.permission.POST_NOTIFICATIONS) == PackageManager.PERMISSION_GRANTED
 
-    /** Follows [account]'s chats until the returned job is cancelled (the account closes). */
-    fun follow(account: Account): Job =
-        app.scope.launch {
+    /** Follows [account]'s chats (the app's account now), in place of the account followed before. */
+    fun follow(account: Account) {
+        val job = app.scope.launch {
             var before = emptyList<UnreadChat>()
             account.unreadChats().collect { now ->
                 apply(AlertChanges.between(before, now, Shown.peer))
                 before = now
             }
         }
+        synchronized(Shown) { Shown.following.put(app, job)?.cancel() }
+    }
 
     /** Posts and cancels as [changes] says; posts nothing without the permission. */
     fun apply(changes: AlertChanges) {
@@ -63,10 +66,11 @@ class MessageNotifier(private val app: SplitlineApp) {
             .build()
     }
 
-    /** The chat on screen; its messages are seen, so they get no notification. */
+    /** The chat on screen (its messages are seen, so they get no notification), and each app's follower. */
     private object Shown {
         @Volatile
         var peer: String? = null
+        val following = WeakHashMap<Context, Job>()
     }
 
     companion object {

@@ -8,9 +8,11 @@ import app.splitline.shell.signin.SignIn
 import app.splitline.shell.signin.SignInForm
 import app.splitline.shell.signin.problems
 import java.io.File
+import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
+import kotlinx.coroutines.withContext
 
 /** Where first-run setup is. */
 sealed class SetupState {
@@ -34,7 +36,7 @@ sealed class SetupState {
  * First-run setup: the sign-in form's checks ([problems]), a real sign-in
  * through [SignIn], and on success the credentials sealed with [cipher] and
  * handed to [store] (on failure nothing is). The signed-in account goes to
- * [onSignedIn], which adopts it into the app.
+ * [onSignedIn], which adopts it into the app. [timeoutSecs] bounds the sign-in.
  */
 class SetupPresenter(
     storeDir: File,
@@ -43,6 +45,7 @@ class SetupPresenter(
     private val cipher: PasswordCipher,
     private val store: (StoredCredentials) -> Unit,
     private val onSignedIn: (Account) -> Unit,
+    private val timeoutSecs: UInt = 20u,
 ) {
     private val signIn = SignIn(storeDir, deviceId, buildId)
     private val current = MutableStateFlow<SetupState>(SetupState.Editing())
@@ -56,11 +59,14 @@ class SetupPresenter(
         if (problems.isNotEmpty()) return move(SetupState.Editing(problems))
         if (current.value == SetupState.SigningIn) return current.value
         move(SetupState.SigningIn)
-        val result = signIn.signIn(form)
+        // Opening the store, the sign-in and writing the credentials are blocking work: off the caller's thread.
+        val result = withContext(Dispatchers.IO) { signIn.signIn(form, timeoutSecs) }
         val account = result.getOrElse { return move(failed(it)) }
-        val sealed = runCatching {
-            val settings = AccountSettings(listOf(form.gatewayUrl.trim()), form.address.trim(), deviceId, buildId)
-            StoredCredentials.seal(settings, form.password, cipher).also(store)
+        val sealed = withContext(Dispatchers.IO) {
+            runCatching {
+                val settings = AccountSettings(listOf(form.gatewayUrl.trim()), form.address.trim(), deviceId, buildId)
+                StoredCredentials.seal(settings, form.password, cipher).also(store)
+            }
         }
         sealed.onFailure {
             account.close()

@@ -20,7 +20,7 @@ class SetupPresenterTest {
     private var adopted: Account? = null
     private val cipher = TestCipher()
 
-    private fun presenter() =
+    private fun presenter(timeoutSecs: UInt = 20u) =
         SetupPresenter(
             Files.createTempDirectory("setup").toFile(),
             "device-test",
@@ -28,6 +28,7 @@ class SetupPresenterTest {
             cipher,
             store = { stored = it },
             onSignedIn = { adopted = it },
+            timeoutSecs = timeoutSecs,
         )
 
     @Test
@@ -64,7 +65,7 @@ class SetupPresenterTest {
     @Test
     fun anUnreachableGatewaySaysSoAndStoresNothing() = runBlocking {
         val judy = TestNetwork.account("judy")
-        val end = presenter().submit(SignInForm("http://127.0.0.1:9", judy.address, judy.password))
+        val end = presenter(timeoutSecs = 3u).submit(SignInForm("http://127.0.0.1:9", judy.address, judy.password))
         assertTrue("unreachable: $end", end is SetupState.Unreachable && end.message.startsWith("The gateway could not be reached"))
         assertNull(stored)
     }

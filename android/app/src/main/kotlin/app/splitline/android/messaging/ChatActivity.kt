@@ -1,5 +1,6 @@
 package app.splitline.android.messaging
 
+import android.view.View
 import android.widget.LinearLayout
 import android.widget.ScrollView
 import app.splitline.shell.messaging.ChatPresenter
@@ -25,7 +26,10 @@ class ChatActivity : MessagingActivity() {
         }
         val chat = ChatPresenter(timeline, messaging, scope).also { presenter = it }
         val older = column.button(MessagingIds.OLDER, "Older messages") { chat.loadOlder() }
-        val list = column().also { it.id = MessagingIds.LIST; column.addView(it) }
+        val list = column().also {
+            it.id = MessagingIds.LIST
+            column.addView(it)
+        }
         val message = column.field(MessagingIds.MESSAGE, "Message")
         column.button(MessagingIds.SEND, "Send") {
             chat.send(message.text.toString())
@@ -35,12 +39,14 @@ class ChatActivity : MessagingActivity() {
             open(RoomAdminActivity::class.java) { putExtra(RoomAdminActivity.EXTRA_ROOM, peer) }
         }
         column.button(MessagingIds.CLOSE_CHAT, "Close chat") { chat.close() }
-        requireViewById<ScrollView>(MessagingIds.SCROLL).setOnScrollChangeListener { _, _, y, _, _ -> if (y == 0) chat.loadOlder() }
+        val scroll = requireViewById<ScrollView>(MessagingIds.SCROLL)
+        scroll.setOnScrollChangeListener { _, _, y, _, _ -> if (y == 0) chat.loadOlder() }
+        var newest: Long? = null
 
         bind(chat.problem) { problem.text = it.orEmpty() }
         bind(chat.state) { state ->
             title = state.title
-            admin.visibility = if (state.isRoom) android.view.View.VISIBLE else android.view.View.GONE
+            admin.visibility = if (state.isRoom) View.VISIBLE else View.GONE
             older.isEnabled = !state.loadingOlder && state.history != HistoryEnd.Beginning
             older.text = when (state.history) {
                 HistoryEnd.Beginning -> "This is the beginning of the chat"
@@ -48,6 +54,11 @@ class ChatActivity : MessagingActivity() {
                 else -> if (state.loadingOlder) "Loading older messages…" else "Older messages"
             }
             render(list, state.messages.map { describe(it) })
+            val last = state.messages.lastOrNull()?.id
+            if (last != newest) {
+                newest = last
+                scroll.post { scroll.fullScroll(View.FOCUS_DOWN) } // a new message: show it
+            }
             if (state.closed) finish()
         }
     }

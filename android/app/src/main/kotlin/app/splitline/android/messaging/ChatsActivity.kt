@@ -11,7 +11,10 @@ class ChatsActivity : MessagingActivity() {
         column.button(MessagingIds.MARK_ALL_VIEWED, "Mark all viewed") { presenter.markAllViewed() }
         column.button(MessagingIds.NEW_GROUP, "New group") { open(RoomAdminActivity::class.java) }
         val problem = column.label(MessagingIds.PROBLEM)
-        val list = column().also { it.id = MessagingIds.LIST; column.addView(it) }
+        val list = column().also {
+            it.id = MessagingIds.LIST
+            column.addView(it)
+        }
         bind(presenter.problem) { problem.text = it.orEmpty() }
         bind(presenter.state) { state ->
             list.removeAllViews()

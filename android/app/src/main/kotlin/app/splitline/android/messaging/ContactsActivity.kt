@@ -23,8 +23,14 @@ class ContactsActivity : MessagingActivity() {
             name.text.clear()
         }
         val problem = column.label(MessagingIds.PROBLEM)
-        val requests = column().also { it.id = MessagingIds.REQUESTS; column.addView(it) }
-        val list = column().also { it.id = MessagingIds.LIST; column.addView(it) }
+        val requests = column().also {
+            it.id = MessagingIds.REQUESTS
+            column.addView(it)
+        }
+        val list = column().also {
+            it.id = MessagingIds.LIST
+            column.addView(it)
+        }
         bind(presenter.problem) { problem.text = it.orEmpty() }
         bind(presenter.state) { state ->
             requests.removeAllViews()
@@ -51,13 +57,21 @@ class ContactsActivity : MessagingActivity() {
     private fun LinearLayout.row(vararg actions: Pair<String, () -> Unit>) {
         val row = LinearLayout(context).apply { orientation = LinearLayout.HORIZONTAL }
         for ((label, action) in actions) {
-            row.addView(Button(context).apply { text = label; setOnClickListener { action() } })
+            row.addView(
+                Button(context).apply {
+                    text = label
+                    setOnClickListener { action() }
+                },
+            )
         }
         addView(row)
     }
 
     private fun rename(contact: Contact) {
-        val field = EditText(this).apply { setText(contact.name.orEmpty()); hint = "Name (empty to clear)" }
+        val field = EditText(this).apply {
+            setText(contact.name.orEmpty())
+            hint = "Name (empty to clear)"
+        }
         AlertDialog.Builder(this)
             .setTitle("Rename ${contact.address}")
             .setView(field)

@@ -56,7 +56,12 @@ abstract class MessagingActivity : SplitlineActivity() {
         val column = column()
         val pad = dp(16)
         column.setPadding(pad, pad, pad, pad)
-        setContentView(ScrollView(this).apply { id = MessagingIds.SCROLL; addView(column) })
+        setContentView(
+            ScrollView(this).apply {
+                id = MessagingIds.SCROLL
+                addView(column)
+            },
+        )
         return column
     }
 

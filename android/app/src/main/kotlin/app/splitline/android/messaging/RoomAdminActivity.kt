@@ -22,7 +22,10 @@ class RoomAdminActivity : MessagingActivity() {
         }
         val leave = column.button(MessagingIds.LEAVE, "Leave group") { presenter.leave() }
         val problem = column.label(MessagingIds.PROBLEM)
-        val list = column().also { it.id = MessagingIds.LIST; column.addView(it) }
+        val list = column().also {
+            it.id = MessagingIds.LIST
+            column.addView(it)
+        }
         val forNew = listOf(members, create)
         val forRoom = listOf(rename, member, add, leave)
         bind(presenter.problem) { problem.text = it.orEmpty() }

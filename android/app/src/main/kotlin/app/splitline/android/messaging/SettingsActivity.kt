@@ -14,7 +14,12 @@ class SettingsActivity : MessagingActivity() {
         val connection = column.label(MessagingIds.CONNECTION)
         val choices = RadioGroup(this).apply { id = MessagingIds.PRESENCE }
         presenter.choices.forEachIndexed { i, presence ->
-            choices.addView(RadioButton(this).apply { id = PRESENCE_BASE + i; text = describe(presence) })
+            choices.addView(
+                RadioButton(this).apply {
+                    id = PRESENCE_BASE + i
+                    text = describe(presence)
+                },
+            )
         }
         column.addView(choices)
         val status = column.field(MessagingIds.STATUS, "Status (optional)")

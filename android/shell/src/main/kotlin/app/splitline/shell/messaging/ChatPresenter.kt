@@ -77,7 +77,9 @@ class ChatPresenter(
         val now = states.value
         if (now.loadingOlder || now.history == HistoryEnd.Beginning) return
         states.update { it.copy(loadingOlder = true) }
-        perform({ timeline.pageBack().onFailure { states.update { it.copy(loadingOlder = false) } } }) { page -> states.update { it.copy(loadingOlder = false, history = page.end) } }
+        perform({
+            timeline.pageBack().onFailure { states.update { it.copy(loadingOlder = false) } }
+        }) { page -> states.update { it.copy(loadingOlder = false, history = page.end) } }
     }
 
     /** Marks the chat viewed; the peer sees their messages read. */

@@ -13,8 +13,8 @@ import uniffi.splitline_bindings.PageBackEnd
 import uniffi.splitline_bindings.RequestsUpdate
 import uniffi.splitline_bindings.RoomInfo
 import uniffi.splitline_bindings.RoomMemberInfo
-import uniffi.splitline_bindings.TimelineKind
 import uniffi.splitline_bindings.RoomRole as CoreRoomRole
+import uniffi.splitline_bindings.TimelineKind
 
 // The generated types become the app's here, and go no further.
 

@@ -22,7 +22,9 @@ class ChatPresenterTest {
                 assertFalse(sent.isRoom)
 
                 val carolsChat = carol.chat(bob.address)
-                val received = carolsChat.state.await("carol receiving it") { s -> s.messages.any { it.body == "Hello Carol, from the shell" } }
+                val received = carolsChat.state.await("carol receiving it") { s ->
+                    s.messages.any { it.body == "Hello Carol, from the shell" }
+                }
                 val message = received.messages.last { it.body == "Hello Carol, from the shell" }
                 assertFalse(message.outgoing)
                 assertEquals(bob.address, message.sender)
@@ -50,7 +52,9 @@ class ChatPresenterTest {
                 s.messages.any { it.body == "Written offline" && it.state != MessageState.QUEUED && it.state != MessageState.FAILED }
             }
             SignedIn.open("bob").use { bob ->
-                bob.chat(dave.address).state.await("bob receiving it") { s -> s.messages.any { it.body == "Written offline" && !it.outgoing } }
+                bob.chat(dave.address).state.await("bob receiving it") { s ->
+                    s.messages.any { it.body == "Written offline" && !it.outgoing }
+                }
             }
             Unit
         }

@@ -19,7 +19,10 @@ class WordsTest {
     fun aContactShowsNamePresenceStatusAndPending() {
         val contact = Contact("dave@example.net", "Dave", Presence.AWAY, "lunch", pending = true)
         assertEquals("Dave · Away (lunch) · waiting for them to accept", describe(contact))
-        assertEquals("dave@example.net · Offline", describe(contact.copy(name = " ", presence = Presence.OFFLINE, status = null, pending = false)))
+        assertEquals(
+            "dave@example.net · Offline",
+            describe(contact.copy(name = " ", presence = Presence.OFFLINE, status = null, pending = false)),
+        )
     }
 
     @Test

@@ -102,9 +102,15 @@ class ContactsAndRoomsTest {
 
             val chats = ChatsPresenter(bob.messaging.chats, bob.scope)
             val address = room?.address.orEmpty()
-            val chat = ChatPresenter(bob.messaging.timeline(address).getOrThrow(), bob.messaging, bob.scope)
-            chat.send("Hello group")
+            val writer = ChatPresenter(bob.messaging.timeline(address).getOrThrow(), bob.messaging, bob.scope)
+            writer.send("Hello group")
             chats.state.await("the group chat listed") { s -> s.chats.any { it.peer == address && it.isRoom } }
+            // Opened from the chat list, the room's chat is a group chat with its name.
+            val chat = ChatPresenter(bob.messaging.timeline(address).getOrThrow(), bob.messaging, bob.scope)
+            val group = chat.state.await("the group chat") { s -> s.isRoom && s.messages.any { it.body == "Hello group" } }
+            assertTrue(group.title, group.title.startsWith("Shell group"))
+            writer.dispose()
+            chat.dispose()
 
             admin.leave()
             admin.state.await("left") { it.left }

@@ -41,8 +41,10 @@ class ChatPresenter(
     io: CoroutineDispatcher = Dispatchers.IO,
 ) : Presenter(scope, io) {
     private val states = MutableStateFlow(ChatState(timeline.peer))
-    private var visible = false
-    private var lastIncoming: Long? = null
+
+    @Volatile private var visible = false
+
+    @Volatile private var lastIncoming: Long? = null
 
     /** What the screen shows. */
     val state: StateFlow<ChatState> = states.asStateFlow()

@@ -7,7 +7,6 @@ import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.flow.update
-import kotlinx.coroutines.launch
 
 /**
  * One chat: [messages] oldest first; [roomName] set for a group chat;
@@ -53,11 +52,9 @@ class ChatPresenter(
         perform({ messaging.rooms.list() }) { rooms ->
             states.update { s -> s.copy(roomName = rooms.firstOrNull { it.address == timeline.peer }?.name) }
         }
-        scope.launch {
-            timeline.rows().rows.collect { rows ->
-                states.update { it.copy(messages = rows) }
-                markNewIncoming(rows)
-            }
+        follow(timeline.rows().rows) { rows ->
+            states.update { it.copy(messages = rows) }
+            markNewIncoming(rows)
         }
     }
 

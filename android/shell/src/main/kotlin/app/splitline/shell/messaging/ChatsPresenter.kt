@@ -6,7 +6,6 @@ import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
-import kotlinx.coroutines.launch
 
 /** The chat list: most recent first, with the unread messages of each and in all. */
 data class ChatsState(val chats: List<ChatSummary> = emptyList()) {
@@ -26,7 +25,7 @@ class ChatsPresenter(
     val state: StateFlow<ChatsState> = states.asStateFlow()
 
     init {
-        scope.launch { chats.rows().rows.collect { states.value = ChatsState(it) } }
+        follow(chats.rows().rows) { states.value = ChatsState(it) }
     }
 
     /** Marks every chat viewed. */

@@ -7,7 +7,6 @@ import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.flow.update
-import kotlinx.coroutines.launch
 
 /** The contacts screen: each contact with presence, and the requests to accept or refuse. */
 data class ContactsState(
@@ -27,8 +26,8 @@ class ContactsPresenter(
     val state: StateFlow<ContactsState> = states.asStateFlow()
 
     init {
-        scope.launch { book.rows().rows.collect { rows -> states.update { it.copy(contacts = rows) } } }
-        scope.launch { book.requests.collect { requests -> states.update { it.copy(requests = requests.from) } } }
+        follow(book.rows().rows) { rows -> states.update { it.copy(contacts = rows) } }
+        follow(book.requests) { requests -> states.update { it.copy(requests = requests.from) } }
     }
 
     /** Adds [address] with an optional [name]; it shows at once as pending. */

@@ -7,21 +7,20 @@ import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.flow.update
-import kotlinx.coroutines.launch
 
 /** The home screen: the connection in words, and the unread messages in all chats. */
 data class HomeState(val connection: String = describe(Connection.Stopped(null)), val unread: Int = 0)
 
 /** Holds the home screen's state while [scope] lives. */
-class HomePresenter(account: Account, chats: ChatList, scope: CoroutineScope) {
+class HomePresenter(account: Account, chats: ChatList, scope: CoroutineScope) : Presenter(scope) {
     private val states = MutableStateFlow(HomeState())
 
     /** What the screen shows. */
     val state: StateFlow<HomeState> = states.asStateFlow()
 
     init {
-        scope.launch { account.connections.collect { c -> states.update { it.copy(connection = describe(c)) } } }
-        scope.launch { chats.rows().rows.collect { rows -> states.update { it.copy(unread = rows.sumOf { r -> r.unread }) } } }
+        follow(account.connections) { c -> states.update { it.copy(connection = describe(c)) } }
+        follow(chats.rows().rows) { rows -> states.update { it.copy(unread = rows.sumOf { r -> r.unread }) } }
     }
 }
 

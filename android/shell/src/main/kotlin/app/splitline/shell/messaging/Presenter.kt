@@ -1,14 +1,18 @@
 package app.splitline.shell.messaging
 
 import app.splitline.shell.core.CoreError
+import app.splitline.shell.core.toCoreError
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
+import kotlinx.coroutines.flow.catch
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
+import uniffi.splitline_bindings.SplitlineException
 
 /**
  * What the messaging presenters share: the screen's [scope] (its state is
@@ -32,6 +36,17 @@ abstract class Presenter(
                     problems.value = null
                     then(it)
                 }.onFailure { problems.value = explain(it) }
+        }
+    }
+
+    /**
+     * Collects [flow] in [scope], calling [each] with every value; a view the
+     * core cannot open (a damaged store) becomes the [problem] instead of a crash.
+     */
+    protected fun <T> follow(flow: Flow<T>, each: (T) -> Unit) {
+        scope.launch {
+            flow.catch { e -> if (e is SplitlineException) problems.value = explain(e.toCoreError()) else throw e }
+                .collect { each(it) }
         }
     }
 

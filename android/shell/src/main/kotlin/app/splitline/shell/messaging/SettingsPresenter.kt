@@ -9,7 +9,6 @@ import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.flow.update
-import kotlinx.coroutines.launch
 
 /** The settings screen: the connection, the user's own presence, and whether the user signed off. */
 data class SettingsState(
@@ -35,8 +34,8 @@ class SettingsPresenter(
     val choices: List<Presence> = Presence.entries.filter { it != Presence.OFFLINE }
 
     init {
-        scope.launch { account.connections.collect { c -> states.update { it.copy(connection = c) } } }
-        scope.launch { book.requests.collect { r -> states.update { it.copy(presence = r.ownPresence, status = r.ownStatus) } } }
+        follow(account.connections) { c -> states.update { it.copy(connection = c) } }
+        follow(book.requests) { r -> states.update { it.copy(presence = r.ownPresence, status = r.ownStatus) } }
     }
 
     /** Sets the own presence with an optional status text; it goes out once online. */

@@ -86,7 +86,9 @@ class ChatPresenterTest {
                 chat.state.await("a page back") { !it.loadingOlder }
                 pages++
             }
-            val shown = chat.state.value.messages.map { it.body }.filter { it.startsWith("History ") }
+            // The page's rows reach the view just after pageBack returns.
+            val all = chat.state.await("the oldest message shown") { s -> s.messages.any { it.body == "History 1" } }
+            val shown = all.messages.map { it.body }.filter { it.startsWith("History ") }
             assertEquals(bodies, shown)
             assertEquals(HistoryEnd.Beginning, chat.state.value.history)
             chat.dispose()

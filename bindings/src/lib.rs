@@ -43,7 +43,7 @@ pub use rooms::Rooms;
 pub use timeline::{PageBackEnd, PageBackInfo, Timeline, TimelineListener};
 pub use types::{
     Availability, ChatInfo, ContactChange, ContactFailure, ContactInfo, MessageInfo, MessageStatus,
-    PresenceInfo, RoomInfo, TimelineKind,
+    PresenceInfo, RoomInfo, RoomMemberInfo, RoomRole, TimelineKind,
 };
 pub use views::{
     ChatListDiff, ChatRowOp, ContactListDiff, ContactRowOp, MessageRowOp, TimelineDiff,

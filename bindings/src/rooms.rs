@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use splitline_core::{client::Client, room_admin::RoomAdmin};
 
-use crate::{RoomInfo, SplitlineError};
+use crate::{RoomInfo, RoomMemberInfo, SplitlineError};
 
 /// The user's group chats.
 #[derive(uniffi::Object)]
@@ -62,5 +62,16 @@ impl Rooms {
     /// Removes a member from a room.
     pub async fn remove_member(&self, room: String, jid: String) -> Result<(), SplitlineError> {
         Ok(self.admin()?.remove_member(&room, &jid).await?)
+    }
+
+    /// A room's owners, admins and members, from the gateway.
+    pub async fn members(&self, room: String) -> Result<Vec<RoomMemberInfo>, SplitlineError> {
+        Ok(self
+            .admin()?
+            .members(&room)
+            .await?
+            .into_iter()
+            .map(RoomMemberInfo::from)
+            .collect())
     }
 }

@@ -273,3 +273,37 @@ impl From<splitline_protocol::Room> for RoomInfo {
         }
     }
 }
+
+/// What a member is to a room.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum RoomRole {
+    /// Created or owns the room.
+    Owner,
+    /// Administers the room.
+    Admin,
+    /// May enter and post.
+    Member,
+}
+
+/// One member of a room.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct RoomMemberInfo {
+    /// The member's bare address.
+    pub jid: String,
+    /// What they are to the room.
+    pub role: RoomRole,
+}
+
+impl From<splitline_protocol::RoomMember> for RoomMemberInfo {
+    fn from(m: splitline_protocol::RoomMember) -> Self {
+        use splitline_protocol::Affiliation as A;
+        Self {
+            jid: m.jid,
+            role: match m.affiliation {
+                A::Owner => RoomRole::Owner,
+                A::Admin => RoomRole::Admin,
+                A::Member => RoomRole::Member,
+            },
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package app.splitline.android.messaging
+
+import android.content.Intent
+import android.os.Bundle
+import android.view.View
+import android.view.ViewGroup.LayoutParams.MATCH_PARENT
+import android.view.ViewGroup.LayoutParams.WRAP_CONTENT
+import android.widget.Button
+import android.widget.EditText
+import android.widget.LinearLayout
+import android.widget.ScrollView
+import android.widget.TextView
+import app.splitline.android.SplitlineActivity
+import app.splitline.android.splitline
+import app.splitline.shell.account.Account
+import app.splitline.shell.messaging.Messaging
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.launch
+
+/**
+ * What the messaging screens share: the app's account (without one, setup
+ * starts instead and this screen finishes), a [Messaging] over it, binding a
+ * presenter's state to views on the main thread, and views built in code.
+ */
+abstract class MessagingActivity : SplitlineActivity() {
+    /** The app's account; set before [onAccount]. */
+    protected lateinit var account: Account
+        private set
+
+    /** The account's messaging objects. */
+    protected val messaging: Messaging by lazy { Messaging(account) }
+
+    final override fun onCreate(savedInstanceState: Bundle?) {
+        super.onCreate(savedInstanceState)
+        val current = splitline.account
+        if (current == null) {
+            startActivity(Intent().setClassName(this, SETUP_ACTIVITY))
+            finish()
+            return
+        }
+        account = current
+        onAccount()
+    }
+
+    /** Builds the screen once the account is known. */
+    protected abstract fun onAccount()
+
+    /** Calls [render] on the main thread with each value of [flow] while the screen lives. */
+    protected fun <T> bind(flow: Flow<T>, render: (T) -> Unit) {
+        scope.launch { flow.collect { render(it) } }
+    }
+
+    /** A vertical column in a scroll view, set as the screen's content. */
+    protected fun screen(title: String): LinearLayout {
+        this.title = title
+        val column = column()
+        val pad = dp(16)
+        column.setPadding(pad, pad, pad, pad)
+        setContentView(
+            ScrollView(this).apply {
+                id = MessagingIds.SCROLL
+                addView(column)
+            },
+        )
+        return column
+    }
+
+    /** An empty vertical column. */
+    protected fun column(): LinearLayout = LinearLayout(this).apply { orientation = LinearLayout.VERTICAL }
+
+    /** A full-width button that runs [onClick]. */
+    protected fun LinearLayout.button(viewId: Int, label: String, onClick: () -> Unit): Button =
+        Button(context).apply {
+            id = viewId
+            text = label
+            setOnClickListener { onClick() }
+        }.also { addView(it, LinearLayout.LayoutParams(MATCH_PARENT, WRAP_CONTENT)) }
+
+    /** A one-line text field. */
+    protected fun LinearLayout.field(viewId: Int, label: String): EditText =
+        EditText(context).apply {
+            id = viewId
+            hint = label
+            isSingleLine = true
+        }.also { addView(it, LinearLayout.LayoutParams(MATCH_PARENT, WRAP_CONTENT)) }
+
+    /** A line of text. */
+    protected fun LinearLayout.label(viewId: Int = View.NO_ID, words: String = ""): TextView =
+        TextView(context).apply {
+            id = viewId
+            text = words
+        }.also { addView(it) }
+
+    /** Starts the screen [target] with [extras] applied. */
+    protected fun open(target: Class<*>, extras: Intent.() -> Unit = {}) = startActivity(Intent(this, target).apply(extras))
+
+    private fun dp(value: Int): Int = (value * resources.displayMetrics.density).toInt()
+
+    companion object {
+        /** Setup (the "device" part's screen), started by name. */
+        const val SETUP_ACTIVITY = "app.splitline.android.device.SetupActivity"
+    }
+}

@@ -10,6 +10,7 @@ import android.content.pm.PackageManager
 import android.os.Build
 import app.splitline.android.Notifications
 import app.splitline.android.SplitlineApp
+import app.splitline.android.messaging.ChatActivity
 import app.splitline.shell.account.Account
 import app.splitline.shell.device.AlertChanges
 import app.splitline.shell.device.MessageAlert
@@ -54,7 +55,9 @@ class MessageNotifier(private val app: SplitlineApp) {
     }
 
     private fun notification(alert: MessageAlert): Notification {
-        val open = Intent().setClassName(app, SetupActivity.HOME).addFlags(Intent.FLAG_ACTIVITY_NEW_TASK)
+        val open = Intent(app, ChatActivity::class.java)
+            .putExtra(ChatActivity.EXTRA_PEER, alert.peer)
+            .addFlags(Intent.FLAG_ACTIVITY_NEW_TASK)
         val words = if (alert.unread == 1) "1 new message" else "${alert.unread} new messages"
         return Notification.Builder(app, Notifications.MESSAGES)
             .setSmallIcon(android.R.drawable.stat_notify_chat)

@@ -3,6 +3,7 @@ package app.splitline.android.messaging
 import android.view.View
 import android.widget.LinearLayout
 import android.widget.ScrollView
+import app.splitline.android.device.MessageNotifier
 import app.splitline.shell.messaging.ChatPresenter
 import app.splitline.shell.messaging.HistoryEnd
 import app.splitline.shell.messaging.describe
@@ -66,10 +67,12 @@ class ChatActivity : MessagingActivity() {
     override fun onResume() {
         super.onResume()
         presenter?.shown(true)
+        MessageNotifier.showing(this, intent.getStringExtra(EXTRA_PEER))
     }
 
     override fun onPause() {
         presenter?.shown(false)
+        MessageNotifier.showing(this, null)
         super.onPause()
     }
 

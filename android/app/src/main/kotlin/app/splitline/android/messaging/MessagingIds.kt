@@ -31,5 +31,6 @@ object MessagingIds {
     const val STATUS = 2061
     const val SET_PRESENCE = 2062
     const val CALL_SETTINGS = 2063
+    const val PHONE_CONTACTS = 2065
     const val SIGN_OFF = 2064
 }

@@ -3,10 +3,11 @@ package app.splitline.android.messaging
 import android.content.Intent
 import android.widget.RadioButton
 import android.widget.RadioGroup
+import app.splitline.android.device.AddressBookActivity
 import app.splitline.shell.messaging.SettingsPresenter
 import app.splitline.shell.messaging.describe
 
-/** Settings: own presence with a status text, the call settings (the calls screen), sign off. */
+/** Settings: own presence with a status text, the call settings (the calls screen), the phone's contacts, sign off. */
 class SettingsActivity : MessagingActivity() {
     override fun onAccount() {
         val column = screen("Settings")
@@ -29,6 +30,9 @@ class SettingsActivity : MessagingActivity() {
         }
         column.button(MessagingIds.CALL_SETTINGS, "Call settings") {
             startActivity(Intent().setClassName(this, CALL_SETTINGS_ACTIVITY))
+        }
+        column.button(MessagingIds.PHONE_CONTACTS, "Phone contacts") {
+            startActivity(Intent(this, AddressBookActivity::class.java))
         }
         val signOff = column.button(MessagingIds.SIGN_OFF, "Sign off") { presenter.signOff() }
         val problem = column.label(MessagingIds.PROBLEM)

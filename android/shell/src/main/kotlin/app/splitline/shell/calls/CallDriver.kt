@@ -23,14 +23,16 @@ interface CallPhone {
 /**
  * Runs the call flow ([step]): feeds it the user's inputs and the core's
  * updates, and runs its effects on [service] and [phone] in [scope]. One
- * call at a time; [state] is what the call screen shows.
+ * call at a time; [state] is what the call screen shows. [initial] is where
+ * it starts: idle, or a call a restarted process already knows of.
  */
 class CallDriver(
     private val service: CallService,
     private val phone: CallPhone,
     private val scope: CoroutineScope,
+    initial: CallState = CallState.Idle,
 ) {
-    private val current = MutableStateFlow<CallState>(CallState.Idle)
+    private val current = MutableStateFlow(initial)
 
     /** The call now. */
     val state: StateFlow<CallState> = current.asStateFlow()

@@ -328,7 +328,10 @@ fn the_address_book_imports_and_names_a_caller_offline() {
         .block_on(book.lookup(from_france))
         .unwrap();
     assert_eq!(lookup.number, "+442079460018");
-    assert!(lookup.international, "a London number from FR is international");
+    assert!(
+        lookup.international,
+        "a London number from FR is international"
+    );
 }
 
 /// Sends each status it hears to a channel.

@@ -98,14 +98,14 @@ class CallActivity : SplitlineActivity() {
         val driver = CallCenter.of(this).driver ?: return
         val planned = driver.state.value as? CallState.Planned ?: return
         if (planned.plan.route != Route.ACCESS_NUMBER) return driver.send(CallInput.Place)
-        withPermission(Manifest.permission.CALL_PHONE, "Splitline dials the access number for you, so it needs to make phone calls.") { granted ->
+        withPermission(Manifest.permission.CALL_PHONE, DIAL_REASON) { granted ->
             if (granted) driver.send(CallInput.Place) else progress.text = TelecomPhone.NO_CALL_PHONE
         }
     }
 
     private fun answer() {
         getSystemService(NotificationManager::class.java)?.cancel(CallbackNotification.ID)
-        withPermission(Manifest.permission.ANSWER_PHONE_CALLS, "Splitline answers your network's callback for you, so it needs to answer calls.") { granted ->
+        withPermission(Manifest.permission.ANSWER_PHONE_CALLS, ANSWER_REASON) { granted ->
             if (granted) {
                 try {
                     getSystemService(TelecomManager::class.java)?.acceptRingingCall()
@@ -143,6 +143,10 @@ class CallActivity : SplitlineActivity() {
         /** Opened from the callback notification: answer the ringing callback. */
         const val EXTRA_ANSWER = "app.splitline.calls.ANSWER"
 
+        /** Why the call screen asks for `CALL_PHONE`. */
+        const val DIAL_REASON = "Splitline dials the access number for you, so it needs to make phone calls."
+
+        private const val ANSWER_REASON = "Splitline answers your network's callback for you, so it needs to answer calls."
         private const val NO_ANSWER = "Splitline may not answer calls: answer the ringing call in the phone's own call screen."
 
         /** A call to [number]. */

@@ -16,6 +16,7 @@ import app.splitline.shell.calls.Callee
 import app.splitline.shell.calls.NumberCheck
 import app.splitline.shell.calls.Route
 import app.splitline.shell.calls.SettingsStore
+import kotlinx.coroutines.Job
 
 /**
  * The process's calls: the settings, and for the signed-in account the call
@@ -30,6 +31,7 @@ class CallCenter private constructor(private val app: SplitlineApp) {
     private var owner: Account? = null
     private var currentDriver: CallDriver? = null
     private var currentCheck: NumberCheck? = null
+    private var listening: Job? = null
 
     /** Calls on the app's account, or null before setup. */
     val service: CallService? get() = app.account?.let(::CallService)
@@ -41,10 +43,10 @@ class CallCenter private constructor(private val app: SplitlineApp) {
     val numberCheck: NumberCheck? get() = forAccount { currentCheck }
 
     /** Starts the flow at [state] (a restored call; tests put a pending callback here). */
+    @Synchronized
     internal fun resume(state: CallState) {
         forAccount { null }
-        val account = owner ?: return
-        currentDriver = CallDriver(CallService(account), TelecomPhone(app), app.scope, state).also { it.listen() }
+        install(owner, state)
     }
 
     /** A call to [callee] as the settings and the phone's report ask for it. */
@@ -72,10 +74,18 @@ class CallCenter private constructor(private val app: SplitlineApp) {
         val account = app.account
         if (account !== owner) {
             owner = account
-            currentDriver = account?.let { CallDriver(CallService(it), TelecomPhone(app), app.scope).also { d -> d.listen() } }
+            install(account, CallState.Idle)
             currentCheck = account?.let { NumberCheck(CallService(it), settings) }
         }
         return pick()
+    }
+
+    /** A new flow for [account] at [state]; the old one stops hearing the core. */
+    private fun install(account: Account?, state: CallState) {
+        listening?.cancel()
+        val driver = account?.let { CallDriver(CallService(it), TelecomPhone(app), app.scope, state) }
+        currentDriver = driver
+        listening = driver?.listen()
     }
 
     companion object {

@@ -33,7 +33,8 @@ class CallSettingsActivity : SplitlineActivity() {
         column.button(CallViews.SEND, "Recognise Splitline's callbacks") { askRole(CallRoles.SCREENING, "Recognising callbacks") }
         roles = column.line(CallViews.ROLES)
         column.button(CallViews.CONFIRM, "Check my mobile number") { startActivity(Intent(this, VerifyNumberActivity::class.java)) }
-        column.line(CallViews.STATUS, settings.verifiedNumber?.let { "Verified mobile: $it" } ?: "Your mobile number is not checked yet: callbacks need it.")
+        val verified = settings.verifiedNumber
+        column.line(CallViews.STATUS, if (verified != null) "Verified mobile: $verified" else "Your mobile number is not checked yet: callbacks need it.")
         showRoles()
     }
 
@@ -53,7 +54,13 @@ class CallSettingsActivity : SplitlineActivity() {
             (if (redirection) "The phone's dialer can go through Splitline." else "The phone's dialer calls as usual.")
     }
 
-    private fun <E : Enum<E>> choices(parent: LinearLayout, groupId: Int, labels: Map<E, String>, current: E, chosen: (E) -> Unit) {
+    private fun <E : Enum<E>> choices(
+        parent: LinearLayout,
+        groupId: Int,
+        labels: Map<E, String>,
+        current: E,
+        chosen: (E) -> Unit,
+    ) {
         val group = RadioGroup(this).apply { id = groupId }
         labels.entries.forEachIndexed { index, (value, label) ->
             group.addView(RadioButton(this).apply { id = groupId * 10 + index; text = label; isChecked = value == current })

@@ -46,20 +46,24 @@ class SplitlineCallRedirectionService : CallRedirectionService() {
                 RedirectDecision.LeaveAlone -> placeCallUnmodified()
                 RedirectDecision.Ask ->
                     if (allowInteractiveResponse) {
+                        startActivity(DialerActivity.intent(applicationContext, number).addFlags(Intent.FLAG_ACTIVITY_NEW_TASK))
                         cancelCall()
-                        startActivity(DialerActivity.intent(this@SplitlineCallRedirectionService, number).addFlags(Intent.FLAG_ACTIVITY_NEW_TASK))
                     } else {
                         placeCallUnmodified()
                     }
                 is RedirectDecision.ToAccessNumber ->
                     // The reservation first: the gateway knows the call by it.
                     service.place(request).fold(
-                        { placed -> redirectCall(Uri.fromParts("tel", placed.dial ?: decision.number, null), initialPhoneAccount, false) },
+                        { placed ->
+                            val dial = placed.dial ?: decision.number
+                            redirectCall(Uri.fromParts("tel", dial, null), initialPhoneAccount, false)
+                        },
                         { placeCallUnmodified() },
                     )
                 is RedirectDecision.CancelAndPlace -> {
+                    val call = CallActivity.intent(applicationContext, number, placeAtOnce = true)
+                    startActivity(call.addFlags(Intent.FLAG_ACTIVITY_NEW_TASK))
                     cancelCall()
-                    startActivity(CallActivity.intent(this@SplitlineCallRedirectionService, number, placeAtOnce = true).addFlags(Intent.FLAG_ACTIVITY_NEW_TASK))
                 }
             }
         }

@@ -2,10 +2,11 @@ package app.splitline.shell.calls
 
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
+import kotlinx.coroutines.delay
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
-import kotlinx.coroutines.flow.catch
+import kotlinx.coroutines.flow.retryWhen
 import kotlinx.coroutines.launch
 
 /** The phone's part of a call, which the app implements over the platform. */
@@ -47,11 +48,18 @@ class CallDriver(
         effect?.let(::run)
     }
 
-    /** Hears the core's call updates until the returned job is cancelled. */
+    /**
+     * Hears the core's call updates until the returned job is cancelled.
+     * Before the first sign-in the core cannot subscribe: it tries again
+     * every few seconds, and a call in progress is not ended by that.
+     */
     fun listen(): Job =
         scope.launch {
             service.events
-                .catch { send(CallInput.Failed(callFailure(it))) }
+                .retryWhen { _, _ ->
+                    delay(RESUBSCRIBE_MS)
+                    true
+                }
                 .collect { if (it is CallEvent.Progress) send(CallInput.Progress(it)) }
         }
 
@@ -65,6 +73,10 @@ class CallDriver(
             is CallEffect.HangUpAtGateway -> scope.launch { service.hangUp(effect.callId) }
             CallEffect.EndSipCall -> phone.endSipCall()
         }
+    }
+
+    private companion object {
+        const val RESUBSCRIBE_MS = 3_000L
     }
 
     private fun <T> answer(result: Result<T>, input: (T) -> CallInput) {

@@ -6,7 +6,8 @@ import org.junit.Test
 /** The call flow, transition by transition (pure: no core needed). */
 class CallFlowTest {
     private val device = CallDevice(false, DataNetwork.CELLULAR, false, "GB", "23415")
-    private val request = CallRequest(Callee.Number("020 7946 0018"), CallPreference.AUTOMATIC, device, "GB", "+447400123456")
+    private val request =
+        CallRequest(Callee.Number("020 7946 0018"), CallPreference.AUTOMATIC, device, "GB", "+447400123456")
     private val callback = CallPlan(Route.CALLBACK, "+442079460018", null, false, "A callback.")
     private val access = CallPlan(Route.ACCESS_NUMBER, "+442079460018", "+442071234567", true, "An access number.")
     private val sip = CallPlan(Route.PLATFORM_SIP, "bob@localhost", null, false, "Over data.")

@@ -21,7 +21,10 @@ class DecisionsTest {
 
     @Test
     fun internationalOnlyRedirectsInternationalNumbersOnly() {
-        assertEquals(RedirectDecision.ToAccessNumber("+442071234567"), decideRedirect(RedirectRule.INTERNATIONAL_ONLY, lookup(accessPlan, true)))
+        assertEquals(
+            RedirectDecision.ToAccessNumber("+442071234567"),
+            decideRedirect(RedirectRule.INTERNATIONAL_ONLY, lookup(accessPlan, true)),
+        )
         assertEquals(RedirectDecision.LeaveAlone, decideRedirect(RedirectRule.INTERNATIONAL_ONLY, lookup(accessPlan, false)))
     }
 

@@ -318,7 +318,7 @@ fn the_address_book_imports_and_names_a_caller_offline() {
     assert!(!lookup.international, "a London number from GB is national");
 
     // The same number from a French SIM is international.
-    let mut from_france = ask.clone();
+    let mut from_france = ask;
     from_france.callee = CallCallee::Number {
         number: "+44 20 7946 0018".into(),
     };

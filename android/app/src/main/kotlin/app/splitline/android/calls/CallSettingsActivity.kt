@@ -34,7 +34,7 @@ class CallSettingsActivity : SplitlineActivity() {
         roles = column.line(CallViews.ROLES)
         column.button(CallViews.CONFIRM, "Check my mobile number") { startActivity(Intent(this, VerifyNumberActivity::class.java)) }
         val verified = settings.verifiedNumber
-        column.line(CallViews.STATUS, if (verified != null) "Verified mobile: $verified" else "Your mobile number is not checked yet: callbacks need it.")
+        column.line(CallViews.STATUS, if (verified != null) "Verified mobile: $verified" else NOT_VERIFIED)
         showRoles()
     }
 
@@ -44,7 +44,9 @@ class CallSettingsActivity : SplitlineActivity() {
     }
 
     private fun askRole(role: String, feature: String) {
-        if (!CallRoles.request(this, role, REQUEST_ROLE)) roles.text = "$feature needs Android 10 or later with the telecom roles; this phone has none."
+        if (!CallRoles.request(this, role, REQUEST_ROLE)) {
+            roles.text = "$feature needs Android 10 or later with the telecom roles; this phone has none."
+        }
     }
 
     private fun showRoles() {
@@ -71,6 +73,7 @@ class CallSettingsActivity : SplitlineActivity() {
 
     companion object {
         private const val REQUEST_ROLE = 18
+        private const val NOT_VERIFIED = "Your mobile number is not checked yet: callbacks need it."
 
         private val PREFERENCES = linkedMapOf(
             CallPreference.AUTOMATIC to "Let Splitline choose",

@@ -12,7 +12,8 @@ class CallFlowTest {
     private val access = CallPlan(Route.ACCESS_NUMBER, "+442079460018", "+442071234567", true, "An access number.")
     private val sip = CallPlan(Route.PLATFORM_SIP, "bob@localhost", null, false, "Over data.")
 
-    private fun progress(phase: CallPhase, end: EndReason? = null, id: String = "c1") = CallInput.Progress(CallEvent.Progress(id, phase, end))
+    private fun progress(phase: CallPhase, end: EndReason? = null, id: String = "c1") =
+        CallInput.Progress(CallEvent.Progress(id, phase, end))
 
     private val planning = CallState.Planning(request)
     private val waiting = CallState.WaitingForCallback(callback, "c1", "+441234000000")

@@ -16,6 +16,7 @@ import app.splitline.shell.calls.CallState
 import app.splitline.shell.calls.Callee
 import app.splitline.shell.calls.EndReason
 import app.splitline.shell.calls.Route
+import app.splitline.shell.calls.plan
 import kotlinx.coroutines.launch
 
 /**
@@ -75,15 +76,7 @@ class CallActivity : SplitlineActivity() {
             is CallState.InCall -> "In call with ${center.calleeName(state.plan)}."
             is CallState.Ended -> state.detail ?: endText(state.reason)
         }
-        val plan = when (state) {
-            is CallState.Planned -> state.plan
-            is CallState.Placing -> state.plan
-            is CallState.DiallingAccessNumber -> state.plan
-            is CallState.WaitingForCallback -> state.plan
-            is CallState.Ringing -> state.plan
-            is CallState.InCall -> state.plan
-            else -> null
-        }
+        val plan = state.plan
         if (plan != null) {
             route.text = routeText(plan)
             explanation.text = plan.explanation

@@ -142,8 +142,9 @@ private fun CallState.callId(): String? =
         else -> null
     }
 
-private fun CallState.plan(): CallPlan? =
-    when (this) {
+/** The plan of the call in this state (planned onwards), or null. */
+val CallState.plan: CallPlan?
+    get() = when (this) {
         is CallState.Planned -> plan
         is CallState.Placing -> plan
         is CallState.DiallingAccessNumber -> plan
@@ -171,7 +172,7 @@ private fun placed(state: CallState, placed: PlacedCall): Transition =
 
 private fun progress(state: CallState, update: CallEvent.Progress): Transition {
     val callId = state.callId()
-    val plan = state.plan()
+    val plan = state.plan
     if (callId == null || plan == null || update.callId != callId) return Transition(state)
     return when (update.phase) {
         // Where the flow already is once the gateway placed the call.

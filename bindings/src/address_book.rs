@@ -174,12 +174,17 @@ pub struct LookupInfo {
     pub plan: Option<CallPlanInfo>,
     /// Why the call would go so (or why it cannot), as one sentence.
     pub explanation: String,
+    /// The number is not of the caller's home country (an international
+    /// call from there), for the app's redirection rule.
+    pub international: bool,
 }
 
-impl From<Lookup> for LookupInfo {
-    fn from(l: Lookup) -> Self {
+impl LookupInfo {
+    /// `l` as the FFI shows it, for a caller whose home is `home_country`.
+    fn new(l: Lookup, home_country: &str) -> Self {
         let explanation = l.explanation();
         Self {
+            international: l.number.country.as_deref() != Some(home_country),
             number: l.number.e164,
             native: l.native.into_iter().map(NativeMatchInfo::from).collect(),
             contacts: l.contacts.into_iter().map(NetworkMatchInfo::from).collect(),
@@ -304,6 +309,7 @@ impl AddressBook {
             }),
             _ => Vec::new(),
         };
+        let home_country = caller.home_country.clone();
         let context = CallContext {
             preference,
             device,
@@ -317,7 +323,7 @@ impl AddressBook {
                 .map_err(|e| {
                     SplitlineError::internal(format!("the lookup did not finish: {e}"))
                 })??;
-        Ok(lookup.into())
+        Ok(LookupInfo::new(lookup, &home_country))
     }
 
     /// A name for the caller from `number` (E.164, or local to the home

@@ -309,12 +309,29 @@ fn the_address_book_imports_and_names_a_caller_offline() {
     };
     let lookup = crate::runtime()
         .unwrap()
-        .block_on(book.lookup(ask))
+        .block_on(book.lookup(ask.clone()))
         .unwrap();
     assert_eq!(lookup.number, "+442079460018");
     assert_eq!(lookup.cost, CallCostInfo::CarrierCall);
     assert_eq!(lookup.native[0].name, "Dora");
     assert!(lookup.plan.is_some(), "{}", lookup.explanation);
+    assert!(!lookup.international, "a London number from GB is national");
+
+    // The same number from a French SIM is international.
+    let mut from_france = ask;
+    from_france.callee = CallCallee::Number {
+        number: "+44 20 7946 0018".into(),
+    };
+    from_france.home_country = "FR".into();
+    let lookup = crate::runtime()
+        .unwrap()
+        .block_on(book.lookup(from_france))
+        .unwrap();
+    assert_eq!(lookup.number, "+442079460018");
+    assert!(
+        lookup.international,
+        "a London number from FR is international"
+    );
 }
 
 /// Sends each status it hears to a channel.

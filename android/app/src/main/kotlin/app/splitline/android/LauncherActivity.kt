@@ -5,6 +5,7 @@ import android.content.Intent
 import android.os.Bundle
 import app.splitline.android.device.CredentialStore
 import app.splitline.android.device.SetupActivity
+import app.splitline.android.messaging.HomeActivity
 
 /**
  * The launcher: routes to first-run setup when no account is stored, else
@@ -21,6 +22,6 @@ class LauncherActivity : Activity() {
         if (CredentialStore(this).load() == null) {
             Intent(this, SetupActivity::class.java)
         } else {
-            Intent().setClassName(this, SetupActivity.HOME)
+            Intent(this, HomeActivity::class.java)
         }
 }

@@ -16,6 +16,8 @@ import android.widget.ScrollView
 import android.widget.TextView
 import app.splitline.android.PlatformSipCheck
 import app.splitline.android.SplitlineActivity
+import app.splitline.android.calls.VerifyNumberActivity
+import app.splitline.android.messaging.HomeActivity
 import app.splitline.android.splitline
 import app.splitline.shell.device.SetupPresenter
 import app.splitline.shell.device.SetupState
@@ -146,20 +148,14 @@ class SetupActivity : SplitlineActivity() {
 
     private fun leave(withNumberCheck: Boolean) {
         val screens = listOfNotNull(
-            Intent().setClassName(this, HOME).addFlags(Intent.FLAG_ACTIVITY_NEW_TASK or Intent.FLAG_ACTIVITY_CLEAR_TASK),
-            if (withNumberCheck) Intent().setClassName(this, VERIFY_NUMBER) else null,
+            Intent(this, HomeActivity::class.java).addFlags(Intent.FLAG_ACTIVITY_NEW_TASK or Intent.FLAG_ACTIVITY_CLEAR_TASK),
+            if (withNumberCheck) Intent(this, VerifyNumberActivity::class.java) else null,
         )
         startActivities(screens.toTypedArray())
         finish()
     }
 
     companion object {
-        /** The home screen (the messaging part's). */
-        const val HOME = "app.splitline.android.messaging.HomeActivity"
-
-        /** The mobile-number check (the calls part's). */
-        const val VERIFY_NUMBER = "app.splitline.android.calls.VerifyNumberActivity"
-
         /** The platform SIP check's result in words (shown during setup). */
         fun describe(reason: SipReason): String =
             when (reason) {

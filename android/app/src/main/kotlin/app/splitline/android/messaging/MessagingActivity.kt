@@ -11,6 +11,7 @@ import android.widget.LinearLayout
 import android.widget.ScrollView
 import android.widget.TextView
 import app.splitline.android.SplitlineActivity
+import app.splitline.android.device.SetupActivity
 import app.splitline.android.splitline
 import app.splitline.shell.account.Account
 import app.splitline.shell.messaging.Messaging
@@ -34,7 +35,7 @@ abstract class MessagingActivity : SplitlineActivity() {
         super.onCreate(savedInstanceState)
         val current = splitline.account
         if (current == null) {
-            startActivity(Intent().setClassName(this, SETUP_ACTIVITY))
+            startActivity(Intent(this, SetupActivity::class.java))
             finish()
             return
         }
@@ -95,9 +96,4 @@ abstract class MessagingActivity : SplitlineActivity() {
     protected fun open(target: Class<*>, extras: Intent.() -> Unit = {}) = startActivity(Intent(this, target).apply(extras))
 
     private fun dp(value: Int): Int = (value * resources.displayMetrics.density).toInt()
-
-    companion object {
-        /** Setup (the "device" part's screen), started by name. */
-        const val SETUP_ACTIVITY = "app.splitline.android.device.SetupActivity"
-    }
 }

@@ -3,6 +3,7 @@ package app.splitline.android.messaging
 import android.content.Intent
 import android.widget.RadioButton
 import android.widget.RadioGroup
+import app.splitline.android.calls.CallSettingsActivity
 import app.splitline.android.device.AddressBookActivity
 import app.splitline.shell.messaging.SettingsPresenter
 import app.splitline.shell.messaging.describe
@@ -29,7 +30,7 @@ class SettingsActivity : MessagingActivity() {
             if (chosen != null) presenter.setPresence(chosen, status.text.toString())
         }
         column.button(MessagingIds.CALL_SETTINGS, "Call settings") {
-            startActivity(Intent().setClassName(this, CALL_SETTINGS_ACTIVITY))
+            startActivity(Intent(this, CallSettingsActivity::class.java))
         }
         column.button(MessagingIds.PHONE_CONTACTS, "Phone contacts") {
             startActivity(Intent(this, AddressBookActivity::class.java))
@@ -47,8 +48,6 @@ class SettingsActivity : MessagingActivity() {
     }
 
     companion object {
-        /** The call settings (the "calls" part's screen), started by name. */
-        const val CALL_SETTINGS_ACTIVITY = "app.splitline.android.calls.CallSettingsActivity"
         private const val PRESENCE_BASE = 2100
     }
 }

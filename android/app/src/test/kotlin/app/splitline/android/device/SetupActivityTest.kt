@@ -8,6 +8,8 @@ import android.widget.Button
 import android.widget.EditText
 import android.widget.TextView
 import app.splitline.android.SplitlineApp
+import app.splitline.android.calls.VerifyNumberActivity
+import app.splitline.android.messaging.HomeActivity
 import app.splitline.shell.account.Connection
 import app.splitline.testsupport.TestNetwork
 import java.util.Base64
@@ -78,7 +80,7 @@ class SetupActivityTest {
         val started = generateSequence { shadowOf(activity).nextStartedActivity }
             .filter { it.action != PackageManager.ACTION_REQUEST_PERMISSIONS }
             .map { it.component?.className }
-        assertEquals(listOf(SetupActivity.HOME), started.toList())
+        assertEquals(listOf(HomeActivity::class.java.name), started.toList())
         assertTrue(activity.isFinishing)
     }
 
@@ -116,6 +118,6 @@ class SetupActivityTest {
         waitFor("the sign-in") { status(activity).startsWith("Signed in") }
         clickLatestDialog(AlertDialog.BUTTON_POSITIVE)
         val started = generateSequence { shadowOf(activity).nextStartedActivity }.map { it.component?.className }.toList()
-        assertEquals(setOf(SetupActivity.HOME, SetupActivity.VERIFY_NUMBER), started.toSet())
+        assertEquals(setOf(HomeActivity::class.java.name, VerifyNumberActivity::class.java.name), started.toSet())
     }
 }

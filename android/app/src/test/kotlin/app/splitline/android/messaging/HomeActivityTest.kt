@@ -3,6 +3,8 @@ package app.splitline.android.messaging
 import android.widget.Button
 import android.widget.TextView
 import app.splitline.android.SplitlineApp
+import app.splitline.android.calls.CallSettingsActivity
+import app.splitline.android.device.SetupActivity
 import app.splitline.shell.account.Account
 import app.splitline.shell.account.AccountSettings
 import app.splitline.testsupport.TestNetwork
@@ -40,7 +42,7 @@ class HomeActivityTest {
     fun withoutAnAccountSetupStartsAndHomeFinishes() {
         app.adopt(null)
         val activity = Robolectric.buildActivity(HomeActivity::class.java).setup().get()
-        assertEquals(MessagingActivity.SETUP_ACTIVITY, shadowOf(activity).nextStartedActivity.component?.className)
+        assertEquals(SetupActivity::class.java.name, shadowOf(activity).nextStartedActivity.component?.className)
         assertTrue(activity.isFinishing)
     }
 
@@ -72,6 +74,6 @@ class HomeActivityTest {
         adoptStoredAccount()
         val activity = Robolectric.buildActivity(SettingsActivity::class.java).setup().get()
         activity.requireViewById<Button>(MessagingIds.CALL_SETTINGS).performClick()
-        assertEquals(SettingsActivity.CALL_SETTINGS_ACTIVITY, shadowOf(activity).nextStartedActivity.component?.className)
+        assertEquals(CallSettingsActivity::class.java.name, shadowOf(activity).nextStartedActivity.component?.className)
     }
 }

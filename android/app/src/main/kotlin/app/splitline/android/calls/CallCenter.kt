@@ -4,6 +4,7 @@ import android.content.Context
 import android.content.SharedPreferences
 import android.telephony.TelephonyManager
 import app.splitline.android.SplitlineApp
+import app.splitline.android.device.SyncTrigger
 import app.splitline.android.splitline
 import app.splitline.shell.account.Account
 import app.splitline.shell.calls.CallDriver
@@ -16,7 +17,12 @@ import app.splitline.shell.calls.Callee
 import app.splitline.shell.calls.NumberCheck
 import app.splitline.shell.calls.Route
 import app.splitline.shell.calls.SettingsStore
+import app.splitline.shell.calls.isActive
+import app.splitline.shell.device.SyncReason
 import kotlinx.coroutines.Job
+import kotlinx.coroutines.flow.distinctUntilChanged
+import kotlinx.coroutines.flow.map
+import kotlinx.coroutines.launch
 
 /**
  * The process's calls: the settings, and for the signed-in account the call
@@ -32,6 +38,7 @@ class CallCenter private constructor(private val app: SplitlineApp) {
     private var currentDriver: CallDriver? = null
     private var currentCheck: NumberCheck? = null
     private var listening: Job? = null
+    private var syncing: Job? = null
 
     /** Calls on the app's account, or null before setup. */
     val service: CallService? get() = app.account?.let(::CallService)
@@ -86,7 +93,17 @@ class CallCenter private constructor(private val app: SplitlineApp) {
         val driver = account?.let { CallDriver(CallService(it), TelecomPhone(app), app.scope, state) }
         currentDriver = driver
         listening = driver?.listen()
+        syncing?.cancel()
+        syncing = driver?.let { keepSyncingDuring(it) }
     }
+
+    /** While a call is under way, the core syncs even with no screen open (its updates drive the call). */
+    private fun keepSyncingDuring(driver: CallDriver): Job =
+        app.scope.launch {
+            driver.state.map { it.isActive() }.distinctUntilChanged().collect { active ->
+                if (active) SyncTrigger.raise(app, SyncReason.CALL_PENDING) else SyncTrigger.clear(app, SyncReason.CALL_PENDING)
+            }
+        }
 
     companion object {
         @Volatile private var instance: CallCenter? = null

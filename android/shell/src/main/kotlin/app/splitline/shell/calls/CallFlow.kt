@@ -131,7 +131,8 @@ fun step(state: CallState, input: CallInput): Transition =
 /** The call in [CallState.WaitingForCallback], if that is where the flow is: the screening service answers it. */
 fun CallState.pendingCallbackFrom(): String? = (this as? CallState.WaitingForCallback)?.callbackFrom
 
-private fun CallState.isActive(): Boolean = this !is CallState.Idle && this !is CallState.Ended
+/** Whether a call is under way (being planned, placed, rung back or talked on). */
+fun CallState.isActive(): Boolean = this !is CallState.Idle && this !is CallState.Ended
 
 private fun CallState.callId(): String? =
     when (this) {

@@ -14,8 +14,8 @@ import android.widget.TextView
 import app.splitline.shell.account.Account
 import app.splitline.shell.core.CoreError
 import app.splitline.shell.signin.FormProblem
-import app.splitline.shell.signin.SignIn
 import app.splitline.shell.signin.InvalidForm
+import app.splitline.shell.signin.SignIn
 import app.splitline.shell.signin.SignInForm
 import app.splitline.shell.signin.problems
 import app.splitline.shell.sip.SipReason
@@ -51,9 +51,15 @@ class LauncherActivity : Activity() {
             val pad = (16 * resources.displayMetrics.density).toInt()
             setPadding(pad, pad, pad, pad)
         }
-        form.addView(TextView(this).apply { text = "Sign in to Splitline"; textSize = 22f })
+        form.addView(
+            TextView(this).apply {
+                text = "Sign in to Splitline"
+                textSize = 22f
+            },
+        )
         gateway = field(form, ViewIds.GATEWAY, "Gateway (https://…)", InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_VARIATION_URI)
-        address = field(form, ViewIds.ADDRESS, "Address (name@domain)", InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_VARIATION_EMAIL_ADDRESS)
+        address =
+            field(form, ViewIds.ADDRESS, "Address (name@domain)", InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_VARIATION_EMAIL_ADDRESS)
         password = field(form, ViewIds.PASSWORD, "Password", InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_VARIATION_PASSWORD)
         password.setAutofillHints(View.AUTOFILL_HINT_PASSWORD)
         signIn = Button(this).apply {
@@ -64,7 +70,12 @@ class LauncherActivity : Activity() {
         form.addView(signIn, LinearLayout.LayoutParams(MATCH_PARENT, WRAP_CONTENT))
         status = TextView(this).apply { id = ViewIds.STATUS }
         form.addView(status)
-        form.addView(TextView(this).apply { id = ViewIds.SIP; text = describe(sip.reason) })
+        form.addView(
+            TextView(this).apply {
+                id = ViewIds.SIP
+                text = describe(sip.reason)
+            },
+        )
 
         core.onFailure {
             status.text = "The app's core could not be loaded: ${it.message}. Reinstall the app."

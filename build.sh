@@ -7,6 +7,7 @@
 #   ./build.sh demo    setup, then a local demo: Prosody + gateway with demo accounts + terminal client
 #   ./build.sh bindings [DIR]   generate the Kotlin bindings (uniffi library mode) into DIR (target/kotlin)
 #   ./build.sh apk [--release]  the signed Android APK (android/apk.sh; docs/android.md), then its checks
+#   ./build.sh apk-test         the instrumentation APK (android/apk-test.sh), built and checked, not run
 #   ./build.sh apk-check [APK]  the checks on a built APK (signature, manifest, dex, native libraries)
 #   ./build.sh android-test     the Android modules' tests: shell on the JVM, app under Robolectric
 set -euo pipefail
@@ -190,7 +191,8 @@ case "${1:-}" in
   demo) setup; exec scripts/demo.sh ;;
   bindings) bindings "${2:-}" ;;
   apk) android_setup; shift; exec android/apk.sh "$@" ;;
+  apk-test) android_setup; exec android/apk-test.sh ;;
   apk-check) shift; exec android/apk-check.sh "$@" ;;
   android-test) android_setup; exec android/test.sh ;;
-  *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

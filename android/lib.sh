@@ -90,3 +90,15 @@ manifest_lines() {
 expected_lines() {
   sed -e 's/[[:space:]]*#.*//' -e 's/[[:space:]]\+/ /g' -e 's/ $//' "$1" | grep -v '^$' | sort -u
 }
+
+# maven_outputs_current FILE...: whether every FILE exists and is newer than
+# every input of the Maven modules (sources, poms, the generated bindings), so
+# a build that has just run Maven need not run it again.
+maven_outputs_current() {
+  local f
+  for f in "$@"; do
+    [ -f "$f" ] || return 1
+    [ -z "$(find "$ROOT/android/pom.xml" "$ROOT"/android/*/pom.xml "$ROOT"/android/*/src \
+      "$ROOT/target/android/kotlin-bindings" -newer "$f" -print -quit 2>/dev/null)" ] || return 1
+  done
+}

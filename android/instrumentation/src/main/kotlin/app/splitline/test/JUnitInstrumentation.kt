@@ -3,11 +3,8 @@ package app.splitline.test
 import android.app.Activity
 import android.app.Instrumentation
 import android.os.Bundle
-import org.junit.runner.Description
 import org.junit.runner.JUnitCore
-import org.junit.runner.Request
 import org.junit.runner.Result
-import org.junit.runner.manipulation.Filter
 
 /**
  * A framework [Instrumentation] (no AndroidX) that runs the on-device tests
@@ -21,6 +18,11 @@ import org.junit.runner.manipulation.Filter
 class JUnitInstrumentation : Instrumentation() {
     private var arguments = Bundle()
 
+    private companion object {
+        /** The `-e class` argument of `am instrument`. */
+        const val ARGUMENT_CLASS = "class"
+    }
+
     override fun onCreate(arguments: Bundle?) {
         super.onCreate(arguments)
         this.arguments = arguments ?: Bundle()
@@ -31,9 +33,9 @@ class JUnitInstrumentation : Instrumentation() {
     override fun onStart() {
         super.onStart()
         val core = JUnitCore()
-        val reporter = StatusReporter(this)
+        val reporter = StatusReporter(::sendStatus)
         core.addListener(reporter)
-        val result = core.run(request(arguments.getString(ARGUMENT_CLASS)))
+        val result = core.run(OnDeviceTests.request(arguments.getString(ARGUMENT_CLASS)))
         val summary = Bundle()
         summary.putString(REPORT_KEY_STREAMRESULT, summaryOf(result))
         finish(Activity.RESULT_OK, summary)
@@ -49,30 +51,6 @@ class JUnitInstrumentation : Instrumentation() {
         } else {
             append("\nFAILURES!!!\nTests run: ").append(result.runCount)
             append(",  Failures: ").append(result.failureCount).append('\n')
-        }
-    }
-
-    private companion object {
-        const val ARGUMENT_CLASS = "class"
-
-        /** The classes (or `Class#method`s) named by `-e class`, else every on-device test. */
-        fun request(selection: String?): Request {
-            val names = selection?.split(',')?.map { it.trim() }?.filter { it.isNotEmpty() }.orEmpty()
-            if (names.isEmpty()) return Request.classes(*OnDeviceTests.ALL.toTypedArray())
-            val classes = names.map { Class.forName(it.substringBefore('#')) }.distinct()
-            val request = Request.classes(*classes.toTypedArray())
-            val wholeClasses = names.filter { '#' !in it }.toSet()
-            val methods = names.filter { '#' in it }.toSet()
-            if (methods.isEmpty()) return request
-            return request.filterWith(
-                object : Filter() {
-                    override fun shouldRun(description: Description): Boolean = description.methodName == null ||
-                        description.className in wholeClasses ||
-                        "${description.className}#${description.methodName}" in methods
-
-                    override fun describe(): String = "the tests named by -e class"
-                },
-            )
         }
     }
 }

@@ -7,13 +7,13 @@ import org.junit.runner.notification.Failure
 import org.junit.runner.notification.RunListener
 
 /**
- * Reports each test to `am instrument -r` with [Instrumentation.sendStatus],
+ * Reports each test to `am instrument -r` through [send] ([Instrumentation.sendStatus]),
  * in the keys and codes Android's test tools parse (as AndroidJUnitRunner's
  * InstrumentationResultPrinter sends them): a start status (1) with `class`,
  * `test`, `numtests` and `current`, then OK (0), FAILURE (-2, with `stack`),
  * IGNORED (-3) or ASSUMPTION_FAILURE (-4).
  */
-class StatusReporter(private val instrumentation: Instrumentation) : RunListener() {
+class StatusReporter(private val send: (code: Int, status: Bundle) -> Unit) : RunListener() {
     private var total = 0
     private var current = 0
     private var code = OK
@@ -27,7 +27,7 @@ class StatusReporter(private val instrumentation: Instrumentation) : RunListener
         current++
         code = OK
         stack = null
-        instrumentation.sendStatus(START, status(description))
+        send(START, status(description))
     }
 
     override fun testFailure(failure: Failure) {
@@ -43,13 +43,13 @@ class StatusReporter(private val instrumentation: Instrumentation) : RunListener
     override fun testFinished(description: Description) {
         val bundle = status(description)
         stack?.let { bundle.putString(KEY_STACK, it) }
-        instrumentation.sendStatus(code, bundle)
+        send(code, bundle)
     }
 
     override fun testIgnored(description: Description) {
         current++
-        instrumentation.sendStatus(START, status(description))
-        instrumentation.sendStatus(IGNORED, status(description))
+        send(START, status(description))
+        send(IGNORED, status(description))
     }
 
     private fun status(description: Description) = Bundle().apply {

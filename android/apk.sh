@@ -51,8 +51,12 @@ fi
 say "Maven: shell and app"
 fetch "com.android.tools:r8:$R8_VERSION" "$R8_JAR"
 fetch "net.java.dev.jna:jna:$JNA_VERSION:aar" "$JNA_AAR"
-nice -n 19 mvn -B -q -Dstyle.color=never -f android/pom.xml -DskipTests package dependency:build-classpath \
-  -DincludeScope=runtime -Dmdep.outputFile=target/runtime-classpath.txt
+if maven_outputs_current android/app/target/splitline-app-0.1.0.jar android/app/target/runtime-classpath.txt; then
+  echo "up to date (the jars of the last Maven run, e.g. android/test.sh's, are newer than every source)" >&2
+else
+  nice -n 19 mvn -B -q -Dstyle.color=never -f android/pom.xml -DskipTests package dependency:build-classpath \
+    -DincludeScope=runtime -Dmdep.outputFile=target/runtime-classpath.txt
+fi
 [ -f "$ANDROID_ALL" ] || die "$ANDROID_ALL is missing after the Maven build"
 
 rm -rf "$OUT/apk" && mkdir -p "$OUT/apk/dex" "$OUT/apk/jna"

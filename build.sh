@@ -143,6 +143,8 @@ check() {
   say "module cycles"
   python3 scripts/test_check_module_cycles.py
   python3 scripts/check_module_cycles.py protocol backoff gateway core bindings cli tests
+  say "the APK manifest summary (android/tools)"
+  python3 android/tools/test_manifest_summary.py
   say "file sizes"
   local long
   long=$(long_files)

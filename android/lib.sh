@@ -88,7 +88,7 @@ manifest_lines() {
 
 # expected_lines FILE: FILE's lines without comments and blank lines, sorted.
 expected_lines() {
-  sed -e 's/[[:space:]]*#.*//' -e 's/[[:space:]]\+/ /g' -e 's/ $//' "$1" | grep -v '^$' | sort -u
+  sed -e 's/[[:space:]]*#.*//' -e 's/[[:space:]]\+/ /g' -e 's/ $//' "$1" | { grep -v '^$' || true; } | sort -u
 }
 
 # maven_outputs_current FILE...: whether every FILE exists and is newer than

@@ -30,7 +30,7 @@ require_android_tools
 
 say "Maven: the instrumentation module"
 [ -d target/android/kotlin-bindings ] || android/kotlin-bindings.sh
-if maven_outputs_current "$JAR" "$APP_JAR" "$MODULE/target/runtime-classpath.txt" android/app/target/runtime-classpath.txt; then
+if maven_outputs_current app instrumentation; then
   echo "up to date (built by the last Maven run)" >&2
 else
   nice -n 19 mvn -B -q -Dstyle.color=never -f android/pom.xml -pl instrumentation -am -DskipTests package \

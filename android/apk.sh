@@ -51,7 +51,7 @@ fi
 say "Maven: shell and app"
 fetch "com.android.tools:r8:$R8_VERSION" "$R8_JAR"
 fetch "net.java.dev.jna:jna:$JNA_VERSION:aar" "$JNA_AAR"
-if maven_outputs_current android/app/target/splitline-app-0.1.0.jar android/app/target/runtime-classpath.txt; then
+if maven_outputs_current app; then
   echo "up to date (the jars of the last Maven run, e.g. android/test.sh's, are newer than every source)" >&2
 else
   nice -n 19 mvn -B -q -Dstyle.color=never -f android/pom.xml -DskipTests package dependency:build-classpath \

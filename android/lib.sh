@@ -91,13 +91,15 @@ expected_lines() {
   sed -e 's/[[:space:]]*#.*//' -e 's/[[:space:]]\+/ /g' -e 's/ $//' "$1" | { grep -v '^$' || true; } | sort -u
 }
 
-# maven_outputs_current FILE...: whether every FILE exists and is newer than
-# every input of the Maven modules (sources, poms, the generated bindings), so
-# a build that has just run Maven need not run it again.
+# maven_outputs_current MODULE...: whether each module's jar is newer than every
+# input of the Maven modules (sources, poms, the generated bindings) and its
+# runtime classpath was listed, so a build that has just run Maven need not run
+# it again. (The listing keeps its time when unchanged, so only the jar's counts.)
 maven_outputs_current() {
-  local f
-  for f in "$@"; do
-    [ -f "$f" ] || return 1
+  local module f
+  for module in "$@"; do
+    f="$ROOT/android/$module/target/splitline-$module-0.1.0.jar"
+    [ -f "$f" ] && [ -f "$ROOT/android/$module/target/runtime-classpath.txt" ] || return 1
     [ -z "$(find "$ROOT/android/pom.xml" "$ROOT"/android/*/pom.xml "$ROOT"/android/*/src \
       "$ROOT/target/android/kotlin-bindings" -newer "$f" -print -quit 2>/dev/null)" ] || return 1
   done

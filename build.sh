@@ -2,11 +2,12 @@
 # Splitline's one entry point.
 #   ./build.sh setup   install what building and testing need (apt packages)
 #   ./build.sh build   build the workspace
-#   ./build.sh check   no module cycles, no over-long source files, rustfmt, clippy (-D warnings)
+#   ./build.sh check   no module cycles, no over-long source files, rustfmt, clippy (-D warnings), ktlint
 #   ./build.sh test    setup, check, then every test (unit, end-to-end against real servers, JVM Kotlin)
 #   ./build.sh demo    setup, then a local demo: Prosody + gateway with demo accounts + terminal client
 #   ./build.sh bindings [DIR]   generate the Kotlin bindings (uniffi library mode) into DIR (target/kotlin)
 #   ./build.sh apk [--release]  the signed Android APK (android/apk.sh; docs/android.md), then its checks
+#   ./build.sh apk-test         the instrumentation APK (android/apk-test.sh), built and checked, not run
 #   ./build.sh apk-check [APK]  the checks on a built APK (signature, manifest, dex, native libraries)
 #   ./build.sh android-test     the Android modules' tests: shell on the JVM, app under Robolectric
 set -euo pipefail
@@ -99,13 +100,32 @@ android_setup() {
       rustup target add "$t" || problems+=("rustup could not add the target $t")
     fi
   done
-  command -v java >/dev/null || problems+=("java is missing (Java 17 runs Maven, D8/R8 and apksigner)")
+  command -v java >/dev/null || problems+=("java is missing (Java 17 runs Maven, D8/R8, apksigner and ktlint)")
+  ktlint_install || problems+=("ktlint $KTLINT_VERSION could not be fetched")
   if [ ${#problems[@]} -gt 0 ]; then
     printf 'build.sh: Android setup incomplete:\n' >&2
     printf '  - %s\n' "${problems[@]}" >&2
     return 1
   fi
   echo "Android tools ready (Maven fetches its own dependencies from Maven Central on first use)" >&2
+}
+
+# ktlint (Maven Central's com.pinterest.ktlint:ktlint-cli, the `all` jar), kept in target/tools.
+KTLINT_VERSION=1.8.0
+KTLINT_JAR=target/tools/ktlint-cli-$KTLINT_VERSION-all.jar
+# The Kotlin it checks (style in .editorconfig): the Android modules and the JVM bindings test.
+KTLINT_FILES=('android/**/src/**/*.kt' 'tests/jvm/**/*.kt')
+
+# Fetches ktlint into target/tools unless it is there (Maven's local repository is the download cache).
+ktlint_install() {
+  [ -f "$KTLINT_JAR" ] && return 0
+  command -v mvn >/dev/null || { echo "build.sh: mvn is missing; ./build.sh setup installs it (ktlint is fetched with it)" >&2; return 1; }
+  say "fetching ktlint $KTLINT_VERSION from Maven Central"
+  local m2=${MAVEN_REPO:-$HOME/.m2/repository}
+  mvn -B -q -Dstyle.color=never dependency:get -Dartifact="com.pinterest.ktlint:ktlint-cli:$KTLINT_VERSION:jar:all" \
+    -Dtransitive=false >/dev/null || { echo "build.sh: could not fetch ktlint from Maven Central" >&2; return 1; }
+  mkdir -p target/tools
+  cp "$m2/com/pinterest/ktlint/ktlint-cli/$KTLINT_VERSION/ktlint-cli-$KTLINT_VERSION-all.jar" "$KTLINT_JAR"
 }
 
 build() { say "cargo build"; cargo build --workspace --all-targets --locked; }
@@ -123,6 +143,8 @@ check() {
   say "module cycles"
   python3 scripts/test_check_module_cycles.py
   python3 scripts/check_module_cycles.py protocol backoff gateway core bindings cli tests
+  say "the APK manifest summary (android/tools)"
+  python3 android/tools/test_manifest_summary.py
   say "file sizes"
   local long
   long=$(long_files)
@@ -135,6 +157,10 @@ check() {
   cargo fmt --all -- --check
   say "clippy"
   cargo clippy --workspace --all-targets --locked -- -D warnings
+  say "ktlint (Kotlin style: .editorconfig)"
+  ktlint_install
+  nice -n 10 java -jar "$KTLINT_JAR" --relative "${KTLINT_FILES[@]}" \
+    || { echo "build.sh: ktlint found style problems; java -jar $KTLINT_JAR -F ... corrects most" >&2; exit 1; }
 }
 
 run_tests() {
@@ -167,7 +193,8 @@ case "${1:-}" in
   demo) setup; exec scripts/demo.sh ;;
   bindings) bindings "${2:-}" ;;
   apk) android_setup; shift; exec android/apk.sh "$@" ;;
+  apk-test) android_setup; exec android/apk-test.sh ;;
   apk-check) shift; exec android/apk-check.sh "$@" ;;
   android-test) android_setup; exec android/test.sh ;;
-  *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

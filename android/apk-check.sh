@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Checks a built APK (./build.sh apk-check [APK]; ./build.sh apk runs it too):
 #   apksigner verify; aapt2 dump badging (package, SDK levels, the launcher,
-#   exactly the permissions the app uses, the three ABIs); dexdump (the app's,
-#   the bindings' and JNA's classes); readelf on every .so (the machine per
+#   the three ABIs); the manifest's permissions, services, receivers,
+#   providers, exported activities with their intent filters, and roles
+#   (aapt2 dump xmltree) exactly as android/app/expected-badging.txt lists
+#   them; dexdump (the app's, the bindings' and JNA's classes); readelf on every .so (the machine per
 #   ABI, NEEDED only public NDK libraries, every undefined strong symbol of
 #   the Rust library in android/native/bionic/ABI/*.txt, the names public at
 #   API 26, and LOAD segments aligned to 16 KB). Exits non-zero on a problem.
@@ -10,6 +12,9 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 APK=${1:-$ROOT/target/android/debug/splitline-debug.apk}
 APK=$(readlink -f "$APK" 2>/dev/null || echo "$APK")
+# shellcheck source=lib.sh
+. "$ROOT/android/lib.sh"
+EXPECTED="$ROOT/android/app/expected-badging.txt"
 [ -f "$APK" ] || { echo "apk-check: no APK at $APK (build it with ./build.sh apk)" >&2; exit 1; }
 failures=0
 fail() { echo "apk-check: FAILED: $*" >&2; failures=$((failures + 1)); }
@@ -17,8 +22,6 @@ ok() { echo "ok: $*"; }
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-# Permissions the manifest may declare: only what the app uses so far.
-ALLOWED_PERMISSIONS=(android.permission.INTERNET)
 # The NDK's public system libraries (a library may need only these).
 PUBLIC_NDK_LIBS=" libc.so libm.so libdl.so liblog.so libandroid.so libz.so libjnigraphics.so libEGL.so
   libGLESv1_CM.so libGLESv2.so libGLESv3.so libOpenSLES.so libOpenMAXAL.so libvulkan.so
@@ -42,10 +45,19 @@ expect "sdkVersion:'26'"
 expect "targetSdkVersion:'35'"
 expect "launchable-activity: name='app.splitline.android.LauncherActivity'"
 expect "native-code: 'arm64-v8a' 'armeabi-v7a' 'x86_64'"
-declared=$(echo "$badging" | sed -nE "s/^uses-permission: name='([^']+)'.*/\1/p" | sort)
-allowed=$(printf '%s\n' "${ALLOWED_PERMISSIONS[@]}" | sort)
-[ "$declared" = "$allowed" ] && ok "permissions: $(echo $declared)" \
-  || fail "permissions declared: $(echo $declared); expected exactly: $(echo $allowed)"
+# The manifest's permissions, components and roles: exactly the expected ones.
+if declared=$(manifest_lines "$APK"); then
+  expected=$(expected_lines "$EXPECTED")
+  unexpected=$(comm -23 <(echo "$declared") <(echo "$expected"))
+  absent=$(comm -13 <(echo "$declared") <(echo "$expected"))
+  [ -z "$unexpected" ] && [ -z "$absent" ] && ok "manifest: $(echo "$declared" | wc -l) lines as in ${EXPECTED#"$ROOT"/}"
+  [ -z "$unexpected" ] || fail "the manifest declares what ${EXPECTED#"$ROOT"/} does not list (add it there if intended):
+$(echo "$unexpected" | sed 's/^/    /')"
+  [ -z "$absent" ] || fail "${EXPECTED#"$ROOT"/} lists what the manifest lacks:
+$(echo "$absent" | sed 's/^/    /')"
+else
+  fail "aapt2 dump xmltree AndroidManifest.xml failed"
+fi
 
 # 3. Dex.
 mkdir -p "$WORK/apk" && (cd "$WORK/apk" && unzip -qo "$APK")

@@ -14,8 +14,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-say() { printf '\n== %s\n' "$*" >&2; }
-die() { echo "android/apk.sh: $*" >&2; exit 1; }
+# shellcheck source=lib.sh
+. android/lib.sh
 
 profile=debug
 case "${1:-}" in
@@ -24,21 +24,7 @@ case "${1:-}" in
   *) die "unknown argument $1 (only --release)" ;;
 esac
 OUT="$ROOT/target/android/$profile"
-M2=${MAVEN_REPO:-$HOME/.m2/repository}
-R8_VERSION=9.5.28
-JNA_VERSION=5.19.1
-ANDROID_ALL_VERSION=15-robolectric-13954326
-R8_JAR="$M2/com/android/tools/r8/$R8_VERSION/r8-$R8_VERSION.jar"
-JNA_AAR="$M2/net/java/dev/jna/jna/$JNA_VERSION/jna-$JNA_VERSION.aar"
-ANDROID_ALL="$M2/org/robolectric/android-all/$ANDROID_ALL_VERSION/android-all-$ANDROID_ALL_VERSION.jar"
-FRAMEWORK_RES=/usr/share/android-framework-res/framework-res.apk
-MIN_SDK=26
-TARGET_SDK=35
-
-for tool in aapt2 zipalign apksigner keytool java mvn python3; do
-  command -v "$tool" >/dev/null || die "$tool is missing (./build.sh setup installs the Android tools)"
-done
-[ -f "$FRAMEWORK_RES" ] || die "$FRAMEWORK_RES is missing (Debian android-framework-res; ./build.sh setup)"
+require_android_tools
 
 if [ "$profile" = release ]; then
   for var in SPLITLINE_RELEASE_KEYSTORE SPLITLINE_RELEASE_KEY_ALIAS SPLITLINE_RELEASE_STORE_PASSWORD; do
@@ -63,18 +49,16 @@ else
 fi
 
 say "Maven: shell and app"
-fetch() { # group:artifact:version[:packaging] file
-  [ -f "$2" ] || mvn -B -q -Dstyle.color=never dependency:get -Dartifact="$1" -Dtransitive=false >/dev/null \
-    || die "could not fetch $1 from Maven Central"
-}
 fetch "com.android.tools:r8:$R8_VERSION" "$R8_JAR"
 fetch "net.java.dev.jna:jna:$JNA_VERSION:aar" "$JNA_AAR"
-nice -n 19 mvn -B -q -Dstyle.color=never -f android/pom.xml -DskipTests package dependency:build-classpath \
-  -DincludeScope=runtime -Dmdep.outputFile=target/runtime-classpath.txt
+if maven_outputs_current app; then
+  echo "up to date (the jars of the last Maven run, e.g. android/test.sh's, are newer than every source)" >&2
+else
+  nice -n 19 mvn -B -q -Dstyle.color=never -f android/pom.xml -DskipTests package dependency:build-classpath \
+    -DincludeScope=runtime -Dmdep.outputFile=target/runtime-classpath.txt
+fi
 [ -f "$ANDROID_ALL" ] || die "$ANDROID_ALL is missing after the Maven build"
 
-# The JDK's classes as a library too: D8 and R8 desugar against java.* types.
-JDK_HOME=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
 rm -rf "$OUT/apk" && mkdir -p "$OUT/apk/dex" "$OUT/apk/jna"
 # JNA's Android classes and libjnidispatch.so come from its aar (the jar's
 # classes carry desktop natives instead).
@@ -87,19 +71,13 @@ done
 program+=("$OUT/apk/jna/classes.jar")
 
 say "aapt2: manifest and resources"
-aapt2 compile --dir android/app/src/main/res -o "$OUT/apk/res.zip"
 link_flags=()
 [ "$profile" = debug ] && link_flags+=(--debug-mode)
-aapt2 link -o "$OUT/apk/linked.apk" -I "$FRAMEWORK_RES" \
-  --manifest android/app/src/main/AndroidManifest.xml \
-  --min-sdk-version "$MIN_SDK" --target-sdk-version "$TARGET_SDK" \
-  --version-code 1 --version-name 0.1.0 \
-  --proguard "$OUT/apk/aapt-rules.pro" "${link_flags[@]}" "$OUT/apk/res.zip"
+link_manifest android/app/src/main/AndroidManifest.xml android/app/src/main/res "$OUT/apk" "${link_flags[@]}"
 
 if [ "$profile" = debug ]; then
   say "D8: dex"
-  nice -n 19 java -cp "$R8_JAR" com.android.tools.r8.D8 --debug --min-api "$MIN_SDK" \
-    --lib "$ANDROID_ALL" --lib "$JDK_HOME" --output "$OUT/apk/dex" "${program[@]}"
+  dex_debug "$OUT/apk/dex" "${program[@]}"
 else
   say "R8: shrink and dex"
   nice -n 19 java -cp "$R8_JAR" com.android.tools.r8.R8 --release --min-api "$MIN_SDK" \
@@ -119,26 +97,14 @@ with zipfile.ZipFile(f"{work}/unsigned.apk", "a", zipfile.ZIP_DEFLATED) as apk:
         apk.write(f"{jni}/{abi}/libsplitline_bindings.so", f"lib/{abi}/libsplitline_bindings.so")
         apk.write(f"{work}/jna/jni/{abi}/libjnidispatch.so", f"lib/{abi}/libjnidispatch.so")
 PY
-zipalign -f -p 4 "$OUT/apk/unsigned.apk" "$OUT/apk/aligned.apk"
-
 if [ "$profile" = debug ]; then
-  ks="$HOME/.android/debug.keystore"
-  if [ ! -f "$ks" ]; then
-    say "generating the debug key in $ks"
-    mkdir -p "$HOME/.android"
-    keytool -genkeypair -keystore "$ks" -storepass android -keypass android -alias androiddebugkey \
-      -keyalg RSA -keysize 2048 -validity 10000 -dname "CN=Android Debug,O=Android,C=US" >/dev/null 2>&1 \
-      || die "keytool could not create $ks"
-  fi
-  sign=(--ks "$ks" --ks-key-alias androiddebugkey --ks-pass pass:android --key-pass pass:android)
+  debug_sign_args
 else
   export SPLITLINE_RELEASE_KEY_PASSWORD=${SPLITLINE_RELEASE_KEY_PASSWORD:-$SPLITLINE_RELEASE_STORE_PASSWORD}
-  sign=(--ks "$SPLITLINE_RELEASE_KEYSTORE" --ks-key-alias "$SPLITLINE_RELEASE_KEY_ALIAS"
+  SIGN_ARGS=(--ks "$SPLITLINE_RELEASE_KEYSTORE" --ks-key-alias "$SPLITLINE_RELEASE_KEY_ALIAS"
     --ks-pass env:SPLITLINE_RELEASE_STORE_PASSWORD --key-pass env:SPLITLINE_RELEASE_KEY_PASSWORD)
 fi
 apk="$OUT/splitline-$profile.apk"
-apksigner sign "${sign[@]}" --out "$apk" "$OUT/apk/aligned.apk"
-rm -f "$apk.idsig"
-echo "APK: $apk ($(du -h "$apk" | cut -f1))" >&2
+align_and_sign "$OUT/apk/unsigned.apk" "$apk" "${SIGN_ARGS[@]}"
 
 android/apk-check.sh "$apk"

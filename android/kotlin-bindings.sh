@@ -20,5 +20,12 @@ library=${library:-target/debug/libsplitline_bindings.so}
 out=target/android/kotlin-bindings
 rm -rf "$out.tmp" && mkdir -p "$out.tmp"
 "$bindgen" generate --library "$library" --language kotlin --no-format --out-dir "$out.tmp" >/dev/null
-rm -rf "$out" && mv "$out.tmp" "$out"
-echo "Kotlin bindings in $out/uniffi/splitline_bindings/ (from $library)" >&2
+# Unchanged bindings keep their files' times, so a Maven build newer than them
+# is reused (android/lib.sh maven_outputs_current).
+if diff -rq "$out.tmp" "$out" >/dev/null 2>&1; then
+  rm -rf "$out.tmp"
+  echo "Kotlin bindings in $out/uniffi/splitline_bindings/ unchanged (from $library)" >&2
+else
+  rm -rf "$out" && mv "$out.tmp" "$out"
+  echo "Kotlin bindings in $out/uniffi/splitline_bindings/ (from $library)" >&2
+fi

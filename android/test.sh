@@ -29,8 +29,11 @@ GATEWAY="127.0.0.1:$(free_port)"
 start_prosody "$OUT/prosody" "$XMPP_PORT" $(for name in "${ACCOUNTS[@]}"; do echo "$name:$name-pw"; done)
 start_gateway "$GATEWAY" "127.0.0.1:$(free_port)" "$XMPP_PORT" "$OUT/gateway.log"
 
-echo "== Maven: shell (JVM) and app (Robolectric) tests" >&2
-nice -n 19 mvn -B -f android/pom.xml test \
+echo "== Maven: shell (JVM) and app (Robolectric) tests, then the modules' jars" >&2
+# `package`, and the runtime classpaths: ./build.sh apk and apk-test reuse this
+# build when no source changed since (one Kotlin compile in CI, not two).
+nice -n 19 mvn -B -f android/pom.xml package dependency:build-classpath \
+  -DincludeScope=runtime -Dmdep.outputFile=target/runtime-classpath.txt \
   -Dsplitline.test.gateway="http://$GATEWAY" -Dsplitline.test.domain="$DOMAIN" \
   -Dsplitline.test.jna.path="$PWD/target/debug" "$@" 2>&1 | tee target/android/maven-test.log \
   | grep -E 'Tests run:|FAIL|ERROR|BUILD' || true

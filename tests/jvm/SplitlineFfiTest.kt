@@ -14,11 +14,10 @@ import java.util.concurrent.CountDownLatch
 import java.util.concurrent.TimeUnit
 import kotlin.system.exitProcess
 import kotlinx.coroutines.runBlocking
+import uniffi.splitline_bindings.Availability
 import uniffi.splitline_bindings.CallAsk
-import uniffi.splitline_bindings.CallCostInfo
-import uniffi.splitline_bindings.NativeContactInfo
-import uniffi.splitline_bindings.NativeNumberInfo
 import uniffi.splitline_bindings.CallCallee
+import uniffi.splitline_bindings.CallCostInfo
 import uniffi.splitline_bindings.CallDevice
 import uniffi.splitline_bindings.CallPreference
 import uniffi.splitline_bindings.CallRoute
@@ -31,14 +30,15 @@ import uniffi.splitline_bindings.ClientStatus
 import uniffi.splitline_bindings.ContactListDiff
 import uniffi.splitline_bindings.ContactListListener
 import uniffi.splitline_bindings.ContactRowOp
-import uniffi.splitline_bindings.Availability
-import uniffi.splitline_bindings.RequestsListener
-import uniffi.splitline_bindings.RequestsUpdate
 import uniffi.splitline_bindings.DataNetwork
 import uniffi.splitline_bindings.MessageRowOp
 import uniffi.splitline_bindings.MessageStatus
+import uniffi.splitline_bindings.NativeContactInfo
+import uniffi.splitline_bindings.NativeNumberInfo
 import uniffi.splitline_bindings.PageBackEnd
 import uniffi.splitline_bindings.PageBackInfo
+import uniffi.splitline_bindings.RequestsListener
+import uniffi.splitline_bindings.RequestsUpdate
 import uniffi.splitline_bindings.SplitlineClient
 import uniffi.splitline_bindings.SplitlineException
 import uniffi.splitline_bindings.StatusListener
@@ -162,15 +162,24 @@ private fun defineCases() {
 
     case("the listeners give the stored rows before signing in, on a listener thread") {
         // Kept: a handle that is garbage-collected ends its subscription.
-        handles += client.contacts().subscribe(100u, object : ContactListListener {
-            override fun onUpdate(diff: ContactListDiff) = contactList.add(diff)
-        })
-        handles += client.chats().subscribe(50u, object : ChatListListener {
-            override fun onUpdate(diff: ChatListDiff) = chatList.add(diff)
-        })
-        handles += client.timeline("bob@localhost").subscribe(20u, object : TimelineListener {
-            override fun onUpdate(diff: TimelineDiff) = timeline.add(diff)
-        })
+        handles += client.contacts().subscribe(
+            100u,
+            object : ContactListListener {
+                override fun onUpdate(diff: ContactListDiff) = contactList.add(diff)
+            },
+        )
+        handles += client.chats().subscribe(
+            50u,
+            object : ChatListListener {
+                override fun onUpdate(diff: ChatListDiff) = chatList.add(diff)
+            },
+        )
+        handles += client.timeline("bob@localhost").subscribe(
+            20u,
+            object : TimelineListener {
+                override fun onUpdate(diff: TimelineDiff) = timeline.add(diff)
+            },
+        )
         requestsHandle = client.contacts().subscribeRequests(object : RequestsListener {
             override fun onUpdate(update: RequestsUpdate) = requests.add(update)
         })
@@ -223,13 +232,16 @@ private fun defineCases() {
     }
 
     case("a slow chat-list listener does not stop bob's messages from being stored") {
-        val slow = client.chats().subscribe(50u, object : ChatListListener {
-            override fun onUpdate(diff: ChatListDiff) {
-                slowBusy = true
-                releaseSlow.await(60, TimeUnit.SECONDS)
-                slowBusy = false
-            }
-        })
+        val slow = client.chats().subscribe(
+            50u,
+            object : ChatListListener {
+                override fun onUpdate(diff: ChatListDiff) {
+                    slowBusy = true
+                    releaseSlow.await(60, TimeUnit.SECONDS)
+                    slowBusy = false
+                }
+            },
+        )
         waitFor { slowBusy }
         bobSays("while the listener sleeps")
         val stored = waitFor {
@@ -337,7 +349,8 @@ private fun defineCases() {
         }
         val atBob = waitFor {
             val (status, body) = http(bobToken, "GET", "/v1/snapshot")
-            status == 200 && Regex(""""jid":"alice@localhost"[^}]*"presence":\{"availability":"away","status":"on the jvm"""").containsMatchIn(body)
+            status == 200 &&
+                Regex(""""jid":"alice@localhost"[^}]*"presence":\{"availability":"away","status":"on the jvm"""").containsMatchIn(body)
         }
         if (!atBob) println("  bob's snapshot: ${http(bobToken, "GET", "/v1/snapshot").second}")
         own.availability == Availability.AWAY && own.status == "on the jvm" && heard && atBob
@@ -392,9 +405,12 @@ private fun defineCases() {
         runBlocking { fresh.signIn(password, 30u) }
         val chat = fresh.timeline("bob@localhost")
         val heard = Heard<TimelineDiff>()
-        val handle = chat.subscribe(1u, object : TimelineListener {
-            override fun onUpdate(diff: TimelineDiff) = heard.add(diff)
-        })
+        val handle = chat.subscribe(
+            1u,
+            object : TimelineListener {
+                override fun onUpdate(diff: TimelineDiff) = heard.add(diff)
+            },
+        )
         waitFor { heard.diffs.size >= 1 }
         // The first catch-up stores the newest archive page (Prosody serves
         // 50 a page); paging starts after it.

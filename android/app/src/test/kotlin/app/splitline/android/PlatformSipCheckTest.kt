@@ -28,7 +28,10 @@ class PlatformSipCheckTest {
     fun withoutTheFeatureSipManagerIsNotAskedAndSipIsAbsent() {
         features(sip = false, voip = false)
         var asked = false
-        val check = PlatformSipCheck(app) { asked = true; true to true }
+        val check = PlatformSipCheck(app) {
+            asked = true
+            true to true
+        }
         val status = check.status()
         assertEquals(SipReason.NO_SIP_FEATURE, status.reason)
         assertFalse(status.usable)

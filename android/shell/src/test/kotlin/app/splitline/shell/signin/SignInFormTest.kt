@@ -1,10 +1,10 @@
 package app.splitline.shell.signin
 
+import java.io.File
 import kotlinx.coroutines.runBlocking
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertTrue
 import org.junit.Test
-import java.io.File
 
 class SignInFormTest {
     private val good = SignInForm("https://gateway.example.net", "alice@example.net", "secret")

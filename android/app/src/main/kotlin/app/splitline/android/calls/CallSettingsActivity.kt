@@ -65,7 +65,13 @@ class CallSettingsActivity : SplitlineActivity() {
     ) {
         val group = RadioGroup(this).apply { id = groupId }
         labels.entries.forEachIndexed { index, (value, label) ->
-            group.addView(RadioButton(this).apply { id = groupId * 10 + index; text = label; isChecked = value == current })
+            group.addView(
+                RadioButton(this).apply {
+                    id = groupId * 10 + index
+                    text = label
+                    isChecked = value == current
+                },
+            )
         }
         group.setOnCheckedChangeListener { _, checked -> labels.keys.elementAtOrNull(checked - groupId * 10)?.let(chosen) }
         parent.addView(group)

@@ -34,7 +34,12 @@ internal fun column(activity: Activity, title: String): LinearLayout {
         val pad = (16 * activity.resources.displayMetrics.density).toInt()
         setPadding(pad, pad, pad, pad)
     }
-    column.addView(TextView(activity).apply { text = title; textSize = 22f })
+    column.addView(
+        TextView(activity).apply {
+            text = title
+            textSize = 22f
+        },
+    )
     activity.setContentView(ScrollView(activity).apply { addView(column) })
     return column
 }

@@ -45,7 +45,11 @@ class DialerActivity : SplitlineActivity() {
         cost = column.line(CallViews.COST)
         explanation = column.line(CallViews.EXPLANATION)
         val call = column.button(CallViews.CALL, "Call") { call() }
-        matches = LinearLayout(this).apply { id = CallViews.MATCHES; orientation = LinearLayout.VERTICAL; column.addView(this) }
+        matches = LinearLayout(this).apply {
+            id = CallViews.MATCHES
+            orientation = LinearLayout.VERTICAL
+            column.addView(this)
+        }
         val service = CallCenter.of(this).service
         if (service == null) {
             cost.text = "Set up your network account first: calls go through it."

@@ -1,9 +1,9 @@
 package app.splitline.android.calls
 
 import android.app.Application
+import android.content.ComponentName
 import android.net.Uri
 import android.telecom.PhoneAccountHandle
-import android.content.ComponentName
 import app.splitline.shell.account.Account
 import app.splitline.shell.calls.RedirectRule
 import org.junit.After

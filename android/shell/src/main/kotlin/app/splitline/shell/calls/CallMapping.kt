@@ -3,19 +3,19 @@ package app.splitline.shell.calls
 import uniffi.splitline_bindings.CallAsk
 import uniffi.splitline_bindings.CallCallee
 import uniffi.splitline_bindings.CallCostInfo
+import uniffi.splitline_bindings.CallDevice as FfiDevice
 import uniffi.splitline_bindings.CallEnd
+import uniffi.splitline_bindings.CallPhase as FfiPhase
 import uniffi.splitline_bindings.CallPlanInfo
+import uniffi.splitline_bindings.CallPreference as FfiPreference
 import uniffi.splitline_bindings.CallRoute
+import uniffi.splitline_bindings.CallRules as FfiRules
 import uniffi.splitline_bindings.CallUpdateInfo
+import uniffi.splitline_bindings.DataNetwork as FfiNetwork
 import uniffi.splitline_bindings.IncomingCallInfo
 import uniffi.splitline_bindings.LookupInfo
 import uniffi.splitline_bindings.PlacedCallInfo
 import uniffi.splitline_bindings.VerificationInfo
-import uniffi.splitline_bindings.CallDevice as FfiDevice
-import uniffi.splitline_bindings.CallPhase as FfiPhase
-import uniffi.splitline_bindings.CallPreference as FfiPreference
-import uniffi.splitline_bindings.CallRules as FfiRules
-import uniffi.splitline_bindings.DataNetwork as FfiNetwork
 
 // The generated types to and from the app's; nothing here decides anything.
 

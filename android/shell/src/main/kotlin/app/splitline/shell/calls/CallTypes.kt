@@ -76,7 +76,15 @@ enum class CallPhase { AWAITING_DIAL, CALLING_YOU, CONNECTING, RINGING, ANSWERED
 
 /** Why a call ended. */
 enum class EndReason {
-    YOU_HUNG_UP, CALLEE_HUNG_UP, YOU_DID_NOT_ANSWER, BUSY, NO_ANSWER, CANCELLED, NOT_DIALLED, UNREACHABLE, FAILED,
+    YOU_HUNG_UP,
+    CALLEE_HUNG_UP,
+    YOU_DID_NOT_ANSWER,
+    BUSY,
+    NO_ANSWER,
+    CANCELLED,
+    NOT_DIALLED,
+    UNREACHABLE,
+    FAILED,
     GATEWAY_RESTART,
 
     /** The app could not set the call up (the core or the phone refused); the flow's own reason. */

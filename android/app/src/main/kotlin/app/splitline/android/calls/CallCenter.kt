@@ -15,6 +15,7 @@ import app.splitline.shell.calls.CallSettings
 import app.splitline.shell.calls.CallState
 import app.splitline.shell.calls.Callee
 import app.splitline.shell.calls.NumberCheck
+import app.splitline.shell.calls.NumberCheckState
 import app.splitline.shell.calls.Route
 import app.splitline.shell.calls.SettingsStore
 import app.splitline.shell.calls.isActive
@@ -48,6 +49,13 @@ class CallCenter private constructor(private val app: SplitlineApp) {
 
     /** The number check for the app's account (null before setup). */
     val numberCheck: NumberCheck? get() = forAccount { currentCheck }
+
+    /** Starts the number check at [state] (tests put one waiting for its flash call here). */
+    @Synchronized
+    internal fun resumeCheck(state: NumberCheckState) {
+        val account = forAccount { owner }
+        currentCheck = account?.let { NumberCheck(CallService(it), settings, state) }
+    }
 
     /** Starts the flow at [state] (a restored call; tests put a pending callback here). */
     @Synchronized

@@ -4,8 +4,11 @@ import android.Manifest
 import android.app.Application
 import android.app.NotificationManager
 import app.splitline.android.Notifications
+import app.splitline.android.messaging.idleUntil
 import app.splitline.shell.account.Account
 import app.splitline.shell.calls.CallState
+import app.splitline.shell.calls.NumberCheckState
+import app.splitline.shell.calls.Verification
 import java.util.concurrent.TimeUnit
 import org.junit.After
 import org.junit.Assert.assertEquals
@@ -85,6 +88,28 @@ class CallbackScreeningServiceTest {
         ShadowLooper.idleMainLooper(CallbackScreeningService.ANSWER_AFTER_MS * 2, TimeUnit.MILLISECONDS)
         assertEquals(0, AnsweringTelecomManager.accepted)
         assertTrue(shadowOf(app.getSystemService(NotificationManager::class.java)).allNotifications.isEmpty())
+    }
+
+    @Test
+    fun theFlashCallIsRejectedSilentlyAndItsCodeGoesToTheCore() {
+        val center = CallCenter.of(app)
+        center.resume(CallState.Idle)
+        center.resumeCheck(NumberCheckState.WaitingForFlashCall(Verification("+447400123456", "+4420794", 4, 60)))
+        val response = screen("+44 20794 1234")
+        assertTrue(response.disallowCall && response.rejectCall && response.skipCallLog && response.skipNotification)
+        // The code went to the core; this account is not signed in, so the check fails in words.
+        val check = requireNotNull(center.numberCheck)
+        idleUntil("the code is confirmed") { check.state.value is NumberCheckState.Failed }
+        assertEquals(0, AnsweringTelecomManager.accepted)
+    }
+
+    @Test
+    fun aCallLikeTheFlashCallWithTheWrongLengthIsLeftAlone() {
+        val center = CallCenter.of(app)
+        center.resume(CallState.Idle)
+        center.resumeCheck(NumberCheckState.WaitingForFlashCall(Verification("+447400123456", "+4420794", 4, 60)))
+        assertAllowedUntouched(screen("+44 20794 123456"))
+        assertTrue(center.numberCheck?.state?.value is NumberCheckState.WaitingForFlashCall)
     }
 
     @Test

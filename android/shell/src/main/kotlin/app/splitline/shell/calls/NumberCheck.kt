@@ -29,10 +29,15 @@ sealed class NumberCheckState {
 /**
  * Proves the user's mobile number with the gateway's flash call: the
  * screening service reads the code from its caller id (or the user types
- * it); the verified number is kept in [settings].
+ * it); the verified number is kept in [settings]. It starts at [initial]
+ * (a check restored after the process restarted; tests start one waiting).
  */
-class NumberCheck(private val service: CallService, private val settings: CallSettings) {
-    private val current = MutableStateFlow<NumberCheckState>(NumberCheckState.Idle)
+class NumberCheck(
+    private val service: CallService,
+    private val settings: CallSettings,
+    initial: NumberCheckState = NumberCheckState.Idle,
+) {
+    private val current = MutableStateFlow(initial)
 
     /** The check now. */
     val state: StateFlow<NumberCheckState> = current.asStateFlow()

@@ -6,6 +6,7 @@ import android.app.Application
 import android.telecom.TelecomManager
 import android.widget.Button
 import android.widget.TextView
+import app.splitline.android.idleUntil
 import app.splitline.shell.account.Account
 import app.splitline.shell.calls.CallState
 import app.splitline.shell.calls.Callee
@@ -43,7 +44,7 @@ class CallActivityTest {
         val screen = Robolectric.buildActivity(CallActivity::class.java, CallActivity.intent(app, "020 7946 0018", placeAtOnce = false))
             .setup().get()
         val progress = screen.requireViewById<TextView>(CallViews.PROGRESS)
-        eventually { progress.text.startsWith("Ready to call") }
+        idleUntil("the plan (the screen says: ${progress.text})") { progress.text.startsWith("Ready to call") }
         assertEquals("Ready to call +442079460018.", progress.text.toString())
         val route = screen.requireViewById<TextView>(CallViews.ROUTE).text.toString()
         assertEquals("Callback: your network calls your mobile, then connects you", route)

@@ -6,6 +6,7 @@ import android.widget.Button
 import android.widget.EditText
 import android.widget.RadioButton
 import android.widget.TextView
+import app.splitline.android.idleUntil
 import app.splitline.shell.calls.CallPreference
 import app.splitline.shell.calls.RedirectRule
 import org.junit.Assert.assertEquals
@@ -61,7 +62,7 @@ class CallSettingsAndNumberCheckTest {
             screen.requireViewById<EditText>(CallViews.NUMBER).setText("+447400123456")
             screen.requireViewById<Button>(CallViews.SEND).performClick()
             val status = screen.requireViewById<TextView>(CallViews.STATUS)
-            eventually { status.text.toString() == "Your network does not check mobile numbers (it places no calls)." }
+            idleUntil { status.text.toString() == "Your network does not check mobile numbers (it places no calls)." }
         }
     }
 

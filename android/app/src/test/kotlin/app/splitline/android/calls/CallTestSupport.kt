@@ -78,14 +78,3 @@ class AnsweringTelecomManager : ShadowTelecomManager() {
         @JvmStatic var accepted = 0
     }
 }
-
-/** Waits up to ten seconds for [done] (work on the core's threads), running the main looper meanwhile. */
-fun eventually(done: () -> Boolean) {
-    val until = System.currentTimeMillis() + 10_000
-    while (!done()) {
-        check(System.currentTimeMillis() < until) { "timed out" }
-        // The main looper's clock moves on too (the dialer waits for typing to pause).
-        org.robolectric.shadows.ShadowLooper.idleMainLooper(20, java.util.concurrent.TimeUnit.MILLISECONDS)
-        Thread.sleep(20)
-    }
-}

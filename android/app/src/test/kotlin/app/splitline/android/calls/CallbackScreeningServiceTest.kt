@@ -4,7 +4,7 @@ import android.Manifest
 import android.app.Application
 import android.app.NotificationManager
 import app.splitline.android.Notifications
-import app.splitline.android.messaging.idleUntil
+import app.splitline.android.idleUntil
 import app.splitline.shell.account.Account
 import app.splitline.shell.calls.CallState
 import app.splitline.shell.calls.NumberCheckState

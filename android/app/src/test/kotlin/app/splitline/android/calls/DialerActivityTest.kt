@@ -6,6 +6,7 @@ import android.net.Uri
 import android.widget.Button
 import android.widget.EditText
 import android.widget.TextView
+import app.splitline.android.idleUntil
 import app.splitline.shell.account.Account
 import org.junit.After
 import org.junit.Assert.assertEquals
@@ -48,7 +49,7 @@ class DialerActivityTest {
         val dialer = open(Intent.ACTION_DIAL, "020%207946%200018")
         assertEquals("020 7946 0018", dialer.requireViewById<EditText>(CallViews.NUMBER).text.toString())
         val cost = dialer.requireViewById<TextView>(CallViews.COST)
-        eventually { cost.text.startsWith("Callback") }
+        idleUntil { cost.text.startsWith("Callback") }
         assertEquals("Callback: your network calls your mobile, then connects you", cost.text.toString())
         val explanation = dialer.requireViewById<TextView>(CallViews.EXPLANATION).text.toString()
         assertFalse(explanation, explanation.isBlank())
@@ -64,7 +65,7 @@ class DialerActivityTest {
         account = adoptAccount(app, "rupert")
         val dialer = open(Intent.ACTION_DIAL, "12")
         val cost = dialer.requireViewById<TextView>(CallViews.COST)
-        eventually { cost.text.toString() == "Can't be called now" }
+        idleUntil { cost.text.toString() == "Can't be called now" }
         val explanation = dialer.requireViewById<TextView>(CallViews.EXPLANATION).text.toString()
         assertEquals(true, explanation.startsWith("That number or address can't be called"))
     }

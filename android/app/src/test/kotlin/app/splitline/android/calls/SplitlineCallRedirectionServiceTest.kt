@@ -4,6 +4,7 @@ import android.app.Application
 import android.content.ComponentName
 import android.net.Uri
 import android.telecom.PhoneAccountHandle
+import app.splitline.android.idleUntil
 import app.splitline.shell.account.Account
 import app.splitline.shell.calls.RedirectRule
 import org.junit.After
@@ -41,7 +42,7 @@ class SplitlineCallRedirectionServiceTest {
         val service = Robolectric.setupService(SplitlineCallRedirectionService::class.java)
         shadowOf(service).placeCall(Uri.fromParts("tel", number, null), phoneAccount, true)
         var result: RedirectionResultType? = null
-        eventually {
+        idleUntil {
             result = shadowOf(service).redirectionResult.map { it.redirectionResultType }.orElse(null)
             result != null
         }

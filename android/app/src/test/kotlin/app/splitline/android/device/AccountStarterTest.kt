@@ -1,6 +1,7 @@
 package app.splitline.android.device
 
 import app.splitline.android.SplitlineApp
+import app.splitline.android.idleUntil
 import app.splitline.shell.account.AccountSettings
 import app.splitline.shell.account.Connection
 import app.splitline.shell.device.StoredCredentials
@@ -39,7 +40,7 @@ class AccountStarterTest {
         store(TestNetwork.account("ivan").password)
         AccountStarter.onCreate(app)
         assertEquals(TestNetwork.account("ivan").address, CredentialStore(app).load()?.address)
-        waitFor("ivan online") { app.account?.connection() == Connection.Online }
+        idleUntil("ivan online") { app.account?.connection() == Connection.Online }
     }
 
     @Test

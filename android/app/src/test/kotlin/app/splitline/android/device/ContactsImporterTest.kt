@@ -7,6 +7,7 @@ import android.provider.ContactsContract
 import android.widget.Switch
 import android.widget.TextView
 import app.splitline.android.SplitlineApp
+import app.splitline.android.idleUntil
 import app.splitline.shell.account.Account
 import app.splitline.shell.account.AccountSettings
 import app.splitline.shell.device.AddressBookImport
@@ -56,11 +57,11 @@ class ContactsImporterTest {
         assertEquals(1, provider.phoneQueries)
 
         provider.change(listOf(ada.copy(name = "Ada King", updated = 101), bob))
-        waitFor("the re-import after the change") { callerName("+442079460018") == "Ada King" }
+        idleUntil("the re-import after the change") { callerName("+442079460018") == "Ada King" }
         assertEquals(2, provider.phoneQueries)
 
         provider.change(listOf(ada.copy(name = "Ada King", updated = 101)))
-        waitFor("Bob's removal") { callerName("+442079460999") == null }
+        idleUntil("Bob's removal") { callerName("+442079460999") == null }
         assertEquals(ContactsStatus.On(1), importer.status())
     }
 

@@ -30,16 +30,6 @@ class SoftwareCipher : PasswordCipher {
     }
 }
 
-/** Runs the main looper until [done] holds, failing after [timeoutMs] with [what]. */
-fun waitFor(what: String, timeoutMs: Long = 30_000, done: () -> Boolean) {
-    val end = System.currentTimeMillis() + timeoutMs
-    while (!done()) {
-        shadowOf(Looper.getMainLooper()).idle()
-        check(System.currentTimeMillis() < end) { "timed out waiting for $what" }
-        Thread.sleep(20)
-    }
-}
-
 /** Clicks [button] of the dialog shown last; the dialog's click runs from the main looper. */
 fun clickLatestDialog(button: Int) {
     val dialog = ShadowAlertDialog.getLatestAlertDialog() as? AlertDialog ?: error("no dialog shows")

@@ -9,6 +9,7 @@ import android.widget.EditText
 import android.widget.TextView
 import app.splitline.android.SplitlineApp
 import app.splitline.android.calls.VerifyNumberActivity
+import app.splitline.android.idleUntil
 import app.splitline.android.messaging.HomeActivity
 import app.splitline.shell.account.Connection
 import app.splitline.testsupport.TestNetwork
@@ -59,7 +60,7 @@ class SetupActivityTest {
         shadowOf(app).denyPermissions(Manifest.permission.POST_NOTIFICATIONS)
         val activity = Robolectric.buildActivity(SetupActivity::class.java).setup().get()
         fillAndSend(activity, sybil.address, sybil.password)
-        waitFor("the sign-in") { status(activity).startsWith("Signed in") }
+        idleUntil("the sign-in") { status(activity).startsWith("Signed in") }
 
         val prefs = app.getSharedPreferences(CredentialStore.FILE, Context.MODE_PRIVATE).all
         assertFalse("no plain password in $prefs", prefs.values.any { it.toString().contains(sybil.password) })
@@ -89,7 +90,7 @@ class SetupActivityTest {
         val judy = TestNetwork.account("judy")
         val activity = Robolectric.buildActivity(SetupActivity::class.java).setup().get()
         fillAndSend(activity, judy.address, "not-${judy.password}")
-        waitFor("the refusal") { status(activity).startsWith("The network refused") }
+        idleUntil("the refusal") { status(activity).startsWith("The network refused") }
         assertTrue(app.getSharedPreferences(CredentialStore.FILE, Context.MODE_PRIVATE).all.keys.none { it == "password_sealed" })
         assertNull(CredentialStore(app).load())
         assertNull(app.account)
@@ -100,7 +101,7 @@ class SetupActivityTest {
     fun anEmptyFormMarksEachFieldAndSendsNothing() {
         val activity = Robolectric.buildActivity(SetupActivity::class.java).setup().get()
         activity.requireViewById<Button>(SetupIds.SIGN_IN).performClick()
-        waitFor("the marks") { activity.requireViewById<EditText>(SetupIds.PASSWORD).error != null }
+        idleUntil("the marks") { activity.requireViewById<EditText>(SetupIds.PASSWORD).error != null }
         assertEquals("Enter your network address as name@domain", activity.requireViewById<EditText>(SetupIds.ADDRESS).error.toString())
         assertEquals("Correct the marked fields.", status(activity))
         assertEquals(
@@ -115,7 +116,7 @@ class SetupActivityTest {
         shadowOf(app).grantPermissions(Manifest.permission.POST_NOTIFICATIONS)
         val activity = Robolectric.buildActivity(SetupActivity::class.java).setup().get()
         fillAndSend(activity, mallory.address, mallory.password)
-        waitFor("the sign-in") { status(activity).startsWith("Signed in") }
+        idleUntil("the sign-in") { status(activity).startsWith("Signed in") }
         clickLatestDialog(AlertDialog.BUTTON_POSITIVE)
         val started = generateSequence { shadowOf(activity).nextStartedActivity }.map { it.component?.className }.toList()
         assertEquals(setOf(HomeActivity::class.java.name, VerifyNumberActivity::class.java.name), started.toSet())

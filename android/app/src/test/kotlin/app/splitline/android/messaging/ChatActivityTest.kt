@@ -6,6 +6,7 @@ import android.widget.EditText
 import android.widget.LinearLayout
 import android.widget.TextView
 import app.splitline.android.SplitlineApp
+import app.splitline.android.idleUntil
 import app.splitline.shell.account.Account
 import app.splitline.shell.account.AccountSettings
 import app.splitline.shell.messaging.Messaging

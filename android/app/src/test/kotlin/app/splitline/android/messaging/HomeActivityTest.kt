@@ -5,6 +5,7 @@ import android.widget.TextView
 import app.splitline.android.SplitlineApp
 import app.splitline.android.calls.CallSettingsActivity
 import app.splitline.android.device.SetupActivity
+import app.splitline.android.idleUntil
 import app.splitline.shell.account.Account
 import app.splitline.shell.account.AccountSettings
 import app.splitline.testsupport.TestNetwork

@@ -5,6 +5,7 @@ import android.widget.Button
 import android.widget.EditText
 import android.widget.LinearLayout
 import app.splitline.android.SplitlineApp
+import app.splitline.android.idleUntil
 import app.splitline.shell.account.Account
 import app.splitline.shell.account.AccountSettings
 import app.splitline.testsupport.TestNetwork

@@ -6,6 +6,9 @@ import android.os.Bundle
 import android.util.Log
 import app.splitline.android.SplitlineApp
 import app.splitline.shell.account.Account
+import app.splitline.shell.device.SyncReason
+import app.splitline.shell.device.waitingToSend
+import kotlinx.coroutines.Job
 import kotlinx.coroutines.launch
 
 /**
@@ -38,10 +41,34 @@ object AccountStarter {
         }
         app.adopt(account)
         SyncTrigger.signedIn(app, true)
-        MessageNotifier(app).follow(account)
+        follow(app, account)
         ContactsImporter(app).watchIfOn()
         app.scope.launch {
             account.signIn(password).onFailure { Log.i(TAG, "sign-in at start failed: ${it.javaClass.simpleName}") }
+        }
+    }
+}
+
+/**
+ * What follows every adopted account (at start, or after setup): message
+ * notifications, and background sync while a message waits to be sent.
+ */
+fun follow(app: SplitlineApp, account: Account) {
+    MessageNotifier(app).follow(account)
+    QueuedMessages.follow(app, account)
+}
+
+/** Keeps [SyncReason.MESSAGES_QUEUED] raised while a message of the followed account waits for the gateway. */
+private object QueuedMessages {
+    private var following: Job? = null
+
+    @Synchronized
+    fun follow(app: SplitlineApp, account: Account) {
+        following?.cancel()
+        following = app.scope.launch {
+            account.waitingToSend().collect { waiting ->
+                if (waiting) SyncTrigger.raise(app, SyncReason.MESSAGES_QUEUED) else SyncTrigger.clear(app, SyncReason.MESSAGES_QUEUED)
+            }
         }
     }
 }

@@ -52,7 +52,7 @@ class SetupActivity : SplitlineActivity() {
             onSignedIn = {
                 splitline.adopt(it)
                 SyncTrigger.signedIn(this, true)
-                MessageNotifier(splitline).follow(it)
+                follow(splitline, it)
             },
         )
         val form = LinearLayout(this).apply {

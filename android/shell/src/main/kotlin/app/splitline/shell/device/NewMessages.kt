@@ -1,13 +1,11 @@
 package app.splitline.shell.device
 
 import app.splitline.shell.account.Account
-import app.splitline.shell.core.LiveRows
-import app.splitline.shell.core.RowOp
+import app.splitline.shell.messaging.MessageState
+import app.splitline.shell.messaging.Messaging
 import kotlinx.coroutines.flow.Flow
-import uniffi.splitline_bindings.ChatInfo
-import uniffi.splitline_bindings.ChatListDiff
-import uniffi.splitline_bindings.ChatListListener
-import uniffi.splitline_bindings.ChatRowOp
+import kotlinx.coroutines.flow.distinctUntilChanged
+import kotlinx.coroutines.flow.map
 
 /** A chat's unread count, as the message notifications need it. */
 data class UnreadChat(val peer: String, val title: String, val unread: Int)
@@ -35,23 +33,19 @@ data class AlertChanges(val post: List<MessageAlert>, val cancel: List<String>) 
 }
 
 /** The account's chats with their unread counts, kept current by the core (for notifications). */
-fun Account.unreadChats(limit: Int = 200): Flow<List<UnreadChat>> =
-    LiveRows<UnreadChat> { emit ->
-        client.chats().use { chats ->
-            chats.subscribe(
-                limit.toUInt(),
-                object : ChatListListener {
-                    override fun onUpdate(diff: ChatListDiff) = emit(diff.ops.map { it.toRowOp() })
-                },
-            )
-        }
-    }.rows
-
-private fun ChatInfo.toUnread() = UnreadChat(peer, roomName ?: peer.substringBefore('@'), unread.toInt())
-
-private fun ChatRowOp.toRowOp(): RowOp<UnreadChat> =
-    when (this) {
-        is ChatRowOp.Insert -> RowOp.Insert(index.toInt(), row.toUnread())
-        is ChatRowOp.Update -> RowOp.Update(index.toInt(), row.toUnread())
-        is ChatRowOp.Remove -> RowOp.Remove(index.toInt())
+fun Account.unreadChats(limit: Int = CHATS_FOLLOWED): Flow<List<UnreadChat>> =
+    Messaging(this).chats.rows(limit).rows.map { chats ->
+        chats.map { UnreadChat(it.peer, it.roomName ?: it.peer.substringBefore('@'), it.unread) }
     }
+
+/**
+ * Whether a message written on this device still waits for the gateway:
+ * the newest message of some chat is the user's and queued (an older one
+ * queued behind a newer reply is not seen; the core sends them in order).
+ */
+fun Account.waitingToSend(limit: Int = CHATS_FOLLOWED): Flow<Boolean> =
+    Messaging(this).chats.rows(limit).rows.map { chats ->
+        chats.any { chat -> chat.lastMessage?.let { it.outgoing && it.state == MessageState.QUEUED } == true }
+    }.distinctUntilChanged()
+
+private const val CHATS_FOLLOWED = 200

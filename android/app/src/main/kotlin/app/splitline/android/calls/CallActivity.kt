@@ -10,6 +10,9 @@ import android.view.View
 import android.widget.Button
 import android.widget.TextView
 import app.splitline.android.SplitlineActivity
+import app.splitline.android.button
+import app.splitline.android.label
+import app.splitline.android.screen
 import app.splitline.shell.calls.CallDriver
 import app.splitline.shell.calls.CallInput
 import app.splitline.shell.calls.CallState
@@ -35,10 +38,10 @@ class CallActivity : SplitlineActivity() {
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        val column = column(this, "Splitline call")
-        route = column.line(CallViews.ROUTE)
-        explanation = column.line(CallViews.EXPLANATION)
-        progress = column.line(CallViews.PROGRESS)
+        val column = screen("Splitline call")
+        route = column.label(CallViews.ROUTE)
+        explanation = column.label(CallViews.EXPLANATION)
+        progress = column.label(CallViews.PROGRESS)
         call = column.button(CallViews.CALL, "Call") { place() }
         hangUp = column.button(CallViews.HANG_UP, "Hang up") { CallCenter.of(this).driver?.send(CallInput.HangUp) }
         val driver = CallCenter.of(this).driver

@@ -7,6 +7,9 @@ import android.widget.RadioButton
 import android.widget.RadioGroup
 import android.widget.TextView
 import app.splitline.android.SplitlineActivity
+import app.splitline.android.button
+import app.splitline.android.label
+import app.splitline.android.screen
 import app.splitline.shell.calls.CallPreference
 import app.splitline.shell.calls.RedirectRule
 
@@ -22,7 +25,7 @@ class CallSettingsActivity : SplitlineActivity() {
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         val settings = CallCenter.of(this).settings
-        val column = column(this, "Call settings")
+        val column = screen("Call settings")
         column.addView(TextView(this).apply { text = "How to call" })
         choices(column, CallViews.PREFERENCE, PREFERENCES, settings.preference) { settings.preference = it }
         column.addView(TextView(this).apply { text = "Numbers dialled in the phone's own dialer" })
@@ -31,10 +34,10 @@ class CallSettingsActivity : SplitlineActivity() {
             if (rule != RedirectRule.NEVER) askRole(CallRoles.REDIRECTION, "Redirecting the phone's calls")
         }
         column.button(CallViews.SEND, "Recognise Splitline's callbacks") { askRole(CallRoles.SCREENING, "Recognising callbacks") }
-        roles = column.line(CallViews.ROLES)
+        roles = column.label(CallViews.ROLES)
         column.button(CallViews.CONFIRM, "Check my mobile number") { startActivity(Intent(this, VerifyNumberActivity::class.java)) }
         val verified = settings.verifiedNumber
-        column.line(CallViews.STATUS, if (verified != null) "Verified mobile: $verified" else NOT_VERIFIED)
+        column.label(CallViews.STATUS, if (verified != null) "Verified mobile: $verified" else NOT_VERIFIED)
         showRoles()
     }
 

@@ -10,6 +10,9 @@ import android.widget.EditText
 import android.widget.LinearLayout
 import android.widget.TextView
 import app.splitline.android.SplitlineActivity
+import app.splitline.android.button
+import app.splitline.android.label
+import app.splitline.android.screen
 import app.splitline.shell.calls.CallService
 import app.splitline.shell.calls.Callee
 import app.splitline.shell.calls.callFailure
@@ -34,7 +37,7 @@ class DialerActivity : SplitlineActivity() {
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        val column = column(this, "Call")
+        val column = screen("Call")
         number = EditText(this).apply {
             id = CallViews.NUMBER
             hint = "Number or name"
@@ -42,8 +45,8 @@ class DialerActivity : SplitlineActivity() {
             isSingleLine = true
             column.addView(this)
         }
-        cost = column.line(CallViews.COST)
-        explanation = column.line(CallViews.EXPLANATION)
+        cost = column.label(CallViews.COST)
+        explanation = column.label(CallViews.EXPLANATION)
         val call = column.button(CallViews.CALL, "Call") { call() }
         matches = LinearLayout(this).apply {
             id = CallViews.MATCHES

@@ -6,6 +6,9 @@ import android.widget.Button
 import android.widget.EditText
 import android.widget.TextView
 import app.splitline.android.SplitlineActivity
+import app.splitline.android.button
+import app.splitline.android.label
+import app.splitline.android.screen
 import app.splitline.shell.calls.NumberCheckState
 import kotlinx.coroutines.launch
 
@@ -19,7 +22,7 @@ class VerifyNumberActivity : SplitlineActivity() {
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        val column = column(this, "Your mobile number")
+        val column = screen("Your mobile number")
         val number = EditText(this).apply {
             id = CallViews.NUMBER
             hint = "Your mobile number, with its country code (+44…)"
@@ -34,7 +37,7 @@ class VerifyNumberActivity : SplitlineActivity() {
             column.addView(this)
         }
         val confirm = column.button(CallViews.CONFIRM, "Confirm the code") {}
-        status = column.line(CallViews.STATUS)
+        status = column.label(CallViews.STATUS)
         val check = CallCenter.of(this).numberCheck
         if (check == null) {
             status.text = "Set up your network account first: it checks the number."

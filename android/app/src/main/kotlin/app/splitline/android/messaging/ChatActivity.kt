@@ -3,7 +3,11 @@ package app.splitline.android.messaging
 import android.view.View
 import android.widget.LinearLayout
 import android.widget.ScrollView
+import app.splitline.android.button
+import app.splitline.android.column
 import app.splitline.android.device.MessageNotifier
+import app.splitline.android.field
+import app.splitline.android.label
 import app.splitline.shell.messaging.ChatPresenter
 import app.splitline.shell.messaging.HistoryEnd
 import app.splitline.shell.messaging.describe

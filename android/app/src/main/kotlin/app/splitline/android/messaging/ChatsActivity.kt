@@ -1,5 +1,8 @@
 package app.splitline.android.messaging
 
+import app.splitline.android.button
+import app.splitline.android.column
+import app.splitline.android.label
 import app.splitline.shell.messaging.ChatsPresenter
 import app.splitline.shell.messaging.describe
 

@@ -4,6 +4,10 @@ import android.app.AlertDialog
 import android.widget.Button
 import android.widget.EditText
 import android.widget.LinearLayout
+import app.splitline.android.button
+import app.splitline.android.column
+import app.splitline.android.field
+import app.splitline.android.label
 import app.splitline.shell.messaging.Contact
 import app.splitline.shell.messaging.ContactsPresenter
 import app.splitline.shell.messaging.describe

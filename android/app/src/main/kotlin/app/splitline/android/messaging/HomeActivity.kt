@@ -1,6 +1,8 @@
 package app.splitline.android.messaging
 
+import app.splitline.android.button
 import app.splitline.android.calls.DialerActivity
+import app.splitline.android.label
 import app.splitline.shell.messaging.HomePresenter
 
 /** The home screen: the connection, and the way to the chats, contacts, dialer and settings. */

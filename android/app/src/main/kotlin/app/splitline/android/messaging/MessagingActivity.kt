@@ -12,6 +12,7 @@ import android.widget.ScrollView
 import android.widget.TextView
 import app.splitline.android.SplitlineActivity
 import app.splitline.android.device.SetupActivity
+import app.splitline.android.screen
 import app.splitline.android.splitline
 import app.splitline.shell.account.Account
 import app.splitline.shell.messaging.Messaging
@@ -51,49 +52,9 @@ abstract class MessagingActivity : SplitlineActivity() {
         scope.launch { flow.collect { render(it) } }
     }
 
-    /** A vertical column in a scroll view, set as the screen's content. */
-    protected fun screen(title: String): LinearLayout {
-        this.title = title
-        val column = column()
-        val pad = dp(16)
-        column.setPadding(pad, pad, pad, pad)
-        setContentView(
-            ScrollView(this).apply {
-                id = MessagingIds.SCROLL
-                addView(column)
-            },
-        )
-        return column
-    }
-
-    /** An empty vertical column. */
-    protected fun column(): LinearLayout = LinearLayout(this).apply { orientation = LinearLayout.VERTICAL }
-
-    /** A full-width button that runs [onClick]. */
-    protected fun LinearLayout.button(viewId: Int, label: String, onClick: () -> Unit): Button =
-        Button(context).apply {
-            id = viewId
-            text = label
-            setOnClickListener { onClick() }
-        }.also { addView(it, LinearLayout.LayoutParams(MATCH_PARENT, WRAP_CONTENT)) }
-
-    /** A one-line text field. */
-    protected fun LinearLayout.field(viewId: Int, label: String): EditText =
-        EditText(context).apply {
-            id = viewId
-            hint = label
-            isSingleLine = true
-        }.also { addView(it, LinearLayout.LayoutParams(MATCH_PARENT, WRAP_CONTENT)) }
-
-    /** A line of text. */
-    protected fun LinearLayout.label(viewId: Int = View.NO_ID, words: String = ""): TextView =
-        TextView(context).apply {
-            id = viewId
-            text = words
-        }.also { addView(it) }
+    /** This screen as a titled column (see [app.splitline.android.screen]), its scroll view with [MessagingIds.SCROLL]. */
+    protected fun screen(title: String): LinearLayout = screen(title, MessagingIds.SCROLL)
 
     /** Starts the screen [target] with [extras] applied. */
     protected fun open(target: Class<*>, extras: Intent.() -> Unit = {}) = startActivity(Intent(this, target).apply(extras))
-
-    private fun dp(value: Int): Int = (value * resources.displayMetrics.density).toInt()
 }

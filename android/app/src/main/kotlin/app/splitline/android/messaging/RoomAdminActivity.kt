@@ -1,6 +1,10 @@
 package app.splitline.android.messaging
 
 import android.view.View
+import app.splitline.android.button
+import app.splitline.android.column
+import app.splitline.android.field
+import app.splitline.android.label
 import app.splitline.shell.messaging.RoomAdminPresenter
 import app.splitline.shell.messaging.describe
 

@@ -3,8 +3,11 @@ package app.splitline.android.messaging
 import android.content.Intent
 import android.widget.RadioButton
 import android.widget.RadioGroup
+import app.splitline.android.button
 import app.splitline.android.calls.CallSettingsActivity
 import app.splitline.android.device.AddressBookActivity
+import app.splitline.android.field
+import app.splitline.android.label
 import app.splitline.shell.messaging.SettingsPresenter
 import app.splitline.shell.messaging.describe
 

@@ -45,12 +45,16 @@ fun LinearLayout.button(viewId: Int, label: String, onClick: () -> Unit): Button
         setOnClickListener { onClick() }
     }.also { addView(it, LinearLayout.LayoutParams(MATCH_PARENT, WRAP_CONTENT)) }
 
-/** A one-line text field with [viewId] and the hint [label], added to this column. */
-fun LinearLayout.field(viewId: Int, label: String): EditText =
+/**
+ * A one-line text field with [viewId] and the hint [label], added to this
+ * column; [inputType] (an `InputType` class with its variation) when given.
+ */
+fun LinearLayout.field(viewId: Int, label: String, inputType: Int? = null): EditText =
     EditText(context).apply {
         id = viewId
         hint = label
         isSingleLine = true
+        if (inputType != null) this.inputType = inputType
     }.also { addView(it, LinearLayout.LayoutParams(MATCH_PARENT, WRAP_CONTENT)) }
 
 /** A line of text with [viewId], added to this column. */

@@ -7,6 +7,7 @@ import android.widget.EditText
 import android.widget.TextView
 import app.splitline.android.SplitlineActivity
 import app.splitline.android.button
+import app.splitline.android.field
 import app.splitline.android.label
 import app.splitline.android.screen
 import app.splitline.shell.calls.NumberCheckState
@@ -23,19 +24,9 @@ class VerifyNumberActivity : SplitlineActivity() {
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         val column = screen("Your mobile number")
-        val number = EditText(this).apply {
-            id = CallViews.NUMBER
-            hint = "Your mobile number, with its country code (+44…)"
-            inputType = InputType.TYPE_CLASS_PHONE
-            column.addView(this)
-        }
+        val number = column.field(CallViews.NUMBER, "Your mobile number, with its country code (+44…)", InputType.TYPE_CLASS_PHONE)
         val send = column.button(CallViews.SEND, "Ring me once") {}
-        val code = EditText(this).apply {
-            id = CallViews.CODE
-            hint = "Or type the code: the last digits of the number that rang"
-            inputType = InputType.TYPE_CLASS_NUMBER
-            column.addView(this)
-        }
+        val code = column.field(CallViews.CODE, "Or type the code: the last digits of the number that rang", InputType.TYPE_CLASS_NUMBER)
         val confirm = column.button(CallViews.CONFIRM, "Confirm the code") {}
         status = column.label(CallViews.STATUS)
         val check = CallCenter.of(this).numberCheck

@@ -16,8 +16,12 @@ import android.widget.ScrollView
 import android.widget.TextView
 import app.splitline.android.PlatformSipCheck
 import app.splitline.android.SplitlineActivity
+import app.splitline.android.button
 import app.splitline.android.calls.VerifyNumberActivity
+import app.splitline.android.field
+import app.splitline.android.label
 import app.splitline.android.messaging.HomeActivity
+import app.splitline.android.screen
 import app.splitline.android.splitline
 import app.splitline.shell.device.SetupPresenter
 import app.splitline.shell.device.SetupState
@@ -55,36 +59,15 @@ class SetupActivity : SplitlineActivity() {
                 follow(splitline, it)
             },
         )
-        val form = LinearLayout(this).apply {
-            orientation = LinearLayout.VERTICAL
-            val pad = (16 * resources.displayMetrics.density).toInt()
-            setPadding(pad, pad, pad, pad)
-        }
-        form.addView(
-            TextView(this).apply {
-                text = "Set up Splitline"
-                textSize = 22f
-            },
-        )
-        gateway = field(form, SetupIds.GATEWAY, "Gateway (https://…)", InputType.TYPE_TEXT_VARIATION_URI)
-        address = field(form, SetupIds.ADDRESS, "Address (name@domain)", InputType.TYPE_TEXT_VARIATION_EMAIL_ADDRESS)
-        password = field(form, SetupIds.PASSWORD, "Password", InputType.TYPE_TEXT_VARIATION_PASSWORD)
+        val form = screen("Set up Splitline")
+        val text = InputType.TYPE_CLASS_TEXT
+        gateway = form.field(SetupIds.GATEWAY, "Gateway (https://…)", text or InputType.TYPE_TEXT_VARIATION_URI)
+        address = form.field(SetupIds.ADDRESS, "Address (name@domain)", text or InputType.TYPE_TEXT_VARIATION_EMAIL_ADDRESS)
+        password = form.field(SetupIds.PASSWORD, "Password", text or InputType.TYPE_TEXT_VARIATION_PASSWORD)
         password.setAutofillHints(View.AUTOFILL_HINT_PASSWORD)
-        signIn = Button(this).apply {
-            id = SetupIds.SIGN_IN
-            text = "Sign in"
-            setOnClickListener { submit() }
-        }
-        form.addView(signIn, LinearLayout.LayoutParams(MATCH_PARENT, WRAP_CONTENT))
-        status = TextView(this).apply { id = SetupIds.STATUS }
-        form.addView(status)
-        form.addView(
-            TextView(this).apply {
-                id = SetupIds.SIP
-                text = describe(PlatformSipCheck(this@SetupActivity).status().reason)
-            },
-        )
-        setContentView(ScrollView(this).apply { addView(form) })
+        signIn = form.button(SetupIds.SIGN_IN, "Sign in") { submit() }
+        status = form.label(SetupIds.STATUS)
+        form.label(SetupIds.SIP, describe(PlatformSipCheck(this).status().reason))
 
         splitline.coreLoaded.onFailure {
             status.text = "The app's core could not be loaded. Reinstall the app."
@@ -92,15 +75,6 @@ class SetupActivity : SplitlineActivity() {
         }
         scope.launch { presenter.state.collect(::show) }
     }
-
-    private fun field(parent: LinearLayout, viewId: Int, label: String, variation: Int): EditText =
-        EditText(this).apply {
-            id = viewId
-            hint = label
-            inputType = InputType.TYPE_CLASS_TEXT or variation
-            isSingleLine = true
-            parent.addView(this, LinearLayout.LayoutParams(MATCH_PARENT, WRAP_CONTENT))
-        }
 
     private fun submit() {
         val form = SignInForm(gateway.text.toString(), address.text.toString(), password.text.toString())

@@ -19,6 +19,7 @@ pub mod messages;
 pub mod paths;
 pub mod phone_numbers;
 pub mod presence;
+pub mod push;
 pub mod read_state;
 pub mod rooms;
 pub mod session;
@@ -42,6 +43,10 @@ pub use events::{Event, EventEnvelope, EventsQuery, EventsResponse, SessionEndRe
 pub use messages::{ChatMessage, MAX_BODY_CHARS, SendMessageRequest, SendMessageResponse};
 pub use phone_numbers::{LineKind, NumberError, PhoneNumber, is_country};
 pub use presence::{Availability, ContactPresence, MAX_STATUS_CHARS, SetPresenceRequest};
+pub use push::{
+    MAX_ENDPOINT_CHARS, PushContent, PushCounts, PushReason, PushRegistered, PushRegistration,
+    PushRegistrationInfo, PushSettings, PushWake, PushedMessage, RoomPush, RoomPushRequest,
+};
 pub use read_state::{DisplayedMarker, DisplayedRequest, MAX_MARKERS};
 pub use rooms::{
     AddMemberRequest, Affiliation, CreateRoomRequest, MAX_INITIAL_MEMBERS, RenameRoomRequest, Room,

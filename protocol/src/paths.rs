@@ -44,6 +44,12 @@ pub const CONTACT_REFUSE: &str = "/v1/contacts/{jid}/refuse";
 pub const CONTACT_PHONES: &str = "/v1/contact-phones";
 /// `PUT`: set the numbers of the user's own vCard ([`crate::SetOwnPhonesRequest`]).
 pub const VCARD: &str = "/v1/vcard";
+/// `GET`: the gateway's VAPID key and this device's push registration
+/// ([`crate::PushSettings`]); `PUT`: register or replace it
+/// ([`crate::PushRegistration`] → [`crate::PushRegistered`]); `DELETE`: unregister.
+pub const PUSH: &str = "/v1/push";
+/// `PUT`: which messages of the room wake the phone ([`crate::RoomPushRequest`]).
+pub const PUSH_ROOM: &str = "/v1/push/rooms/{room}";
 /// `GET`: the gateway's access numbers ([`crate::AccessNumbers`]).
 pub const ACCESS_NUMBERS: &str = "/v1/access-numbers";
 /// `POST`: call the user's verified mobile back and bridge the callee

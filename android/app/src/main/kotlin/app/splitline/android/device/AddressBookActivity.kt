@@ -2,10 +2,11 @@ package app.splitline.android.device
 
 import android.Manifest
 import android.os.Bundle
-import android.widget.LinearLayout
 import android.widget.Switch
 import android.widget.TextView
 import app.splitline.android.SplitlineActivity
+import app.splitline.android.label
+import app.splitline.android.screen
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
@@ -24,20 +25,14 @@ class AddressBookActivity : SplitlineActivity() {
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         importer = ContactsImporter(this)
-        val page = LinearLayout(this).apply {
-            orientation = LinearLayout.VERTICAL
-            val pad = (16 * resources.displayMetrics.density).toInt()
-            setPadding(pad, pad, pad, pad)
-        }
+        val page = screen("Phone contacts")
         toggle = Switch(this).apply {
             id = AddressBookIds.SWITCH
             text = "Use the phone's contacts"
             isChecked = importer.isOn && importer.mayRead
         }
-        status = TextView(this).apply { id = AddressBookIds.STATUS }
         page.addView(toggle)
-        page.addView(status)
-        setContentView(page)
+        status = page.label(AddressBookIds.STATUS)
         show(importer.status())
         toggle.setOnCheckedChangeListener { _, on -> if (on) turnOn() else turnOff() }
     }

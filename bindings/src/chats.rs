@@ -64,6 +64,11 @@ impl Chats {
         Ok(self.client.mark_all_viewed()?)
     }
 
+    /// How many messages written here still wait for the gateway.
+    pub fn waiting_to_send(&self) -> Result<u32, SplitlineError> {
+        Ok(self.client.waiting_to_send()?)
+    }
+
     /// Closes the chat with `peer` on every device of the user until a newer
     /// message arrives in it. False if there is no such chat.
     pub fn close(&self, peer: String) -> Result<bool, SplitlineError> {

@@ -282,6 +282,12 @@ impl Client {
         Ok(row)
     }
 
+    /// How many messages written here still wait for the gateway: while any
+    /// do, the app keeps syncing in the background.
+    pub fn waiting_to_send(&self) -> Result<u32, ClientError> {
+        Ok(self.store.outbox_len()?)
+    }
+
     /// Marks the chat with `peer` viewed here, and on the user's other devices
     /// and for `peer` once the gateway can be reached. True if it had unread messages.
     pub fn mark_chat_viewed(&self, peer: &str) -> Result<bool, ClientError> {

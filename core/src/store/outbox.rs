@@ -71,6 +71,11 @@ impl Store {
         })
     }
 
+    /// How many messages wait in the outbox.
+    pub fn outbox_len(&self) -> Result<u32, StoreError> {
+        self.read(|c| Ok(c.query_row("SELECT COUNT(*) FROM outbox", [], |r| r.get(0))?))
+    }
+
     /// The gateway took the message: it leaves the outbox as sent.
     pub(crate) fn mark_sent(&self, client_id: &str, network_id: &str) -> Result<(), StoreError> {
         self.settle(client_id, MessageState::Sent, Some(network_id))

@@ -17,6 +17,7 @@ fn a_queued_message_survives_reopening_and_leaves_the_outbox_once_sent() {
             .unwrap();
     }
     let store = Store::open(&path).unwrap();
+    assert_eq!(store.outbox_len().unwrap(), 2);
     let outbox = store.outbox().unwrap();
     assert_eq!(
         outbox
@@ -27,6 +28,7 @@ fn a_queued_message_survives_reopening_and_leaves_the_outbox_once_sent() {
     );
     store.mark_sent("c-1", "c-1").unwrap();
     assert_eq!(store.outbox().unwrap().len(), 1);
+    assert_eq!(store.outbox_len().unwrap(), 1);
     let page = store.messages_page("bob@localhost", None, 10).unwrap();
     assert_eq!(
         page.iter().map(|m| m.state).collect::<Vec<_>>(),

@@ -1,7 +1,6 @@
 package app.splitline.shell.device
 
 import app.splitline.shell.account.Account
-import app.splitline.shell.messaging.MessageState
 import app.splitline.shell.messaging.Messaging
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.distinctUntilChanged
@@ -39,13 +38,15 @@ fun Account.unreadChats(limit: Int = CHATS_FOLLOWED): Flow<List<UnreadChat>> =
     }
 
 /**
- * Whether a message written on this device still waits for the gateway:
- * the newest message of some chat is the user's and queued (an older one
- * queued behind a newer reply is not seen; the core sends them in order).
+ * Whether a message written on this device still waits for the gateway (the
+ * core's outbox is not empty), asked again at each change of the first
+ * [limit] chats, which every queued, sent or failed message in them changes. A store the core
+ * cannot read counts as waiting, so background sync is kept rather than
+ * dropped.
  */
-fun Account.waitingToSend(limit: Int = CHATS_FOLLOWED): Flow<Boolean> =
-    Messaging(this).chats.rows(limit).rows.map { chats ->
-        chats.any { chat -> chat.lastMessage?.let { it.outgoing && it.state == MessageState.QUEUED } == true }
-    }.distinctUntilChanged()
+fun Account.waitingToSend(limit: Int = CHATS_FOLLOWED): Flow<Boolean> {
+    val chats = Messaging(this).chats
+    return chats.rows(limit).rows.map { chats.waitingToSend().getOrDefault(1) > 0 }.distinctUntilChanged()
+}
 
 private const val CHATS_FOLLOWED = 200

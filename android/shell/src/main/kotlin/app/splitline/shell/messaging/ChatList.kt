@@ -22,6 +22,9 @@ class ChatList internal constructor(private val chats: Chats) {
     /** Marks every chat viewed; the peers of the chats that had unread messages. */
     fun markAllViewed(): Result<List<String>> = coreResult { chats.markAllViewed() }
 
+    /** How many messages written on this device still wait for the gateway. */
+    fun waitingToSend(): Result<Int> = coreResult { chats.waitingToSend().toInt() }
+
     /** Closes the chat with [peer] on every device until a newer message arrives; false if there was none. */
     fun close(peer: String): Result<Boolean> = coreResult { chats.close(peer) }
 

@@ -269,7 +269,8 @@ pub struct IncomingCallInfo {
 pub struct PlacedCallInfo {
     /// The call, for hanging up and in updates.
     pub call_id: String,
-    /// For a call-through: the access number to dial now.
+    /// For a call-through: what to dial now, the access number followed by
+    /// its post-dial digits where it has them (`,` a pause, `;` a wait).
     pub dial: Option<String>,
     /// For a callback: answer the call from this number.
     pub callback_from: String,

@@ -29,6 +29,42 @@ pub struct AccessNumber {
     pub area_prefixes: Vec<String>,
     /// What a call to it costs from those areas.
     pub cost_class: CostClass,
+    /// Digits the phone dials once the access number answers, for a number
+    /// behind a switchboard that asks for them: `0-9 * #`, with `,` for a
+    /// two-second pause and `;` to wait for the user (see
+    /// [`is_post_dial`]). None: the number alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub post_dial: Option<String>,
+}
+
+/// The longest post-dial string an access number may have.
+pub const MAX_POST_DIAL_CHARS: usize = 32;
+
+/// Whether `digits` is a usable post-dial string: 1 to
+/// [`MAX_POST_DIAL_CHARS`] of `0-9 * # , ;`, holding at least one digit.
+pub fn is_post_dial(digits: &str) -> bool {
+    (1..=MAX_POST_DIAL_CHARS).contains(&digits.len())
+        && digits
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b"*#,;".contains(&b))
+        && digits
+            .bytes()
+            .any(|b| b.is_ascii_digit() || b == b'*' || b == b'#')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_post_dial_string_is_digits_with_pauses_and_waits() {
+        for good in [",1", ",,2#", ";1234#", "*9"] {
+            assert!(is_post_dial(good), "{good}");
+        }
+        for bad in ["", ",,", "1 2", "1-2", "p1", &"1".repeat(33), "１"] {
+            assert!(!is_post_dial(bad), "{bad}");
+        }
+    }
 }
 
 /// The gateway's access numbers.

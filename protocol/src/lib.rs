@@ -26,7 +26,9 @@ pub mod session;
 pub mod text;
 pub mod vcards;
 
-pub use access_numbers::{AccessNumber, AccessNumbers, CostClass};
+pub use access_numbers::{
+    AccessNumber, AccessNumbers, CostClass, MAX_POST_DIAL_CHARS, is_post_dial,
+};
 pub use archive::{
     ArchivePage, ArchiveQuery, ArchivedMessage, DEFAULT_ARCHIVE_PAGE, MAX_ARCHIVE_PAGE,
 };

@@ -88,6 +88,7 @@ impl Net {
                     country: "GB".into(),
                     area_prefixes: vec!["4420".into()],
                     cost_class: CostClass::Local,
+                    post_dial: None,
                 }]);
             },
             None,

@@ -27,6 +27,7 @@ fn number(number: &str, country: &str, prefixes: &[&str], cost_class: CostClass)
         country: country.into(),
         area_prefixes: prefixes.iter().map(|p| (*p).to_owned()).collect(),
         cost_class,
+        post_dial: None,
     }
 }
 

@@ -219,12 +219,14 @@ async fn the_terminal_lists_access_numbers_and_plans_calls() {
         country: "GB".into(),
         area_prefixes: vec!["4420".into()],
         cost_class: CostClass::Local,
+        post_dial: None,
     };
     let freephone = AccessNumber {
         number: "+448081570192".into(),
         country: "GB".into(),
         area_prefixes: Vec::new(),
         cost_class: CostClass::TollFree,
+        post_dial: None,
     };
     let gateway = gateway::start(xmpp.port(), |s: &mut Settings| {
         s.directory.access_numbers = Some(vec![london, freephone])

@@ -72,6 +72,7 @@ mod tests {
             country: country.into(),
             area_prefixes: prefixes.iter().map(|p| (*p).to_owned()).collect(),
             cost_class,
+            post_dial: None,
         }
     }
 

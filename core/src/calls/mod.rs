@@ -36,10 +36,20 @@ pub enum CallSetupError {
 pub struct PlacedCall {
     /// The gateway's call.
     pub started: CallStarted,
-    /// For a call-through: the access number the phone dials now. For a
-    /// callback: none; the phone answers the call from
+    /// For a call-through: what the phone dials now, the access number and
+    /// its post-dial digits if it has any (`,` a pause, `;` a wait, as
+    /// Android's dialer reads them). For a callback: none; the phone answers the call from
     /// `started.callback_from`.
     pub dial: Option<String>,
+}
+
+/// What the phone dials for a call-through to `access`.
+fn dial_string(access: &AccessNumber) -> String {
+    format!(
+        "{}{}",
+        access.number,
+        access.post_dial.as_deref().unwrap_or("")
+    )
 }
 
 /// Call requests on the current session: each uses the sync engine's
@@ -68,15 +78,16 @@ impl Calls {
                 number: number.e164.clone(),
             },
         };
-        let dial = match &plan.route {
+        let access = match &plan.route {
             Route::PlatformSip => return Err(CallSetupError::NotThroughGateway),
             Route::Callback => None,
-            Route::AccessNumber(access) => Some(access.number.clone()),
+            Route::AccessNumber(access) => Some(access),
         };
         let request = StartCallRequest {
             callee,
-            access_number: dial.clone(),
+            access_number: access.map(|a| a.number.clone()),
         };
+        let dial = access.map(dial_string);
         let (gateway, token) = self.session.current()?;
         let started = gateway.start_call(&token, &request).await?;
         Ok(PlacedCall { started, dial })
@@ -123,5 +134,26 @@ impl Calls {
             Vec::new()
         };
         Ok(routing::plan(request, &directory)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use splitline_protocol::CostClass;
+
+    use super::*;
+
+    #[test]
+    fn a_call_through_dials_the_access_number_then_its_post_dial_digits() {
+        let mut access = AccessNumber {
+            number: "+442079460000".into(),
+            country: "GB".into(),
+            area_prefixes: vec![],
+            cost_class: CostClass::Local,
+            post_dial: None,
+        };
+        assert_eq!(dial_string(&access), "+442079460000");
+        access.post_dial = Some(",,2#".into());
+        assert_eq!(dial_string(&access), "+442079460000,,2#");
     }
 }

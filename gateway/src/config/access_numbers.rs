@@ -4,7 +4,7 @@
 
 use clap::Args;
 use serde::{Deserialize, Serialize};
-use splitline_protocol::{AccessNumber, PhoneNumber};
+use splitline_protocol::{AccessNumber, MAX_POST_DIAL_CHARS, PhoneNumber, is_post_dial};
 
 use super::{ConfigError, invalid};
 
@@ -13,8 +13,9 @@ use super::{ConfigError, invalid};
 #[serde(rename_all = "kebab-case")]
 pub struct AccessNumberSettings {
     /// The access numbers (points of presence) served to phones: file only, as
-    /// `[[access-numbers]]` tables with `number`, `country`, `area_prefixes`
-    /// and `cost_class` (`toll_free`, `local` or `national`).
+    /// `[[access-numbers]]` tables with `number`, `country`, `area_prefixes`,
+    /// `cost_class` (`toll_free`, `local` or `national`) and, for a number
+    /// behind a switchboard, `post_dial` (digits with `,` pauses and `;` waits).
     #[arg(skip)]
     pub access_numbers: Option<Vec<AccessNumber>>,
 }
@@ -29,7 +30,8 @@ impl AccessNumberSettings {
 
 /// Checks and normalises the configured access numbers: each a valid E.164
 /// number of the country it names, with digit-only area prefixes inside that
-/// number's country code, and no number twice.
+/// number's country code, a usable post-dial string if any, and no number
+/// twice.
 fn normalise(numbers: Vec<AccessNumber>) -> Result<Vec<AccessNumber>, String> {
     let mut checked: Vec<AccessNumber> = Vec::with_capacity(numbers.len());
     for entry in numbers {
@@ -55,6 +57,12 @@ fn normalise(numbers: Vec<AccessNumber>) -> Result<Vec<AccessNumber>, String> {
                 ));
             }
         }
+        if let Some(post) = entry.post_dial.as_deref().filter(|p| !is_post_dial(p)) {
+            return Err(format!(
+                "post_dial '{post}' of {}: 1 to {MAX_POST_DIAL_CHARS} of 0-9 * # with , (pause) and ; (wait)",
+                entry.number
+            ));
+        }
         if checked.iter().any(|c| c.number == parsed.e164) {
             return Err(format!("{} is listed twice", parsed.e164));
         }
@@ -63,6 +71,7 @@ fn normalise(numbers: Vec<AccessNumber>) -> Result<Vec<AccessNumber>, String> {
             country,
             area_prefixes: entry.area_prefixes,
             cost_class: entry.cost_class,
+            post_dial: entry.post_dial,
         });
     }
     Ok(checked)
@@ -80,6 +89,7 @@ mod tests {
             country: country.into(),
             area_prefixes: prefixes.iter().map(|p| (*p).to_owned()).collect(),
             cost_class: CostClass::Local,
+            post_dial: None,
         }
     }
 
@@ -100,5 +110,20 @@ mod tests {
             entry("+44 20 7946 0000", "GB", &[]),
         ]);
         assert!(twice.unwrap_err().contains("listed twice"));
+        let switchboard = AccessNumber {
+            post_dial: Some(",,2#".into()),
+            ..entry("+442079460000", "GB", &[])
+        };
+        assert_eq!(
+            normalise(vec![switchboard.clone()]).unwrap()[0]
+                .post_dial
+                .as_deref(),
+            Some(",,2#")
+        );
+        let spelt = AccessNumber {
+            post_dial: Some("press 2".into()),
+            ..switchboard
+        };
+        assert!(refused(spelt).contains("post_dial 'press 2'"));
     }
 }

@@ -35,12 +35,14 @@ fn directory() -> Vec<AccessNumber> {
             country: "GB".into(),
             area_prefixes: vec!["4420".into()],
             cost_class: CostClass::Local,
+            post_dial: None,
         },
         AccessNumber {
             number: "+498001234567".into(),
             country: "DE".into(),
             area_prefixes: vec![],
             cost_class: CostClass::TollFree,
+            post_dial: None,
         },
     ]
 }

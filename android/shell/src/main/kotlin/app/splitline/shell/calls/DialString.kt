@@ -3,9 +3,10 @@ package app.splitline.shell.calls
 /**
  * What the phone dials for a call-through: [number], then [postDial], the
  * digits sent after it connects, with `,` (pause) and `;` (wait) as the
- * platform's dialer reads them. Both come from the core's answer as given;
- * today the core gives the access number alone (the gateway knows the call
- * by the caller id), so [postDial] is empty.
+ * platform's dialer reads them. Both come from the core's answer as given:
+ * the access number, then the post-dial digits the gateway's directory
+ * gives it (for a number behind a switchboard; most have none, and the
+ * gateway knows the call by the caller id).
  */
 data class DialString(val number: String, val postDial: String) {
     /** The whole string for a `tel:` URI's number part. */

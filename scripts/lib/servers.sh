@@ -1,7 +1,8 @@
 # Local servers for the demo and the JVM test (source this file).
 #   start_prosody DIR PORT USER:PASSWORD...   a Prosody for $DOMAIN in DIR on
 #                                              127.0.0.1:PORT, with accounts
-#   start_gateway LISTEN METRICS XMPP_PORT LOG the debug gateway binary in front of it
+#   start_gateway LISTEN METRICS XMPP_PORT LOG [ARG...]
+#                                              the debug gateway binary in front of it (ARGs: more flags)
 #   wait_port HOST PORT                        waits until something listens (15 s at most)
 #   stop_servers                               stops what these functions started
 # Needs tests/prosody/prosody.cfg.lua.in and, for start_gateway, target/debug/splitline-gateway.
@@ -32,8 +33,9 @@ start_prosody() {
 
 start_gateway() {
   local listen=$1 metrics=$2 xmpp_port=$3 log=$4
+  shift 4
   target/debug/splitline-gateway --listen "$listen" --metrics-listen "$metrics" \
-    --xmpp-server "127.0.0.1:$xmpp_port" --xmpp-transport plaintext --domains "$DOMAIN" 2> "$log" &
+    --xmpp-server "127.0.0.1:$xmpp_port" --xmpp-transport plaintext --domains "$DOMAIN" "$@" 2> "$log" &
   SERVER_PIDS+=($!)
   wait_port "${listen%:*}" "${listen##*:}"
 }

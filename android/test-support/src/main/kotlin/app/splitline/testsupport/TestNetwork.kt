@@ -11,6 +11,15 @@ object TestNetwork {
     /** The gateway's URL, `http://127.0.0.1:PORT`. */
     val gateway: String get() = property("splitline.test.gateway")
 
+    /**
+     * A second gateway in front of the same server, with calls on: one
+     * access number, `+442079460500` (local in GB, post-dial `,,2`), and
+     * `+447400123456` verified as rupert's and heidi's mobile. Its SIP trunk
+     * answers nothing, so it reserves call-throughs (which send no SIP) but
+     * completes no callback.
+     */
+    val callsGateway: String get() = property("splitline.test.calls-gateway")
+
     /** The XMPP domain the accounts are in. */
     val domain: String get() = property("splitline.test.domain")
 

@@ -23,16 +23,16 @@ import org.robolectric.annotation.Implements
 import org.robolectric.shadows.ShadowTelecomManager
 
 /**
- * The app's account for [name] of the test network, opened on a fresh
- * store; signed in when [signIn] (planning a call needs the gateway), else
- * offline, where the core still looks numbers up (callbacks; no access
- * numbers). The SIM and network are British, and the mobile number is
- * verified, as callbacks need.
+ * The app's account for [name] of the test network at [gateway], opened on
+ * a fresh store; signed in when [signIn] (planning a call needs the
+ * gateway), else offline, where the core still looks numbers up (callbacks;
+ * no access numbers). The SIM and network are British, and the mobile
+ * number is verified, as callbacks need.
  */
-fun adoptAccount(app: Application, name: String, signIn: Boolean = false): Account {
+fun adoptAccount(app: Application, name: String, signIn: Boolean = false, gateway: String = TestNetwork.gateway): Account {
     val account = Account.open(
         Files.createTempDirectory("calls-app").toFile(),
-        AccountSettings(listOf(TestNetwork.gateway), TestNetwork.account(name).address, "calls-app-test", "calls-app-test"),
+        AccountSettings(listOf(gateway), TestNetwork.account(name).address, "calls-app-test", "calls-app-test"),
     ).getOrThrow()
     if (signIn) runBlocking { account.signIn(TestNetwork.account(name).password, 20u).getOrThrow() }
     app.splitline.adopt(account)

@@ -347,3 +347,11 @@ impl AddressBook {
             .collect())
     }
 }
+
+/// `written` (a caller id as the network presents it, or a number as typed)
+/// in E.164, read in `home_country` when it has no country code; none if it
+/// is no number.
+#[uniffi::export]
+pub fn read_phone_number(written: String, home_country: String) -> Option<String> {
+    splitline_core::address_book::read_number(&written, &home_country)
+}

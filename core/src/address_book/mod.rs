@@ -20,6 +20,13 @@ use splitline_protocol::NumberError;
 pub use import::{ImportReport, MAX_ENTRIES, MAX_FIELD_CHARS, MAX_NUMBERS_PER_ENTRY};
 pub use lookup::{CallContext, CallCost, CallerName, Lookup};
 
+/// A number as written or as the network presents it (a caller id in
+/// national form, say), in E.164: read in `home_country` (ISO 3166 alpha-2)
+/// when it has no country code. `None` if it is no number.
+pub fn read_number(written: &str, home_country: &str) -> Option<String> {
+    normalise::e164(written, home_country)
+}
+
 use crate::{
     gateway::{GatewayError, SessionHandle},
     store::{ContactMatch, Store, StoreError, UnreadNumber},

@@ -68,6 +68,12 @@ fn numbers_are_read_in_the_home_country_unless_they_say_otherwise() {
     );
     assert_eq!(normalise::e164("030 901820", "DE").unwrap(), "+4930901820");
     assert!(normalise::e164("not a number", "GB").is_none());
+    // A caller id in national form, as some networks present the callback.
+    assert_eq!(
+        super::read_number("02079460999", "GB").as_deref(),
+        Some("+442079460999")
+    );
+    assert_eq!(super::read_number("", "GB"), None);
     assert!(normalise::e164("12", "GB").is_none());
     let contacts = vec![ContactPhones {
         jid: "Bob@Localhost".into(),

@@ -9,11 +9,13 @@ import android.os.Looper
 import android.telecom.Call
 import android.telecom.CallScreeningService
 import android.telecom.TelecomManager
+import android.telephony.TelephonyManager
 import android.util.Log
 import app.splitline.android.splitline
 import app.splitline.shell.calls.IncomingDecision
 import app.splitline.shell.calls.decideIncoming
 import app.splitline.shell.calls.pendingCallbackFrom
+import app.splitline.shell.calls.readCallerId
 import kotlinx.coroutines.launch
 
 /**
@@ -32,8 +34,9 @@ class CallbackScreeningService : CallScreeningService() {
         val center = CallCenter.of(this)
         val incoming = details.callDirection == Call.Details.DIRECTION_INCOMING
         val decision = if (incoming) {
+            val sim = getSystemService(TelephonyManager::class.java)?.simCountryIso.orEmpty().uppercase()
             decideIncoming(
-                callerId = details.handle?.schemeSpecificPart,
+                callerId = readCallerId(details.handle?.schemeSpecificPart, sim),
                 pendingCallbackFrom = center.driver?.state?.value?.pendingCallbackFrom(),
                 verification = center.numberCheck?.pending,
             )

@@ -67,6 +67,15 @@ class CallbackScreeningServiceTest {
     }
 
     @Test
+    fun aCallbackWhoseCallerIdTheNetworkShowsInNationalFormIsStillRecognised() {
+        shadowOf(app).grantPermissions(Manifest.permission.ANSWER_PHONE_CALLS)
+        CallCenter.of(app).resume(CallState.WaitingForCallback(londonCallback, "c2", "+442079460999"))
+        assertAllowedUntouched(screen("020 7946 0999"))
+        ShadowLooper.idleMainLooper(CallbackScreeningService.ANSWER_AFTER_MS, TimeUnit.MILLISECONDS)
+        assertEquals(1, AnsweringTelecomManager.accepted)
+    }
+
+    @Test
     fun withoutThePermissionTheCallbackIsAOneTapNotificationNamingWhomItReaches() {
         shadowOf(app).denyPermissions(Manifest.permission.ANSWER_PHONE_CALLS)
         assertAllowedUntouched(screen("+441234000000"))

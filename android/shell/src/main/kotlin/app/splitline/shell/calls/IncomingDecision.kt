@@ -16,9 +16,9 @@ sealed class IncomingDecision {
  * Decides on an incoming call from [callerId] (as the platform shows it),
  * given the callback the app is waiting for ([pendingCallbackFrom]) and the
  * verification under way ([verification]). Caller ids compare by their
- * digits: the gateway gives E.164 and the platform shows the network's
- * caller id; a network that presents the number in its national form is not
- * recognised (the call is then left alone, never touched by mistake).
+ * digits: the gateway gives E.164, and the app reads the network's caller id
+ * into E.164 first ([readCallerId]); one that still differs in any digit is
+ * left alone, never touched by mistake.
  */
 fun decideIncoming(callerId: String?, pendingCallbackFrom: String?, verification: Verification?): IncomingDecision {
     val digits = callerId?.digits().orEmpty()

@@ -14,13 +14,13 @@ use splitline_e2e::{
     desktop::Desktop,
     gateway::{self, Settings},
     jid,
-    phone::{Empty, Phone},
+    phone::{Empty, Phone, call},
     webpush::{Capture, DeviceKeys, PushService, Subscription},
     world::{PASSWORD, World},
 };
 use splitline_protocol::{
     ErrorCode, PushContent, PushReason, PushRegistered, PushRegistration, PushSettings, PushWake,
-    SessionEndReason, paths,
+    SessionEndReason, SignInRequest, SignInResponse, paths,
 };
 
 /// The long idle timeout the tests give a session with push.
@@ -332,6 +332,24 @@ async fn a_gateway_restart_keeps_the_registration_for_the_next_sign_in() {
 
     let gateway = gateway::start(xmpp.port(), tune(data.path(), 200)).await;
     let base = gateway::base_url(&gateway);
+    // The same device signs in again: its registration applies at once.
+    let request = SignInRequest {
+        jid: jid("alice"),
+        password: PASSWORD.to_owned(),
+        device_id: "phone".to_owned(),
+        build_id: "e2e-test".to_owned(),
+    };
+    let signed_in: SignInResponse = call(
+        &http,
+        &base,
+        Method::POST,
+        paths::SIGN_IN,
+        None,
+        Some(&request),
+    )
+    .await
+    .unwrap();
+    assert_eq!(signed_in.idle_timeout_secs, PUSH_IDLE_SECS);
     let alice = Phone::sign_in(&http, &base, &jid("alice"), PASSWORD, "phone")
         .await
         .unwrap();

@@ -116,3 +116,38 @@ impl PushSettings {
         }))
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn push_is_on_with_a_data_directory_and_checks_its_subject() {
+        let domains = vec!["example.org".to_owned()];
+        assert!(
+            PushSettings::default()
+                .validate(None, &domains)
+                .unwrap()
+                .is_none()
+        );
+        let config = PushSettings::default()
+            .validate(Some(PathBuf::from("/var/lib/splitline")), &domains)
+            .unwrap()
+            .unwrap();
+        assert_eq!(config.idle_timeout, Duration::from_secs(6 * 3600));
+        assert_eq!(config.min_interval, Duration::from_secs(5));
+        assert_eq!(config.vapid_subject, "mailto:push@example.org");
+        assert!(!config.allow_http_loopback);
+        let bad = PushSettings {
+            push_vapid_subject: Some("push@example.org".to_owned()),
+            ..PushSettings::default()
+        };
+        assert!(bad.validate(Some(PathBuf::from("/d")), &domains).is_err());
+        let keyless_dir = PushSettings {
+            push_vapid_private_key: Some("k".to_owned()),
+            ..PushSettings::default()
+        };
+        assert!(keyless_dir.validate(None, &domains).is_err());
+    }
+}

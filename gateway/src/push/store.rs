@@ -140,16 +140,7 @@ impl Registrations {
 
     /// Removes the device's registration; false when it had none.
     pub(crate) fn remove(&self, key: &DeviceKey) -> Result<bool, JsonLinesError> {
-        let mut registered = lock(&self.registered);
-        if !registered.contains_key(key) {
-            return Ok(false);
-        }
-        self.file.append(&Line::Unregistered {
-            account: key.account.clone(),
-            device: key.device.clone(),
-        })?;
-        registered.remove(key);
-        Ok(true)
+        self.remove_where(key, |_| true)
     }
 
     /// Removes the registration only while it is still `endpoint` (a push
@@ -160,8 +151,16 @@ impl Registrations {
         key: &DeviceKey,
         endpoint: &str,
     ) -> Result<bool, JsonLinesError> {
+        self.remove_where(key, |stored| stored.endpoint == endpoint)
+    }
+
+    fn remove_where(
+        &self,
+        key: &DeviceKey,
+        matches: impl FnOnce(&Stored) -> bool,
+    ) -> Result<bool, JsonLinesError> {
         let mut registered = lock(&self.registered);
-        if registered.get(key).is_none_or(|r| r.endpoint != endpoint) {
+        if !registered.get(key).is_some_and(matches) {
             return Ok(false);
         }
         self.file.append(&Line::Unregistered {

@@ -208,7 +208,7 @@ impl Registry {
         self.metrics.sessions_active.fetch_add(1, Ordering::Relaxed);
         Metrics::inc(&self.metrics.sessions_started);
         let registry = self.clone();
-        let supervised = token.clone();
+        let supervised = token;
         tokio::spawn(async move {
             let reason = join.await.unwrap_or(SessionEndReason::NetworkLost);
             registry.finish(&supervised, reason);

@@ -14,14 +14,15 @@ use splitline_e2e::{
     desktop::Desktop,
     gateway::{self, Settings},
     jid,
-    phone::{Empty, Phone, call},
+    phone::{Empty, Phone, befriend, call},
     webpush::{Capture, DeviceKeys, PushService, Subscription},
     world::{PASSWORD, World},
 };
 use splitline_protocol::{
-    ErrorCode, PushContent, PushReason, PushRegistered, PushRegistration, PushSettings, PushWake,
-    SessionEndReason, SignInRequest, SignInResponse, paths,
+    Availability, ErrorCode, PushContent, PushReason, PushRegistered, PushRegistration,
+    PushSettings, PushWake, SessionEndReason, SignInRequest, SignInResponse, paths,
 };
+use tokio_xmpp::parsers::presence;
 
 /// The long idle timeout the tests give a session with push.
 const PUSH_IDLE_SECS: u64 = 3600;
@@ -273,15 +274,18 @@ async fn endpoints_inside_and_malformed_keys_are_refused() {
 async fn with_push_a_session_outlives_the_idle_timeout_that_ends_one_without() {
     let data = tempfile::tempdir().unwrap();
     let world = World::start(
-        &["alice", "carol"],
+        &["alice", "bob", "carol"],
         |settings| {
             tune(data.path(), 1000)(settings);
-            settings.sessions.idle_timeout_secs = Some(2);
+            settings.sessions.idle_timeout_secs = Some(3);
         },
         None,
     )
     .await;
-    let alice = world.sign_in("alice", "phone").await;
+    let mut alice = world.sign_in("alice", "phone").await;
+    let mut bob = world.sign_in("bob", "phone").await;
+    befriend(&mut alice, &mut bob).await;
+    bob.post_empty::<()>(paths::SIGN_OFF, None).await.unwrap();
     let capture = Capture::start().await;
     let keys = DeviceKeys::generate();
     let endpoint = format!("http://127.0.0.1:{}/push/alice", capture.port);
@@ -289,9 +293,13 @@ async fn with_push_a_session_outlives_the_idle_timeout_that_ends_one_without() {
         .await
         .unwrap();
     assert_eq!(registered.idle_timeout_secs, PUSH_IDLE_SECS);
+    alice
+        .set_presence(Availability::Away, Some("asleep"))
+        .await
+        .unwrap();
     let carol = world.sign_in("carol", "phone").await;
     // Both phones fall silent, past the short timeout.
-    tokio::time::sleep(Duration::from_secs(5)).await;
+    tokio::time::sleep(Duration::from_secs(6)).await;
     let (status, body) = carol
         .call::<(), Empty>(Method::GET, paths::PUSH, None)
         .await
@@ -303,6 +311,16 @@ async fn with_push_a_session_outlives_the_idle_timeout_that_ends_one_without() {
             Some(SessionEndReason::IdleTimeout)
         )
     );
+    // Bob, on a desktop now, still sees Alice as she chose: away, not offline.
+    let mut desk = Desktop::connect(jid!("bob", "desk"), PASSWORD, world.xmpp.port()).await;
+    desk.expect_presence("alice away", |p| {
+        p.type_ == presence::Type::None
+            && p.show == Some(presence::Show::Away)
+            && p.from
+                .as_ref()
+                .is_some_and(|f| f.to_bare().to_string() == jid!("alice"))
+    })
+    .await;
     assert!(
         push_settings(&alice).await.registration.is_some(),
         "alice's session lives on"

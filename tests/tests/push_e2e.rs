@@ -20,7 +20,8 @@ use splitline_e2e::{
 };
 use splitline_protocol::{
     Availability, ErrorCode, PushContent, PushReason, PushRegistered, PushRegistration,
-    PushSettings, PushWake, SessionEndReason, SignInRequest, SignInResponse, paths,
+    PushSettings, PushWake, RoomPush, RoomPushRequest, SessionEndReason, SignInRequest,
+    SignInResponse, paths,
 };
 use tokio_xmpp::parsers::presence;
 
@@ -389,4 +390,41 @@ async fn a_gateway_restart_keeps_the_registration_for_the_next_sign_in() {
         .unwrap();
     assert!(push_settings(&tablet).await.registration.is_none());
     gateway.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rooms_setting_is_checked_and_push_is_off_without_a_data_directory() {
+    let data = tempfile::tempdir().unwrap();
+    let world = World::start(&["alice"], tune(data.path(), 1000), None).await;
+    let alice = world.sign_in("alice", "phone").await;
+    let room = paths::PUSH_ROOM.replace("{room}", "team@conference.localhost");
+    let all = RoomPushRequest {
+        notify: RoomPush::All,
+    };
+    alice
+        .call::<_, Empty>(Method::PUT, &room, Some(&all))
+        .await
+        .unwrap();
+    let not_a_room = paths::PUSH_ROOM.replace("{room}", "not%20a%20room");
+    let (status, body) = alice
+        .call::<_, Empty>(Method::PUT, &not_a_room, Some(&all))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (status, body.code),
+        (StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest)
+    );
+    world.shutdown().await;
+
+    let world = World::start(&["alice"], |_| {}, None).await;
+    let alice = world.sign_in("alice", "phone").await;
+    let (status, body) = alice
+        .call::<(), PushSettings>(Method::GET, paths::PUSH, None)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (status, body.code),
+        (StatusCode::NOT_FOUND, ErrorCode::NotFound)
+    );
+    world.shutdown().await;
 }

@@ -180,10 +180,10 @@ impl PushHub {
     /// wakes the phone if the event is one that does (`own` is the user's
     /// bare address). Never blocks.
     pub(crate) fn note(&self, device: &DeviceKey, own: &str, event: &Event) {
-        let Some(stored) = self.store.get(device) else {
+        let Some(wake) = wake::classify(event, own, |room| self.store.room(device, room)) else {
             return;
         };
-        let Some(wake) = wake::classify(event, own, |room| self.store.room(device, room)) else {
+        let Some(stored) = self.store.get(device) else {
             return;
         };
         let text = stored.content == PushContent::Text;

@@ -172,6 +172,12 @@ impl DeviceKeys {
     }
 }
 
+/// The claims of a VAPID `Authorization` header, once `ece.js` (node's
+/// crypto) verified its ES256 signature with the key the header names.
+pub fn vapid_claims(authorization: &str) -> serde_json::Value {
+    serde_json::from_slice(&node(&["vapid", authorization], None)).unwrap()
+}
+
 /// One push as it arrived.
 #[derive(Debug, Clone)]
 pub struct Captured {

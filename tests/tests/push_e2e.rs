@@ -15,7 +15,7 @@ use splitline_e2e::{
     gateway::{self, Settings},
     jid,
     phone::{Empty, Phone, befriend, call},
-    webpush::{Capture, DeviceKeys, PushService, Subscription},
+    webpush::{Capture, DeviceKeys, PushService, Subscription, vapid_claims},
     world::{PASSWORD, World},
 };
 use splitline_protocol::{
@@ -147,6 +147,15 @@ async fn a_push_decrypts_with_a_second_implementation_and_carries_urgency_ttl_an
         authorization.ends_with(&format!(", k={vapid}")),
         "{authorization}"
     );
+    let claims = vapid_claims(authorization);
+    assert_eq!(claims["aud"], format!("http://127.0.0.1:{}", capture.port));
+    assert_eq!(claims["sub"], format!("mailto:push@{}", splitline_e2e::DOMAIN));
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let exp = claims["exp"].as_u64().unwrap();
+    assert!(exp > now && exp <= now + 24 * 3600, "exp {exp}, now {now}");
     let plain = keys.decrypt(&push.body);
     let wake: PushWake = serde_json::from_slice(&plain).unwrap();
     assert_eq!(wake.reason, PushReason::Message);

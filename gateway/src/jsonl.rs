@@ -69,6 +69,44 @@ impl JsonLines {
         Ok((lines, records))
     }
 
+    /// Replaces the whole file by `records` (a compaction): written beside
+    /// it, synced, then renamed over it, so a crash leaves the old file or
+    /// the new one.
+    pub(crate) fn rewrite<T: Serialize>(self, records: &[T]) -> Result<Self, JsonLinesError> {
+        let error = |source| JsonLinesError {
+            what: self.what,
+            path: self.path.clone(),
+            source,
+        };
+        let fresh = self.path.with_extension("rewrite");
+        let mut text = Vec::new();
+        for record in records {
+            serde_json::to_writer(&mut text, record)
+                .map_err(|e| error(std::io::Error::other(e)))?;
+            text.push(b'\n');
+        }
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&fresh)
+            .map_err(error)?;
+        file.write_all(&text)
+            .and_then(|()| file.sync_all())
+            .map_err(error)?;
+        std::fs::rename(&fresh, &self.path).map_err(error)?;
+        let file = OpenOptions::new()
+            .append(true)
+            .open(&self.path)
+            .map_err(error)?;
+        Ok(Self {
+            what: self.what,
+            path: self.path,
+            file: Mutex::new(file),
+        })
+    }
+
     /// Appends `record` as one line and syncs it to disk.
     pub(crate) fn append<T: Serialize>(&self, record: &T) -> Result<(), JsonLinesError> {
         let error = |source| JsonLinesError {
@@ -107,7 +145,11 @@ mod tests {
             .unwrap()
             .write_all(b"{\"tor")
             .unwrap();
-        let (_, records) = JsonLines::open::<u32>("test", &path).unwrap();
+        let (lines, records) = JsonLines::open::<u32>("test", &path).unwrap();
         assert_eq!(records, vec![1, 2]);
+        let lines = lines.rewrite(&[7u32]).unwrap();
+        lines.append(&8u32).unwrap();
+        let (_, records) = JsonLines::open::<u32>("test", &path).unwrap();
+        assert_eq!(records, vec![7, 8]);
     }
 }

@@ -149,7 +149,10 @@ async fn a_push_decrypts_with_a_second_implementation_and_carries_urgency_ttl_an
     );
     let claims = vapid_claims(authorization);
     assert_eq!(claims["aud"], format!("http://127.0.0.1:{}", capture.port));
-    assert_eq!(claims["sub"], format!("mailto:push@{}", splitline_e2e::DOMAIN));
+    assert_eq!(
+        claims["sub"],
+        format!("mailto:push@{}", splitline_e2e::DOMAIN)
+    );
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()

@@ -1,6 +1,7 @@
 //! The durable registrations: one JSON line per change (registered,
 //! unregistered, a room's setting), the last per device winning, so they
-//! survive a restart and apply again when the device signs in again.
+//! survive a restart and apply again when the device signs in again. When
+//! the file has grown well past what is live, opening it compacts it.
 
 use std::{collections::HashMap, path::Path, sync::Mutex};
 
@@ -70,6 +71,33 @@ enum Line {
     },
 }
 
+/// Lines past twice the live records (and this many) are compacted away
+/// when the file is opened.
+const COMPACT_SLACK: usize = 64;
+
+/// The lines that say what is live now.
+fn snapshot(
+    registered: &HashMap<DeviceKey, Stored>,
+    rooms: &HashMap<DeviceKey, HashMap<String, RoomPush>>,
+) -> Vec<Line> {
+    let registrations = registered
+        .iter()
+        .map(|(key, registration)| Line::Registered {
+            account: key.account.clone(),
+            device: key.device.clone(),
+            registration: registration.clone(),
+        });
+    let settings = rooms.iter().flat_map(|(key, rooms)| {
+        rooms.iter().map(move |(room, notify)| Line::Room {
+            account: key.account.clone(),
+            device: key.device.clone(),
+            room: room.clone(),
+            notify: *notify,
+        })
+    });
+    registrations.chain(settings).collect()
+}
+
 /// Every device's registration and room settings.
 #[derive(Debug)]
 pub(crate) struct Registrations {
@@ -82,6 +110,7 @@ impl Registrations {
     /// Opens (or creates) the file at `path` and replays it.
     pub(crate) fn open(path: &Path) -> Result<Self, JsonLinesError> {
         let (file, lines) = JsonLines::open::<Line>("push registrations", path)?;
+        let read = lines.len();
         let mut registered = HashMap::new();
         let mut rooms: HashMap<DeviceKey, HashMap<String, RoomPush>> = HashMap::new();
         for line in lines {
@@ -109,6 +138,12 @@ impl Registrations {
                 }
             }
         }
+        let live = registered.len() + rooms.values().map(HashMap::len).sum::<usize>();
+        let file = if read > 2 * live + COMPACT_SLACK {
+            file.rewrite(&snapshot(&registered, &rooms))?
+        } else {
+            file
+        };
         Ok(Self {
             file,
             registered: Mutex::new(registered),
@@ -216,6 +251,39 @@ mod tests {
             content: PushContent::Minimal,
             at_ms: 5,
         }
+    }
+
+    #[test]
+    fn re_registrations_are_compacted_when_the_file_is_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("push.jsonl");
+        let alice = DeviceKey {
+            account: "alice@localhost".to_owned(),
+            device: "phone".to_owned(),
+        };
+        {
+            let store = Registrations::open(&path).unwrap();
+            for n in 0..200 {
+                store
+                    .put(&alice, stored(&format!("https://push.example.org/{n}")))
+                    .unwrap();
+            }
+            store
+                .set_room(&alice, "room@muc.localhost", RoomPush::Never)
+                .unwrap();
+        }
+        let store = Registrations::open(&path).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 2);
+        store
+            .put(&alice, stored("https://push.example.org/last"))
+            .unwrap();
+        drop(store);
+        let store = Registrations::open(&path).unwrap();
+        assert_eq!(
+            store.get(&alice).unwrap().endpoint,
+            "https://push.example.org/last"
+        );
+        assert_eq!(store.room(&alice, "room@muc.localhost"), RoomPush::Never);
     }
 
     #[test]

@@ -228,6 +228,26 @@ async fn an_expired_subscription_loses_its_registration() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(service.notifications(&subscription).await.is_empty());
+    let metrics = world
+        .http
+        .get(format!(
+            "http://{}/metrics",
+            world.gateway.metrics_addr.unwrap()
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("splitline_push_registrations_gone_total 1\n"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("splitline_pushes_sent_total 0\n"),
+        "{metrics}"
+    );
     world.shutdown().await;
 }
 

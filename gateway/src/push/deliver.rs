@@ -121,20 +121,23 @@ impl Deliverer {
             )
             .body(Full::new(Bytes::from(body)))
             .map_err(|e| DeliverError::Network(e.to_string()))?;
-        let addrs = self.policy.resolve(&endpoint).await?;
-        tokio::time::timeout(self.timeout, self.send(&endpoint, &addrs, request))
+        tokio::time::timeout(self.timeout, self.send(&endpoint, request))
             .await
             .map_err(|_| DeliverError::Network("timed out".to_owned()))?
     }
 
+    /// Resolves the host, checks every address, connects to one of them
+    /// and sends: all within the timeout.
     async fn send(
         &self,
         endpoint: &Endpoint,
-        addrs: &[SocketAddr],
         request: Request<Full<Bytes>>,
     ) -> Result<(StatusCode, HeaderMap), DeliverError> {
+        let addrs: Vec<SocketAddr> = self.policy.resolve(endpoint).await?;
         let network = |e: &dyn std::fmt::Display| DeliverError::Network(e.to_string());
-        let stream = TcpStream::connect(addrs).await.map_err(|e| network(&e))?;
+        let stream = TcpStream::connect(addrs.as_slice())
+            .await
+            .map_err(|e| network(&e))?;
         let response = if endpoint.https {
             let name = ServerName::try_from(endpoint.host.clone()).map_err(|e| network(&e))?;
             let tls = self

@@ -27,6 +27,7 @@ use tokio::sync::{Notify, Semaphore};
 use crate::{
     config::PushConfig,
     jsonl::JsonLinesError,
+    metrics::Metrics,
     util::{lock, now_ms},
 };
 use coalesce::{Coalescer, Due, Outcome};
@@ -81,11 +82,15 @@ pub(crate) struct PushHub {
     store: Registrations,
     coalescer: Mutex<Coalescer>,
     wakeup: Notify,
+    metrics: Arc<Metrics>,
 }
 
 impl PushHub {
     /// Opens the registrations and the VAPID key in the data directory.
-    pub(crate) fn open(config: PushConfig) -> Result<Arc<Self>, PushStartError> {
+    pub(crate) fn open(
+        config: PushConfig,
+        metrics: Arc<Metrics>,
+    ) -> Result<Arc<Self>, PushStartError> {
         std::fs::create_dir_all(&config.data_dir).map_err(|source| PushStartError::DataDir {
             path: config.data_dir.clone(),
             source,
@@ -106,6 +111,7 @@ impl PushHub {
             vapid,
             store,
             wakeup: Notify::new(),
+            metrics,
         }))
     }
 
@@ -254,9 +260,14 @@ impl PushHub {
                 error.outcome()
             }
         };
+        match outcome {
+            Outcome::Sent => Metrics::inc(&self.metrics.pushes_sent),
+            _ => Metrics::inc(&self.metrics.pushes_failed),
+        }
         if outcome == Outcome::Gone {
             match self.store.remove_if(device, &stored.endpoint) {
                 Ok(true) => {
+                    Metrics::inc(&self.metrics.push_registrations_gone);
                     tracing::info!(user = %device.account, device = %device.device, origin = %stored.origin, "push registration removed: the subscription is gone");
                 }
                 Ok(false) => {}

@@ -101,7 +101,11 @@ impl Gateway {
             }
             None => None,
         };
-        let push = config.push.clone().map(PushHub::open).transpose()?;
+        let push = config
+            .push
+            .clone()
+            .map(|push| PushHub::open(push, metrics.clone()))
+            .transpose()?;
         let registry = Registry::new(
             config.sessions.clone(),
             config.xmpp.domains.clone(),

@@ -79,6 +79,30 @@ async fn subscribe(service: &PushService, phone: &Phone) -> Subscription {
     subscription
 }
 
+/// What [`woken`] starts: the data directory, the push service, the world,
+/// alice's phone and her subscription.
+type Woken = (tempfile::TempDir, PushService, World, Phone, Subscription);
+
+/// A push service, and a world whose alice signed in from `phone` and
+/// registered a subscription made there.
+async fn woken(min_interval_ms: u64, tune_more: impl FnOnce(&mut Settings)) -> Woken {
+    let data = tempfile::tempdir().unwrap();
+    let service = PushService::start().await;
+    let tuned = tune(data.path(), min_interval_ms);
+    let world = World::start(
+        &["alice", "bob"],
+        |settings| {
+            tuned(settings);
+            tune_more(settings);
+        },
+        None,
+    )
+    .await;
+    let alice = world.sign_in("alice", "phone").await;
+    let subscription = subscribe(&service, &alice).await;
+    (data, service, world, alice, subscription)
+}
+
 fn wakes(raw: &[String]) -> Vec<PushWake> {
     raw.iter()
         .map(|text| {
@@ -89,11 +113,7 @@ fn wakes(raw: &[String]) -> Vec<PushWake> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_message_while_not_polling_wakes_the_phone_once_without_its_text() {
-    let data = tempfile::tempdir().unwrap();
-    let service = PushService::start().await;
-    let world = World::start(&["alice", "bob"], tune(data.path(), 1000), None).await;
-    let alice = world.sign_in("alice", "phone").await;
-    let subscription = subscribe(&service, &alice).await;
+    let (_data, service, world, alice, subscription) = woken(1000, |_| {}).await;
     let info = push_settings(&alice).await.registration.unwrap();
     assert_eq!(
         info.endpoint_origin,
@@ -169,20 +189,11 @@ async fn a_push_decrypts_with_a_second_implementation_and_carries_urgency_ttl_an
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_burst_of_100_messages_becomes_a_few_pushes_and_the_last_counts_them_all() {
-    let data = tempfile::tempdir().unwrap();
-    let service = PushService::start().await;
     // Bob is not Alice's contact: let a stranger send all 100 in the minute.
-    let world = World::start(
-        &["alice", "bob"],
-        |settings| {
-            tune(data.path(), 3000)(settings);
-            settings.sessions.stranger_messages_per_minute = Some(1000);
-        },
-        None,
-    )
+    let (_data, service, world, _alice, subscription) = woken(3000, |settings| {
+        settings.sessions.stranger_messages_per_minute = Some(1000);
+    })
     .await;
-    let alice = world.sign_in("alice", "phone").await;
-    let subscription = subscribe(&service, &alice).await;
     let bob = Desktop::connect(jid!("bob", "laptop"), PASSWORD, world.xmpp.port()).await;
     for n in 0..100 {
         bob.send_chat(jid!("alice"), &format!("m{n}"), &format!("message {n}"))
@@ -211,11 +222,7 @@ async fn a_burst_of_100_messages_becomes_a_few_pushes_and_the_last_counts_them_a
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_subscription_loses_its_registration() {
-    let data = tempfile::tempdir().unwrap();
-    let service = PushService::start().await;
-    let world = World::start(&["alice", "bob"], tune(data.path(), 200), None).await;
-    let alice = world.sign_in("alice", "phone").await;
-    let subscription = subscribe(&service, &alice).await;
+    let (_data, service, world, alice, subscription) = woken(200, |_| {}).await;
     service.expire(&subscription).await;
     let bob = Desktop::connect(jid!("bob", "laptop"), PASSWORD, world.xmpp.port()).await;
     bob.send_chat(jid!("alice"), "m1", "hi").await;
@@ -228,18 +235,7 @@ async fn an_expired_subscription_loses_its_registration() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(service.notifications(&subscription).await.is_empty());
-    let metrics = world
-        .http
-        .get(format!(
-            "http://{}/metrics",
-            world.gateway.metrics_addr.unwrap()
-        ))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = world.metrics().await;
     assert!(
         metrics.contains("splitline_push_registrations_gone_total 1\n"),
         "{metrics}"
@@ -367,11 +363,7 @@ async fn with_push_a_session_outlives_the_idle_timeout_that_ends_one_without() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_gateway_restart_keeps_the_registration_for_the_next_sign_in() {
-    let data = tempfile::tempdir().unwrap();
-    let service = PushService::start().await;
-    let world = World::start(&["alice", "bob"], tune(data.path(), 200), None).await;
-    let alice = world.sign_in("alice", "phone").await;
-    let subscription = subscribe(&service, &alice).await;
+    let (data, service, world, alice, subscription) = woken(200, |_| {}).await;
     let before = push_settings(&alice).await;
     let World {
         xmpp,

@@ -19,9 +19,9 @@ use splitline_e2e::{
     world::{PASSWORD, World},
 };
 use splitline_protocol::{
-    Availability, ErrorCode, PushContent, PushReason, PushRegistered, PushRegistration,
-    PushSettings, PushWake, RoomPush, RoomPushRequest, SessionEndReason, SignInRequest,
-    SignInResponse, paths,
+    Availability, CreateRoomRequest, ErrorCode, Event, PushContent, PushReason, PushRegistered,
+    PushRegistration, PushSettings, PushWake, Room, RoomPush, RoomPushRequest, SessionEndReason,
+    SignInRequest, SignInResponse, paths,
 };
 use tokio_xmpp::parsers::presence;
 
@@ -450,5 +450,54 @@ async fn a_rooms_setting_is_checked_and_push_is_off_without_a_data_directory() {
         (status, body.code),
         (StatusCode::NOT_FOUND, ErrorCode::NotFound)
     );
+    world.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_room_message_wakes_by_the_rooms_setting() {
+    let data = tempfile::tempdir().unwrap();
+    let service = PushService::start().await;
+    let world = World::start(&["alice", "bob"], tune(data.path(), 200), None).await;
+    let mut alice = world.sign_in("alice", "phone").await;
+    let mut bob = world.sign_in("bob", "phone").await;
+    befriend(&mut alice, &mut bob).await;
+    let request = CreateRoomRequest {
+        name: "Team".into(),
+        members: vec![jid!("bob").to_owned()],
+    };
+    let room: Room = alice
+        .call(Method::POST, paths::ROOMS, Some(&request))
+        .await
+        .unwrap();
+    for phone in [&mut alice, &mut bob] {
+        phone
+            .wait_for(
+                "the room joined",
+                |e| matches!(e, Event::RoomJoined { room: r } if r.jid == room.jid),
+            )
+            .await;
+    }
+    // From here Alice's phone sleeps with push, the room at its default.
+    let subscription = subscribe(&service, &alice).await;
+    bob.send("b-1", &room.jid, "lunch, anyone?").await.unwrap();
+    bob.send("b-2", &room.jid, "Alice: lunch?").await.unwrap();
+    let got = wakes(&service.wait_for(&subscription, 1).await);
+    assert_eq!(got[0].reason, PushReason::RoomMessage);
+    assert_eq!(
+        got[0].counts.room_messages, 1,
+        "only the mention counts: {got:?}"
+    );
+
+    let all = RoomPushRequest {
+        notify: RoomPush::All,
+    };
+    let setting = paths::PUSH_ROOM.replace("{room}", &room.jid);
+    alice
+        .call::<_, Empty>(Method::PUT, &setting, Some(&all))
+        .await
+        .unwrap();
+    bob.send("b-3", &room.jid, "the usual place").await.unwrap();
+    let got = wakes(&service.wait_for(&subscription, 2).await);
+    assert_eq!(got[1].counts.room_messages, 2, "{got:?}");
     world.shutdown().await;
 }

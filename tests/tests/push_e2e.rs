@@ -19,9 +19,9 @@ use splitline_e2e::{
     world::{PASSWORD, World},
 };
 use splitline_protocol::{
-    Availability, CreateRoomRequest, ErrorCode, Event, PushContent, PushReason, PushRegistered,
-    PushRegistration, PushSettings, PushWake, Room, RoomPush, RoomPushRequest, SessionEndReason,
-    SignInRequest, SignInResponse, paths,
+    AddContactRequest, Availability, CreateRoomRequest, ErrorCode, Event, PushContent, PushReason,
+    PushRegistered, PushRegistration, PushSettings, PushWake, Room, RoomPush, RoomPushRequest,
+    SessionEndReason, SignInRequest, SignInResponse, paths,
 };
 use tokio_xmpp::parsers::presence;
 
@@ -499,5 +499,22 @@ async fn a_room_message_wakes_by_the_rooms_setting() {
     bob.send("b-3", &room.jid, "the usual place").await.unwrap();
     let got = wakes(&service.wait_for(&subscription, 2).await);
     assert_eq!(got[1].counts.room_messages, 2, "{got:?}");
+    world.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_contact_request_wakes_the_phone() {
+    let (_data, service, world, _alice, subscription) = woken(200, |_| {}).await;
+    let bob = world.sign_in("bob", "phone").await;
+    let request = AddContactRequest {
+        jid: jid!("alice").to_owned(),
+        name: None,
+    };
+    bob.post_empty(paths::CONTACTS, Some(&request))
+        .await
+        .unwrap();
+    let got = wakes(&service.wait_for(&subscription, 1).await);
+    assert_eq!(got[0].reason, PushReason::ContactRequest);
+    assert_eq!(got[0].counts.contact_requests, 1);
     world.shutdown().await;
 }

@@ -211,6 +211,7 @@ async fn a_burst_of_100_messages_becomes_a_few_pushes_and_the_last_counts_them_a
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
+    println!("a burst of 100 messages became {} pushes", all.len());
     assert!(all.len() <= 5, "a burst became {} pushes", all.len());
     assert!(
         all.windows(2)

@@ -55,6 +55,7 @@ setup() {
     command -v "$tool" >/dev/null || { echo "build.sh: $tool is still missing after setup (the call tests need it)" >&2; exit 1; }
   done
   command -v npm >/dev/null || { echo "build.sh: npm is missing; the JVM test installs kotlinc with it (install Node.js)" >&2; exit 1; }
+  webpush_setup
   command -v python3 >/dev/null || { echo "build.sh: python3 is missing; the module-cycle check needs it" >&2; exit 1; }
   command -v java >/dev/null || { echo "build.sh: java is missing; the JVM test needs Java 17" >&2; exit 1; }
   for component in rustfmt clippy; do
@@ -63,6 +64,18 @@ setup() {
       rustup component add "$component" || { echo "build.sh: could not install $component" >&2; exit 1; }
     fi
   done
+}
+
+# The Web Push test service (npm web-push-testing) and http_ece, the second
+# RFC 8291 implementation, that the push tests use: from tests/webpush's lock.
+webpush_setup() {
+  local dir=tests/webpush
+  if [ ! -d "$dir/node_modules/web-push-testing" ] || [ ! -d "$dir/node_modules/http_ece" ] \
+    || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    say "installing the Web Push test service (npm ci in $dir)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) \
+      || { echo "build.sh: could not install $dir's npm packages" >&2; exit 1; }
+  fi
 }
 
 # Debian starts a package's service on install unless policy-rc.d forbids it

@@ -13,7 +13,7 @@
 
 use std::{
     collections::VecDeque,
-    sync::Mutex,
+    sync::{Arc, Mutex, OnceLock},
     time::{Duration, Instant},
 };
 
@@ -115,6 +115,14 @@ impl Inner {
     }
 }
 
+/// Told what happens to a log (push wake-ups watch it so).
+pub(crate) trait LogObserver: Send + Sync + std::fmt::Debug {
+    /// An event was appended.
+    fn pushed(&self, event: &Event);
+    /// The phone read the log.
+    fn read(&self);
+}
+
 /// The event log of one session.
 #[derive(Debug)]
 pub(crate) struct EventLog {
@@ -123,6 +131,7 @@ pub(crate) struct EventLog {
     max_bytes: usize,
     inner: Mutex<Inner>,
     notify: Notify,
+    observer: OnceLock<Arc<dyn LogObserver>>,
 }
 
 impl EventLog {
@@ -141,7 +150,14 @@ impl EventLog {
                 strangers: StrangerQuota::new(StrangerLimits::UNLIMITED),
             }),
             notify: Notify::new(),
+            observer: OnceLock::new(),
         }
+    }
+
+    /// Tells `observer` of every event appended and every read from now on
+    /// (one observer per log; a second is ignored).
+    pub(crate) fn observe(&self, observer: Arc<dyn LogObserver>) {
+        let _ = self.observer.set(observer);
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -158,6 +174,9 @@ impl EventLog {
 
     /// Appends an event and wakes waiting readers. Returns its seq.
     pub(crate) fn push(&self, event: Event) -> u64 {
+        if let Some(observer) = self.observer.get() {
+            observer.pushed(&event);
+        }
         let size = approx_bytes(&event);
         let seq = self.append(&mut self.lock(), event, size, None);
         self.notify.notify_waiters();
@@ -171,6 +190,9 @@ impl EventLog {
         let seq = {
             let mut inner = self.lock();
             inner.strangers.admit(sender, size, Instant::now())?;
+            if let Some(observer) = self.observer.get() {
+                observer.pushed(&event);
+            }
             self.append(&mut inner, event, size, Some(sender.to_owned()))
         };
         self.notify.notify_waiters();
@@ -253,6 +275,9 @@ impl EventLog {
             .collect();
         let next = batch.last().map_or(seq, |e| e.seq);
         drop(inner);
+        if let Some(observer) = self.observer.get() {
+            observer.read();
+        }
         Ok((batch, self.cursor(next)))
     }
 

@@ -37,6 +37,12 @@ pub(crate) struct Metrics {
     pub sip_incoming_rate_limited: AtomicU64,
     /// INVITEs refused for wrong digest credentials.
     pub sip_refused_auth: AtomicU64,
+    /// Pushes a push service took.
+    pub pushes_sent: AtomicU64,
+    /// Pushes that failed (to be retried, or dropped).
+    pub pushes_failed: AtomicU64,
+    /// Push registrations removed because the subscription was gone.
+    pub push_registrations_gone: AtomicU64,
 }
 
 impl Metrics {
@@ -127,6 +133,21 @@ impl Metrics {
                 "INVITEs refused for wrong digest credentials.",
                 &self.sip_refused_auth,
             ),
+            (
+                "splitline_pushes_sent_total",
+                "Pushes a push service took.",
+                &self.pushes_sent,
+            ),
+            (
+                "splitline_pushes_failed_total",
+                "Pushes that failed (retried later, or dropped).",
+                &self.pushes_failed,
+            ),
+            (
+                "splitline_push_registrations_gone_total",
+                "Push registrations removed because the subscription was gone.",
+                &self.push_registrations_gone,
+            ),
         ];
         for (name, help, value) in counters {
             let value = value.load(Ordering::Relaxed);
@@ -155,6 +176,6 @@ mod tests {
         assert!(text.contains("splitline_sessions_active 0\n"));
         assert!(text.contains("splitline_http_connections_open 0\n"));
         assert!(text.contains("splitline_http_connections_refused_total 0\n"));
-        assert_eq!(text.matches("# HELP").count(), 14);
+        assert_eq!(text.matches("# HELP").count(), 17);
     }
 }

@@ -79,6 +79,11 @@ fn every_example_matches_its_type() {
             "CallRecords" => round_trip::<CallRecords>(name, value),
             "ContactPhonesList" => round_trip::<ContactPhonesList>(name, value),
             "SetOwnPhonesRequest" => round_trip::<SetOwnPhonesRequest>(name, value),
+            "PushSettings" => round_trip::<PushSettings>(name, value),
+            "PushRegistration" => round_trip::<PushRegistration>(name, value),
+            "PushRegistered" => round_trip::<PushRegistered>(name, value),
+            "RoomPushRequest" => round_trip::<RoomPushRequest>(name, value),
+            "PushWake" => round_trip::<PushWake>(name, value),
             other => panic!("example of unknown type {other}"),
         }
     }
@@ -117,6 +122,11 @@ fn every_example_matches_its_type() {
         "CallRecords",
         "ContactPhonesList",
         "SetOwnPhonesRequest",
+        "PushSettings",
+        "PushRegistration",
+        "PushRegistered",
+        "RoomPushRequest",
+        "PushWake",
     ];
     for name in wanted {
         assert!(

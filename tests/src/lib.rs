@@ -13,6 +13,7 @@ pub mod gateway;
 pub mod phone;
 pub mod sip;
 pub mod tls;
+pub mod webpush;
 pub mod world;
 pub mod xmpp_server;
 

@@ -65,6 +65,22 @@ impl World {
         }
     }
 
+    /// The gateway's `/metrics` text.
+    pub async fn metrics(&self) -> String {
+        let addr = self
+            .gateway
+            .metrics_addr
+            .expect("the test gateway serves metrics");
+        self.http
+            .get(format!("http://{addr}/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     pub async fn shutdown(self) {
         self.gateway.shutdown().await;
     }

@@ -8,9 +8,7 @@
 
 use std::{
     collections::HashMap,
-    fs::{File, OpenOptions},
-    io::{BufRead, BufReader, Write},
-    path::{Path, PathBuf},
+    path::Path,
     sync::Mutex,
     time::{Duration, Instant},
 };
@@ -18,7 +16,10 @@ use std::{
 use serde::{Deserialize, Serialize};
 use splitline_protocol::MobileNumber;
 
-use crate::util::{lock, random_bytes};
+use crate::{
+    jsonl::{JsonLines, JsonLinesError},
+    util::{lock, random_bytes},
+};
 
 /// Digits in a flash-call code.
 pub(crate) const CODE_DIGITS: u8 = 4;
@@ -28,12 +29,7 @@ pub(crate) const CODE_TTL: Duration = Duration::from_secs(300);
 const MAX_WRONG_CODES: u32 = 3;
 
 /// The numbers file cannot be used.
-#[derive(Debug, thiserror::Error)]
-#[error("mobile numbers file {path}: {source}")]
-pub struct NumbersFileError {
-    path: PathBuf,
-    source: std::io::Error,
-}
+pub(crate) type NumbersFileError = JsonLinesError;
 
 /// A code was not accepted.
 #[derive(Debug, thiserror::Error)]
@@ -76,8 +72,7 @@ struct Pending {
 /// Verified numbers and verifications under way.
 #[derive(Debug)]
 pub(crate) struct MobileNumbers {
-    path: PathBuf,
-    file: Mutex<File>,
+    file: JsonLines,
     verified: Mutex<HashMap<String, String>>,
     pending: Mutex<HashMap<String, Pending>>,
 }
@@ -86,30 +81,10 @@ impl MobileNumbers {
     /// Opens (or creates) the numbers file at `path`. Unreadable lines are
     /// skipped with a warning (a torn last line after a crash).
     pub(crate) fn open(path: &Path) -> Result<Self, NumbersFileError> {
-        let error = |source| NumbersFileError {
-            path: path.to_owned(),
-            source,
-        };
-        let file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .read(true)
-            .open(path)
-            .map_err(error)?;
-        let mut verified = HashMap::new();
-        for line in BufReader::new(File::open(path).map_err(error)?).lines() {
-            let line = line.map_err(error)?;
-            match serde_json::from_str::<Verified>(&line) {
-                Ok(v) => {
-                    verified.insert(v.account, v.number);
-                }
-                Err(_) if line.trim().is_empty() => {}
-                Err(e) => tracing::warn!(error = %e, "mobile numbers: skipped an unreadable line"),
-            }
-        }
+        let (file, lines) = JsonLines::open::<Verified>("mobile numbers", path)?;
+        let verified = lines.into_iter().map(|v| (v.account, v.number)).collect();
         Ok(Self {
-            path: path.to_owned(),
-            file: Mutex::new(file),
+            file,
             verified: Mutex::new(verified),
             pending: Mutex::new(HashMap::new()),
         })
@@ -195,25 +170,13 @@ impl MobileNumbers {
                 .map(|p| p.number)
                 .ok_or(ConfirmError::NothingPending)?
         };
-        self.save(&Verified {
+        self.file.append(&Verified {
             account: account.to_owned(),
             number: number.clone(),
             at_ms: now_ms,
         })?;
         lock(&self.verified).insert(account.to_owned(), number.clone());
         Ok(number)
-    }
-
-    fn save(&self, verified: &Verified) -> Result<(), NumbersFileError> {
-        let error = |source| NumbersFileError {
-            path: self.path.clone(),
-            source,
-        };
-        let mut line = serde_json::to_vec(verified).map_err(|e| error(std::io::Error::other(e)))?;
-        line.push(b'\n');
-        let mut file = lock(&self.file);
-        file.write_all(&line).map_err(error)?;
-        file.sync_data().map_err(error)
     }
 }
 

@@ -2,13 +2,14 @@
 //! variables, overridden by flags. Validated once at start.
 //!
 //! The settings come in groups, one per area, each with its own checks and
-//! defaults: [`http`], [`xmpp`], [`sessions`], [`sip`] (with [`sip_inbound`]) and
-//! [`access_numbers`].
+//! defaults: [`http`], [`xmpp`], [`sessions`], [`sip`] (with [`sip_inbound`]),
+//! [`access_numbers`] and [`push`].
 //! The groups are flattened, so every flag, variable and file key is a
 //! top-level name. This module is a leaf: it reads nothing of the gateway.
 
 pub mod access_numbers;
 pub mod http;
+pub mod push;
 pub mod sessions;
 pub mod sip;
 pub mod sip_inbound;
@@ -22,6 +23,7 @@ use splitline_protocol::AccessNumber;
 
 pub use access_numbers::AccessNumberSettings;
 pub use http::{HttpConfig, HttpSettings, TlsFiles};
+pub use push::{PushConfig, PushSettings};
 pub use sessions::{SessionConfig, SessionSettings};
 pub use sip::{CallPolicyConfig, SipConfig, SipSettings};
 pub use sip_inbound::{DigestLogin, Secret, SipInbound, SipInboundSettings};
@@ -56,6 +58,9 @@ pub struct Settings {
     #[command(flatten)]
     #[serde(flatten)]
     pub sip: SipSettings,
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub push: PushSettings,
 }
 
 /// The gateway's validated configuration.
@@ -71,6 +76,8 @@ pub struct Config {
     pub access_numbers: Vec<AccessNumber>,
     /// SIP call control; `None`: calls are off.
     pub sip: Option<SipConfig>,
+    /// Web Push wake-ups; `None`: push is off (no data directory).
+    pub push: Option<PushConfig>,
 }
 
 /// A configuration that cannot be used.
@@ -169,17 +176,20 @@ impl Settings {
 
     /// Applies defaults and checks the result.
     pub fn validate(self) -> Result<Config, ConfigError> {
+        let data_dir = self.sip.data_dir.clone();
         let sip = self.sip.validate()?;
         let http = self.http.validate()?;
         let xmpp = self.xmpp.validate()?;
         let sessions = self.sessions.validate()?;
         let access_numbers = self.directory.validate()?;
+        let push = self.push.validate(data_dir, &xmpp.domains)?;
         Ok(Config {
             http,
             xmpp,
             sessions,
             access_numbers,
             sip,
+            push,
         })
     }
 }

@@ -36,7 +36,8 @@ const SIGN_IN_TIMEOUT_SECS: u64 = 15;
 #[derive(Debug, Default, Clone, Args, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct SessionSettings {
-    /// Seconds without a request before a session ends [default: 600].
+    /// Seconds without a request before a session ends, for a device without
+    /// a push registration (see push-idle-timeout-secs) [default: 600].
     #[arg(long, env = "SPLITLINE_IDLE_TIMEOUT_SECS")]
     pub idle_timeout_secs: Option<u64>,
     /// Seconds the XMPP connection may stay down before the session ends [default: 120].

@@ -53,7 +53,8 @@ pub struct SipSettings {
     /// E.164 prefix of flash-call caller ids; the last 4 digits are the code.
     #[arg(long, env = "SPLITLINE_VERIFICATION_CALLER_PREFIX")]
     pub verification_caller_prefix: Option<String>,
-    /// Directory for call records and verified numbers (needed with sip-listen).
+    /// Directory for call records and verified numbers (needed with sip-listen),
+    /// and for push registrations and the VAPID key (push is on with it).
     #[arg(long, env = "SPLITLINE_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
     /// Seconds the user's mobile may ring with a callback [default: 30].

@@ -11,6 +11,7 @@ use splitline_protocol::{ErrorBody, ErrorCode, SessionEndReason};
 use crate::{
     calls::{CallControlError, numbers::ConfirmError},
     event_log::CursorError,
+    push::{PushError, endpoint::EndpointError},
     sessions::error::SignInFailure,
     xmpp::session::CommandError,
 };
@@ -176,5 +177,25 @@ impl From<CommandError> for ApiError {
 impl From<CursorError> for ApiError {
     fn from(error: CursorError) -> Self {
         ApiError::new(ErrorCode::CursorInvalid, error.to_string())
+    }
+}
+
+impl From<PushError> for ApiError {
+    fn from(error: PushError) -> Self {
+        match &error {
+            PushError::Endpoint(EndpointError::AddressNotAllowed) => Self::new(
+                ErrorCode::DestinationNotAllowed,
+                format!("endpoint: {error}; the gateway calls only public push services"),
+            ),
+            PushError::Endpoint(_) => Self::invalid(format!("endpoint: {error}")),
+            PushError::Key(_) => Self::invalid(error.to_string()),
+            PushError::Store(e) => {
+                tracing::error!(error = %e, "push registrations file failed");
+                Self::new(
+                    ErrorCode::Internal,
+                    "the registration could not be kept; try again",
+                )
+            }
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! Starting and stopping the gateway: the protocol listener (HTTPS, or plain
-//! HTTP on loopback; see [`listener`]), the private metrics listener and the
-//! idle reaper.
+//! HTTP on loopback; see [`listener`]), the private metrics listener, the
+//! idle reaper and, with a data directory, the push sender.
 
 mod fd_limit;
 mod framing;
@@ -20,6 +20,7 @@ use crate::{
     config::{Config, TlsFiles},
     http::{self, AppState},
     metrics::Metrics,
+    push::{PushHub, PushStartError},
     sessions::Registry,
     xmpp::connect::XmppEndpoint,
 };
@@ -40,6 +41,9 @@ pub enum StartError {
     /// Call control could not start.
     #[error(transparent)]
     Calls(#[from] CallStartError),
+    /// Push could not start.
+    #[error(transparent)]
+    Push(#[from] PushStartError),
 }
 
 /// Entry point of the gateway.
@@ -97,14 +101,23 @@ impl Gateway {
             }
             None => None,
         };
+        let push = config
+            .push
+            .clone()
+            .map(|push| PushHub::open(push, metrics.clone()))
+            .transpose()?;
         let registry = Registry::new(
             config.sessions.clone(),
             config.xmpp.domains.clone(),
             XmppEndpoint::from_config(&config),
             metrics.clone(),
+            push.clone(),
         );
         let (stop, stop_rx) = watch::channel(false);
         let mut tasks = Vec::new();
+        if let Some(push) = push {
+            tasks.push(tokio::spawn(push.send_forever()));
+        }
         let notifier = registry.clone();
         tasks.push(tokio::spawn(async move {
             while let Some((account, event)) = call_events_rx.recv().await {

@@ -1,8 +1,10 @@
 //! The signed-in sessions: the [`registry`] of them, each [`session`],
-//! [`sign_in`] with its [`sign_in_limit`] on wrong passwords, and the idle
-//! [`reaper`].
+//! [`sign_in`] with its [`sign_in_limit`] on wrong passwords, the idle
+//! [`reaper`] (a long timeout for a device with push), and each session's
+//! `push_watch`, which wakes a phone that is not polling.
 
 pub(crate) mod error;
+mod push_watch;
 pub(crate) mod reaper;
 pub(crate) mod registry;
 pub(crate) mod session;

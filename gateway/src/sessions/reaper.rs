@@ -1,4 +1,5 @@
-//! The idle reaper: ends sessions whose phone has gone quiet and forgets old
+//! The idle reaper: ends sessions whose phone has gone quiet (for the long
+//! push timeout where the device has a push registration) and forgets old
 //! tombstones.
 
 use std::{sync::Arc, time::Duration};
@@ -26,7 +27,7 @@ impl Registry {
                 state
                     .live
                     .values()
-                    .filter(|s| s.idle_for() > self.config.idle_timeout)
+                    .filter(|s| s.idle_for() > self.idle_timeout_of(s))
                     .map(|s| s.token().to_owned())
                     .collect()
             };

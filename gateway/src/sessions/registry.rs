@@ -21,7 +21,9 @@ use super::{
     session::UserSession,
     sign_in_limit::{GuessLimits, SignInLimit},
 };
-use crate::{config::SessionConfig, metrics::Metrics, util::lock, xmpp::connect::XmppEndpoint};
+use crate::{
+    config::SessionConfig, metrics::Metrics, push::PushHub, util::lock, xmpp::connect::XmppEndpoint,
+};
 
 /// What a token names.
 #[derive(Debug)]
@@ -55,6 +57,8 @@ pub(crate) struct Registry {
     /// Workers still running (ended sessions' included, until they stop).
     pub(super) workers: AtomicUsize,
     pub(super) sign_in_limit: SignInLimit,
+    /// Push wake-ups, when on.
+    push: Option<Arc<PushHub>>,
 }
 
 impl Registry {
@@ -64,6 +68,7 @@ impl Registry {
         domains: Vec<String>,
         endpoint: XmppEndpoint,
         metrics: Arc<Metrics>,
+        push: Option<Arc<PushHub>>,
     ) -> Arc<Self> {
         let sign_in_limit = SignInLimit::new(
             GuessLimits {
@@ -82,7 +87,22 @@ impl Registry {
             state: Mutex::new(State::default()),
             workers: AtomicUsize::new(0),
             sign_in_limit,
+            push,
         })
+    }
+
+    /// Push wake-ups, when this gateway pushes.
+    pub(crate) fn push(&self) -> Option<&Arc<PushHub>> {
+        self.push.as_ref()
+    }
+
+    /// The session's idle timeout: long while its device has a push
+    /// registration.
+    pub(crate) fn idle_timeout_of(&self, session: &UserSession) -> Duration {
+        match &self.push {
+            Some(push) if push.is_registered(&session.device_key()) => push.idle_timeout(),
+            _ => self.config.idle_timeout,
+        }
     }
 
     /// Adds `event` to the stream of every session of `account`.

@@ -14,6 +14,7 @@ use tokio_xmpp::jid::BareJid;
 
 use crate::{
     event_log::{CursorError, EventLog},
+    push::DeviceKey,
     util::lock,
     xmpp::session::{Command, CommandError, WorkerHandle},
 };
@@ -65,9 +66,22 @@ impl UserSession {
         *lock(&self.last_seen) = Instant::now();
     }
 
+    /// Whether a long-poll of this session is open.
+    pub(crate) fn polling(&self) -> bool {
+        self.polls.load(Ordering::Relaxed) > 0
+    }
+
+    /// Whom this session's push registration belongs to.
+    pub(crate) fn device_key(&self) -> DeviceKey {
+        DeviceKey {
+            account: self.jid.to_string(),
+            device: self.device_id.clone(),
+        }
+    }
+
     /// Time since the phone was last heard from (zero while a poll is open).
     pub(super) fn idle_for(&self) -> Duration {
-        if self.polls.load(Ordering::Relaxed) > 0 {
+        if self.polling() {
             return Duration::ZERO;
         }
         lock(&self.last_seen).elapsed()

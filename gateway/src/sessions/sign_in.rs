@@ -11,7 +11,9 @@ use std::{
 use splitline_protocol::{SessionEndReason, SignInResponse};
 use tokio_xmpp::jid::{BareJid, FullJid, Jid};
 
-use super::{error::SignInFailure, registry::Registry, session::UserSession};
+use super::{
+    error::SignInFailure, push_watch::PushWatch, registry::Registry, session::UserSession,
+};
 use crate::{
     event_log::EventLog,
     metrics::Metrics,
@@ -66,13 +68,14 @@ impl Registry {
         tracing::info!(user = %jid, device = %device_id, build = ?build_id, "sign-in");
         self.authenticate(&jid, &device_id, address, &password)
             .await?;
-        let (token, log, online) = self.start_session(jid, device_id, password)?;
+        let (session, online) = self.start_session(jid, device_id, password)?;
+        let token = session.token().to_owned();
         match tokio::time::timeout(self.config.sign_in_timeout, online).await {
             Ok(Ok(bound)) => Ok(SignInResponse {
                 token,
                 bound_jid: bound.to_string(),
-                cursor: log.start_cursor(),
-                idle_timeout_secs: self.config.idle_timeout.as_secs(),
+                cursor: session.log.start_cursor(),
+                idle_timeout_secs: self.idle_timeout_of(&session).as_secs(),
             }),
             _ => {
                 self.end(&token, SessionEndReason::NetworkLost);
@@ -143,13 +146,14 @@ impl Registry {
     }
 
     /// Starts the session's worker and registers it; the same device's old
-    /// session is replaced (it used the same resource).
+    /// session is replaced (it used the same resource). With push on, the
+    /// session's log is watched for wake-ups.
     fn start_session(
         self: &Arc<Self>,
         jid: BareJid,
         device_id: String,
         password: String,
-    ) -> Result<(String, Arc<EventLog>, tokio::sync::oneshot::Receiver<Jid>), SignInFailure> {
+    ) -> Result<(Arc<UserSession>, tokio::sync::oneshot::Receiver<Jid>), SignInFailure> {
         let full = FullJid::new(&format!("{jid}/splitline-{device_id}"))
             .map_err(|e| SignInFailure::BadDevice(e.to_string()))?;
         let random = |bytes| random_text(bytes).map_err(|_| SignInFailure::NoRandomness);
@@ -189,21 +193,28 @@ impl Registry {
             log.clone(),
             worker,
         ));
+        if let Some(hub) = self.push() {
+            log.observe(Arc::new(PushWatch {
+                hub: hub.clone(),
+                device: session.device_key(),
+                session: Arc::downgrade(&session),
+            }));
+        }
         {
             let mut state = self.state();
-            state.live.insert(token.clone(), session);
+            state.live.insert(token.clone(), session.clone());
             state.by_device.insert((jid, device_id), token.clone());
         }
         self.metrics.sessions_active.fetch_add(1, Ordering::Relaxed);
         Metrics::inc(&self.metrics.sessions_started);
         let registry = self.clone();
-        let supervised = token.clone();
+        let supervised = token;
         tokio::spawn(async move {
             let reason = join.await.unwrap_or(SessionEndReason::NetworkLost);
             registry.finish(&supervised, reason);
             registry.workers.fetch_sub(1, Ordering::Relaxed);
         });
-        Ok((token, log, online_rx))
+        Ok((session, online_rx))
     }
 
     fn sign_in_error(&self, jid: &BareJid, error: SignInError) -> SignInFailure {

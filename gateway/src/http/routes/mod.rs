@@ -7,6 +7,7 @@ mod contacts;
 mod events;
 mod messages;
 mod presence;
+mod push;
 mod read_state;
 mod rooms;
 mod session;
@@ -35,6 +36,7 @@ pub(super) fn all() -> Router<AppState> {
         .merge(access_numbers::routes())
         .merge(calls::routes())
         .merge(vcards::routes())
+        .merge(push::routes())
 }
 
 /// Runs a worker command that answers nothing: `204 No Content`.

@@ -41,25 +41,48 @@ async fn send_all(bob: &Desktop, prefix: &str, bodies: &[String]) {
     }
 }
 
+/// Prosody, the gateway, bob at his desk and alice's phone signed in.
+struct Net {
+    bob: Desktop,
+    alice: Client,
+    gateway: splitline_gateway::RunningGateway,
+    _xmpp: Box<dyn xmpp_server::XmppServer>,
+    _dir: tempfile::TempDir,
+}
+
+impl Net {
+    async fn start() -> Self {
+        let xmpp = xmpp_server::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
+        let bob = Desktop::connect(jid!("bob", "desk"), PASSWORD, xmpp.port()).await;
+        let gateway = gateway::start(xmpp.port(), |_| {}).await;
+        let dir = tempfile::tempdir().unwrap();
+        let alice = app::signed_in(
+            &gateway::base_url(&gateway),
+            &dir.path().join("alice.db"),
+            "alice",
+            "alice-phone",
+        )
+        .await;
+        Self {
+            bob,
+            alice,
+            gateway,
+            _xmpp: xmpp,
+            _dir: dir,
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sync_once_brings_each_message_sent_while_stopped_or_signed_off_exactly_once() {
-    let xmpp = xmpp_server::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
-    let bob = Desktop::connect(jid!("bob", "desk"), PASSWORD, xmpp.port()).await;
-    let gateway = gateway::start(xmpp.port(), |_| {}).await;
-    let dir = tempfile::tempdir().unwrap();
-    let alice = app::signed_in(
-        &gateway::base_url(&gateway),
-        &dir.path().join("alice.db"),
-        "alice",
-        "alice-phone",
-    )
-    .await;
+    let net = Net::start().await;
+    let (bob, alice) = (&net.bob, &net.alice);
 
     // Stopped (as when the app's process sleeps): the gateway's session
     // keeps the messages in its event log.
     alice.stop().await.unwrap();
     let while_stopped = numbered("while stopped", 5);
-    send_all(&bob, "s", &while_stopped).await;
+    send_all(bob, "s", &while_stopped).await;
     // Bob's messages reach the gateway's session before alice asks.
     tokio::time::sleep(Duration::from_secs(1)).await;
     let summary = alice.sync_once(PASSWORD.into(), BUDGET).await.unwrap();
@@ -71,7 +94,7 @@ async fn sync_once_brings_each_message_sent_while_stopped_or_signed_off_exactly_
             new_messages: 5
         }]
     );
-    assert_eq!(bodies_from_bob(&alice), while_stopped);
+    assert_eq!(bodies_from_bob(alice), while_stopped);
     let again = alice.sync_once(PASSWORD.into(), BUDGET).await.unwrap();
     assert!(again.caught_up);
     assert!(again.chats.is_empty(), "nothing comes twice: {again:?}");
@@ -80,7 +103,7 @@ async fn sync_once_brings_each_message_sent_while_stopped_or_signed_off_exactly_
     // catches up from the network's archive.
     alice.sign_off().await.unwrap();
     let while_away = numbered("while away", 4);
-    send_all(&bob, "a", &while_away).await;
+    send_all(bob, "a", &while_away).await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     let summary = alice.sync_once(PASSWORD.into(), BUDGET).await.unwrap();
     assert!(summary.caught_up);
@@ -92,28 +115,19 @@ async fn sync_once_brings_each_message_sent_while_stopped_or_signed_off_exactly_
         }]
     );
     let all: Vec<String> = while_stopped.into_iter().chain(while_away).collect();
-    assert_eq!(bodies_from_bob(&alice), all);
-    gateway.shutdown().await;
+    assert_eq!(bodies_from_bob(alice), all);
+    net.gateway.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sync_once_beside_the_running_engine_stores_each_message_once() {
-    let xmpp = xmpp_server::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
-    let bob = Desktop::connect(jid!("bob", "desk"), PASSWORD, xmpp.port()).await;
-    let gateway = gateway::start(xmpp.port(), |_| {}).await;
-    let dir = tempfile::tempdir().unwrap();
-    let alice = app::signed_in(
-        &gateway::base_url(&gateway),
-        &dir.path().join("alice.db"),
-        "alice",
-        "alice-phone",
-    )
-    .await;
+    let net = Net::start().await;
+    let (bob, alice) = (&net.bob, &net.alice);
 
     // Bob writes while a push's sync_once runs again and again beside the
     // engine's long-poll: both take the same batches.
     let burst = numbered("burst", 20);
-    let sending = send_all(&bob, "b", &burst);
+    let sending = send_all(bob, "b", &burst);
     let syncing = async {
         let mut fetched = 0;
         for _ in 0..10 {
@@ -124,21 +138,21 @@ async fn sync_once_beside_the_running_engine_stores_each_message_once() {
     };
     let ((), fetched) = tokio::join!(sending, syncing);
     eventually("all of bob's messages", || {
-        bodies_from_bob(&alice).len() >= burst.len()
+        bodies_from_bob(alice).len() >= burst.len()
     })
     .await;
     tokio::time::sleep(Duration::from_secs(1)).await;
-    assert_eq!(bodies_from_bob(&alice), burst, "each once, in order");
+    assert_eq!(bodies_from_bob(alice), burst, "each once, in order");
     assert!(fetched <= 20, "no message counted twice: {fetched}");
 
     // The engine's session was never replaced: it still hears bob at once.
     bob.send_chat(jid!("alice"), "after", "after the bursts")
         .await;
     eventually("the engine's next message", || {
-        bodies_from_bob(&alice).len() == burst.len() + 1
+        bodies_from_bob(alice).len() == burst.len() + 1
     })
     .await;
     assert_eq!(alice.status(), splitline_core::Status::Online);
     alice.stop().await.unwrap();
-    gateway.shutdown().await;
+    net.gateway.shutdown().await;
 }

@@ -29,29 +29,50 @@ impl SyncEngine {
                     // a round went through (a new sign-in says so at once).
                     self.announce_online();
                 }
-                Err(Setback::Reauthenticate) => self.forget_session().await?,
-                Err(Setback::Fatal(error)) => return Err(error),
-                Err(Setback::Retry {
-                    retry_after,
-                    failover,
-                }) => {
-                    if failover {
-                        self.online = false;
-                    }
-                    if failover && self.clients.len() > 1 {
-                        self.fail_over().await?;
-                    }
-                    let delay = backoff.next_delay(retry_after);
-                    tracing::info!(
-                        ?delay,
-                        endpoint = self.clients[self.current].base(),
-                        "retrying"
-                    );
-                    tokio::select! {
-                        _ = stop.changed() => return Ok(()),
-                        _ = tokio::time::sleep(delay) => {}
+                Err(setback) => {
+                    if let Some(delay) = self.recover(setback, &mut backoff).await? {
+                        tokio::select! {
+                            _ = stop.changed() => return Ok(()),
+                            _ = tokio::time::sleep(delay) => {}
+                        }
                     }
                 }
+            }
+        }
+    }
+
+    /// What a failed round leads to: the session forgotten (sign in again
+    /// at once: `None`), the engine's end (`Err`), or the time to wait
+    /// before the next round (on the next endpoint, if the failure asks to
+    /// fail over and there is one).
+    pub(super) async fn recover(
+        &mut self,
+        setback: Setback,
+        backoff: &mut Backoff,
+    ) -> Result<Option<Duration>, SyncError> {
+        match setback {
+            Setback::Reauthenticate => {
+                self.forget_session().await?;
+                Ok(None)
+            }
+            Setback::Fatal(error) => Err(error),
+            Setback::Retry {
+                retry_after,
+                failover,
+            } => {
+                if failover {
+                    self.online = false;
+                }
+                if failover && self.clients.len() > 1 {
+                    self.fail_over().await?;
+                }
+                let delay = backoff.next_delay(retry_after);
+                tracing::info!(
+                    ?delay,
+                    endpoint = self.clients[self.current].base(),
+                    "retrying"
+                );
+                Ok(Some(delay))
             }
         }
     }
@@ -68,7 +89,7 @@ impl SyncEngine {
 
     /// Forgets the session this engine used last, unless another engine of
     /// the client (a `sync_once` beside the running one) signed in anew since.
-    pub(super) async fn forget_session(&mut self) -> Result<(), StoreError> {
+    async fn forget_session(&mut self) -> Result<(), StoreError> {
         let Some(used) = self.token_used.take() else {
             return Ok(());
         };
@@ -79,7 +100,7 @@ impl SyncEngine {
     }
 
     /// Moves to the next endpoint (if there is one) and drops the session there.
-    pub(super) async fn fail_over(&mut self) -> Result<(), StoreError> {
+    async fn fail_over(&mut self) -> Result<(), StoreError> {
         self.current = (self.current + 1) % self.clients.len();
         self.session.set(self.client(), None);
         self.token_used = None;

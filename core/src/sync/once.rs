@@ -45,17 +45,11 @@ impl SyncEngine {
                     *failing = false;
                     backoff.reset();
                 }
-                Err(Setback::Reauthenticate) => self.forget_session().await?,
-                Err(Setback::Fatal(error)) => return Err(error),
-                Err(Setback::Retry {
-                    retry_after,
-                    failover,
-                }) => {
-                    *failing = true;
-                    if failover && self.clients.len() > 1 {
-                        self.fail_over().await?;
+                Err(setback) => {
+                    *failing = matches!(setback, Setback::Retry { .. });
+                    if let Some(delay) = self.recover(setback, &mut backoff).await? {
+                        tokio::time::sleep(delay).await;
                     }
-                    tokio::time::sleep(backoff.next_delay(retry_after)).await;
                 }
             }
         }

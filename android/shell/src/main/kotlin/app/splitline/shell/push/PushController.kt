@@ -63,19 +63,28 @@ class PushController(
         when (step) {
             is PushStep.AskDistributor ->
                 gateway.settings().fold(
-                    onSuccess = { distributors.register(step.distributor, step.token, it.vapidKey); null },
+                    onSuccess = {
+                        distributors.register(step.distributor, step.token, it.vapidKey)
+                        null
+                    },
                     onFailure = { "push needs the gateway to register (${it.message}); it is tried again later" },
                 )
             is PushStep.ReleaseDistributor -> distributors.unregister(step.distributor, step.token).let { null }
             is PushStep.Acknowledge -> distributors.acknowledge(step.distributor, step.token, step.messageId).let { null }
             is PushStep.RegisterAtGateway ->
                 gateway.register(step.endpoint).fold(
-                    onSuccess = { recordAtGateway(step.endpoint.url); null },
+                    onSuccess = {
+                        recordAtGateway(step.endpoint.url)
+                        null
+                    },
                     onFailure = { "the gateway did not take the push endpoint (${it.message}); it is tried again later" },
                 )
             PushStep.UnregisterAtGateway ->
                 gateway.unregister().fold(
-                    onSuccess = { recordAtGateway(null); null },
+                    onSuccess = {
+                        recordAtGateway(null)
+                        null
+                    },
                     // Its registration goes anyway once the push service reports the endpoint gone.
                     onFailure = { null },
                 )

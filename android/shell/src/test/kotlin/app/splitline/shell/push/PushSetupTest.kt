@@ -126,3 +126,14 @@ class PushSetupTest {
         assertFalse(text, text.contains("push.example") || text.contains("token-1"))
     }
 }
+
+class PushWordsTest {
+    @Test
+    fun withNoDistributorTheSettingsSayWhatToInstallAndWhatHappensMeanwhile() {
+        val text = describePush(PushState(), emptyList())
+        assertTrue(text, text.startsWith("No UnifiedPush distributor is installed"))
+        assertEquals("Push is off: the app syncs while it is open or has work waiting.", describePush(PushState(), listOf("x")))
+        val on = PushState(distributor = "x", token = "t", endpoint = "https://e", atGateway = "https://e")
+        assertEquals("Push is on through x.", describePush(on, listOf("x")))
+    }
+}

@@ -195,7 +195,7 @@ impl Client {
         )?;
         let (stop, stop_rx) = watch::channel(false);
         let mut running = lock(&self.running);
-        if running.as_ref().is_some_and(|r| !r.engine.is_finished()) {
+        if still_running(&running, &self.status.borrow()) {
             return Err(ClientError::Invalid(
                 "already signed in; sign off or stop first".into(),
             ));
@@ -222,9 +222,7 @@ impl Client {
     }
 
     fn engine_running(&self) -> bool {
-        lock(&self.running)
-            .as_ref()
-            .is_some_and(|r| !r.engine.is_finished())
+        still_running(&lock(&self.running), &self.status.borrow())
     }
 
     /// Store views shaped for the app's screens, with row diffs.
@@ -454,6 +452,14 @@ async fn fan_out(
         }
         let _ = updates.send(update);
     }
+}
+
+/// Whether the engine of the last sign-in still runs. One that set its
+/// final status (a refused password, a stop) is only returning: a new
+/// sign-in may follow at once.
+fn still_running(running: &Option<Running>, status: &Status) -> bool {
+    let ended = matches!(status, Status::AuthFailed | Status::Stopped(_));
+    !ended && running.as_ref().is_some_and(|r| !r.engine.is_finished())
 }
 
 /// The guard of `mutex`, even after a panic elsewhere (the state is an

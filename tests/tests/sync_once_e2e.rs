@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use splitline_core::{client::Client, store::ChatNews};
+use splitline_core::client::Client;
 use splitline_e2e::{
     app::{self, eventually},
     desktop::Desktop,
@@ -73,6 +73,29 @@ impl Net {
     }
 }
 
+/// Runs sync_once, as pushes would come, until `total` of bob's messages
+/// are in alice's store; returns the new messages the summaries counted.
+async fn sync_until(alice: &Client, total: usize) -> u32 {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    let mut counted = 0;
+    loop {
+        let summary = alice.sync_once(PASSWORD.into(), BUDGET).await.unwrap();
+        assert!(summary.caught_up, "{summary:?}");
+        for news in &summary.chats {
+            assert_eq!(news.peer, jid!("bob"), "{summary:?}");
+            counted += news.new_messages;
+        }
+        if bodies_from_bob(alice).len() >= total {
+            return counted;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "bob's messages never all came"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sync_once_brings_each_message_sent_while_stopped_or_signed_off_exactly_once() {
     let net = Net::start().await;
@@ -83,17 +106,7 @@ async fn sync_once_brings_each_message_sent_while_stopped_or_signed_off_exactly_
     alice.stop().await.unwrap();
     let while_stopped = numbered("while stopped", 5);
     send_all(bob, "s", &while_stopped).await;
-    // Bob's messages reach the gateway's session before alice asks.
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    let summary = alice.sync_once(PASSWORD.into(), BUDGET).await.unwrap();
-    assert!(summary.caught_up);
-    assert_eq!(
-        summary.chats,
-        [ChatNews {
-            peer: jid!("bob").into(),
-            new_messages: 5
-        }]
-    );
+    assert_eq!(sync_until(alice, 5).await, 5);
     assert_eq!(bodies_from_bob(alice), while_stopped);
     let again = alice.sync_once(PASSWORD.into(), BUDGET).await.unwrap();
     assert!(again.caught_up);
@@ -104,16 +117,7 @@ async fn sync_once_brings_each_message_sent_while_stopped_or_signed_off_exactly_
     alice.sign_off().await.unwrap();
     let while_away = numbered("while away", 4);
     send_all(bob, "a", &while_away).await;
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    let summary = alice.sync_once(PASSWORD.into(), BUDGET).await.unwrap();
-    assert!(summary.caught_up);
-    assert_eq!(
-        summary.chats,
-        [ChatNews {
-            peer: jid!("bob").into(),
-            new_messages: 4
-        }]
-    );
+    assert_eq!(sync_until(alice, 9).await, 4);
     let all: Vec<String> = while_stopped.into_iter().chain(while_away).collect();
     assert_eq!(bodies_from_bob(alice), all);
     net.gateway.shutdown().await;

@@ -52,7 +52,8 @@ object AppPush {
         )
     }
 
-    private suspend fun syncOnce(app: SplitlineApp, account: Account) {
+    /** What a push runs: the core's `sync_once` with the stored password, within [BUDGET_MS]. */
+    suspend fun syncOnce(app: SplitlineApp, account: Account) {
         val password = CredentialStore(app).load()?.password(CredentialStore.cipher())?.getOrNull() ?: return
         Push(account).syncOnce(password, BUDGET_MS)
             .onSuccess { if (it.caughtUp) SyncTrigger.clear(app, SyncReason.PUSH_WAKE) }

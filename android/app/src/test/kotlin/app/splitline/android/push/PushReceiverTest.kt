@@ -13,6 +13,7 @@ import app.splitline.android.idleUntil
 import app.splitline.shell.account.Account
 import app.splitline.shell.account.AccountSettings
 import app.splitline.shell.device.SyncReason
+import app.splitline.shell.push.Push
 import app.splitline.shell.push.PushEndpoint
 import app.splitline.shell.push.PushGateway
 import app.splitline.shell.push.PushGatewaySettings
@@ -82,6 +83,8 @@ class PushReceiverTest {
         SyncReason.entries.forEach { SyncTrigger.clear(app, it) }
         SyncTrigger.signedIn(app, false)
         PushPrefs(app).save(PushState())
+        AppPush.gateway = { Push(it) }
+        AppPush.fetch = AppPush::syncOnce
         app.adopt(null)
     }
 

@@ -44,7 +44,9 @@ link_manifest() {
     aapt2 compile --dir "$res" -o "$out/res.zip"
     inputs+=("$out/res.zip")
   fi
-  aapt2 link -o "$out/linked.apk" -I "$FRAMEWORK_RES" --manifest "$manifest" \
+  # --warn-manifest-validation: Debian's aapt2 predates <queries> (API 30, push's distributor
+  # lookup) and would refuse it; apk-check.sh still compares the linked manifest with the badging.
+  aapt2 link -o "$out/linked.apk" -I "$FRAMEWORK_RES" --manifest "$manifest" --warn-manifest-validation \
     --min-sdk-version "$MIN_SDK" --target-sdk-version "$TARGET_SDK" \
     --version-code 1 --version-name 0.1.0 --proguard "$out/aapt-rules.pro" "$@" "${inputs[@]}"
 }

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use splitline_core::{Secret, client::Client, sync::SyncConfig};
 
 use crate::{
-    AddressBook, Calls, Chats, Contacts, Rooms, SplitlineError, Subscription, Timeline,
-    dispatch::watch_status, runtime,
+    AddressBook, Calls, Chats, Contacts, Push, Rooms, SplitlineError, Subscription,
+    SyncSummaryInfo, Timeline, dispatch::watch_status, runtime,
 };
 
 /// How to reach the network and where to keep data. It holds no password:
@@ -116,6 +116,31 @@ impl SplitlineClient {
     /// Stops syncing, leaving the gateway session to its idle timeout.
     pub async fn stop(&self) -> Result<(), SplitlineError> {
         Ok(self.inner.stop().await?)
+    }
+
+    /// What a push or a scheduled job runs: signs in with `password` if
+    /// there is no session, fetches what is new (catch-up, outbox, events,
+    /// each batch stored once, also beside the running sync) and returns
+    /// within `budget_ms` with what came. Throws `AuthFailed` for a refused
+    /// password, `Offline` if the gateway was not reached in the budget.
+    pub async fn sync_once(
+        &self,
+        password: String,
+        budget_ms: u64,
+    ) -> Result<SyncSummaryInfo, SplitlineError> {
+        let budget = std::time::Duration::from_millis(budget_ms);
+        let client = self.inner.clone();
+        // On the core's runtime: the sync spawns its tasks there.
+        let summary = runtime()?
+            .spawn(async move { client.sync_once(Secret::new(password), budget).await })
+            .await
+            .map_err(|e| SplitlineError::internal(format!("the sync task failed: {e}")))??;
+        Ok(summary.into())
+    }
+
+    /// Push registration at the gateway.
+    pub fn push(&self) -> Arc<Push> {
+        Arc::new(Push::new(self.inner.clone()))
     }
 
     /// Where the connection stands now.

@@ -2,7 +2,7 @@
 //!
 //! Thin by design: a small object per screen over one shared core client
 //! (`SplitlineClient`, `Contacts`, `Chats`, `Timeline`, `Rooms`, `Calls`,
-//! `AddressBook`); the FFI's own types converted from the core's; one [`SplitlineError`]
+//! `AddressBook`, `Push`); the FFI's own types converted from the core's; one [`SplitlineError`]
 //! with the protocol's codes. Listeners run on their own threads, never on
 //! the runtime's ([`dispatch`]). Panics are caught at the boundary by uniffi,
 //! and on the listener threads by the dispatcher, never crossing the FFI.
@@ -16,6 +16,7 @@ mod contacts;
 mod dispatch;
 mod error;
 mod logging;
+mod push;
 mod rooms;
 mod timeline;
 mod types;
@@ -39,6 +40,10 @@ pub use client::{ClientConfig, ClientStatus, SplitlineClient, StatusListener};
 pub use contacts::{ContactListListener, Contacts, RequestsListener, RequestsUpdate};
 pub use dispatch::Subscription;
 pub use error::SplitlineError;
+pub use push::{
+    ChatNewsInfo, Push, PushPayload, PushRegistrationStatus, PushSettingsInfo,
+    PushSubscriptionInfo, RoomPushSetting, SyncSummaryInfo,
+};
 pub use rooms::Rooms;
 pub use timeline::{PageBackEnd, PageBackInfo, Timeline, TimelineListener};
 pub use types::{

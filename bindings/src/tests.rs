@@ -361,3 +361,38 @@ fn the_status_listener_hears_the_status_now_then_each_change() {
     runtime.block_on(client.stop()).unwrap();
     assert_eq!(heard(), ClientStatus::Stopped { reason: None });
 }
+
+#[test]
+fn push_refuses_a_bad_subscription_before_asking_and_is_offline_unsigned() {
+    let dir = tempfile::tempdir().unwrap();
+    let push = client(&dir).push();
+    let runtime = crate::runtime().unwrap();
+    let bad = crate::PushSubscriptionInfo {
+        endpoint: "ftp://push.example/x".into(),
+        p256dh: "BA".into(),
+        auth: "QQ".into(),
+    };
+    let refused = runtime.block_on(push.register(bad, crate::PushPayload::Minimal));
+    assert!(
+        matches!(refused, Err(SplitlineError::Invalid { code: None, .. })),
+        "{refused:?}"
+    );
+    let offline = runtime.block_on(push.settings());
+    assert!(
+        matches!(offline, Err(SplitlineError::Offline { .. })),
+        "{offline:?}"
+    );
+}
+
+#[test]
+fn sync_once_without_a_gateway_is_offline_within_its_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = client(&dir);
+    let failed = crate::runtime()
+        .unwrap()
+        .block_on(client.sync_once("pw".into(), 500));
+    assert!(
+        matches!(failed, Err(SplitlineError::Offline { .. })),
+        "{failed:?}"
+    );
+}

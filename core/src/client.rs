@@ -2,6 +2,7 @@
 //! background task, and the queries and commands of the UI.
 
 mod contacts;
+mod sync_once;
 
 use std::{
     path::PathBuf,
@@ -19,6 +20,7 @@ use crate::{
     calls::Calls,
     gateway::{GatewayError, SessionHandle},
     history::History,
+    push::Push,
     room_admin::RoomAdmin,
     secret::Secret,
     store::{Changes, Chat, MessageRow, RoomRow, Store, StoreError, keys},
@@ -28,6 +30,7 @@ use crate::{
 };
 
 pub use contacts::Contacts;
+pub use sync_once::SyncSummary;
 
 /// Where the client's connection stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +94,8 @@ pub struct Client {
     session: SessionHandle,
     /// The engine while signed in (or until it ended).
     running: Mutex<Option<Running>>,
+    /// Held by a [`Client::sync_once`], so that two take turns.
+    once: tokio::sync::Mutex<()>,
 }
 
 /// A sync engine of one sign-in.
@@ -154,6 +159,7 @@ impl Client {
             status,
             session: SessionHandle::detached(),
             running: Mutex::new(None),
+            once: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -189,7 +195,7 @@ impl Client {
         )?;
         let (stop, stop_rx) = watch::channel(false);
         let mut running = lock(&self.running);
-        if running.as_ref().is_some_and(|r| !r.engine.is_finished()) {
+        if still_running(&running, &self.status.borrow()) {
             return Err(ClientError::Invalid(
                 "already signed in; sign off or stop first".into(),
             ));
@@ -216,9 +222,7 @@ impl Client {
     }
 
     fn engine_running(&self) -> bool {
-        lock(&self.running)
-            .as_ref()
-            .is_some_and(|r| !r.engine.is_finished())
+        still_running(&lock(&self.running), &self.status.borrow())
     }
 
     /// Store views shaped for the app's screens, with row diffs.
@@ -331,6 +335,12 @@ impl Client {
     /// session current when each is made.
     pub fn room_admin(&self) -> Result<RoomAdmin, ClientError> {
         Ok(RoomAdmin::new(self.require_session()?))
+    }
+
+    /// Push registration and settings, which need the gateway now;
+    /// `Offline` before the first sign-in (or [`Client::sync_once`]).
+    pub fn push(&self) -> Result<Push, ClientError> {
+        Ok(Push::new(self.require_session()?))
     }
 
     /// Call setup, which needs the gateway now; `Offline` before the first
@@ -448,6 +458,14 @@ async fn fan_out(
         }
         let _ = updates.send(update);
     }
+}
+
+/// Whether the engine of the last sign-in still runs. One that set its
+/// final status (a refused password, a stop) is only returning: a new
+/// sign-in may follow at once.
+fn still_running(running: &Option<Running>, status: &Status) -> bool {
+    let ended = matches!(status, Status::AuthFailed | Status::Stopped(_));
+    !ended && running.as_ref().is_some_and(|r| !r.engine.is_finished())
 }
 
 /// The guard of `mutex`, even after a panic elsewhere (the state is an

@@ -5,8 +5,8 @@
 //! that point down only:
 //! - [`sync`]: the engine that keeps the gateway session, sends the outbox and
 //!   applies the event stream and the archives to the store;
-//! - [`room_admin`] and [`calls`]: requests that need the gateway at once, on the
-//!   engine's session; [`calls::routing`] chooses how a call goes;
+//! - [`room_admin`], [`push`] and [`calls`]: requests that need the gateway at
+//!   once, on the engine's session; [`calls::routing`] chooses how a call goes;
 //! - [`address_book`]: the phone's contacts matched to the network's, and
 //!   the lookup of any number (who, and the route of a call to it);
 //! - [`history`]: a timeline paging back, through the store and then the
@@ -19,6 +19,7 @@ pub mod calls;
 pub mod client;
 pub mod gateway;
 pub mod history;
+pub mod push;
 pub mod room_admin;
 pub mod secret;
 pub mod store;
@@ -26,5 +27,5 @@ pub mod sync;
 pub(crate) mod util;
 pub mod views;
 
-pub use client::{Client, ClientError, Contacts, Status};
+pub use client::{Client, ClientError, Contacts, Status, SyncSummary};
 pub use secret::Secret;

@@ -7,6 +7,9 @@ use crate::{
     RoomLeftReason,
 };
 
+/// The longest a long-poll may wait, in seconds ([`EventsQuery::wait`]).
+pub const MAX_WAIT_SECS: u64 = 60;
+
 /// Query of a long-poll for events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -41,7 +41,9 @@ pub use contacts::{
     AddContactRequest, Contact, MAX_NAME_CHARS, RenameContactRequest, Subscription,
 };
 pub use error::{ErrorBody, ErrorCode};
-pub use events::{Event, EventEnvelope, EventsQuery, EventsResponse, SessionEndReason};
+pub use events::{
+    Event, EventEnvelope, EventsQuery, EventsResponse, MAX_WAIT_SECS, SessionEndReason,
+};
 pub use messages::{ChatMessage, MAX_BODY_CHARS, SendMessageRequest, SendMessageResponse};
 pub use phone_numbers::{LineKind, NumberError, PhoneNumber, is_country};
 pub use presence::{Availability, ContactPresence, MAX_STATUS_CHARS, SetPresenceRequest};

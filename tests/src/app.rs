@@ -19,7 +19,7 @@ pub async fn signed_in(base_url: &str, store: &Path, user: &str, device: &str) -
 }
 
 /// The core's settings for a test phone: the app's, but with a short backoff
-/// cap and short polls, so that a test sees reconnects and updates quickly.
+/// cap, so that a test sees reconnects quickly (events end a poll at once).
 /// The password is not part of it: it is an argument of signing in.
 pub fn sync_config(endpoints: Vec<String>, jid: &str, device: &str) -> SyncConfig {
     SyncConfig {
@@ -28,7 +28,6 @@ pub fn sync_config(endpoints: Vec<String>, jid: &str, device: &str) -> SyncConfi
         device_id: device.to_owned(),
         build_id: "e2e".into(),
         backoff_cap: Duration::from_millis(500),
-        poll_wait_secs: 5,
         ..SyncConfig::default()
     }
 }

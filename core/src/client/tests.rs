@@ -19,6 +19,8 @@ use tokio::{
 
 use super::*;
 
+mod push;
+
 /// What the fake gateway has seen and what it does next.
 #[derive(Default)]
 struct Seen {
@@ -34,6 +36,10 @@ struct Seen {
     contact_requests: Vec<String>,
     /// How many contact or presence requests to answer `503` before taking them.
     unavailable: u32,
+    /// The `wait` of every long-poll, in order.
+    waits: Vec<u64>,
+    /// Push requests, as `METHOD path body token`.
+    push_requests: Vec<String>,
 }
 
 type Shared = Arc<Mutex<Seen>>;
@@ -81,7 +87,12 @@ async fn serve(stream: TcpStream, seen: Shared) {
         stream.read_exact(&mut body).await.unwrap();
         let path = request_line.split(' ').nth(1).unwrap_or_default();
         let path = path.split('?').next().unwrap_or_default().to_owned();
-        let (status, answer) = match contact_answer(&seen, &request_line, &path, &body) {
+        if path == paths::EVENTS {
+            seen.lock().unwrap().waits.push(query_wait(&request_line));
+        }
+        let answered = contact_answer(&seen, &request_line, &path, &body)
+            .or_else(|| push::answer(&seen, &request_line, &path, &body, token.as_deref()));
+        let (status, answer) = match answered {
             Some(answered) => answered,
             None => answer(&seen, &path, token, &body).await,
         };
@@ -95,6 +106,16 @@ async fn serve(stream: TcpStream, seen: Shared) {
             .await
             .unwrap();
     }
+}
+
+/// The `wait` in a request line's query (0 without one).
+fn query_wait(request_line: &str) -> u64 {
+    let target = request_line.split(' ').nth(1).unwrap_or_default();
+    let query = target.split_once('?').map(|(_, q)| q).unwrap_or_default();
+    query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("wait="))
+        .map_or(0, |w| w.parse().unwrap())
 }
 
 /// The only password the fake gateway takes.
@@ -215,7 +236,6 @@ fn alice_at(endpoint: String) -> SyncConfig {
         device_id: "phone".into(),
         build_id: "test".into(),
         backoff_cap: Duration::from_millis(100),
-        poll_wait_secs: 1,
         ..SyncConfig::default()
     }
 }

@@ -16,6 +16,8 @@ use splitline_protocol::{
 
 use super::GatewayError;
 
+mod push;
+
 /// A client of one gateway endpoint.
 #[derive(Debug, Clone)]
 pub(crate) struct GatewayClient {

@@ -13,6 +13,9 @@ use crate::util::lock;
 #[derive(Debug, Clone)]
 pub(crate) struct SessionHandle {
     current: Arc<Mutex<Current>>,
+    /// Held while an engine signs in, so two never sign in at once (each
+    /// sign-in replaces the device's session at the gateway).
+    signing: Arc<tokio::sync::Mutex<()>>,
 }
 
 #[derive(Debug)]
@@ -30,12 +33,29 @@ impl SessionHandle {
                 gateway: None,
                 token: None,
             })),
+            signing: Arc::default(),
         }
     }
 
     /// Not signed in any more (the engine stopped); the endpoint stays.
     pub(crate) fn forget(&self) {
         self.lock().token = None;
+    }
+
+    /// Forgets `token` if it is still the current one (it failed); false if
+    /// another sign-in replaced it meanwhile, which stays.
+    pub(crate) fn forget_token(&self, token: &str) -> bool {
+        let mut current = self.lock();
+        let same = current.token.as_deref() == Some(token);
+        if same {
+            current.token = None;
+        }
+        same
+    }
+
+    /// The lock an engine holds while it signs in.
+    pub(crate) fn signing(&self) -> Arc<tokio::sync::Mutex<()>> {
+        self.signing.clone()
     }
 
     /// The engine talks to `gateway` now, signed in with `token`, or with

@@ -26,26 +26,23 @@ impl Store {
         events: &[EventEnvelope],
         next_cursor: &str,
     ) -> Result<Changes, StoreError> {
+        self.write(|tx| apply_batch(tx, events, next_cursor))
+    }
+
+    /// As [`Store::apply_events`], if the stored cursor is still `from`, the
+    /// one the batch was fetched after; `None` (and nothing stored) if
+    /// another poller of this store moved it on: that batch is in already.
+    pub(crate) fn apply_events_from(
+        &self,
+        from: &str,
+        events: &[EventEnvelope],
+        next_cursor: &str,
+    ) -> Result<Option<Changes>, StoreError> {
         self.write(|tx| {
-            let mut changes = Changes::default();
-            let mut newest_archived = None;
-            for envelope in events {
-                apply(tx, &envelope.event, &mut changes)?;
-                if let Event::MessageReceived { message } | Event::MessageSentElsewhere { message } =
-                    &envelope.event
-                    && let Some(archive_id) = &message.archive_id
-                {
-                    match &message.room {
-                        Some(room) => rooms::live_position(tx, room, archive_id)?,
-                        None => newest_archived = Some(archive_id.as_str()),
-                    }
-                }
+            if stored_value(tx, CURSOR)?.as_deref().unwrap_or_default() != from {
+                return Ok(None);
             }
-            put_sync_value(tx, CURSOR, Some(next_cursor))?;
-            if newest_archived.is_some() && !catch_up_due(tx)? {
-                put_sync_value(tx, ARCHIVE_CURSOR, newest_archived)?;
-            }
-            Ok(changes)
+            apply_batch(tx, events, next_cursor).map(Some)
         })
     }
 
@@ -112,6 +109,34 @@ impl Store {
     }
 }
 
+/// Applies `events` and stores `next_cursor` in `tx`; unless a catch-up is
+/// due, the newest archived message moves the archive cursor.
+fn apply_batch(
+    tx: &Transaction<'_>,
+    events: &[EventEnvelope],
+    next_cursor: &str,
+) -> Result<Changes, StoreError> {
+    let mut changes = Changes::default();
+    let mut newest_archived = None;
+    for envelope in events {
+        apply(tx, &envelope.event, &mut changes)?;
+        if let Event::MessageReceived { message } | Event::MessageSentElsewhere { message } =
+            &envelope.event
+            && let Some(archive_id) = &message.archive_id
+        {
+            match &message.room {
+                Some(room) => rooms::live_position(tx, room, archive_id)?,
+                None => newest_archived = Some(archive_id.as_str()),
+            }
+        }
+    }
+    put_sync_value(tx, CURSOR, Some(next_cursor))?;
+    if newest_archived.is_some() && !catch_up_due(tx)? {
+        put_sync_value(tx, ARCHIVE_CURSOR, newest_archived)?;
+    }
+    Ok(changes)
+}
+
 /// Stores a message of the user's 1:1 archive, or of `room`'s.
 pub(super) fn store_archived(
     tx: &Transaction<'_>,
@@ -151,14 +176,16 @@ pub(super) fn put_archive_position(
 }
 
 fn catch_up_due(tx: &Transaction<'_>) -> Result<bool, StoreError> {
+    Ok(stored_value(tx, CATCH_UP)?.is_some())
+}
+
+/// The sync value `key` as `tx` sees it.
+fn stored_value(tx: &Transaction<'_>, key: &str) -> Result<Option<String>, StoreError> {
     Ok(tx
-        .query_row(
-            "SELECT 1 FROM sync_state WHERE key = ?1",
-            [CATCH_UP],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some())
+        .query_row("SELECT value FROM sync_state WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?)
 }
 
 fn apply(tx: &Transaction<'_>, event: &Event, changes: &mut Changes) -> Result<(), StoreError> {

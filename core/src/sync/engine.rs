@@ -7,7 +7,7 @@ use splitline_backoff::Backoff;
 use splitline_protocol::{ErrorCode, SignInRequest};
 use tokio::sync::watch;
 
-use super::{Setback, SyncEngine, SyncError, SyncUpdate, blocking};
+use super::{POLL_WAIT_SECS, Round, Setback, SyncEngine, SyncError, SyncUpdate, blocking};
 use crate::store::{StoreError, keys};
 
 impl SyncEngine {
@@ -20,39 +20,59 @@ impl SyncEngine {
             }
             let step = tokio::select! {
                 _ = stop.changed() => return Ok(()),
-                step = self.step() => step,
+                step = self.step(POLL_WAIT_SECS) => step,
             };
             match step {
-                Ok(()) => {
+                Ok(_) => {
                     backoff.reset();
                     // A session resumed with a stored token is online once
                     // a round went through (a new sign-in says so at once).
                     self.announce_online();
                 }
-                Err(Setback::Reauthenticate) => self.forget_session().await?,
-                Err(Setback::Fatal(error)) => return Err(error),
-                Err(Setback::Retry {
-                    retry_after,
-                    failover,
-                }) => {
-                    if failover {
-                        self.online = false;
-                    }
-                    if failover && self.clients.len() > 1 {
-                        self.current = (self.current + 1) % self.clients.len();
-                        self.forget_session().await?;
-                    }
-                    let delay = backoff.next_delay(retry_after);
-                    tracing::info!(
-                        ?delay,
-                        endpoint = self.clients[self.current].base(),
-                        "retrying"
-                    );
-                    tokio::select! {
-                        _ = stop.changed() => return Ok(()),
-                        _ = tokio::time::sleep(delay) => {}
+                Err(setback) => {
+                    if let Some(delay) = self.recover(setback, &mut backoff).await? {
+                        tokio::select! {
+                            _ = stop.changed() => return Ok(()),
+                            _ = tokio::time::sleep(delay) => {}
+                        }
                     }
                 }
+            }
+        }
+    }
+
+    /// What a failed round leads to: the session forgotten (sign in again
+    /// at once: `None`), the engine's end (`Err`), or the time to wait
+    /// before the next round (on the next endpoint, if the failure asks to
+    /// fail over and there is one).
+    pub(super) async fn recover(
+        &mut self,
+        setback: Setback,
+        backoff: &mut Backoff,
+    ) -> Result<Option<Duration>, SyncError> {
+        match setback {
+            Setback::Reauthenticate => {
+                self.forget_session().await?;
+                Ok(None)
+            }
+            Setback::Fatal(error) => Err(error),
+            Setback::Retry {
+                retry_after,
+                failover,
+            } => {
+                if failover {
+                    self.online = false;
+                }
+                if failover && self.clients.len() > 1 {
+                    self.fail_over().await?;
+                }
+                let delay = backoff.next_delay(retry_after);
+                tracing::info!(
+                    ?delay,
+                    endpoint = self.clients[self.current].base(),
+                    "retrying"
+                );
+                Ok(Some(delay))
             }
         }
     }
@@ -67,16 +87,32 @@ impl SyncEngine {
         }
     }
 
+    /// Forgets the session this engine used last, unless another engine of
+    /// the client (a `sync_once` beside the running one) signed in anew since.
     async fn forget_session(&mut self) -> Result<(), StoreError> {
+        let Some(used) = self.token_used.take() else {
+            return Ok(());
+        };
+        if self.session.forget_token(&used) {
+            blocking(&self.store, |s| s.set_sync_value(keys::TOKEN, None)).await?;
+        }
+        Ok(())
+    }
+
+    /// Moves to the next endpoint (if there is one) and drops the session there.
+    async fn fail_over(&mut self) -> Result<(), StoreError> {
+        self.current = (self.current + 1) % self.clients.len();
         self.session.set(self.client(), None);
+        self.token_used = None;
         blocking(&self.store, |s| s.set_sync_value(keys::TOKEN, None)).await
     }
 
     /// One round: make sure of a session, then either catch up a page from
     /// the archive and take the events so far, or send the outbox and wait
-    /// for events.
-    async fn step(&mut self) -> Result<(), Setback> {
+    /// up to `wait_secs` for events.
+    pub(super) async fn step(&mut self, wait_secs: u64) -> Result<Round, Setback> {
         let token = self.session().await?;
+        self.token_used = Some(token.clone());
         if !self.closed_chats_read {
             self.read_closed_chats(&token).await?;
         }
@@ -87,19 +123,30 @@ impl SyncEngine {
         self.flush_own_presence(&token).await?;
         if blocking(&self.store, |s| s.catching_up()).await? {
             self.catch_up_page(&token, None).await?;
-            return self.poll(&token, 0).await;
+            self.poll(&token, 0).await?;
+            return Ok(Round::CatchingUp);
         }
         if let Some(room) = blocking(&self.store, |s| s.next_room_catch_up()).await? {
             self.catch_up_page(&token, Some(room)).await?;
-            return self.poll(&token, 0).await;
+            self.poll(&token, 0).await?;
+            return Ok(Round::CatchingUp);
         }
         self.flush_outbox(&token).await?;
         self.flush_markers(&token).await?;
         self.flush_closes(&token).await?;
-        self.poll(&token, self.config.poll_wait_secs).await
+        let fetched = self.poll(&token, wait_secs).await?;
+        Ok(Round::Live { fetched })
     }
 
+    /// The session's token, signing in first if there is none. Sign-ins of
+    /// the client's engines take turns, and one that finds a token a turn
+    /// before it left takes that: a second sign-in would replace the session.
     async fn session(&mut self) -> Result<String, Setback> {
+        if let Some(token) = self.session.token() {
+            return Ok(token);
+        }
+        let signing = self.session.signing();
+        let _turn = signing.lock().await;
         if let Some(token) = self.session.token() {
             return Ok(token);
         }
@@ -139,26 +186,34 @@ impl SyncEngine {
 
     /// One long-poll of up to `wait_secs`, cut short when a message is
     /// queued; the batch goes into the store before listeners hear of it.
-    async fn poll(&mut self, token: &str, wait_secs: u64) -> Result<(), Setback> {
+    /// True unless it came back empty (or cut short, as if not).
+    async fn poll(&mut self, token: &str, wait_secs: u64) -> Result<bool, Setback> {
         let cursor = blocking(&self.store, |s| s.sync_value(keys::CURSOR))
             .await?
             .unwrap_or_default();
         let outbox_changed = self.outbox_changed.clone();
         let page = tokio::select! {
             page = self.client().events(token, &cursor, wait_secs) => page,
-            _ = outbox_changed.notified() => return Ok(()),
+            _ = outbox_changed.notified() => return Ok(true),
         };
         let page = match page {
             Ok(page) => page,
             Err(error) if error.code() == Some(ErrorCode::CursorInvalid) => {
-                return self.resync(token).await;
+                self.resync(token).await?;
+                return Ok(true);
             }
             Err(error) => return Err(self.setback(error)),
         };
-        let changes = blocking(&self.store, move |s| {
-            s.apply_events(&page.events, &page.next_cursor)
+        let fetched = !page.events.is_empty() || page.next_cursor != cursor;
+        // Another engine of the client may have applied this batch already
+        // (it polled from the same cursor): then it is dropped whole.
+        let Some(changes) = blocking(&self.store, move |s| {
+            s.apply_events_from(&cursor, &page.events, &page.next_cursor)
         })
-        .await?;
+        .await?
+        else {
+            return Ok(true);
+        };
         let ended = changes.session_ended.is_some();
         if !changes.is_empty() {
             let _ = self.updates.send(SyncUpdate::Changed(changes));
@@ -166,6 +221,6 @@ impl SyncEngine {
         if ended {
             return Err(Setback::Reauthenticate);
         }
-        Ok(())
+        Ok(fetched)
     }
 }

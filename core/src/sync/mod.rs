@@ -16,14 +16,17 @@
 
 mod catch_up;
 mod engine;
+mod once;
 mod outbox;
 mod read_state;
 mod roster_ops;
 
 use std::{sync::Arc, time::Duration};
 
-use splitline_protocol::ErrorCode;
+use splitline_protocol::{ErrorCode, MAX_WAIT_SECS};
 use tokio::sync::{Notify, mpsc};
+
+pub(crate) use once::Once;
 
 use crate::{
     gateway::{GatewayClient, GatewayError, SessionHandle},
@@ -44,8 +47,11 @@ use crate::{
 ///     build_id: "app 1.0".into(),
 ///     ..SyncConfig::default()
 /// };
-/// # assert_eq!(config.poll_wait_secs, 25);
 /// ```
+///
+/// Every long-poll waits the protocol's longest, [`MAX_WAIT_SECS`] (60 s):
+/// on a phone's link each poll costs a request, so waiting less only costs
+/// more. A queued message cuts the wait short, and events end it at once.
 #[derive(Debug, Clone)]
 pub struct SyncConfig {
     /// Gateway base addresses, in order of preference.
@@ -60,8 +66,6 @@ pub struct SyncConfig {
     pub build_id: String,
     /// Longest wait between reconnect attempts.
     pub backoff_cap: Duration,
-    /// Seconds each long-poll may wait.
-    pub poll_wait_secs: u64,
     /// Messages asked for per archive page while catching up (1 to 500).
     pub archive_page: u32,
     /// Most pages read back from the newest when an archive no longer knows
@@ -70,8 +74,7 @@ pub struct SyncConfig {
 }
 
 impl Default for SyncConfig {
-    /// No account or endpoint yet; a reconnect waits at most a minute, and a
-    /// long-poll 25 s (under the usual 30 s idle timeouts of mobile networks).
+    /// No account or endpoint yet; a reconnect waits at most a minute.
     /// Archive pages of 250 messages, and at most 40 of them (10,000
     /// messages) read back after an unknown archive position.
     fn default() -> Self {
@@ -82,7 +85,6 @@ impl Default for SyncConfig {
             device_id: String::new(),
             build_id: String::new(),
             backoff_cap: Duration::from_secs(60),
-            poll_wait_secs: 25,
             archive_page: 250,
             recovery_pages: 40,
         }
@@ -113,6 +115,17 @@ pub enum SyncError {
     #[error(transparent)]
     Store(#[from] StoreError),
 }
+
+/// What a round did.
+enum Round {
+    /// It read a page of an archive (and the events so far): more may follow.
+    CatchingUp,
+    /// It sent what waited and polled; `fetched` unless the poll came back empty.
+    Live { fetched: bool },
+}
+
+/// The longest wait of a long-poll; see [`SyncConfig`].
+const POLL_WAIT_SECS: u64 = MAX_WAIT_SECS;
 
 /// What to do after a failed step.
 enum Setback {
@@ -146,6 +159,8 @@ pub struct SyncEngine {
     closed_chats_read: bool,
     /// Whether the user's rooms were read since the last sign-in.
     rooms_read: bool,
+    /// The token of this engine's latest round, forgotten when it fails.
+    token_used: Option<String>,
     /// Whether listeners were told this engine is online since it started
     /// or last lost the gateway.
     online: bool,
@@ -217,6 +232,7 @@ impl SyncEngine {
             session,
             closed_chats_read: false,
             rooms_read: false,
+            token_used: None,
             online: false,
             updates,
             outbox_changed,

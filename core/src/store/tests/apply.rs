@@ -231,3 +231,26 @@ fn a_resync_makes_a_catch_up_due() {
     store.replace_contacts(&[], "c-3").unwrap();
     assert!(store.catching_up().unwrap());
 }
+
+#[test]
+fn a_batch_fetched_after_a_cursor_another_poller_moved_on_is_dropped_whole() {
+    let (_dir, store) = temp_store();
+    store.apply_events(&[], "e-1").unwrap();
+    let events = batch(vec![
+        received("bob@localhost", "n1", "hello", 100),
+        Event::SubscriptionRequested {
+            from: "carol@localhost".into(),
+        },
+    ]);
+    // Two pollers fetched the same batch after e-1; the first stores it.
+    let first = store.apply_events_from("e-1", &events, "e-3").unwrap();
+    assert_eq!(first.map(|c| c.new_messages), Some(1));
+    let second = store.apply_events_from("e-1", &events, "e-3").unwrap();
+    assert_eq!(second, None, "the second finds the cursor moved on");
+    assert_eq!(
+        store.sync_value(keys::CURSOR).unwrap().as_deref(),
+        Some("e-3")
+    );
+    let page = store.messages_page("bob@localhost", None, 10).unwrap();
+    assert_eq!(page.len(), 1);
+}

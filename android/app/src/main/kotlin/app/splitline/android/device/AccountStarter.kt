@@ -5,6 +5,7 @@ import android.app.Application
 import android.os.Bundle
 import android.util.Log
 import app.splitline.android.SplitlineApp
+import app.splitline.android.push.AppPush
 import app.splitline.shell.account.Account
 import app.splitline.shell.device.SyncReason
 import app.splitline.shell.device.waitingToSend
@@ -45,6 +46,8 @@ object AccountStarter {
         ContactsImporter(app).watchIfOn()
         app.scope.launch {
             account.signIn(password).onFailure { Log.i(TAG, "sign-in at start failed: ${it.javaClass.simpleName}") }
+            // Push (#19): follows an uninstalled distributor, retries a registration left pending.
+            AppPush.controller(app)?.resume()?.forEach { Log.i(TAG, it) }
         }
     }
 }

@@ -33,4 +33,5 @@ object MessagingIds {
     const val CALL_SETTINGS = 2063
     const val PHONE_CONTACTS = 2065
     const val SIGN_OFF = 2064
+    const val PUSH = 2066
 }

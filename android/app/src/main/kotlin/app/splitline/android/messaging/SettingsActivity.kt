@@ -8,10 +8,11 @@ import app.splitline.android.calls.CallSettingsActivity
 import app.splitline.android.device.AddressBookActivity
 import app.splitline.android.field
 import app.splitline.android.label
+import app.splitline.android.push.PushSettingsActivity
 import app.splitline.shell.messaging.SettingsPresenter
 import app.splitline.shell.messaging.describe
 
-/** Settings: own presence with a status text, the call settings (the calls screen), the phone's contacts, sign off. */
+/** Settings: own presence with a status text, the call settings (the calls screen), the phone's contacts, push, sign off. */
 class SettingsActivity : MessagingActivity() {
     override fun onAccount() {
         val column = screen("Settings")
@@ -37,6 +38,9 @@ class SettingsActivity : MessagingActivity() {
         }
         column.button(MessagingIds.PHONE_CONTACTS, "Phone contacts") {
             startActivity(Intent(this, AddressBookActivity::class.java))
+        }
+        column.button(MessagingIds.PUSH, "Push notifications") {
+            startActivity(Intent(this, PushSettingsActivity::class.java))
         }
         val signOff = column.button(MessagingIds.SIGN_OFF, "Sign off") { presenter.signOff() }
         val problem = column.label(MessagingIds.PROBLEM)

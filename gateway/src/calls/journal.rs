@@ -381,7 +381,9 @@ mod tests {
         records.started(&new_call("c1"), 1_000).unwrap();
         records.answered("c1", 2_400).unwrap();
         records.answered("c1", 3_100).unwrap();
-        records.ended("c1", 5_000, CallEndReason::YouHungUp).unwrap();
+        records
+            .ended("c1", 5_000, CallEndReason::YouHungUp)
+            .unwrap();
         records.answered("c1", 6_000).unwrap();
         let all = records.all().unwrap();
         assert_eq!(all[0].answered_ms, Some(2_400));

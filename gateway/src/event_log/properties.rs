@@ -82,10 +82,10 @@ proptest! {
                 },
                 Op::Resume(n) => {
                     let from = &handed_out[n % handed_out.len()];
-                    if let Ok((batch, _)) = log.read(from) {
-                        if let Some(first) = batch.first() {
-                            prop_assert_eq!(first.seq, seq_of(from) + 1, "a gap after {}", from);
-                        }
+                    if let Ok((batch, _)) = log.read(from)
+                        && let Some(first) = batch.first()
+                    {
+                        prop_assert_eq!(first.seq, seq_of(from) + 1, "a gap after {}", from);
                     }
                 }
             }

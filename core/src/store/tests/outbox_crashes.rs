@@ -31,9 +31,14 @@ struct Crash {
 }
 
 fn op() -> impl Strategy<Value = Op> {
-    let crash = (0usize..4, any::<bool>(), any::<bool>()).prop_map(|(at, after_post, session_lost)| {
-        Crash { at, after_post, session_lost }
-    });
+    let crash =
+        (0usize..4, any::<bool>(), any::<bool>()).prop_map(|(at, after_post, session_lost)| {
+            Crash {
+                at,
+                after_post,
+                session_lost,
+            }
+        });
     prop_oneof![
         2 => (0usize..PEERS.len()).prop_map(Op::Queue),
         2 => proptest::option::of(crash).prop_map(Op::Flush),
@@ -56,7 +61,8 @@ impl Network {
         }
         self.sent.push((item.client_id.clone(), item.to.clone()));
         // The gateway sends with the client id as the origin id.
-        self.session.insert(item.client_id.clone(), item.client_id.clone());
+        self.session
+            .insert(item.client_id.clone(), item.client_id.clone());
         item.client_id.clone()
     }
 

@@ -332,7 +332,8 @@ mod properties;
 mod tests {
     use super::*;
 
-    fn new_call(call: &str) -> NewCall<'_> {
+    /// A callback from alice's mobile, called `call`.
+    pub(super) fn new_call(call: &str) -> NewCall<'_> {
         NewCall {
             call,
             account: "alice@localhost",

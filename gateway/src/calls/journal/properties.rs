@@ -6,9 +6,9 @@
 //! answer and its end.
 
 use proptest::prelude::*;
-use splitline_protocol::{CallEndReason, CallRoute};
+use splitline_protocol::CallEndReason;
 
-use super::{CallJournal, NewCall};
+use super::{CallJournal, tests::new_call};
 
 #[derive(Debug, Clone)]
 enum Op {
@@ -37,22 +37,11 @@ struct Expected {
     ended: Option<(i64, CallEndReason)>,
 }
 
-/// One line of the journal, as the model knows it: which call it changed
-/// and how the model looked before.
+/// One line of the journal, as the model knows it: its length, and the
+/// model as it was before the line.
 struct Written {
     bytes: usize,
     before: Vec<Expected>,
-}
-
-fn new_call(call: &str) -> NewCall<'_> {
-    NewCall {
-        call,
-        account: "alice@localhost",
-        route: CallRoute::Callback,
-        mobile: "+447400123456",
-        callee: "+442079460018",
-        access_number: None,
-    }
 }
 
 fn len(path: &std::path::Path) -> usize {

@@ -10,6 +10,8 @@
 #   ./build.sh apk-test         the instrumentation APK (android/apk-test.sh), built and checked, not run
 #   ./build.sh apk-check [APK]  the checks on a built APK (signature, manifest, dex, native libraries)
 #   ./build.sh android-test     the Android modules' tests: shell on the JVM, app under Robolectric
+#   ./build.sh fuzz TARGET SECONDS  run one fuzz target (fuzz/run.sh list names them; nightly, cargo-fuzz)
+#   ./build.sh fuzz-ci          build every fuzz target and run each briefly on its seeds (CI)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -57,6 +59,7 @@ setup() {
   command -v npm >/dev/null || { echo "build.sh: npm is missing; the JVM test installs kotlinc with it (install Node.js)" >&2; exit 1; }
   command -v python3 >/dev/null || { echo "build.sh: python3 is missing; the module-cycle check needs it" >&2; exit 1; }
   command -v java >/dev/null || { echo "build.sh: java is missing; the JVM test needs Java 17" >&2; exit 1; }
+  fuzz/run.sh setup
   for component in rustfmt clippy; do
     if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then
       say "installing rustup component $component"
@@ -196,5 +199,7 @@ case "${1:-}" in
   apk-test) android_setup; exec android/apk-test.sh ;;
   apk-check) shift; exec android/apk-check.sh "$@" ;;
   android-test) android_setup; exec android/test.sh ;;
-  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  fuzz) shift; exec fuzz/run.sh run "$@" ;;
+  fuzz-ci) exec fuzz/run.sh ci ;;
+  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

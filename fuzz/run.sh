@@ -47,8 +47,6 @@ build() {
 # target, executions, seconds, edges covered, crashes.
 run() {
   local target=$1 seconds=$2
-  targets | grep -qx "$target" || fail "no target '$target'; the targets: $(targets | tr '\n' ' ')"
-  [[ $seconds =~ ^[0-9]+$ ]] || fail "SECONDS must be a whole number, not '$seconds'"
   local corpus=$OUT/corpus/$target artifacts=$OUT/artifacts/$target log=$OUT/logs/$target.log
   mkdir -p "$corpus" "$artifacts" "$OUT/logs"
   local status=0
@@ -83,7 +81,9 @@ case "${1:-}" in
   setup) setup ;;
   build) build ;;
   run)
-    [ $# -eq 3 ] || fail "usage: fuzz/run.sh run TARGET SECONDS"
+    [ $# -eq 3 ] || fail "usage: ./build.sh fuzz TARGET SECONDS (fuzz/run.sh run TARGET SECONDS)"
+    targets | grep -qx "$2" || fail "no target '$2'; the targets: $(targets | tr '\n' ' ')"
+    [[ $3 =~ ^[0-9]+$ ]] || fail "SECONDS must be a whole number, not '$3'"
     build
     run "$2" "$3"
     ;;

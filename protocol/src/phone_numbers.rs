@@ -87,7 +87,11 @@ impl PhoneNumber {
     pub fn parse(input: &str, region: &str) -> Result<Self, NumberError> {
         let region_id = country::Id::from_str(&region.to_ascii_uppercase())
             .map_err(|_| NumberError::UnknownRegion(region.to_owned()))?;
-        Self::read(Some(region_id), input)
+        let number = Self::read(Some(region_id), input)?;
+        // The E.164 form is what travels and is read again (by
+        // `parse_e164`): it must stand on its own. The plans' validity can
+        // hang on the region read in (`+7` is shared by RU and KZ).
+        Self::parse_e164(&number.e164)
     }
 
     /// Reads a number that must already be in E.164 form.
@@ -216,6 +220,19 @@ mod tests {
             PhoneNumber::parse_e164("+4977075303000245"),
             Err(NumberError::Invalid)
         );
+    }
+
+    /// Found by the fuzz target `number_policy` (minimised): read in DE, this
+    /// was a valid Russian freephone number whose E.164 form `parse_e164`
+    /// refused.
+    #[test]
+    fn a_number_read_in_a_region_reads_the_same_in_e164() {
+        assert_eq!(
+            PhoneNumber::parse("00 78000002676", "DE"),
+            PhoneNumber::parse_e164("+78000002676")
+        );
+        let number = PhoneNumber::parse("020 7946 0018", "GB").unwrap();
+        assert_eq!(PhoneNumber::parse_e164(&number.e164), Ok(number));
     }
 
     #[test]

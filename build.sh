@@ -10,6 +10,8 @@
 #   ./build.sh apk-test         the instrumentation APK (android/apk-test.sh), built and checked, not run
 #   ./build.sh apk-check [APK]  the checks on a built APK (signature, manifest, dex, native libraries)
 #   ./build.sh android-test     the Android modules' tests: shell on the JVM, app under Robolectric
+#   ./build.sh fuzz TARGET SECONDS  run one fuzz target (fuzz/run.sh list names them; nightly, cargo-fuzz)
+#   ./build.sh fuzz-ci          build every fuzz target and run each briefly on its seeds (not yet in CI: ~14 min cold)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -209,5 +211,7 @@ case "${1:-}" in
   apk-test) android_setup; exec android/apk-test.sh ;;
   apk-check) shift; exec android/apk-check.sh "$@" ;;
   android-test) android_setup; exec android/test.sh ;;
-  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  fuzz) shift; exec fuzz/run.sh run "$@" ;;
+  fuzz-ci) exec fuzz/run.sh ci ;;
+  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

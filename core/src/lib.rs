@@ -17,6 +17,9 @@
 pub mod address_book;
 pub mod calls;
 pub mod client;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod gateway;
 pub mod history;
 pub mod push;

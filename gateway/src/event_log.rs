@@ -5,7 +5,8 @@
 //! the log forgets them. When the client falls so far behind that the buffer is
 //! full (by count or by size), the oldest events are dropped and recorded as lost, so a cursor from
 //! before them gets [`CursorError::Expired`] and the client resyncs: events are
-//! never dropped silently.
+//! never dropped silently. So does a cursor from before events already
+//! acknowledged by a later one: resuming there would skip them.
 //!
 //! Strangers' messages (from people who are not the user's contacts) go in
 //! only within their [`StrangerQuota`]; one that does not fit is refused at
@@ -31,9 +32,10 @@ pub(crate) enum CursorError {
     /// Not a cursor of this session, or from the future.
     #[error("the cursor does not belong to this session; resync from a snapshot")]
     Unknown,
-    /// Events after the cursor were dropped unread.
+    /// Events after the cursor are no longer held: dropped unread, or
+    /// acknowledged by a later cursor.
     #[error(
-        "events after this cursor were dropped because they were not collected in time; resync from a snapshot"
+        "events after this cursor are no longer held (not collected in time, or acknowledged by a later cursor); resync from a snapshot"
     )]
     Expired,
 }
@@ -98,8 +100,8 @@ struct Inner {
     bytes: usize,
     /// Seq of the newest event (0 before the first).
     last_seq: u64,
-    /// Events up to this seq were dropped unread.
-    lost_through: u64,
+    /// Events up to this seq were forgotten: dropped unread or acknowledged.
+    forgotten_through: u64,
     strangers: StrangerQuota,
 }
 
@@ -108,6 +110,7 @@ impl Inner {
     fn forget_oldest(&mut self) -> Option<u64> {
         let held = self.events.pop_front()?;
         self.bytes -= held.size;
+        self.forgotten_through = held.envelope.seq;
         if let Some(sender) = &held.stranger {
             self.strangers.release(sender, held.size);
         }
@@ -146,7 +149,7 @@ impl EventLog {
                 events: VecDeque::new(),
                 bytes: 0,
                 last_seq: 0,
-                lost_through: 0,
+                forgotten_through: 0,
                 strangers: StrangerQuota::new(StrangerLimits::UNLIMITED),
             }),
             notify: Notify::new(),
@@ -217,10 +220,9 @@ impl EventLog {
         while inner.events.len() >= self.capacity
             || (inner.bytes + size > self.max_bytes && !inner.events.is_empty())
         {
-            let Some(dropped) = inner.forget_oldest() else {
+            if inner.forget_oldest().is_none() {
                 break;
-            };
-            inner.lost_through = dropped;
+            }
         }
         inner.bytes += size;
         inner.events.push_back(Held {
@@ -261,7 +263,8 @@ impl EventLog {
         if seq > inner.last_seq {
             return Err(CursorError::Unknown);
         }
-        if seq < inner.lost_through {
+        // Resuming before forgotten events would skip them.
+        if seq < inner.forgotten_through {
             return Err(CursorError::Expired);
         }
         while inner.events.front().is_some_and(|h| h.envelope.seq <= seq) {
@@ -339,8 +342,25 @@ mod tests {
         let (events, again) = log.read(&next).unwrap();
         assert!(events.is_empty());
         assert_eq!(again, "e-3");
-        // Once acknowledged, the old cursor is still valid but finds nothing new.
-        assert!(log.read("e-0").unwrap().0.is_empty());
+        // Once acknowledged, the old cursor would skip them: it has expired.
+        log.push(removed(4));
+        assert_eq!(log.read("e-0"), Err(CursorError::Expired));
+        assert_eq!(log.read(&next).unwrap().0.len(), 1);
+    }
+
+    /// Found by the property in `properties.rs` (minimised): resuming from a
+    /// cursor older than an acknowledged one returned the newer events as if
+    /// none came between.
+    #[test]
+    fn resuming_before_acknowledged_events_is_expired_not_a_gap() {
+        let log = EventLog::new("ep".into(), 1, 3000);
+        log.push(removed(1));
+        let (_, next) = log.read("ep-0").unwrap();
+        log.read(&next).unwrap();
+        log.push(removed(2));
+        assert_eq!(log.read("ep-0"), Err(CursorError::Expired));
+        let (events, _) = log.read(&next).unwrap();
+        assert_eq!(events.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![2]);
     }
 
     #[test]
@@ -482,3 +502,6 @@ mod tests {
         assert_eq!(next, "e-0");
     }
 }
+
+#[cfg(test)]
+mod properties;

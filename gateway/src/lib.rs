@@ -12,6 +12,9 @@
 pub mod calls;
 pub mod config;
 pub(crate) mod event_log;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 pub(crate) mod http;
 pub(crate) mod jsonl;
 pub mod log_guard;

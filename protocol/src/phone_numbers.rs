@@ -57,6 +57,8 @@ pub enum LineKind {
 const SATELLITE_CODES: [u16; 2] = [870, 881];
 /// Country calling codes of international networks.
 const NETWORK_CODES: [u16; 2] = [882, 883];
+/// The most digits an E.164 number has (ITU-T E.164), country code included.
+const MAX_E164_DIGITS: usize = 15;
 
 /// True when `code` is an ISO 3166 alpha-2 country code the numbering
 /// plans know (upper case, like `GB`).
@@ -85,7 +87,11 @@ impl PhoneNumber {
     pub fn parse(input: &str, region: &str) -> Result<Self, NumberError> {
         let region_id = country::Id::from_str(&region.to_ascii_uppercase())
             .map_err(|_| NumberError::UnknownRegion(region.to_owned()))?;
-        Self::read(Some(region_id), input)
+        let number = Self::read(Some(region_id), input)?;
+        // The E.164 form is what travels and is read again (by
+        // `parse_e164`): it must stand on its own. The plans' validity can
+        // hang on the region read in (`+7` is shared by RU and KZ).
+        Self::parse_e164(&number.e164)
     }
 
     /// Reads a number that must already be in E.164 form.
@@ -123,8 +129,14 @@ impl PhoneNumber {
             Type::Uan => LineKind::Uan,
             _ => LineKind::Other,
         };
+        let e164 = number.format().mode(Mode::E164).to_string();
+        // The plans accept some national numbers too long for E.164 once
+        // the country code is put before them; no network routes those.
+        if e164.len() > MAX_E164_DIGITS + 1 {
+            return Err(NumberError::Invalid);
+        }
         Ok(Self {
-            e164: number.format().mode(Mode::E164).to_string(),
+            e164,
             country: number.country().id().map(|id| id.as_ref().to_owned()),
             calling_code: code,
             kind,
@@ -194,6 +206,33 @@ mod tests {
         );
         assert!(is_country("GB") && is_country("CU"));
         assert!(!is_country("XX") && !is_country("gb") && !is_country("GBR"));
+    }
+
+    /// Found by the fuzz target `number_policy` (minimised): the German plan
+    /// took this 14-digit national number as valid, 16 digits in E.164.
+    #[test]
+    fn numbers_longer_than_e164_allows_are_invalid() {
+        assert_eq!(
+            PhoneNumber::parse("877075303000245", "DE"),
+            Err(NumberError::Invalid)
+        );
+        assert_eq!(
+            PhoneNumber::parse_e164("+4977075303000245"),
+            Err(NumberError::Invalid)
+        );
+    }
+
+    /// Found by the fuzz target `number_policy` (minimised): read in DE, this
+    /// was a valid Russian freephone number whose E.164 form `parse_e164`
+    /// refused.
+    #[test]
+    fn a_number_read_in_a_region_reads_the_same_in_e164() {
+        assert_eq!(
+            PhoneNumber::parse("00 78000002676", "DE"),
+            PhoneNumber::parse_e164("+78000002676")
+        );
+        let number = PhoneNumber::parse("020 7946 0018", "GB").unwrap();
+        assert_eq!(PhoneNumber::parse_e164(&number.e164), Ok(number));
     }
 
     #[test]

@@ -241,7 +241,11 @@ fn fold(path: &Path, reader: impl BufRead) -> Result<Vec<CallRecord>, JournalErr
                 let record = calls
                     .get_mut(&call)
                     .ok_or_else(|| corrupt(format!("call {call} answered before it started")))?;
-                record.answered_ms = Some(at_ms);
+                // The first answer starts the billed time; an answer after the
+                // end changes nothing.
+                if record.ended_ms.is_none() {
+                    record.answered_ms.get_or_insert(at_ms);
+                }
             }
             Step::Ended {
                 call,
@@ -321,10 +325,15 @@ fn csv_field(value: &str) -> String {
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
+mod properties;
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
-    fn new_call(call: &str) -> NewCall<'_> {
+    /// A callback from alice's mobile, called `call`.
+    pub(super) fn new_call(call: &str) -> NewCall<'_> {
         NewCall {
             call,
             account: "alice@localhost",
@@ -360,6 +369,26 @@ mod tests {
         assert_eq!(all[2].end_reason, Some(CallEndReason::GatewayRestart));
         assert_eq!(all[2].duration_secs, Some(9));
         assert!(all.iter().all(|r| r.ended_ms.is_some()));
+    }
+
+    /// Found by the property in `properties.rs` (minimised): a second
+    /// answer moved the start of the billed time, and an answer journalled
+    /// after the end showed the call answered after it ended.
+    #[test]
+    fn only_the_first_answer_before_the_end_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("calls.jsonl");
+        let records = CallJournal::open(&path, 0).unwrap();
+        records.started(&new_call("c1"), 1_000).unwrap();
+        records.answered("c1", 2_400).unwrap();
+        records.answered("c1", 3_100).unwrap();
+        records
+            .ended("c1", 5_000, CallEndReason::YouHungUp)
+            .unwrap();
+        records.answered("c1", 6_000).unwrap();
+        let all = records.all().unwrap();
+        assert_eq!(all[0].answered_ms, Some(2_400));
+        assert_eq!(all[0].duration_secs, Some(3), "2.6 s rounds up");
     }
 
     #[test]

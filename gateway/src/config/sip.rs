@@ -22,7 +22,7 @@ const MAX_CONCURRENT_CALLS: usize = 200;
 /// The home country when none is configured.
 const HOME_COUNTRY: &str = "GB";
 /// The kinds of line the trunk may call when none are configured.
-const CALL_LINE_TYPES: [LineKind; 2] = [LineKind::FixedLine, LineKind::Mobile];
+pub(crate) const CALL_LINE_TYPES: [LineKind; 2] = [LineKind::FixedLine, LineKind::Mobile];
 /// The names of the kinds of line a carrier may allow, as configured.
 const LINE_TYPE_NAMES: [(&str, LineKind); 7] = [
     ("fixed", LineKind::FixedLine),

@@ -11,6 +11,7 @@ mod apply;
 mod closed_chats;
 mod history;
 mod outbox;
+mod outbox_crashes;
 mod read_state;
 mod recovery;
 mod roster_ops;

@@ -12,14 +12,14 @@ use ezk_sip_types::{
 use splitline_protocol::PhoneNumber;
 
 /// The longest display name passed on, in characters.
-pub(super) const MAX_NAME_CHARS: usize = 64;
+pub(crate) const MAX_NAME_CHARS: usize = 64;
 
 /// The RFC 3325 header a trusted network asserts the caller in.
 const ASSERTED_IDENTITY: Name = Name::custom("P-Asserted-Identity", &["p-asserted-identity"]);
 
 /// Who calls, as far as the INVITE shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Caller {
+pub(crate) struct Caller {
     /// What the records and the app show: a number (E.164) or a SIP address.
     pub shown: String,
     /// The caller's telephone number, when it may claim a call-through
@@ -45,7 +45,7 @@ pub(super) fn identify(invite: &IncomingRequest, trusted: bool) -> Caller {
 
 /// The caller from `From:` and the P-Asserted-Identity values; those count
 /// only when `trusted`.
-fn believe<'a>(
+pub(crate) fn believe<'a>(
     from: &FromTo,
     asserted_values: impl Iterator<Item = &'a str>,
     trusted: bool,
@@ -122,7 +122,7 @@ pub(super) fn user(uri: &SipUri) -> Option<&str> {
 }
 
 /// A telephone number in a SIP user part: E.164 with or without the `+`.
-pub(super) fn phone_number(user: &str) -> Option<PhoneNumber> {
+pub(crate) fn phone_number(user: &str) -> Option<PhoneNumber> {
     let user = user.split(';').next().unwrap_or(user);
     if user.starts_with('+') {
         PhoneNumber::parse_e164(user).ok()
@@ -170,7 +170,7 @@ fn is_bidi_control(c: char) -> bool {
 
 /// A display name for the mobile's caller id: the caller's own, cut to
 /// characters that need no quoting care, at most 48 of them.
-pub(super) fn sip_display_name(name: &str) -> String {
+pub(crate) fn sip_display_name(name: &str) -> String {
     name.chars()
         .filter(|c| c.is_alphanumeric() || " +-._@:".contains(*c))
         .take(48)

@@ -4,7 +4,7 @@
 //! call goes.
 
 mod callee;
-mod caller;
+pub(crate) mod caller;
 mod incoming;
 
 use std::{

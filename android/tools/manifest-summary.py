@@ -8,6 +8,7 @@ AndroidManifest.xml APK` on stdin, in the format of android/app/expected-badging
   activity NAME exported=true ...                         (exported activities only)
   role ROLE                                               (a service qualifies for ROLE)
   instrumentation NAME targetPackage=P
+  query action=A|package=P                                (in <queries>: the other apps it may see)
 
 Values within one kind (actions, categories, schemes, service types) are sorted,
 so a line does not depend on the manifest's order."""
@@ -93,6 +94,12 @@ def summary(root):
             if "maxSdkVersion" in e.attrs:
                 line += " maxSdkVersion=" + e.attrs["maxSdkVersion"]
             lines.append(line)
+        elif e.name == "queries":
+            for asked in e.children:
+                if asked.name == "package" and "name" in asked.attrs:
+                    lines.append("query package=" + asked.attrs["name"])
+                elif asked.name == "intent":
+                    lines += [f"query action={c.attrs['name']}" for c in asked.children if c.name == "action" and "name" in c.attrs]
         elif e.name == "instrumentation":
             lines.append(f"instrumentation {e.attrs.get('name', '?')} targetPackage={e.attrs.get('targetPackage', '?')}")
         elif e.name in COMPONENTS:

@@ -38,6 +38,14 @@ class ManifestSummaryTest(unittest.TestCase):
             "service a.Unguarded exported=true action=android.telecom.CallScreeningService",
         ])
 
+    def test_the_apps_it_may_see_survive_the_link_as_queries(self):
+        # Debian's aapt2 predates <queries> and links it only as a warning (android/lib.sh).
+        self.assertEqual(lines("queries"), [
+            "query action=org.unifiedpush.android.distributor.REGISTER",
+            "query package=org.example.other",
+            "receiver a.Push exported=true action=org.unifiedpush.android.connector.MESSAGE",
+        ])
+
     def test_an_activity_that_is_not_exported_is_left_out(self):
         self.assertFalse(any("a.Hidden" in line for line in lines("components")))
 

@@ -10,6 +10,7 @@ pub mod app;
 pub mod call_net;
 pub mod desktop;
 pub mod gateway;
+pub mod link_meter;
 pub mod phone;
 pub mod sip;
 pub mod tls;

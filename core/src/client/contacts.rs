@@ -107,11 +107,24 @@ impl Contacts {
 
     /// Stores a change, tells listeners and wakes the engine.
     fn queue(&self, jid: &str, kind: ContactOpKind, name: Option<&str>) -> Result<(), ClientError> {
+        self.queue_and_show(jid, kind, name).map(drop)
+    }
+
+    /// Stores a change and reads `jid`'s row as listed with it, before
+    /// telling listeners and waking the engine: once woken, the engine may
+    /// send the change and, refused for good, drop it before a later read.
+    fn queue_and_show(
+        &self,
+        jid: &str,
+        kind: ContactOpKind,
+        name: Option<&str>,
+    ) -> Result<Option<Contact>, ClientError> {
         self.store.queue_contact_op(jid, kind, name)?;
+        let row = self.store.contact(jid)?;
         let mut changes = Changes::default();
         changes.contact_changed(jid);
         self.changed(changes);
-        Ok(())
+        Ok(row)
     }
 
     fn changed(&self, changes: Changes) {
@@ -136,9 +149,7 @@ impl Contacts {
     pub fn add(&self, jid: &str, name: Option<&str>) -> Result<Contact, ClientError> {
         let jid = self.other_jid(jid)?;
         let name = optional_text("name", name, MAX_NAME_CHARS)?;
-        self.queue(&jid, ContactOpKind::Add, name.as_deref())?;
-        self.store
-            .contact(&jid)?
+        self.queue_and_show(&jid, ContactOpKind::Add, name.as_deref())?
             .ok_or_else(|| ClientError::Invalid(format!("{jid} could not be listed")))
     }
 
@@ -146,9 +157,7 @@ impl Contacts {
     pub fn rename(&self, jid: &str, name: Option<&str>) -> Result<Contact, ClientError> {
         let jid = self.listed(jid)?;
         let name = optional_text("name", name, MAX_NAME_CHARS)?;
-        self.queue(&jid, ContactOpKind::Rename, name.as_deref())?;
-        self.store
-            .contact(&jid)?
+        self.queue_and_show(&jid, ContactOpKind::Rename, name.as_deref())?
             .ok_or_else(|| ClientError::Invalid(format!("{jid} is not in your contacts")))
     }
 

@@ -23,12 +23,11 @@
 
 use std::time::{Duration, Instant};
 
-use splitline_core::{client::Client, push::PushSubscription};
+use splitline_core::client::Client;
 use splitline_e2e::{
     app, desktop::Desktop, gateway, jid, link_meter::LinkMeter, webpush::PushService,
     world::PASSWORD, xmpp_server,
 };
-use splitline_protocol::PushContent;
 
 /// Messages for the latency figure.
 const MESSAGES: usize = 10;
@@ -100,17 +99,7 @@ async fn main() {
 
     // With push: registered, then asleep.
     let service = PushService::start().await;
-    let push = alice.push().unwrap();
-    let vapid = push.settings().await.unwrap().vapid_public_key;
-    let subscription = service.subscribe(&vapid).await;
-    let registration = PushSubscription {
-        endpoint: subscription.endpoint.clone(),
-        p256dh: subscription.keys.p256dh.clone(),
-        auth: subscription.keys.auth.clone(),
-    }
-    .registration(PushContent::Minimal)
-    .unwrap();
-    push.register(&registration).await.unwrap();
+    let (subscription, _) = service.subscribe_core(&alice).await;
     alice.stop().await.unwrap();
     meter.reset();
     let started = Instant::now();

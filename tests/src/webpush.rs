@@ -89,6 +89,27 @@ impl PushService {
         serde_json::from_value(answer["data"].clone()).unwrap()
     }
 
+    /// Subscribes for the gateway's VAPID key as a distributor would, and
+    /// registers that subscription through the phone's core (minimal
+    /// content); the subscription and the gateway's answer.
+    pub async fn subscribe_core(
+        &self,
+        phone: &splitline_core::client::Client,
+    ) -> (Subscription, splitline_protocol::PushRegistered) {
+        let push = phone.push().unwrap();
+        let vapid = push.settings().await.unwrap().vapid_public_key;
+        let subscription = self.subscribe(&vapid).await;
+        let registration = splitline_core::push::PushSubscription {
+            endpoint: subscription.endpoint.clone(),
+            p256dh: subscription.keys.p256dh.clone(),
+            auth: subscription.keys.auth.clone(),
+        }
+        .registration(splitline_protocol::PushContent::Minimal)
+        .unwrap();
+        let registered = push.register(&registration).await.unwrap();
+        (subscription, registered)
+    }
+
     /// The decrypted messages the subscription got, oldest first.
     pub async fn notifications(&self, subscription: &Subscription) -> Vec<String> {
         let body = json!({"clientHash": subscription.client_hash});

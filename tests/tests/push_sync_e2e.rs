@@ -9,11 +9,10 @@
 
 use std::time::Duration;
 
-use splitline_core::push::PushSubscription;
 use splitline_e2e::{
     app, desktop::Desktop, gateway, jid, webpush::PushService, world::PASSWORD, xmpp_server,
 };
-use splitline_protocol::{PushContent, PushReason, PushWake};
+use splitline_protocol::{PushReason, PushWake};
 
 /// The session's idle timeout with push in this test: long, as in production.
 const PUSH_IDLE_SECS: u64 = 3600;
@@ -41,17 +40,7 @@ async fn a_push_wakes_the_sleeping_phone_and_sync_once_brings_each_message_once(
     .await;
 
     // The distributor's subscription, for the gateway's key, through the core.
-    let push = alice.push().unwrap();
-    let vapid = push.settings().await.unwrap().vapid_public_key;
-    let subscription = service.subscribe(&vapid).await;
-    let registration = PushSubscription {
-        endpoint: subscription.endpoint.clone(),
-        p256dh: subscription.keys.p256dh.clone(),
-        auth: subscription.keys.auth.clone(),
-    }
-    .registration(PushContent::Minimal)
-    .unwrap();
-    let registered = push.register(&registration).await.unwrap();
+    let (subscription, registered) = service.subscribe_core(&alice).await;
     assert_eq!(registered.idle_timeout_secs, PUSH_IDLE_SECS);
 
     // The phone sleeps: the engine stops, the gateway keeps the session.

@@ -25,8 +25,13 @@ use std::time::{Duration, Instant};
 
 use splitline_core::client::Client;
 use splitline_e2e::{
-    app, desktop::Desktop, gateway, jid, link_meter::LinkMeter, webpush::PushService,
-    world::PASSWORD, xmpp_server,
+    app,
+    desktop::Desktop,
+    gateway, jid,
+    link_meter::LinkMeter,
+    webpush::{PushService, push_on},
+    world::PASSWORD,
+    xmpp_server,
 };
 
 /// Messages for the latency figure.
@@ -74,13 +79,8 @@ async fn main() {
     );
     let xmpp = xmpp_server::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
     let data = tempfile::tempdir().unwrap();
-    let data_dir = data.path().to_owned();
-    let gateway = gateway::start(xmpp.port(), move |settings| {
-        settings.sip.data_dir = Some(data_dir);
-        settings.push.push_allow_http_loopback = Some(true);
-        settings.push.push_min_interval_ms = Some(1000);
-    })
-    .await;
+    // The long idle timeout outlasts the idle cases.
+    let gateway = gateway::start(xmpp.port(), push_on(data.path(), 1000, 6 * 3600)).await;
     assert!(!gateway.tls, "the meter counts request lines: plain HTTP");
     let meter = LinkMeter::start(gateway.addr).await;
     let dir = tempfile::tempdir().unwrap();

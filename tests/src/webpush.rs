@@ -7,7 +7,12 @@
 //! `http_ece` (`tests/webpush/ece.js`), a second implementation of RFC 8291,
 //! and [`Capture`], a loopback endpoint that keeps the raw pushes it gets.
 
-use std::{path::PathBuf, process::Stdio, sync::Arc, time::Duration};
+use std::{
+    path::{Path, PathBuf},
+    process::Stdio,
+    sync::Arc,
+    time::Duration,
+};
 
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -29,6 +34,23 @@ fn dir() -> PathBuf {
         dir.display()
     );
     dir
+}
+
+/// Turns push on for a test gateway: its data directory `data`, pushes over
+/// http to loopback (where the test service listens), at most one push per
+/// device per `min_interval_ms`, and `idle_secs` as the long idle timeout.
+pub fn push_on(
+    data: &Path,
+    min_interval_ms: u64,
+    idle_secs: u64,
+) -> impl FnOnce(&mut crate::gateway::Settings) {
+    let data = data.to_owned();
+    move |settings| {
+        settings.sip.data_dir = Some(data);
+        settings.push.push_allow_http_loopback = Some(true);
+        settings.push.push_min_interval_ms = Some(min_interval_ms);
+        settings.push.push_idle_timeout_secs = Some(idle_secs);
+    }
 }
 
 /// A running `web-push-testing`.

@@ -15,7 +15,7 @@ use splitline_e2e::{
     gateway::{self, Settings},
     jid,
     phone::{Empty, Phone, befriend, call},
-    webpush::{Capture, DeviceKeys, PushService, Subscription, vapid_claims},
+    webpush::{Capture, DeviceKeys, PushService, Subscription, push_on, vapid_claims},
     world::{PASSWORD, World},
 };
 use splitline_protocol::{
@@ -29,13 +29,7 @@ use tokio_xmpp::parsers::presence;
 const PUSH_IDLE_SECS: u64 = 3600;
 
 fn tune(data: &Path, min_interval_ms: u64) -> impl FnOnce(&mut Settings) {
-    let data = data.to_owned();
-    move |settings| {
-        settings.sip.data_dir = Some(data);
-        settings.push.push_allow_http_loopback = Some(true);
-        settings.push.push_min_interval_ms = Some(min_interval_ms);
-        settings.push.push_idle_timeout_secs = Some(PUSH_IDLE_SECS);
-    }
+    push_on(data, min_interval_ms, PUSH_IDLE_SECS)
 }
 
 async fn push_settings(phone: &Phone) -> PushSettings {

@@ -10,7 +10,12 @@
 use std::time::Duration;
 
 use splitline_e2e::{
-    app, desktop::Desktop, gateway, jid, webpush::PushService, world::PASSWORD, xmpp_server,
+    app,
+    desktop::Desktop,
+    gateway, jid,
+    webpush::{PushService, push_on},
+    world::PASSWORD,
+    xmpp_server,
 };
 use splitline_protocol::{PushReason, PushWake};
 
@@ -21,14 +26,7 @@ const PUSH_IDLE_SECS: u64 = 3600;
 async fn a_push_wakes_the_sleeping_phone_and_sync_once_brings_each_message_once() {
     let xmpp = xmpp_server::start(&[("alice", PASSWORD), ("bob", PASSWORD)]).await;
     let data = tempfile::tempdir().unwrap();
-    let data_dir = data.path().to_owned();
-    let gateway = gateway::start(xmpp.port(), move |settings| {
-        settings.sip.data_dir = Some(data_dir);
-        settings.push.push_allow_http_loopback = Some(true);
-        settings.push.push_min_interval_ms = Some(1000);
-        settings.push.push_idle_timeout_secs = Some(PUSH_IDLE_SECS);
-    })
-    .await;
+    let gateway = gateway::start(xmpp.port(), push_on(data.path(), 1000, PUSH_IDLE_SECS)).await;
     let service = PushService::start().await;
     let dir = tempfile::tempdir().unwrap();
     let alice = app::signed_in(
